@@ -1,0 +1,41 @@
+"""Pseudonymisation: keyed, stable, normalised, never the raw id."""
+
+from pathlib import Path
+
+import pytest
+
+from cop_eval.errors import CopEvalError
+from cop_eval.privacy import PSEUDONYM_PREFIX, default_key, load_or_create_key, pseudonymise
+
+
+def test_same_person_same_pseudonym_and_raw_id_absent() -> None:
+    key = b"k" * 32
+    out = pseudonymise(
+        [" Jane.Doe@Example.org", "jane.doe@example.org", "bob", None, "", float("nan")], key
+    )
+    assert out[0] == out[1]
+    assert out[0] != out[2]
+    assert out[0].startswith(PSEUDONYM_PREFIX) and len(out[0]) == len(PSEUDONYM_PREFIX) + 20
+    assert "jane" not in out[0].lower()
+    assert out[3] is None and out[4] is None and out[5] is None
+
+
+def test_different_key_different_pseudonym() -> None:
+    assert pseudonymise(["a"], b"1" * 32)[0] != pseudonymise(["a"], b"2" * 32)[0]
+
+
+def test_key_file_created_private_and_reused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "sub" / "secret.key"
+    monkeypatch.setenv("COP_EVAL_SECRET_FILE", str(path))
+    first = default_key()
+    assert path.stat().st_mode & 0o777 == 0o600
+    assert default_key() == first == load_or_create_key(path)
+
+
+def test_damaged_key_file_is_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "secret.key"
+    path.write_bytes(b"short")
+    with pytest.raises(CopEvalError, match="too short"):
+        load_or_create_key(path)
