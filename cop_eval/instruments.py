@@ -20,7 +20,15 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    ValidationError,
+    model_validator,
+)
 
 from cop_eval.errors import InstrumentError
 
@@ -118,7 +126,7 @@ class Scale(_Model):
     description: str | None = None
     method: Literal["mean", "sum"] = "mean"
     min_answered: float = Field(default=0.5, gt=0, le=1)
-    stage: Literal[1, 2, 3] | None = None
+    stage: Annotated[int, Field(strict=True, ge=1, le=3)] | None = None
 
 
 class ClassificationLevel(_Model):
@@ -163,8 +171,17 @@ class ProfileClassification(_Model):
     tie_margin: float = Field(default=0.1, ge=0)
 
 
+def _classification_kind(value: Any) -> str:
+    # ``kind`` may be left out: a rule without it is a continuum (the documented default).
+    if isinstance(value, Mapping):
+        return str(value.get("kind", "continuum"))
+    return str(getattr(value, "kind", "continuum"))
+
+
 Classification = Annotated[
-    ContinuumClassification | ProfileClassification, Field(discriminator="kind")
+    Annotated[ContinuumClassification, Tag("continuum")]
+    | Annotated[ProfileClassification, Tag("profile")],
+    Discriminator(_classification_kind),
 ]
 
 
@@ -457,32 +474,45 @@ def _merge_item_texts(data: dict[str, Any], base: Path | None, source: str) -> N
             ],
         )
     try:
-        texts = yaml.safe_load(path.read_text(encoding="utf-8"))
+        texts = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise InstrumentError(
             source, [f"item_text_file: {path} is not readable YAML: {exc}"]
         ) from None
-    if not isinstance(texts, Mapping):
+    if texts is None:
         raise InstrumentError(
-            source,
-            [
-                f"item_text_file: {path} must be a mapping of item id to text, got {type(texts).__name__}"
-            ],
+            source, [f"item_text_file: {path} is empty; give item id: text lines"]
+        )
+    if not isinstance(texts, Mapping):
+        kind = type(texts).__name__
+        raise InstrumentError(
+            source, [f"item_text_file: {path} must be a mapping of item id to text, got {kind}"]
         )
     items = data.get("items")
-    known = (
-        {item.get("id") for item in items if isinstance(item, Mapping)}
-        if isinstance(items, list)
-        else set()
-    )
-    unknown = sorted(str(k) for k in texts if k not in known)
-    if unknown:
-        raise InstrumentError(
-            source, [f"item_text_file: {path} has text for unknown item ids: {', '.join(unknown)}"]
-        )
-    for item in items if isinstance(items, list) else []:
-        if isinstance(item, dict) and item.get("id") in texts and not item.get("text"):
-            item["text"] = str(texts[item["id"]])
+    entries = [item for item in items if isinstance(item, dict)] if isinstance(items, list) else []
+    known = {item.get("id") for item in entries}
+    problems = [
+        f"item_text_file: {path}: '{key}' is not an item id of this instrument"
+        for key in texts
+        if key not in known
+    ]
+    problems += [
+        f"item_text_file: {path}: '{key}' has no text"
+        for key, value in texts.items()
+        if key in known and (value is None or not str(value).strip())
+    ]
+    lacking = [
+        str(item.get("id"))
+        for item in entries
+        if not item.get("text") and item.get("id") not in texts
+    ]
+    if lacking:
+        problems.append(f"item_text_file: {path} has no text for: {', '.join(lacking)}")
+    if problems:
+        raise InstrumentError(source, problems)
+    for item in entries:
+        if item.get("id") in texts and not item.get("text"):
+            item["text"] = str(texts[item["id"]]).strip()
 
 
 def parse_instrument(

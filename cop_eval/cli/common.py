@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -12,7 +13,8 @@ from rich.console import Console
 F = TypeVar("F", bound=Callable[..., Any])
 
 #: stdout for results (tables, JSON); stderr for messages and progress.
-out = Console(highlight=False, soft_wrap=False)
+# Piped output is not squeezed to 80 columns: tables stay readable in files and logs.
+out = Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 160)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 

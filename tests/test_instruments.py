@@ -1,0 +1,287 @@
+"""The instrument schema, its cross-checks, the loader and the built-in library."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+import yaml
+
+from cop_eval.errors import InstrumentError
+from cop_eval.instruments import (
+    ContinuumClassification,
+    Instrument,
+    ProfileClassification,
+    builtin_instrument_ids,
+    load_builtin_instruments,
+    load_instrument,
+    parse_instrument,
+)
+
+BUILTIN = {
+    "strategic_direction_ownership": {1},
+    "professional_identity": {2},
+    "reflection": {3},
+    "transfer_of_learning": {3},
+    "mcdermott_identity_strength": set(),
+    "le_may_success_factors": set(),
+}
+LE_MAY_FACTORS = [
+    "membership",
+    "commitment",
+    "relevance",
+    "enthusiasm",
+    "infrastructure",
+    "skills",
+    "resources",
+]
+
+
+def minimal() -> dict:
+    """A small valid instrument as a mapping, to break in the tests."""
+    return yaml.safe_load(
+        textwrap.dedent(
+            """
+            id: mini
+            version: "1.0.0"
+            title: Mini
+            description: A tiny instrument for tests.
+            status: seed-derived
+            sources: [{citation: "Test source"}]
+            license: {status: project-authored, item_text_redistributable: true}
+            response_scale:
+              min: 1
+              max: 5
+              labels: {1: SD, 2: D, 3: N, 4: A, 5: SA}
+            items:
+              - {id: a1, text: "First", scale: alpha}
+              - {id: a2, text: "Second", scale: alpha, reverse: true}
+              - {id: b1, text: "Third", scale: beta}
+              - {id: b2, text: "Fourth", scale: beta}
+            scales:
+              - {id: alpha, label: Alpha, stage: 1}
+              - {id: beta, label: Beta}
+            """
+        )
+    )
+
+
+def problems_of(data: dict) -> list[str]:
+    with pytest.raises(InstrumentError) as info:
+        parse_instrument(data, source="test.yaml")
+    assert str(info.value).startswith("test.yaml:")
+    return list(info.value.problems)
+
+
+def test_every_builtin_instrument_loads_with_the_promised_shape() -> None:
+    assert set(builtin_instrument_ids()) == set(BUILTIN)
+    for inst in load_builtin_instruments():
+        assert inst.status == "seed-derived"
+        assert inst.published_reliability == ()
+        assert inst.license.item_text_redistributable
+        assert any(s.locator and s.locator.startswith("seeds/") for s in inst.sources), inst.id
+        assert {s.stage for s in inst.scales if s.stage} == BUILTIN[inst.id]
+        assert inst.response_scale.min == 1 and inst.response_scale.max == 5
+        assert "Don't know" in inst.response_scale.missing_labels
+        for item in inst.items:
+            assert item.text and len(item.text.split()) <= 20, item.id
+
+
+def test_seed_locators_point_at_existing_lines(repo_root: Path) -> None:
+    seeds = repo_root.parent / "shared" / "seeds"
+    if not seeds.is_dir():
+        pytest.skip("shared/seeds is not beside this checkout")
+    for inst in load_builtin_instruments():
+        for source in inst.sources:
+            if not source.locator or not source.locator.startswith("seeds/"):
+                continue
+            name, lines = source.locator.removeprefix("seeds/").split(":")
+            first, last = (int(x) for x in lines.split("-"))
+            length = len((seeds / name).read_text(encoding="utf-8").splitlines())
+            assert 1 <= first <= last <= length, source.locator
+
+
+def test_le_may_has_seven_factors_with_three_items_each() -> None:
+    inst = load_instrument("le_may_success_factors")
+    assert list(inst.scale_ids) == LE_MAY_FACTORS
+    assert all(len(inst.items_of(f)) >= 3 for f in LE_MAY_FACTORS)
+    (rule,) = inst.classification
+    assert isinstance(rule, ProfileClassification) and list(rule.scales) == LE_MAY_FACTORS
+
+
+def test_mcdermott_declares_an_ordered_continuum() -> None:
+    inst = load_instrument("mcdermott_identity_strength")
+    (rule,) = inst.classification
+    assert isinstance(rule, ContinuumClassification)
+    assert [lvl.id for lvl in rule.levels] == ["interest_group", "network", "community_of_practice"]
+    assert "lower median" in rule.description
+
+
+def test_some_items_are_reverse_keyed() -> None:
+    reversed_items = [i.id for inst in load_builtin_instruments() for i in inst.items if i.reverse]
+    assert 5 <= len(reversed_items) <= 20
+
+
+def test_models_are_frozen() -> None:
+    inst = parse_instrument(minimal())
+    with pytest.raises(Exception, match="frozen"):
+        inst.title = "changed"  # type: ignore[misc]
+
+
+def test_valid_minimal_instrument_and_views() -> None:
+    inst = parse_instrument(minimal())
+    assert inst.item_ids == ("a1", "a2", "b1", "b2")
+    assert [i.id for i in inst.items_of("alpha")] == ["a1", "a2"]
+    assert inst.response_scale_of("a2").reverse(5) == 1
+
+
+def test_all_cross_check_problems_are_listed_at_once() -> None:
+    data = minimal()
+    data["items"][1]["id"] = "a1"  # duplicate id
+    data["items"][2]["scale"] = "gamma"  # unknown scale; leaves beta with one item
+    data["response_scale"]["labels"].pop(4)  # labels do not cover 1..5
+    data["scales"][1]["min_answered"] = 0  # outside (0, 1]
+    data["scales"][0]["stage"] = 4
+    data["classification"] = [
+        {
+            "kind": "profile",
+            "id": "p",
+            "label": "P",
+            "description": "d",
+            "scales": ["alpha", "nope"],
+        }
+    ]
+    problems = problems_of(data)
+    joined = "\n".join(problems)
+    assert "items[1] (id: a1): duplicate id" in joined
+    assert "items[2] (id: b1).scale: 'gamma' is not a scale" in joined
+    assert "scales[1] (id: beta): has 1 item(s)" in joined
+    assert "response_scale.labels: no label for 4" in joined
+    assert "scales[1] (id: beta).min_answered" in joined
+    assert "scales[0] (id: alpha).stage" in joined
+    assert "classification[0] (id: p).scales[1]: 'nope'" in joined
+    assert len(problems) == 7
+
+
+def test_unknown_keys_and_missing_keys_name_their_path() -> None:
+    data = minimal()
+    data["items"][0]["revers"] = True
+    del data["title"]
+    problems = problems_of(data)
+    assert "items[0] (id: a1).revers: unknown key" in problems[0] or any(
+        "items[0] (id: a1).revers: unknown key" in p for p in problems
+    )
+    assert any(p.startswith("title: required key is missing") for p in problems)
+
+
+def test_min_answered_must_be_positive_and_at_most_one() -> None:
+    for bad in (0, 1.5, -0.1):
+        data = minimal()
+        data["scales"][0]["min_answered"] = bad
+        assert any("scales[0] (id: alpha).min_answered" in p for p in problems_of(data))
+    data = minimal()
+    data["scales"][0]["min_answered"] = 1
+    assert parse_instrument(data).scale("alpha").min_answered == 1
+
+
+def test_stage_must_be_a_real_stage_number() -> None:
+    data = minimal()
+    data["scales"][0]["stage"] = True
+    assert any("stage" in p for p in problems_of(data))
+
+
+def test_missing_label_that_is_also_a_score_label_is_rejected() -> None:
+    data = minimal()
+    data["response_scale"]["missing_labels"] = ["SA"]
+    assert any("missing_labels: 'SA' is also a scored label" in p for p in problems_of(data))
+
+
+def test_continuum_rule_must_name_existing_scales_and_kind_defaults() -> None:
+    data = minimal()
+    data["classification"] = [
+        {
+            "id": "level",
+            "label": "Level",
+            "description": "rule",
+            "threshold": 3.5,
+            "levels": [
+                {"id": "low", "label": "Low", "scale": "alpha"},
+                {"id": "high", "label": "High", "scale": "omega"},
+            ],
+        }
+    ]
+    assert any("levels[1].scale: 'omega'" in p for p in problems_of(data))
+    data["classification"][0]["levels"][1]["scale"] = "beta"
+    inst = parse_instrument(data)
+    assert isinstance(inst.classification[0], ContinuumClassification)
+
+
+def test_item_text_required_unless_licence_forbids_it() -> None:
+    data = minimal()
+    del data["items"][0]["text"]
+    assert any("items[0] (id: a1).text: missing" in p for p in problems_of(data))
+    data["license"] = {"status": "restricted", "item_text_redistributable": False}
+    assert parse_instrument(data).items[0].text is None
+
+
+def test_yaml_syntax_error_names_line(tmp_path: Path) -> None:
+    path = tmp_path / "broken.yaml"
+    path.write_text("id: x\nitems: [\n  - a: b\n", encoding="utf-8")
+    with pytest.raises(InstrumentError, match=r"(?s)broken.yaml: .*line 3, column 3: YAML syntax"):
+        load_instrument(path)
+
+
+def test_not_a_mapping_and_missing_file(tmp_path: Path) -> None:
+    path = tmp_path / "list.yaml"
+    path.write_text("- 1\n- 2\n", encoding="utf-8")
+    with pytest.raises(InstrumentError, match="must be a YAML mapping"):
+        load_instrument(path)
+    with pytest.raises(InstrumentError, match="file not found"):
+        load_instrument(tmp_path / "absent.yaml")
+
+
+def test_unknown_builtin_id_lists_the_available_ones() -> None:
+    with pytest.raises(InstrumentError, match="built-in ids are: le_may_success_factors"):
+        load_instrument("no_such_instrument")
+
+
+def test_licensed_example_reads_item_text_file(repo_root: Path) -> None:
+    inst = load_instrument(repo_root / "docs" / "examples" / "licensed_instrument.yaml")
+    assert not inst.license.item_text_redistributable
+    assert all(item.text for item in inst.items)
+    assert inst.published_alpha("shared_reflection") is not None
+
+
+def _licensed(tmp_path: Path, texts: str) -> Path:
+    data = minimal()
+    data["license"] = {"status": "restricted", "item_text_redistributable": False}
+    for item in data["items"]:
+        del item["text"]
+    data["item_text_file"] = "texts.yaml"
+    path = tmp_path / "licensed.yaml"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    (tmp_path / "texts.yaml").write_text(texts, encoding="utf-8")
+    return path
+
+
+def test_item_text_file_problems_are_precise(tmp_path: Path) -> None:
+    path = _licensed(tmp_path, "a1: One\na2:\nzz: Extra\n")
+    with pytest.raises(InstrumentError) as info:
+        load_instrument(path)
+    text = str(info.value)
+    assert "'zz' is not an item id" in text
+    assert "'a2' has no text" in text
+    assert "has no text for: b1, b2" in text
+    path = _licensed(tmp_path, "")
+    with pytest.raises(InstrumentError, match="is empty"):
+        load_instrument(path)
+    path = _licensed(tmp_path, "a1: One\na2: Two\nb1: Three\nb2: Four\n")
+    assert load_instrument(path).item("b2").text == "Four"
+
+
+def test_instrument_constructed_in_code_is_cross_checked() -> None:
+    data = minimal()
+    data["items"][3]["scale"] = "alpha"
+    with pytest.raises(ValueError, match="needs at least two items"):
+        Instrument.model_validate(data)
