@@ -35,9 +35,10 @@ def cli() -> None:
 
 def _register() -> None:
     # One line per command module; each module defines click commands and attaches them here.
-    from cop_eval.cli import instruments_cmd
+    from cop_eval.cli import check_cmd, instruments_cmd
 
     instruments_cmd.register(cli)
+    check_cmd.register(cli)
 
 
 _register()

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 from rich.console import Console
+
+from cop_eval.instruments import Instrument
+from cop_eval.tables import ResponseSet
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -52,3 +56,76 @@ def instrument_option(multiple: bool = False) -> Callable[[F], F]:
 json_option = click.option(
     "--json", "as_json", is_flag=True, help="Print one JSON object on stdout instead of tables."
 )
+
+
+# -- data options (survey import) ---------------------------------------------------------------
+
+
+def data_options(func: F) -> F:
+    """``--format``, ``--mapping MAP.yaml``, ``--id-column COL`` and ``--group-column COL``.
+
+    The decorated command receives ``fmt``, ``mapping``, ``id_column`` and ``group_column``;
+    pass them on to :func:`load_responses`.
+    """
+    from cop_eval.ingest.layouts import FORMATS
+
+    options = [
+        click.option(
+            "--format",
+            "fmt",
+            type=click.Choice(FORMATS, case_sensitive=False),
+            default=None,
+            help="The export format; detected from the file when left out.",
+        ),
+        click.option(
+            "--mapping",
+            type=click.Path(path_type=Path, dir_okay=False),
+            default=None,
+            metavar="MAP.yaml",
+            help="YAML mapping of item id to column header, for columns named neither by item "
+            "id nor by item text (see docs/import.md).",
+        ),
+        click.option(
+            "--id-column",
+            default=None,
+            metavar="COL",
+            help="Column with respondent ids (pseudonymised on import; links waves).",
+        ),
+        click.option(
+            "--group-column",
+            default=None,
+            metavar="COL",
+            help="Column naming a subgroup (role, strand) for subgroup results.",
+        ),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def load_responses(
+    path: str | Path,
+    instruments: Sequence[Instrument | str | Path],
+    *,
+    fmt: str | None = None,
+    mapping: Path | None = None,
+    id_column: str | None = None,
+    group_column: str | None = None,
+    wave: str | None = None,
+) -> ResponseSet:
+    """Read a survey export for a command (instruments given as objects, ids or YAML paths)."""
+    from cop_eval.ingest import read_responses
+    from cop_eval.instruments import load_instruments
+
+    refs = [i for i in instruments if not isinstance(i, Instrument)]
+    loaded = iter(load_instruments(refs)) if refs else iter(())
+    resolved = [i if isinstance(i, Instrument) else next(loaded) for i in instruments]
+    return read_responses(
+        path,
+        resolved,
+        format=fmt,
+        mapping=mapping,
+        id_column=id_column,
+        group_columns=(group_column,) if group_column else (),
+        wave=wave,
+    )

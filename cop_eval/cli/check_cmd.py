@@ -1,0 +1,154 @@
+"""``cop-eval check DATA --instrument ID [--instrument ...] [--json]``: the import report."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from rich.table import Table
+from rich.text import Text
+
+from cop_eval.cli.common import (
+    data_options,
+    instrument_option,
+    json_option,
+    load_responses,
+    out,
+    print_json,
+)
+from cop_eval.tables import ImportReport
+
+_SHOWN_ROWS = 50
+
+
+def report_payload(report: ImportReport) -> dict[str, object]:
+    """The JSON object printed by ``check --json``: the report plus ``rows_rejected``."""
+    payload = report.model_dump(mode="json")
+    payload["rows_rejected"] = report.rows_rejected
+    return payload
+
+
+def _table(title: str, *columns: tuple[str, str]) -> Table:
+    table = Table(title=Text(title), title_justify="left")
+    for name, justify in columns:
+        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+    return table
+
+
+def print_report(report: ImportReport) -> None:
+    """Print an import report as tables (every cell from the file is shown as plain text)."""
+    summary = _table("Import summary", ("", "left"), ("", "left"))
+    summary.show_header = False
+    details = [
+        ("file", report.source),
+        ("format", report.format),
+        ("encoding", report.encoding or "-"),
+        ("delimiter", repr(report.delimiter) if report.delimiter else "-"),
+        ("rows read", str(report.rows_read)),
+        ("rows accepted", str(report.rows_accepted)),
+        ("rows rejected", str(report.rows_rejected)),
+        ("partial responses", str(report.partial_responses)),
+        ("straight-lining rows", str(len(report.straight_liners))),
+        ("duplicate ids", str(len(report.duplicate_ids))),
+    ]
+    for key, value in details:
+        summary.add_row(key, Text(value))
+    out.print(summary)
+
+    matched = _table(
+        "Items and columns", ("item", "left"), ("column", "left"), ("matched by", "left")
+    )
+    for match in report.matches:
+        matched.add_row(match.item, Text(match.column), match.how)
+    for item in report.unmatched_items:
+        matched.add_row(item, Text("(not found)", style="red"), "-")
+    out.print(matched)
+    if report.unused_columns:
+        out.print(Text("Columns not used: " + ", ".join(report.unused_columns)))
+
+    counts = _table(
+        "Answers per item (accepted rows)",
+        ("item", "left"),
+        ("answered", "right"),
+        ("missing", "right"),
+        ("of which missing labels", "right"),
+        ("out of range", "right"),
+        ("unparseable", "right"),
+    )
+    for s in report.items:
+        counts.add_row(
+            s.item,
+            str(s.answered),
+            str(s.missing),
+            str(s.missing_label),
+            str(s.out_of_range),
+            str(s.unparseable),
+        )
+    out.print(counts)
+
+    if report.rejected:
+        rejected = _table("Rejected rows", ("row", "right"), ("reason", "left"))
+        for row in report.rejected[:_SHOWN_ROWS]:
+            rejected.add_row(str(row.row), Text(row.reason))
+        out.print(rejected)
+        if len(report.rejected) > _SHOWN_ROWS:
+            out.print(
+                Text(f"... and {len(report.rejected) - _SHOWN_ROWS} more (use --json for all).")
+            )
+    if report.value_problems:
+        problems = _table(
+            "Values treated as missing",
+            ("row", "right"),
+            ("column", "left"),
+            ("item", "left"),
+            ("value", "left"),
+            ("problem", "left"),
+        )
+        for p in report.value_problems[:_SHOWN_ROWS]:
+            problems.add_row(
+                str(p.row), Text(p.column), p.item, Text(p.value), p.problem.replace("_", " ")
+            )
+        out.print(problems)
+        hidden = len(report.value_problems) - _SHOWN_ROWS + report.value_problems_truncated
+        if hidden > 0:
+            out.print(Text(f"... and {hidden} more (use --json for the listed ones)."))
+    if report.straight_liners:
+        shown = ", ".join(map(str, report.straight_liners[:_SHOWN_ROWS]))
+        more = " ..." if len(report.straight_liners) > _SHOWN_ROWS else ""
+        out.print(Text(f"Same answer to every item (flagged, kept): rows {shown}{more}"))
+    for warning in report.warnings:
+        out.print(Text(f"warning: {warning}", style="yellow"))
+
+
+@click.command("check")
+@click.argument("data", type=click.Path(path_type=Path))
+@instrument_option(multiple=True)
+@data_options
+@json_option
+def check_cmd(
+    data: Path,
+    instrument: tuple[str, ...],
+    fmt: str | None,
+    mapping: Path | None,
+    id_column: str | None,
+    group_column: str | None,
+    as_json: bool,
+) -> None:
+    """Show what was read from DATA, how columns matched items, and which rows were rejected."""
+    responses = load_responses(
+        data,
+        list(instrument),
+        fmt=fmt,
+        mapping=mapping,
+        id_column=id_column,
+        group_column=group_column,
+    )
+    if as_json:
+        print_json(report_payload(responses.report))
+    else:
+        print_report(responses.report)
+
+
+def register(cli: click.Group) -> None:
+    """Attach the command to the main group."""
+    cli.add_command(check_cmd)

@@ -1,0 +1,214 @@
+"""Delimited text exports (CSV/TSV; plain or a platform layout), read with pyarrow's CSV engine.
+
+The header is parsed in Python (it decides the layout); the data after it goes to pyarrow, which
+reads only the columns that are needed. Files pyarrow cannot take as they are (rows with more
+values than the header, blank lines between rows, fields longer than a block) are read again with
+Python's csv module, which keeps every row so that each can be accounted for.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import mmap
+import re
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.csv as pacsv
+
+from cop_eval.errors import DataImportError
+from cop_eval.ingest.layouts import Layout, detect_layout, layout_for
+from cop_eval.ingest.raw import Column, RawTable
+from cop_eval.ingest.text import (
+    HeaderSample,
+    decode_all,
+    looks_binary,
+    read_header_sample,
+    records_with_offsets,
+)
+
+__all__ = ["CsvSource"]
+
+_NUMERIC_CELL = re.compile(r"^\s*[+-]?(\d+([.,]\d*)?|[.,]\d+)\s*$")
+_BLOCK = 1 << 24
+
+
+def _empty(record: list[str]) -> bool:
+    return not any(cell.strip() for cell in record)
+
+
+class CsvSource:
+    """A delimited text export. ``fmt`` names a platform layout, or ``None`` to detect it."""
+
+    def __init__(self, path: Path, source: str, fmt: str | None) -> None:
+        self.path, self.source = path, source
+        sample = read_header_sample(path, source, max_records=12)
+        records = list(sample.records)
+        lead = 0
+        while lead < len(records) and (_empty(records[lead]) or _is_sep_hint(records[lead], lead)):
+            lead += 1
+        records = records[lead:]
+        if not records:
+            raise DataImportError(
+                f"{source}: the file has no rows. Export the survey responses again."
+            )
+        header = records[0]
+        if len(header) < 2 and (sample.complete or len(records) > 1):
+            raise DataImportError(
+                f"{source}: not a table - the first row has a single column "
+                f"({_clip(header[0] if header else '')!r}). Give a CSV export with one column per "
+                "question (comma, semicolon or tab delimited)."
+            )
+        if all(_NUMERIC_CELL.match(c) or not c.strip() for c in header):
+            raise DataImportError(
+                f"{source}: the first row holds numbers, not column names (a header row is "
+                "missing). Add a first row naming each column (item ids or question text)."
+            )
+        layout = (
+            layout_for(fmt, records) if fmt not in (None, "csv") else detect_layout("csv", records)
+        )
+        if fmt == "csv":
+            layout = layout_for("csv", records)
+        data_records = [r for r in records[layout.header_rows :] if not _empty(r)]
+        if sample.complete and not data_records:
+            raise DataImportError(
+                f"{source}: the file has column names but no responses (no data rows after the "
+                f"{layout.header_rows} header row{'s' if layout.header_rows > 1 else ''}). "
+                "Export the responses again, including the data."
+            )
+        self.layout: Layout = layout
+        self.sample: HeaderSample = sample
+        self.lead = lead
+        self.width = len(layout.names)
+
+    # -- reading ---------------------------------------------------------------------------
+    def load(self, wanted: list[int], text_columns: set[int]) -> RawTable:
+        skip = self.lead + self.layout.header_rows
+        first_row = skip + 1
+        encoding = self.sample.encoding
+        if encoding in ("utf-8", "utf-8-sig") and skip < len(self.sample.offsets):
+            table = self._fast_utf8(self.sample.offsets[skip], wanted, text_columns)
+            if table is not None:
+                return self._raw(table, wanted, first_row, encoding)
+        data = self.path.read_bytes()
+        text, used = decode_all(data, "utf-8" if encoding == "utf-8-sig" else encoding, self.source)
+        if used != encoding and encoding != "utf-8-sig":
+            encoding = used
+        text = text.lstrip("\ufeff")
+        if looks_binary(text[:65536]):
+            raise DataImportError(
+                f"{self.source}: this is not a text table (binary data after the header)."
+            )
+        ends = [end for _record, end in records_with_offsets(text, self.sample.delimiter, skip)]
+        end = ends[-1] if len(ends) == skip else len(text)
+        body = text[end:]
+        if "\n\n" not in body.rstrip() and "\n\r\n" not in body.rstrip():
+            table = self._arrow(pa.BufferReader(body.encode("utf-8")), wanted, text_columns)
+            if table is not None:
+                return self._raw(table, wanted, first_row, encoding)
+        return self._python(body, wanted, first_row, encoding)
+
+    def _names(self) -> list[str]:
+        return [f"c{i}" for i in range(self.width)]
+
+    def _arrow(
+        self, stream: pa.NativeFile, wanted: list[int], text_columns: set[int]
+    ) -> pa.Table | None:
+        names = self._names()
+        try:
+            table = pacsv.read_csv(
+                stream,
+                read_options=pacsv.ReadOptions(column_names=names, block_size=_BLOCK),
+                parse_options=pacsv.ParseOptions(
+                    delimiter=self.sample.delimiter, newlines_in_values=True
+                ),
+                convert_options=pacsv.ConvertOptions(
+                    include_columns=[names[i] for i in wanted],
+                    column_types={names[i]: pa.string() for i in text_columns},
+                    null_values=[""],
+                    strings_can_be_null=True,
+                    quoted_strings_can_be_null=True,
+                    true_values=[],
+                    false_values=[],
+                ),
+            )
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError):
+            return None
+        if any(pa.types.is_binary(t) for t in table.schema.types):
+            return None  # bytes that are not UTF-8 somewhere below the header
+        return table
+
+    def _fast_utf8(self, offset: int, wanted: list[int], text_columns: set[int]) -> pa.Table | None:
+        with self.path.open("rb") as handle:
+            try:
+                view = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+            except ValueError:
+                return None
+            try:
+                end = len(view)
+                while end > offset and view[end - 1 : end] in (b"\n", b"\r", b" ", b"\t"):
+                    end -= 1
+                if view.find(b"\n\n", offset, end) >= 0 or view.find(b"\n\r\n", offset, end) >= 0:
+                    return None  # blank lines: pyarrow would drop them and shift row numbers
+            finally:
+                view.close()
+        stream = pa.memory_map(str(self.path), "r")
+        try:
+            stream.seek(offset)
+            return self._arrow(stream, wanted, text_columns)
+        finally:
+            stream.close()
+
+    def _raw(self, table: pa.Table, wanted: list[int], first_row: int, encoding: str) -> RawTable:
+        columns: dict[int, Column] = {i: table.column(f"c{i}") for i in wanted}
+        n = table.num_rows
+        return RawTable(
+            columns=columns,
+            n_rows=n,
+            row_numbers=np.arange(first_row, first_row + n, dtype=np.int64),
+            encoding=encoding,
+            delimiter=self.sample.delimiter,
+        )
+
+    def _python(self, body: str, wanted: list[int], first_row: int, encoding: str) -> RawTable:
+        """Row-by-row reading: every record is kept, so ragged rows can be reported."""
+        try:
+            records = list(
+                csv.reader(io.StringIO(body, newline=""), delimiter=self.sample.delimiter)
+            )
+        except csv.Error as exc:
+            raise DataImportError(f"{self.source}: not readable as CSV ({exc}).") from None
+        while records and _empty(records[-1]):
+            records.pop()
+        rejected: dict[int, str] = {}
+        width = self.width
+        for k, record in enumerate(records):
+            if len(record) > width and any(c.strip() for c in record[width:]):
+                rejected[k] = (
+                    f"the row has {len(record)} values but the header has {width} columns, so its "
+                    "answers cannot be matched to questions (an unquoted delimiter in an answer?); "
+                    "fix the row in the file and import again"
+                )
+        columns: dict[int, Column] = {}
+        for i in wanted:
+            cells = [r[i] if i < len(r) and r[i].strip() else None for r in records]
+            columns[i] = pa.array(cells, type=pa.string())
+        n = len(records)
+        return RawTable(
+            columns=columns,
+            n_rows=n,
+            row_numbers=np.arange(first_row, first_row + n, dtype=np.int64),
+            rejected=rejected,
+            encoding=encoding,
+            delimiter=self.sample.delimiter,
+        )
+
+
+def _is_sep_hint(record: list[str], index: int) -> bool:
+    return index == 0 and bool(record) and record[0].strip().casefold().startswith("sep=")
+
+
+def _clip(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[:limit] + "..."

@@ -1,0 +1,252 @@
+"""Column → item matching: by ``--mapping``, by item id, or by item text.
+
+Platforms put the item wording in the header in many ways: exactly, after the question stem
+("Question text - Statement", "Question text.Statement"), or in brackets ("Question [Statement]").
+Texts are compared after :func:`normalise_text` (case, whitespace, punctuation, smart quotes).
+Each item takes at most one column and each column at most one item; the strongest kind of match
+wins (mapping, then id, then exact text, then bracketed text, then text at the end of the header).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+import yaml
+
+from cop_eval.errors import DataImportError, OptionError
+from cop_eval.instruments import Instrument
+
+__all__ = ["Match", "load_mapping", "match_columns", "normalise_text", "resolve_column"]
+
+_QUOTES = str.maketrans({"‘": "'", "’": "'", "‚": "'", "‛": "'", "“": '"', "”": '"', "„": '"'})
+_NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
+_BRACKETS = re.compile(r"\[([^\[\]]+)\]")
+
+
+def normalise_text(text: str) -> str:
+    """Fold a header or label for comparison.
+
+    NFKC, smart quotes to plain, casefold, every run of punctuation/underscores/whitespace to one
+    space, trimmed: ``"  I’m  happy—really! "`` → ``"i m happy really"``.
+    """
+    folded = unicodedata.normalize("NFKC", text).translate(_QUOTES).casefold()
+    folded = folded.replace("'", "")  # "don't" and "dont" are the same answer
+    return _NON_WORD.sub(" ", folded).strip()
+
+
+How = Literal["id", "text", "mapping", "position"]
+
+
+@dataclass(frozen=True)
+class Match:
+    """Item ``item`` is read from column number ``column``."""
+
+    item: str
+    column: int
+    how: How
+
+
+def load_mapping(mapping: Path | Mapping[str, str] | None) -> dict[str, str]:
+    """Read ``--mapping MAP.yaml``: a YAML mapping of item id → column header (see docs/import.md).
+
+    Raises
+    ------
+    OptionError
+        When the file is missing, not YAML, or not a flat mapping of text to text.
+    """
+    if mapping is None:
+        return {}
+    source = "the mapping"
+    if isinstance(mapping, Path | str):
+        path = Path(mapping)
+        source = str(path)
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
+        except FileNotFoundError:
+            raise OptionError(f"{path}: mapping file not found; check the path.") from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise OptionError(f"{path}: cannot read the mapping file ({exc}).") from None
+        except yaml.YAMLError as exc:
+            raise OptionError(
+                f"{path}: not valid YAML ({exc}). Write one line per item: "
+                "'item_id: Column header'."
+            ) from None
+    else:
+        data = mapping
+    if not isinstance(data, Mapping):
+        raise OptionError(
+            f"{source} must be a mapping of item id to column header "
+            f"(one line per item: 'item_id: Column header'), got {type(data).__name__}."
+        )
+    out: dict[str, str] = {}
+    for key, value in data.items():
+        if not isinstance(value, str | int | float) or isinstance(value, bool):
+            raise OptionError(
+                f"{source}: item '{key}' must map to one column header (text), "
+                f"got {type(value).__name__}."
+            )
+        out[str(key)] = str(value)
+    return out
+
+
+def resolve_column(
+    wanted: str, names: Sequence[str], texts: Sequence[Sequence[str]] = ()
+) -> int | None:
+    """The column whose header (or one of its alternative texts) is ``wanted``.
+
+    Exact header first, then case/space-insensitive, then normalised, then alternative texts.
+    """
+    if wanted in names:
+        return list(names).index(wanted)
+    key = " ".join(wanted.split()).casefold()
+    for i, name in enumerate(names):
+        if " ".join(name.split()).casefold() == key:
+            return i
+    norm = normalise_text(wanted)
+    if not norm:
+        return None
+    for i, name in enumerate(names):
+        if normalise_text(name) == norm:
+            return i
+    for i, alts in enumerate(texts):
+        if any(normalise_text(alt) == norm for alt in alts):
+            return i
+    return None
+
+
+def match_columns(
+    instruments: Sequence[Instrument],
+    names: Sequence[str],
+    texts: Sequence[Sequence[str]],
+    *,
+    mapping: Mapping[str, str],
+    excluded: set[int],
+    source: str,
+) -> tuple[list[Match], list[str]]:
+    """Match every instrument item to at most one column.
+
+    Parameters
+    ----------
+    names, texts
+        Header name and alternative texts (question text, ImportId) per column.
+    excluded
+        Columns that are never items (id, group, platform metadata).
+
+    Returns
+    -------
+    (matches, warnings)
+        Matches in questionnaire order; warnings for ambiguous text matches.
+    """
+    items = [item for instrument in instruments for item in instrument.items]
+    known = {item.id for item in items}
+    unknown = sorted(set(mapping) - known)
+    if unknown:
+        raise OptionError(
+            f"mapping: {', '.join(unknown)} {'is not an item' if len(unknown) == 1 else 'are not items'}"
+            f" of the instrument(s) {', '.join(i.id for i in instruments)}; "
+            "the keys of a mapping are item ids (see `cop-eval instruments show ID`)."
+        )
+    taken: dict[int, str] = {}
+    found: dict[str, Match] = {}
+    warnings: list[str] = []
+
+    def take(item: str, column: int, how: How) -> None:
+        taken[column] = item
+        found[item] = Match(item, column, how)
+
+    for item_id, header in mapping.items():
+        column = resolve_column(header, names, texts)
+        if column is None:
+            raise OptionError(
+                f"mapping: column '{header}' for item {item_id} is not in {source}. "
+                f"Columns are: {_list_columns(names)}."
+            )
+        if column in taken:
+            raise OptionError(
+                f"mapping: column '{header}' is mapped to both {taken[column]} and {item_id}; "
+                "map each item to its own column."
+            )
+        take(item_id, column, "mapping")
+
+    free = [i for i in range(len(names)) if i not in excluded]
+    norm_names = {i: normalise_text(names[i]) for i in free}
+    norm_texts = {i: [normalise_text(t) for t in texts[i]] if i < len(texts) else [] for i in free}
+    brackets = {
+        i: [normalise_text(b) for s in (names[i], *texts[i]) for b in _BRACKETS.findall(s)]
+        for i in free
+    }
+
+    def candidates_id(item_id: str) -> list[int]:
+        key = item_id.casefold()
+        exact = [i for i in free if names[i].strip().casefold() == key]
+        return exact or [i for i in free if key in (b.replace(" ", "_") for b in brackets[i])]
+
+    def exact_text(text: str) -> list[int]:
+        return [i for i in free if norm_names[i] == text or text in norm_texts[i]]
+
+    def bracket_text(text: str) -> list[int]:
+        return [i for i in free if text in brackets[i]]
+
+    def suffix_text(text: str) -> list[int]:
+        tail = " " + text
+        return [
+            i
+            for i in free
+            if norm_names[i].endswith(tail) or any(t.endswith(tail) for t in norm_texts[i])
+        ]
+
+    rounds: list[tuple[How, object]] = [
+        ("id", candidates_id),
+        ("text", exact_text),
+        ("text", bracket_text),
+        ("text", suffix_text),
+    ]
+    for how, finder in rounds:
+        for item in items:
+            if item.id in found:
+                continue
+            if how == "id":
+                cands = finder(item.id)  # type: ignore[operator]
+            else:
+                if not item.text:
+                    continue
+                text = normalise_text(item.text)
+                if not text:
+                    continue
+                cands = finder(text)  # type: ignore[operator]
+            cands = [c for c in cands if c not in taken]
+            if not cands:
+                continue
+            if len(cands) > 1:
+                warnings.append(
+                    f"item {item.id} matches several columns "
+                    f"({', '.join(repr(names[c]) for c in cands[:5])}); used the first. "
+                    "Use --mapping to choose."
+                )
+            take(item.id, cands[0], how)
+    order = {item.id: k for k, item in enumerate(items)}
+    return sorted(found.values(), key=lambda m: order[m.item]), warnings
+
+
+def _list_columns(names: Sequence[str], limit: int = 40) -> str:
+    shown = ", ".join(repr(n) for n in names[:limit])
+    return shown + (f", ... ({len(names) - limit} more)" if len(names) > limit else "")
+
+
+def require_column(
+    wanted: str, names: Sequence[str], texts: Sequence[Sequence[str]], source: str, option: str
+) -> int:
+    """Resolve ``--id-column``/``--group-column``; a missing column is a :class:`DataImportError`
+    that lists the columns that do exist."""
+    column = resolve_column(wanted, names, texts)
+    if column is None:
+        raise DataImportError(
+            f"{source}: {option} '{wanted}' is not a column of this file. "
+            f"Columns are: {_list_columns(names)}."
+        )
+    return column

@@ -1,0 +1,216 @@
+"""Answers → numeric codes, vectorised over distinct values.
+
+A column is recoded once per *distinct* value (there are a handful in a Likert column, however
+many respondents), then expanded with the column's dictionary indices. Every cell gets a status:
+
+``ANSWERED``      a code of the item's response scale
+``BLANK``         empty
+``MISSING_LABEL`` an answer that means "no answer" ("Don't know", "Not applicable", "N/A")
+``OUT_OF_RANGE``  a number that is not one of the scale's codes
+``UNPARSEABLE``   text that is neither a number nor a label (formula-like text included: it is
+                  compared as text and never evaluated)
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from cop_eval.ingest.matching import normalise_text
+from cop_eval.instruments import ResponseScale
+
+__all__ = [
+    "ANSWERED",
+    "BLANK",
+    "MISSING_LABEL",
+    "OUT_OF_RANGE",
+    "UNPARSEABLE",
+    "Recoded",
+    "recode_column",
+]
+
+ANSWERED, BLANK, MISSING_LABEL, OUT_OF_RANGE, UNPARSEABLE = 0, 1, 2, 3, 4
+
+#: Answers that mean "no answer" on every platform, beside the instrument's own missing labels.
+GENERIC_MISSING = frozenset(
+    normalise_text(t)
+    for t in (
+        "N/A",
+        "NA",
+        "n.a.",
+        "Not applicable",
+        "Don't know",
+        "Do not know",
+        "Prefer not to say",
+        "Prefer not to answer",
+        "No answer",
+        "Not answered",
+        "Skipped",
+    )
+)
+#: Numeric codes platforms write for "seen but not answered" (Qualtrics -99; SPSS exports often
+#: declare them as user-missing, in which case pyreadstat already returns them as missing).
+PLATFORM_MISSING_CODES = {"qualtrics": (-99.0,)}
+
+_NUMBER = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)$")
+_NUM_LABEL = re.compile(r"^([+-]?\d+(?:[.,]\d+)?)\s*(?:[-–—=:.)]\s*|\s+)(\S.*)$")
+_LABEL_NUM = re.compile(r"^(.*\S)\s*[(\[]\s*([+-]?\d+(?:[.,]\d+)?)\s*[)\]]$")
+
+
+@dataclass(frozen=True)
+class Recoded:
+    """One column, recoded: float32 codes (NaN unless answered) and an int8 status per cell."""
+
+    values: npt.NDArray[np.float32]
+    status: npt.NDArray[np.int8]
+
+
+class _ScaleLookup:
+    def __init__(self, scale: ResponseScale, extra_missing: Mapping[str, None] | None = None):
+        self.lo, self.hi = scale.min, scale.max
+        self.labels = {normalise_text(text): code for code, text in scale.labels.items()}
+        self.missing = {normalise_text(t) for t in scale.missing_labels} | set(GENERIC_MISSING)
+        if extra_missing:
+            self.missing |= {normalise_text(t) for t in extra_missing}
+        self.missing.discard("")
+
+    def number(self, value: float) -> tuple[float, int]:
+        if value != value:
+            return np.nan, BLANK
+        if self.lo <= value <= self.hi and float(value).is_integer():
+            return float(value), ANSWERED
+        return np.nan, OUT_OF_RANGE
+
+    def text(self, raw: str) -> tuple[float, int]:
+        text = raw.strip()
+        if not text:
+            return np.nan, BLANK
+        if _NUMBER.match(text):
+            return self.number(float(text.replace(",", ".")))
+        norm = normalise_text(text)
+        if norm in self.labels:
+            return float(self.labels[norm]), ANSWERED
+        if norm in self.missing:
+            return np.nan, MISSING_LABEL
+        for pattern, num_first in ((_NUM_LABEL, True), (_LABEL_NUM, False)):
+            found = pattern.match(text)
+            if not found:
+                continue
+            num_text, label = found.groups() if num_first else found.groups()[::-1]
+            number = float(num_text.replace(",", "."))
+            code = self.labels.get(normalise_text(label))
+            if code is not None and (code == number or not (self.lo <= number <= self.hi)):
+                return float(code), ANSWERED
+            if normalise_text(label) in self.missing:
+                return np.nan, MISSING_LABEL
+            if code is None:
+                return self.number(number)
+            return np.nan, UNPARSEABLE  # the number and the label disagree
+        return np.nan, UNPARSEABLE
+
+
+def _as_array(column: pa.ChunkedArray | pa.Array) -> pa.Array:
+    if isinstance(column, pa.ChunkedArray):
+        return column.combine_chunks() if column.num_chunks != 1 else column.chunk(0)
+    return column
+
+
+def recode_column(
+    column: pa.ChunkedArray | pa.Array,
+    scale: ResponseScale,
+    *,
+    value_labels: Mapping[float, str] | None = None,
+    missing_codes: tuple[float, ...] = (),
+) -> Recoded:
+    """Recode one item column against the item's response scale.
+
+    Parameters
+    ----------
+    column
+        The cells as read (numbers, text, or nulls).
+    scale
+        The item's response scale (codes ``min..max``, labels, missing labels).
+    value_labels
+        SPSS-style labels of the column's codes. Codes are used as they are when every code in
+        the column is labelled with the instrument's label for the *same* code (or has no label);
+        otherwise codes are translated through their labels (e.g. 0..4 labelled "Strongly
+        disagree".."Strongly agree" for an instrument coded 1..5).
+    missing_codes
+        Numbers that mean "no answer" for this platform (e.g. Qualtrics ``-99``).
+    """
+    lookup = _ScaleLookup(scale)
+    array = _as_array(column)
+    n = len(array)
+    if pa.types.is_null(array.type) or n == 0:
+        return Recoded(np.full(n, np.nan, np.float32), np.full(n, BLANK, np.int8))
+    if pa.types.is_dictionary(array.type):
+        array = array.cast(array.type.value_type)
+    numeric = pa.types.is_integer(array.type) or pa.types.is_floating(array.type)
+    if numeric and not value_labels and not missing_codes:
+        return _recode_numbers(array, lookup)
+    if numeric:
+        array = pc.cast(array, pa.float64())
+    elif not pa.types.is_string(array.type) and not pa.types.is_large_string(array.type):
+        array = pc.cast(array, pa.string()) if not pa.types.is_binary(array.type) else array
+    encoded = pc.dictionary_encode(array)
+    dictionary = encoded.dictionary.to_pylist()
+    table_values = np.empty(len(dictionary) + 1, np.float32)
+    table_status = np.empty(len(dictionary) + 1, np.int8)
+    translate = _label_translation(value_labels, lookup) if value_labels else None
+    for k, entry in enumerate(dictionary):
+        if isinstance(entry, bytes):
+            entry = entry.decode("utf-8", "replace")
+        if isinstance(entry, float | int):
+            if entry in missing_codes:
+                value, status = np.nan, MISSING_LABEL
+            elif translate is not None and entry in translate:
+                value, status = translate[entry]
+            else:
+                value, status = lookup.number(float(entry))
+        else:
+            value, status = lookup.text(str(entry))
+            if (
+                status == OUT_OF_RANGE
+                and missing_codes
+                and float(str(entry).strip().replace(",", ".")) in missing_codes
+            ):
+                value, status = np.nan, MISSING_LABEL
+        table_values[k], table_status[k] = value, status
+    table_values[-1], table_status[-1] = np.nan, BLANK
+    indices = encoded.indices.fill_null(len(dictionary)).to_numpy(zero_copy_only=False)
+    return Recoded(table_values[indices], table_status[indices])
+
+
+def _recode_numbers(array: pa.Array, lookup: _ScaleLookup) -> Recoded:
+    values = pc.cast(array, pa.float64()).to_numpy(zero_copy_only=False)
+    blank = np.isnan(values)
+    valid = (values >= lookup.lo) & (values <= lookup.hi) & (values == np.floor(values))
+    status = np.where(valid, ANSWERED, np.where(blank, BLANK, OUT_OF_RANGE)).astype(np.int8)
+    out = np.where(valid, values, np.nan).astype(np.float32)
+    return Recoded(out, status)
+
+
+def _label_translation(
+    value_labels: Mapping[float, str], lookup: _ScaleLookup
+) -> dict[float, tuple[float, int]] | None:
+    """Codes → (value, status) through their labels, or ``None`` when the codes can be used as
+    they are (every label agrees with the instrument's label for the same code)."""
+    translated: dict[float, tuple[float, int]] = {}
+    agrees = True
+    for code, label in value_labels.items():
+        norm = normalise_text(str(label))
+        if norm in lookup.labels:
+            translated[float(code)] = (float(lookup.labels[norm]), ANSWERED)
+            agrees &= float(lookup.labels[norm]) == float(code)
+        elif norm in lookup.missing:
+            translated[float(code)] = (np.nan, MISSING_LABEL)
+            agrees = False
+        else:
+            return None  # labels of another scale: trust the codes
+    return None if agrees else translated

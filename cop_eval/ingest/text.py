@@ -1,0 +1,220 @@
+"""Text-file plumbing: encoding detection, delimiter sniffing and header-record parsing.
+
+Exports come from Excel ("CSV UTF-8", "CSV" in cp1252, "Unicode text" = UTF-16LE with a BOM and
+tabs) and from survey platforms (UTF-8, sometimes with a BOM). Nothing here guesses from the
+content beyond what those producers do: BOMs, NUL patterns of UTF-16, strict UTF-8, else cp1252.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from cop_eval.errors import DataImportError
+
+__all__ = [
+    "HeaderSample",
+    "decode_all",
+    "detect_encoding",
+    "looks_binary",
+    "read_header_sample",
+    "records_with_offsets",
+    "sniff_delimiter",
+]
+
+#: Field sizes up to this are read (csv's default of 128 KiB rejects long free-text answers).
+csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+
+_SAMPLE_BYTES = 1 << 20
+_DELIMITERS = (",", ";", "\t", "|")
+
+
+def detect_encoding(head: bytes) -> str:
+    """The encoding of a text export, from its first bytes.
+
+    Returns a Python codec name: ``utf-8-sig`` (BOM), ``utf-16`` (BOM, either byte order),
+    ``utf-16-le``/``utf-16-be`` (no BOM, NUL pattern), ``utf-8`` (valid so far) or ``cp1252``.
+    """
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    sample = head[:4096]
+    if sample.count(0) * 4 > len(sample) > 0:
+        odd, even = sample[1::2].count(0), sample[0::2].count(0)
+        if odd > 4 * even:
+            return "utf-16-le"
+        if even > 4 * odd:
+            return "utf-16-be"
+        return "binary"
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+    except UnicodeDecodeError:
+        return "cp1252"
+    return "utf-8"
+
+
+def decode_all(data: bytes, encoding: str, source: str) -> tuple[str, str]:
+    """Decode a whole file; returns ``(text, encoding actually used)``.
+
+    cp1252 leaves five byte values undefined; a file that uses them is read as latin-1 (which
+    maps every byte) rather than refused, and the report names the encoding used.
+    """
+    try:
+        return data.decode(encoding), encoding
+    except UnicodeDecodeError as exc:
+        if encoding in ("utf-8", "utf-8-sig"):
+            return decode_all(data, "cp1252", source)
+        if encoding == "cp1252":
+            return data.decode("latin-1"), "latin-1"
+        raise DataImportError(
+            f"{source}: not readable as {encoding} text (byte {exc.start}). Save the file from "
+            "Excel as 'CSV UTF-8 (Comma delimited)' and try again."
+        ) from None
+
+
+def looks_binary(text: str) -> bool:
+    """True when decoded text holds NULs or many control characters (not a text table)."""
+    if "\x00" in text:
+        return True
+    sample = text[:65536]
+    controls = sum(1 for ch in sample if ch < " " and ch not in "\t\r\n\f\v")
+    return controls > max(3, len(sample) // 200)
+
+
+def sniff_delimiter(text: str, prefer_tab: bool = False) -> str:
+    """The delimiter of a CSV sample: the candidate giving the most, and consistent, fields.
+
+    Candidates are comma, semicolon, tab and pipe. The header line decides (it has the most
+    distinct fields); the next lines must not disagree more often than they agree.
+    """
+    lines = [line for line in text.splitlines()[:20] if line.strip()]
+    if not lines:
+        return "\t" if prefer_tab else ","
+    best, best_score = ("\t" if prefer_tab else ","), 0.0
+    for delim in _DELIMITERS:
+        try:
+            rows = list(csv.reader(io.StringIO("\n".join(lines[:10])), delimiter=delim))
+        except csv.Error:
+            continue
+        if not rows:
+            continue
+        width = len(rows[0])
+        if width < 2:
+            continue
+        agree = sum(1 for row in rows[1:] if len(row) == width)
+        score = width * (1.0 + agree) / (1.0 + len(rows) - 1)
+        if delim == "\t" and prefer_tab:
+            score *= 1.5
+        if score > best_score:
+            best, best_score = delim, score
+    return best
+
+
+@dataclass(frozen=True)
+class HeaderSample:
+    """The first records of a text export, and where the data after them begins."""
+
+    encoding: str
+    delimiter: str
+    records: list[list[str]]
+    #: ``offsets[k]``: byte offset (in the *original* file) of the start of record ``k``
+    #: (exact for UTF-8 files, which are the only ones read from an offset).
+    offsets: list[int]
+    complete: bool  # the sample is the whole file
+    size: int
+
+
+def records_with_offsets(text: str, delimiter: str, limit: int) -> Iterator[tuple[list[str], int]]:
+    """Yield ``(record, char offset of the record's end)`` for the first ``limit`` records."""
+    consumed = 0
+
+    def lines() -> Iterator[str]:
+        nonlocal consumed
+        for line in io.StringIO(text, newline=""):
+            consumed += len(line)
+            yield line
+
+    reader = csv.reader(lines(), delimiter=delimiter)
+    for _ in range(limit):
+        try:
+            record = next(reader)
+        except StopIteration:
+            return
+        except csv.Error:
+            return
+        yield record, consumed
+
+
+def read_header_sample(
+    path: Path, source: str, *, max_records: int = 8, encoding: str | None = None
+) -> HeaderSample:
+    """Read enough of a text export to detect its encoding, delimiter and header layout."""
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as handle:
+            head = handle.read(_SAMPLE_BYTES)
+    except OSError as exc:
+        raise DataImportError(f"{source}: cannot read the file ({exc.strerror}).") from None
+    if not head.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
+        raise DataImportError(
+            f"{source}: the file is empty. Export the survey responses again (CSV or Excel)."
+        )
+    enc = encoding or detect_encoding(head)
+    if enc == "binary":
+        raise DataImportError(_not_a_table(source))
+    complete = size <= len(head)
+    if enc.startswith("utf-16") and len(head) % 2:
+        head = head[:-1]
+    text = codecs.getincrementaldecoder(enc if enc != "cp1252" else "latin-1")(
+        errors="replace"
+    ).decode(head, final=complete)
+    if enc == "cp1252":
+        text = _cp1252_or_latin1(head)
+    if looks_binary(text):
+        raise DataImportError(_not_a_table(source))
+    first_line = text.lstrip("\ufeff").split("\n", 1)[0].strip()
+    if first_line.casefold().startswith("sep=") and len(first_line) == 5:
+        delimiter = first_line[4]  # Excel's "sep=;" hint line
+    else:
+        delimiter = sniff_delimiter(text, prefer_tab=enc.startswith("utf-16"))
+    records: list[list[str]] = []
+    char_ends: list[int] = []
+    for record, end in records_with_offsets(text, delimiter, max_records):
+        records.append(record)
+        char_ends.append(end)
+    bom = _bom_length(head, enc)
+    unit = 2 if enc.startswith("utf-16") else 0
+    offsets = [bom]
+    codec = "utf-8" if enc == "utf-8-sig" else enc
+    for end in char_ends:
+        prefix = text[:end]
+        offsets.append(bom + (len(prefix) * 2 if unit else len(prefix.encode(codec, "replace"))))
+    return HeaderSample(enc, delimiter, records, offsets, complete, size)
+
+
+def _cp1252_or_latin1(data: bytes) -> str:
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError:
+        return data.decode("latin-1")
+
+
+def _bom_length(head: bytes, encoding: str) -> int:
+    if encoding == "utf-8-sig":
+        return 3
+    if encoding == "utf-16":
+        return 2
+    return 0
+
+
+def _not_a_table(source: str) -> str:
+    return (
+        f"{source}: this is not a text table (it looks like binary data). Give a CSV, Excel "
+        "(.xlsx) or SPSS (.sav) export of the survey responses."
+    )
