@@ -1,0 +1,445 @@
+"""Internal-consistency reliability per scale, as ``psych::alpha`` and ``psych::omega`` compute it.
+
+Items are reverse-keyed from the instrument first (never from the data: psych's ``check.keys``
+trap). Per scale: Cronbach's alpha from the pairwise-complete covariance matrix (or listwise),
+standardised alpha, average inter-item r, Feldt 95% CI, item-rest r, alpha if item deleted and
+McDonald's omega total (one factor, minres; see :mod:`cop_eval.omega`). Warnings flag alpha below
+.70 and items that correlate negatively with the rest of their scale (a likely keying error).
+
+Which respondents count (``n``)
+-------------------------------
+psych takes ``n`` as the number of rows it is given. cop-eval gives each scale the rows that
+answered at least one of its items (``missing="pairwise"``) or all of them (``"listwise"``); ``n``
+is that number, and it is the ``n`` of the Feldt interval. Each covariance uses the rows that
+answered both items (R: ``cov(x, use = "pairwise")``); correlations for alpha are
+``cov2cor`` of that matrix, as in psych, while omega factors ``cor(x, use = "pairwise")``, as
+``psych::omega`` does.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+from pydantic import BaseModel, ConfigDict
+from scipy import stats
+
+from cop_eval.errors import OptionError
+from cop_eval.instruments import Instrument, PublishedReliability
+from cop_eval.omega import omega_total
+from cop_eval.scoring import keyed_items
+
+__all__ = [
+    "LOW_ALPHA",
+    "ItemReliability",
+    "PairwiseMoments",
+    "ReliabilityResult",
+    "ReliabilityWarning",
+    "ScaleReliability",
+    "alpha_statistics",
+    "feldt_ci",
+    "pairwise_moments",
+    "reliability",
+]
+
+LOW_ALPHA = 0.70
+_FloatArray = npt.NDArray[np.float64]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+# ---------------------------------------------------------------------------------------------
+# Numeric kernels
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PairwiseMoments:
+    """Pairwise-complete moments of a respondents × items array.
+
+    ``nobs[j, k]`` rows answered both items; ``cov`` as R's ``cov(x, use = "pairwise")`` (the
+    diagonal is each item's variance over its own answers); ``cor`` as
+    ``cor(x, use = "pairwise")`` (each pair's own means and SDs).
+    """
+
+    nobs: _FloatArray
+    cov: _FloatArray
+    cor: _FloatArray
+
+
+def pairwise_moments(x: npt.ArrayLike) -> PairwiseMoments:
+    """Pairwise-complete covariance and correlation matrices in a few matrix products.
+
+    Notes
+    -----
+    Columns are first centred on their own means (for accuracy); with :math:`z` the centred
+    values set to 0 where missing and :math:`m` the answered indicator, the pairwise sums are
+    :math:`n = m'm`, :math:`S_1 = z'm`, :math:`S_2 = (z \\circ z)'m` and :math:`S_{xy} = z'z`, and
+
+    .. math:: c_{jk} = \\frac{S_{xy,jk} - S_{1,jk} S_{1,kj} / n_{jk}}{n_{jk} - 1}
+
+    Cost: :math:`O(N k^2)` without any loop over respondents. Entries with fewer than two rows
+    answering both items are NaN.
+    """
+    arr = np.asarray(x, dtype=np.float64)
+    answered = ~np.isnan(arr)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        centre = np.nanmean(np.where(answered.any(axis=0), arr, 0.0), axis=0)
+    z = np.where(answered, arr - centre, 0.0)
+    m = answered.astype(np.float64)
+    nobs = m.T @ m
+    s1 = z.T @ m
+    s2 = (z * z).T @ m
+    sxy = z.T @ z
+    with np.errstate(invalid="ignore", divide="ignore"):
+        denom = np.where(nobs > 1, nobs - 1, np.nan)
+        cov = (sxy - s1 * s1.T / nobs) / denom
+        var_pair = (s2 - s1 * s1 / nobs) / denom  # var of item j over rows with item k
+        cor = cov / np.sqrt(var_pair * var_pair.T)
+    np.fill_diagonal(cor, np.where(np.diag(nobs) > 1, 1.0, np.nan))
+    return PairwiseMoments(nobs=nobs, cov=cov, cor=cor)
+
+
+@dataclass(frozen=True)
+class _AlphaStats:
+    alpha: float
+    std_alpha: float
+    average_r: float
+    item_rest_r: _FloatArray
+    alpha_if_deleted: _FloatArray
+
+
+def alpha_statistics(cov: npt.ArrayLike) -> _AlphaStats:
+    """Alpha, standardised alpha, average r, item-rest r and alpha-if-deleted from a covariance.
+
+    Notes
+    -----
+    With :math:`C` the :math:`k \\times k` covariance and :math:`R` = ``cov2cor(C)``:
+
+    .. math::
+        \\alpha = \\frac{k}{k-1}\\Big(1 - \\frac{\\operatorname{tr} C}{\\mathbf 1'C\\mathbf 1}\\Big),
+        \\quad
+        \\alpha_{std} = \\frac{k}{k-1}\\Big(1 - \\frac{k}{\\mathbf 1'R\\mathbf 1}\\Big),
+        \\quad
+        \\bar r = \\frac{\\mathbf 1'R\\mathbf 1 - k}{k(k-1)}
+
+    Item-rest r of item :math:`i`: :math:`(\\sum_j C_{ij} - C_{ii}) / \\sqrt{C_{ii} V_{-i}}` with
+    :math:`V_{-i}` the sum of :math:`C` without row and column :math:`i` (psych's ``r.drop``);
+    alpha if deleted is alpha of :math:`C_{-i,-i}` (``alpha.drop$raw_alpha``; NaN for 2 items).
+
+    References
+    ----------
+    .. [1] Cronbach, L. J. (1951). Coefficient alpha and the internal structure of tests.
+       Psychometrika 16, 297-334.
+    .. [2] Revelle, W. (2022). psych 2.2.9, ``alpha``.
+    """
+    c = np.asarray(cov, dtype=np.float64)
+    k = c.shape[0]
+    diag = np.diag(c)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        r = c / np.sqrt(np.outer(diag, diag))
+        total = c.sum()
+        trace = diag.sum()
+        alpha = (1 - trace / total) * k / (k - 1)
+        sum_r = r.sum()
+        std_alpha = (1 - k / sum_r) * k / (k - 1)
+        average_r = (sum_r - k) / (k * (k - 1))
+        col = c.sum(axis=0)
+        v_drop = total - 2 * col + diag
+        item_rest = (col - diag) / np.sqrt(diag * v_drop)
+        if k > 2:
+            if_deleted = (1 - (trace - diag) / v_drop) * (k - 1) / (k - 2)
+        else:
+            if_deleted = np.full(k, np.nan)
+    return _AlphaStats(
+        alpha=float(alpha),
+        std_alpha=float(std_alpha),
+        average_r=float(average_r),
+        item_rest_r=np.asarray(item_rest, dtype=np.float64),
+        alpha_if_deleted=np.asarray(if_deleted, dtype=np.float64),
+    )
+
+
+def feldt_ci(alpha: float, n: int, k: int, level: float = 0.95) -> tuple[float, float]:
+    """Feldt's confidence interval for Cronbach's alpha.
+
+    Notes
+    -----
+    .. math:: 1 - (1 - \\alpha) F_{1 - p/2}(n - 1, (n - 1)(k - 1)) \\le \\alpha_{pop}
+              \\le 1 - (1 - \\alpha) F_{p/2}(n - 1, (n - 1)(k - 1))
+
+    with :math:`p = 1 - \\text{level}`; ``psych::alpha.ci(alpha, n.obs, n.var)``.
+
+    References
+    ----------
+    .. [1] Feldt, L. S., Woodruff, D. J. and Salih, F. A. (1987). Statistical inference for
+       coefficient alpha. Applied Psychological Measurement 11, 93-103.
+
+    Examples
+    --------
+    >>> lo, hi = feldt_ci(0.8, 100, 5)   # In R: psych::alpha.ci(0.8, 100, 5)
+    >>> round(lo, 4), round(hi, 4)
+    (0.7306, 0.8559)
+    """
+    if not (math.isfinite(alpha) and n > 1 and k > 1):
+        return (math.nan, math.nan)
+    p = 1 - level
+    df1, df2 = n - 1, (n - 1) * (k - 1)
+    lower = 1 - (1 - alpha) * float(stats.f.ppf(1 - p / 2, df1, df2))
+    upper = 1 - (1 - alpha) * float(stats.f.ppf(p / 2, df1, df2))
+    return (lower, upper)
+
+
+# ---------------------------------------------------------------------------------------------
+# Result models
+# ---------------------------------------------------------------------------------------------
+
+
+class ReliabilityWarning(_Frozen):
+    """Something a reader should know before trusting a scale's scores."""
+
+    kind: Literal["low_alpha", "negative_item_rest", "too_few_answers"]
+    scale: str
+    item: str | None = None
+    message: str
+
+
+class ItemReliability(_Frozen):
+    """One item's place in its scale (computed on the keyed item)."""
+
+    item: str
+    reverse: bool
+    n: int  # respondents who answered the item (among the scale's rows)
+    item_rest_r: float
+    alpha_if_deleted: float
+
+
+class ScaleReliability(_Frozen):
+    """Reliability of one scale in this sample, beside the published value when declared."""
+
+    scale: str
+    label: str
+    n: int
+    n_items: int
+    alpha: float
+    alpha_ci: tuple[float, float]
+    std_alpha: float
+    average_r: float
+    omega_total: float
+    items: tuple[ItemReliability, ...]
+    warnings: tuple[ReliabilityWarning, ...] = ()
+    published: PublishedReliability | None = None
+
+
+class ReliabilityResult(_Frozen):
+    """Reliability of every scale of one instrument (see :func:`reliability`)."""
+
+    instrument: str
+    missing: Literal["pairwise", "listwise"]
+    scales: tuple[ScaleReliability, ...]
+
+    @property
+    def warnings(self) -> tuple[ReliabilityWarning, ...]:
+        """Every warning of every scale."""
+        return tuple(w for s in self.scales for w in s.warnings)
+
+    def scale(self, scale_id: str) -> ScaleReliability:
+        """The result for one scale (``KeyError`` when absent)."""
+        for entry in self.scales:
+            if entry.scale == scale_id:
+                return entry
+        raise KeyError(scale_id)
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per scale: n, n_items, alpha, CI, std_alpha, average_r, omega, published."""
+        return pd.DataFrame(
+            [
+                {
+                    "scale": s.scale,
+                    "n": s.n,
+                    "n_items": s.n_items,
+                    "alpha": s.alpha,
+                    "alpha_ci_low": s.alpha_ci[0],
+                    "alpha_ci_high": s.alpha_ci[1],
+                    "std_alpha": s.std_alpha,
+                    "average_r": s.average_r,
+                    "omega_total": s.omega_total,
+                    "published_alpha": s.published.alpha if s.published else math.nan,
+                }
+                for s in self.scales
+            ]
+        )
+
+    def items_frame(self) -> pd.DataFrame:
+        """One row per item: scale, item, reverse, n, item_rest_r, alpha_if_deleted."""
+        return pd.DataFrame(
+            [{"scale": s.scale, **i.model_dump()} for s in self.scales for i in s.items]
+        )
+
+    def to_json_dict(self) -> dict[str, Any]:
+        """The ``cop-eval reliability --json`` object (DESIGN.md contract, plus extra keys)."""
+        return {
+            "instrument": self.instrument,
+            "missing": self.missing,
+            "scales": [
+                {
+                    "scale": s.scale,
+                    "label": s.label,
+                    "n": s.n,
+                    "n_items": s.n_items,
+                    "alpha": s.alpha,
+                    "alpha_ci": list(s.alpha_ci),
+                    "std_alpha": s.std_alpha,
+                    "average_r": s.average_r,
+                    "omega_total": s.omega_total,
+                    "items": [i.model_dump() for i in s.items],
+                    "warnings": [w.model_dump() for w in s.warnings],
+                    "published": s.published.model_dump() if s.published else None,
+                }
+                for s in self.scales
+            ],
+        }
+
+
+# ---------------------------------------------------------------------------------------------
+# Public entry point
+# ---------------------------------------------------------------------------------------------
+
+
+def _warnings(
+    scale: str, alpha: float, items: list[ItemReliability], n: int
+) -> list[ReliabilityWarning]:
+    found: list[ReliabilityWarning] = []
+    if not math.isfinite(alpha):
+        found.append(
+            ReliabilityWarning(
+                kind="too_few_answers",
+                scale=scale,
+                message=(
+                    f"scale {scale}: reliability could not be computed ({n} respondents); it "
+                    "needs at least two respondents answering each pair of items, and items "
+                    "whose answers vary"
+                ),
+            )
+        )
+        return found
+    if alpha < LOW_ALPHA:
+        found.append(
+            ReliabilityWarning(
+                kind="low_alpha",
+                scale=scale,
+                message=(
+                    f"scale {scale}: alpha {alpha:.2f} is below {LOW_ALPHA:.2f}; its items do not "
+                    "hang together well in this sample, so read its scores with caution"
+                ),
+            )
+        )
+    for item in items:
+        if math.isfinite(item.item_rest_r) and item.item_rest_r < 0:
+            keyed = "reverse-keyed" if item.reverse else "not reverse-keyed"
+            found.append(
+                ReliabilityWarning(
+                    kind="negative_item_rest",
+                    scale=scale,
+                    item=item.item,
+                    message=(
+                        f"item {item.item} correlates negatively with the rest of scale {scale} "
+                        f"(item-rest r = {item.item_rest_r:.2f}): likely a keying error; it is "
+                        f"{keyed} in the instrument, check its `reverse` setting against the "
+                        "wording"
+                    ),
+                )
+            )
+    return found
+
+
+def _scale_reliability(
+    x: _FloatArray,
+    instrument: Instrument,
+    scale_id: str,
+    item_ids: list[str],
+    missing: Literal["pairwise", "listwise"],
+) -> ScaleReliability:
+    answered = ~np.isnan(x)
+    keep = answered.all(axis=1) if missing == "listwise" else answered.any(axis=1)
+    x = x[keep] if not keep.all() else x
+    n = int(x.shape[0])
+    k = len(item_ids)
+    moments = pairwise_moments(x)
+    core = alpha_statistics(moments.cov)
+    omega = omega_total(moments.cor).omega_total
+    items = [
+        ItemReliability(
+            item=item_id,
+            reverse=instrument.item(item_id).reverse,
+            n=int(moments.nobs[j, j]),
+            item_rest_r=float(core.item_rest_r[j]),
+            alpha_if_deleted=float(core.alpha_if_deleted[j]),
+        )
+        for j, item_id in enumerate(item_ids)
+    ]
+    return ScaleReliability(
+        scale=scale_id,
+        label=instrument.scale(scale_id).label,
+        n=n,
+        n_items=k,
+        alpha=core.alpha,
+        alpha_ci=feldt_ci(core.alpha, n, k),
+        std_alpha=core.std_alpha,
+        average_r=core.average_r,
+        omega_total=omega,
+        items=tuple(items),
+        warnings=tuple(_warnings(scale_id, core.alpha, items, n)),
+        published=instrument.published_alpha(scale_id),
+    )
+
+
+def reliability(
+    items: pd.DataFrame,
+    instrument: Instrument,
+    *,
+    missing: Literal["pairwise", "listwise"] = "pairwise",
+) -> ReliabilityResult:
+    """Reliability of every scale of an instrument in one sample.
+
+    Parameters
+    ----------
+    items
+        Raw answer codes, one column per item id, NaN = missing (not yet reverse-keyed).
+    instrument
+        Declares the scales, their items and the keying (applied before anything is computed).
+    missing
+        ``"pairwise"`` (psych's default): each covariance from the rows answering both items;
+        ``"listwise"``: only rows that answered every item of the scale.
+
+    Returns
+    -------
+    ReliabilityResult
+        Per scale: n, n_items, alpha with Feldt 95% CI, standardised alpha, average r, omega
+        total, per-item item-rest r and alpha if deleted, warnings, and the published alpha.
+
+    Notes
+    -----
+    See :func:`alpha_statistics`, :func:`feldt_ci` and :func:`cop_eval.omega.omega_total` for
+    the formulas; ``n`` is defined in the module docstring. Checked against psych 2.2.9 on
+    psychTools::bfi and psychTools::msq (tests/reference/reliability.R).
+
+    Examples
+    --------
+    >>> result = reliability(items, instrument)          # doctest: +SKIP
+    >>> # In R: psych::alpha(keyed_items)$total; psych::omega(keyed_items, nfactors = 1)$omega.tot
+    """
+    if missing not in ("pairwise", "listwise"):
+        raise OptionError(f"missing must be 'pairwise' or 'listwise', got {missing!r}")
+    scales = []
+    for scale in instrument.scales:
+        ids = [item.id for item in instrument.items_of(scale.id)]
+        x = keyed_items(items, instrument, ids)
+        scales.append(_scale_reliability(x, instrument, scale.id, ids, missing))
+    return ReliabilityResult(instrument=instrument.id, missing=missing, scales=tuple(scales))
