@@ -39,6 +39,9 @@ def _register() -> None:
 
     instruments_cmd.register(cli)
     check_cmd.register(cli)
+    from cop_eval.cli import project_cmd
+
+    project_cmd.register(cli)
 
 
 _register()

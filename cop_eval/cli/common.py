@@ -129,3 +129,46 @@ def load_responses(
         group_columns=(group_column,) if group_column else (),
         wave=wave,
     )
+
+
+# -- project store (stored waves) ----------------------------------------------------------------
+
+project_option = click.option(
+    "--project",
+    "project_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    metavar="DIR",
+    help="A project folder (made by `cop-eval init`): use its stored waves instead of DATA files.",
+)
+
+
+def responses_from_project(
+    project_dir: Path, waves: Sequence[str] | None = None
+) -> list[ResponseSet]:
+    """The stored waves of a project as ResponseSets (``wave`` set to each label).
+
+    Parameters
+    ----------
+    project_dir
+        The project folder (``--project DIR``).
+    waves
+        Wave labels, returned in this order; ``None`` for every wave in date, then import order.
+
+    Raises
+    ------
+    StoreError
+        No project there, an unknown wave label (the message lists the stored ones), or a
+        project without waves.
+    """
+    from cop_eval.errors import StoreError
+    from cop_eval.store import Project
+
+    with Project.open(project_dir) as project:
+        loaded = project.load_waves(waves)
+    if not loaded:
+        raise StoreError(
+            f"{project_dir}: the project has no waves yet. Add one with `cop-eval import DATA "
+            f"--project {project_dir} --wave LABEL --instrument ID`."
+        )
+    return loaded

@@ -1,0 +1,473 @@
+"""A project: a folder holding ``project.sqlite`` (the waves) and ``secret.key`` (the pseudonym key).
+
+The key lives outside the database so that the database alone never allows re-identification by
+hashing candidate ids; it must be backed up with the project and never shared. The database runs
+in WAL mode with foreign keys on; every change is one ``BEGIN IMMEDIATE`` transaction, so a
+second writer waits (``busy_timeout``) and a crash leaves the store as it was.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import os
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager, suppress
+from pathlib import Path
+from types import TracebackType
+
+from cop_eval.errors import OptionError, StoreError
+from cop_eval.instruments import Instrument
+from cop_eval.privacy import load_or_create_key
+from cop_eval.store import db
+from cop_eval.store.codec import DATA_FORMAT, decode_answers, encode_answers
+from cop_eval.store.models import AuditEntry, ImportOutcome, WaveInfo
+from cop_eval.store.schema import APPLICATION_ID, SCHEMA_VERSION, check_version
+from cop_eval.tables import ImportReport, ResponseSet
+
+__all__ = ["DATABASE_NAME", "KEY_NAME", "Project", "sha256_file"]
+
+DATABASE_NAME = "project.sqlite"
+KEY_NAME = "secret.key"
+
+
+def sha256_file(path: Path) -> str:
+    """SHA-256 of a file's bytes (hex), read in 1 MiB blocks."""
+    digest = hashlib.sha256()
+    try:
+        with path.open("rb") as handle:
+            while block := handle.read(1 << 20):
+                digest.update(block)
+    except OSError as exc:
+        raise StoreError(f"{path}: cannot read the file ({exc.strerror}).") from None
+    return digest.hexdigest()
+
+
+class Project:
+    """An opened project store. Use :meth:`create` or :meth:`open`; close it (or use ``with``).
+
+    Examples
+    --------
+    >>> project = Project.create(Path("my-cop"))  # doctest: +SKIP
+    >>> project.add_wave(responses, "baseline", date=dt.date(2025, 3, 1))  # doctest: +SKIP
+    >>> [w.label for w in project.waves()]  # doctest: +SKIP
+    ['baseline']
+    """
+
+    def __init__(self, directory: Path, conn: sqlite3.Connection) -> None:
+        self.directory = directory
+        self._conn = conn
+        self._key: bytes | None = None
+
+    # -- opening -------------------------------------------------------------------------------
+    @property
+    def database_path(self) -> Path:
+        """``DIR/project.sqlite``."""
+        return self.directory / DATABASE_NAME
+
+    @property
+    def key_path(self) -> Path:
+        """``DIR/secret.key``."""
+        return self.directory / KEY_NAME
+
+    @classmethod
+    def create(cls, directory: Path) -> Project:
+        """Create a project in ``directory`` (made if needed): the key, then the database.
+
+        Raises
+        ------
+        StoreError
+            When the folder already holds a project (or its key), or cannot be written.
+        """
+        db_path, key_path = directory / DATABASE_NAME, directory / KEY_NAME
+        for existing in (db_path, key_path):
+            if existing.exists():
+                raise StoreError(
+                    f"{directory}: already holds a cop-eval project ({existing.name} exists); "
+                    "nothing was changed. Use it with --project, or choose an empty folder."
+                )
+        try:
+            directory.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"{directory}: cannot create the folder ({exc.strerror}).") from None
+        key = load_or_create_key(key_path)
+        # Built under a temporary name and renamed, so a failed init leaves no half project.
+        tmp = directory / f".{DATABASE_NAME}.init-{os.getpid()}"
+        try:
+            conn = sqlite3.connect(tmp, isolation_level=None)
+            try:
+                conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+                conn.execute("PRAGMA journal_mode = WAL")
+                db.migrate(conn, str(db_path))
+                conn.execute("BEGIN IMMEDIATE")
+                conn.executemany(
+                    "INSERT INTO project(name, value) VALUES (?, ?)",
+                    [
+                        ("key_check", db.key_check(key)),
+                        ("created_at", db.now()),
+                        ("created_with", db.version()),
+                    ],
+                )
+                db.audit(conn, "init", detail=f"schema {SCHEMA_VERSION}")
+                conn.execute("COMMIT")
+            finally:
+                conn.close()
+            tmp.chmod(0o600)  # survey answers: private to the owner, like the key
+            tmp.rename(db_path)
+        except (sqlite3.Error, OSError) as exc:
+            tmp.unlink(missing_ok=True)
+            key_path.unlink(missing_ok=True)
+            raise StoreError(f"{directory}: cannot create the project ({exc}).") from None
+        return cls.open(directory)
+
+    @classmethod
+    def open(cls, directory: Path, *, busy_timeout: float = 30.0) -> Project:
+        """Open an existing project, migrating an older schema (after a backup copy).
+
+        Parameters
+        ----------
+        directory
+            The project folder (made by ``cop-eval init``).
+        busy_timeout
+            Seconds to wait for another process's write to finish before giving up.
+
+        Raises
+        ------
+        StoreError
+            Missing folder or database, not a cop-eval database, or one from a newer cop-eval.
+        """
+        db_path = directory / DATABASE_NAME
+        if not db_path.is_file():
+            hint = "" if directory.is_dir() else " (the folder does not exist)"
+            raise StoreError(
+                f"{directory}: no cop-eval project here{hint}. Create one with "
+                f"`cop-eval init {directory}`, or check the --project path."
+            )
+        try:
+            conn = sqlite3.connect(
+                f"{db_path.resolve().as_uri()}?mode=rw",
+                uri=True,
+                timeout=busy_timeout,
+                isolation_level=None,
+            )
+        except sqlite3.Error as exc:
+            raise StoreError(f"{db_path}: cannot open the project database ({exc}).") from None
+        try:
+            conn.execute("PRAGMA foreign_keys = ON")
+            conn.execute("PRAGMA synchronous = FULL")
+            check_version(conn, str(db_path))
+            if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                conn.execute("PRAGMA journal_mode = WAL")
+            db.migrate(conn, str(db_path), backup_dir=directory / "backups")
+        except sqlite3.OperationalError as exc:
+            conn.close()
+            raise db.store_error(exc, db_path) from None
+        except sqlite3.DatabaseError as exc:
+            conn.close()
+            raise StoreError(
+                f"{db_path}: not a readable cop-eval project database ({exc}). Restore it from "
+                "a backup."
+            ) from None
+        except BaseException:
+            conn.close()
+            raise
+        return cls(directory, conn)
+
+    def close(self) -> None:
+        """Close the database connection."""
+        self._conn.close()
+
+    def __enter__(self) -> Project:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    @property
+    def schema_version(self) -> int:
+        """The database's schema version (``PRAGMA user_version``)."""
+        return int(self._conn.execute("PRAGMA user_version").fetchone()[0])
+
+    @property
+    def key(self) -> bytes:
+        """The project's pseudonymisation key (``secret.key``), checked against the database.
+
+        Raises
+        ------
+        StoreError
+            When the key file is missing or is not the one the project was created with.
+        """
+        if self._key is None:
+            if not self.key_path.is_file():
+                raise StoreError(
+                    f"{self.key_path}: the project's secret key is missing. Restore it from your "
+                    "backup: without it new waves cannot be matched to stored ones. (Stored "
+                    "waves can still be analysed.)"
+                )
+            key = load_or_create_key(self.key_path)
+            row = self._conn.execute(
+                "SELECT value FROM project WHERE name = 'key_check'"
+            ).fetchone()
+            if row is not None and not hmac.compare_digest(row[0], db.key_check(key)):
+                raise StoreError(
+                    f"{self.key_path}: this is not the key the project was created with, so "
+                    "pseudonyms would not match stored waves. Put the original secret.key back "
+                    "(from your backup)."
+                )
+            self._key = key
+        return self._key
+
+    # -- reading ------------------------------------------------------------------------------
+    @contextmanager
+    def _read(self) -> Iterator[sqlite3.Connection]:
+        # One read transaction: a consistent snapshot even while another process writes (WAL).
+        try:
+            self._conn.execute("BEGIN")
+            try:
+                yield self._conn
+            finally:
+                self._conn.execute("COMMIT")
+        except sqlite3.OperationalError as exc:
+            raise db.store_error(exc, self.database_path) from None
+
+    def waves(self) -> list[WaveInfo]:
+        """Stored waves in date order (undated waves last), then import order."""
+        with self._read() as conn:
+            return db.wave_infos(conn, "1 ORDER BY wave_date IS NULL, wave_date, id", ())
+
+    def wave(self, label: str) -> WaveInfo:
+        """The stored wave with this label (case is ignored); :class:`StoreError` when absent."""
+        with self._read() as conn:
+            found = db.wave_infos(conn, "label = ?", (label,))
+        if not found:
+            raise self._unknown_wave(label)
+        return found[0]
+
+    def find_source(self, sha256: str) -> WaveInfo | None:
+        """The wave stored from a file with this content hash, if any."""
+        with self._read() as conn:
+            found = db.wave_infos(conn, "source_sha256 = ?", (sha256,))
+        return found[0] if found else None
+
+    def load_wave(self, label: str) -> ResponseSet:
+        """Load one stored wave as a :class:`ResponseSet` (``wave`` set to its label)."""
+        with self._read() as conn:
+            row = conn.execute(
+                "SELECT id, label, source_name, report_json, data_format, data_sha256 "
+                "FROM waves WHERE label = ?",
+                (label,),
+            ).fetchone()
+            if row is not None:
+                snapshots = conn.execute(
+                    "SELECT snapshot_json FROM wave_instruments WHERE wave_id = ? "
+                    "ORDER BY position",
+                    (row[0],),
+                ).fetchall()
+                blob = b"".join(
+                    chunk
+                    for (chunk,) in conn.execute(
+                        "SELECT chunk FROM wave_data WHERE wave_id = ? ORDER BY seq", (row[0],)
+                    )
+                )
+        if row is None:
+            raise self._unknown_wave(label)
+        _, stored_label, source_name, report_json, data_format, data_sha = row
+        where = f"{self.database_path}, wave {stored_label!r}"
+        if data_format != DATA_FORMAT:
+            raise StoreError(f"{where}: unknown answer format {data_format!r}; upgrade cop-eval.")
+        answers = decode_answers(blob, expected_sha256=data_sha, where=where)
+        instruments = tuple(Instrument.model_validate_json(s) for (s,) in snapshots)
+        return ResponseSet(
+            source=source_name,
+            instruments=instruments,
+            items=answers.items,
+            report=ImportReport.model_validate_json(report_json),
+            respondent_ids=answers.respondent_ids,
+            groups=answers.groups,
+            row_numbers=answers.row_numbers,
+            wave=stored_label,
+        )
+
+    def load_waves(self, labels: Sequence[str] | None = None) -> list[ResponseSet]:
+        """Load several waves: all in :meth:`waves` order, or the given labels in that order.
+
+        Raises
+        ------
+        StoreError
+            A label that is not stored (the message lists the stored ones).
+        OptionError
+            The same label given twice.
+        """
+        if labels is None:
+            return [self.load_wave(info.label) for info in self.waves()]
+        folded = [label.casefold() for label in labels]
+        if len(set(folded)) != len(folded):
+            raise OptionError(f"the same wave was named twice in {', '.join(labels)}.")
+        infos = [self.wave(label) for label in labels]  # all checked before anything is loaded
+        return [self.load_wave(info.label) for info in infos]
+
+    def audit(self) -> list[AuditEntry]:
+        """The audit trail, oldest first."""
+        with self._read() as conn:
+            cursor = conn.execute(
+                "SELECT id, at, who, action, wave, file_name, file_sha256, rows_read, "
+                "rows_accepted, rows_rejected, cop_eval_version, detail FROM audit ORDER BY id"
+            )
+            names = [d[0] for d in cursor.description]
+            return [AuditEntry.model_validate(dict(zip(names, r, strict=True))) for r in cursor]
+
+    def _unknown_wave(self, label: str) -> StoreError:
+        stored = ", ".join(repr(w.label) for w in self.waves()) or "none yet"
+        return StoreError(
+            f"{self.directory}: no wave {label!r} in this project (stored waves: {stored}). "
+            "List them with `cop-eval waves --project DIR`."
+        )
+
+    # -- writing ------------------------------------------------------------------------------
+    def already_stored(
+        self, sha256: str, label: str, *, replace: bool = False, source_name: str | None = None
+    ) -> ImportOutcome | None:
+        """The ``unchanged`` outcome :meth:`add_wave` would return for this file, else ``None``.
+
+        Lets a caller skip reading a file that is already stored (``add_wave`` checks again
+        under the write lock).
+        """
+        with self._read() as conn:
+            unchanged, _ = _duplicate(
+                conn, sha256.lower(), db.check_label(label), replace, source_name or "the file"
+            )
+        return unchanged
+
+    def add_wave(
+        self,
+        responses: ResponseSet,
+        label: str,
+        *,
+        date: dt.date | None = None,
+        source_sha256: str | None = None,
+        source_name: str | None = None,
+        replace: bool = False,
+    ) -> ImportOutcome:
+        """Store a wave in one transaction (all of it, or nothing).
+
+        Parameters
+        ----------
+        responses
+            Answers read with this project's key (ids already pseudonymised).
+        label
+            The wave's name, unique in the project (case is ignored).
+        date
+            The survey date; waves are ordered by it.
+        source_sha256
+            SHA-256 of the export file (:func:`sha256_file`); when ``None``, the hash of the
+            stored answers stands in for it (for ResponseSets built in memory).
+        source_name
+            The export's file name (default: the name of ``responses.source``).
+        replace
+            Replace a stored wave of the same label; the replacement is audited.
+
+        Returns
+        -------
+        ImportOutcome
+            ``unchanged`` when this file content is already stored (nothing is written).
+
+        Raises
+        ------
+        StoreError
+            The label is taken by other content (and ``replace`` is false); ids are not
+            pseudonymised; another process holds the store longer than ``busy_timeout``.
+        """
+        label = db.check_label(label)
+        if responses.n == 0:
+            raise StoreError(
+                f"{responses.source}: no rows were accepted, so there is no wave to store. See "
+                "why with `cop-eval check DATA --instrument ID`."
+            )
+        encoded = encode_answers(
+            responses.items,
+            responses.respondent_ids,
+            responses.groups,
+            responses.row_numbers,
+            source=responses.source,
+        )
+        file_hash = (source_sha256 or encoded.sha256).lower()
+        if len(file_hash) != 64 or any(ch not in "0123456789abcdef" for ch in file_hash):
+            raise OptionError(f"source_sha256 {source_sha256!r} is not a SHA-256 hex digest.")
+        name = source_name or Path(responses.source).name
+        report = responses.report
+        conn = self._conn
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                unchanged, previous = _duplicate(conn, file_hash, label, replace, name)
+                if unchanged is not None:
+                    conn.execute("ROLLBACK")
+                    return unchanged
+                if previous is not None and not replace:
+                    raise StoreError(
+                        f"{self.directory}: wave {previous.label!r} already exists with other "
+                        f"content ({previous.source_name}, sha256 {previous.source_sha256[:12]}…, "
+                        f"imported {previous.imported_at:%Y-%m-%d}); nothing was changed. Choose "
+                        "another --wave label, or add --replace to replace it (recorded in the "
+                        "audit trail)."
+                    )
+                if previous is not None:
+                    conn.execute("DELETE FROM waves WHERE label = ?", (label,))
+                db.insert_wave(conn, label, date, name, file_hash, responses, report, encoded)
+                db.audit(
+                    conn,
+                    "replace" if previous else "import",
+                    wave=label,
+                    file_name=name,
+                    file_sha256=file_hash,
+                    report=report,
+                    detail=(
+                        f"replaced {previous.source_name} (sha256 {previous.source_sha256}, "
+                        f"{previous.rows_accepted} rows, imported {previous.imported_at:%Y-%m-%d})"
+                        if previous
+                        else None
+                    ),
+                )
+                conn.execute("COMMIT")
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+        except sqlite3.OperationalError as exc:
+            raise db.store_error(exc, self.database_path) from None
+        except sqlite3.IntegrityError as exc:
+            raise StoreError(f"{self.database_path}: the wave was not stored ({exc}).") from None
+        self._checkpoint()
+        stored = self.wave(label)
+        verb = "Replaced" if previous else "Stored"
+        return ImportOutcome(
+            action="replaced" if previous else "imported",
+            wave=stored,
+            previous=previous,
+            message=f"{verb} wave {label!r}: {stored.rows_accepted} respondents from {name}.",
+        )
+
+    def _checkpoint(self) -> None:
+        # Fold the write-ahead log back into the database so a large import does not leave a
+        # WAL file of the same size behind; harmless when a reader prevents it.
+        with suppress(sqlite3.OperationalError):
+            self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+def _duplicate(
+    conn: sqlite3.Connection, file_hash: str, label: str, replace: bool, name: str
+) -> tuple[ImportOutcome | None, WaveInfo | None]:
+    """``(unchanged outcome, None)`` when this content is stored and is not to be replaced;
+    else ``(None, the stored wave of this label or None)``."""
+    same_file = db.wave_infos(conn, "source_sha256 = ?", (file_hash,))
+    same_label = db.wave_infos(conn, "label = ?", (label,))
+    if same_file and not (replace and same_file == same_label):
+        return db.unchanged_outcome(same_file[0], name, label), None
+    return None, same_label[0] if same_label else None

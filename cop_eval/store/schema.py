@@ -1,0 +1,137 @@
+"""The store's SQLite schema, versioned with ``PRAGMA user_version`` and migrated step by step.
+
+Each :class:`Migration` moves the schema from ``version - 1`` to ``version``; they run in order,
+each in its own transaction together with the ``user_version`` update and an audit row, so a crash
+during a migration leaves the database at the previous version. Never edit a released step: add a
+new one at the end of :data:`MIGRATIONS`.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+
+from cop_eval.errors import StoreError
+
+__all__ = ["APPLICATION_ID", "MIGRATIONS", "SCHEMA_VERSION", "Migration", "check_version"]
+
+#: ``PRAGMA application_id`` of a cop-eval project ("CoPE"), so other SQLite files are recognised.
+APPLICATION_ID = 0x436F5045
+
+
+@dataclass(frozen=True)
+class Migration:
+    """One schema step: SQL statements run in one transaction."""
+
+    version: int
+    description: str
+    statements: tuple[str, ...]
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(
+        1,
+        "project settings, waves, wave instruments, wave answers and the audit trail",
+        (
+            """CREATE TABLE project (
+                name  TEXT PRIMARY KEY,
+                value TEXT NOT NULL
+            ) WITHOUT ROWID""",
+            # id is the import order; label comparisons ignore case ("Baseline" = "baseline").
+            """CREATE TABLE waves (
+                id               INTEGER PRIMARY KEY,
+                label            TEXT NOT NULL UNIQUE COLLATE NOCASE,
+                wave_date        TEXT,
+                imported_at      TEXT NOT NULL,
+                imported_by      TEXT NOT NULL,
+                source_name      TEXT NOT NULL,
+                source_sha256    TEXT NOT NULL CHECK (length(source_sha256) = 64),
+                rows_read        INTEGER NOT NULL,
+                rows_accepted    INTEGER NOT NULL,
+                rows_rejected    INTEGER NOT NULL,
+                has_ids          INTEGER NOT NULL,
+                group_columns    TEXT NOT NULL,
+                report_json      TEXT NOT NULL,
+                data_format      TEXT NOT NULL,
+                data_bytes       INTEGER NOT NULL,
+                data_sha256      TEXT NOT NULL,
+                cop_eval_version TEXT NOT NULL
+            )""",
+            """CREATE TABLE wave_instruments (
+                wave_id       INTEGER NOT NULL REFERENCES waves(id) ON DELETE CASCADE,
+                position      INTEGER NOT NULL,
+                instrument_id TEXT NOT NULL,
+                version       TEXT NOT NULL,
+                snapshot_json TEXT NOT NULL,
+                PRIMARY KEY (wave_id, position)
+            )""",
+            # The answers of a wave: one Parquet file, split into chunks well below SQLite's
+            # 1 GB value limit. A rowid table: WITHOUT ROWID is slow for large rows.
+            """CREATE TABLE wave_data (
+                wave_id INTEGER NOT NULL REFERENCES waves(id) ON DELETE CASCADE,
+                seq     INTEGER NOT NULL,
+                chunk   BLOB NOT NULL,
+                UNIQUE (wave_id, seq)
+            )""",
+            """CREATE TABLE audit (
+                id               INTEGER PRIMARY KEY AUTOINCREMENT,
+                at               TEXT NOT NULL,
+                who              TEXT NOT NULL,
+                action           TEXT NOT NULL,
+                wave             TEXT,
+                file_name        TEXT,
+                file_sha256      TEXT,
+                rows_read        INTEGER,
+                rows_accepted    INTEGER,
+                rows_rejected    INTEGER,
+                cop_eval_version TEXT NOT NULL,
+                detail           TEXT
+            )""",
+        ),
+    ),
+    Migration(
+        2,
+        "one wave per file content (unique source hash); append-only audit trail",
+        (
+            # Re-imports are recognised by content hash in code; the index makes it a guarantee
+            # even for two processes racing with the same file.
+            "CREATE UNIQUE INDEX waves_source_sha256 ON waves(source_sha256)",
+            """CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+               BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END""",
+            """CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+               BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END""",
+        ),
+    ),
+)
+
+#: The schema version this cop-eval writes.
+SCHEMA_VERSION = MIGRATIONS[-1].version
+
+
+def check_version(conn: sqlite3.Connection, where: str) -> int:
+    """The database's schema version; a :class:`StoreError` when a newer cop-eval wrote it.
+
+    Parameters
+    ----------
+    conn
+        An open connection.
+    where
+        The database file, named in messages.
+    """
+    (application_id,) = conn.execute("PRAGMA application_id").fetchone()
+    (version,) = conn.execute("PRAGMA user_version").fetchone()
+    if application_id != APPLICATION_ID:
+        raise StoreError(
+            f"{where}: this SQLite file is not a cop-eval project (application id "
+            f"{application_id:#x}). Point --project at a folder made with `cop-eval init`."
+        )
+    if version > SCHEMA_VERSION:
+        from cop_eval import __version__
+
+        raise StoreError(
+            f"{where}: the project was written by a newer cop-eval (store schema {version}; "
+            f"this cop-eval {__version__} understands up to schema {SCHEMA_VERSION}). "
+            "Upgrade cop-eval (pip install --upgrade cop-eval) to open it; the project was "
+            "not changed."
+        )
+    return int(version)
