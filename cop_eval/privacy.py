@@ -13,14 +13,22 @@ import hashlib
 import hmac
 import os
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import pandas as pd
 
 from cop_eval.errors import CopEvalError
 
-__all__ = ["PSEUDONYM_PREFIX", "default_key", "load_or_create_key", "pseudonymise"]
+__all__ = [
+    "DEFAULT_MIN_GROUP_SIZE",
+    "PSEUDONYM_PREFIX",
+    "default_key",
+    "load_or_create_key",
+    "pseudonymise",
+    "suppressed_groups",
+    "suppression_reason",
+]
 
 PSEUDONYM_PREFIX = "p_"
 _KEY_BYTES = 32
@@ -101,3 +109,72 @@ def pseudonymise(identifiers: Iterable[object], key: bytes) -> pd.Series:
             cache[text] = token
         out.append(token)
     return pd.Series(out, dtype="object")
+
+
+# ---------------------------------------------------------------------------------------------
+# Small-group suppression
+# ---------------------------------------------------------------------------------------------
+
+#: The smallest group any figure may describe (STATISTICS.md, "Anonymity").
+DEFAULT_MIN_GROUP_SIZE = 5
+
+
+def suppressed_groups(
+    counts: Mapping[str, int], min_size: int = DEFAULT_MIN_GROUP_SIZE
+) -> frozenset[str]:
+    """Groups whose figures must be hidden, primary and complementary.
+
+    Parameters
+    ----------
+    counts
+        Respondents per group in one cell family (e.g. one wave and scale). Include *every*
+        group that makes up the published total, also people without a group value (as their
+        own key), so that subtraction from the total is accounted for.
+    min_size
+        The smallest group a figure may describe.
+
+    Returns
+    -------
+    frozenset of str
+        Primary suppression: every group with fewer than ``min_size`` respondents. Complementary
+        suppression: while the hidden groups could be recovered from the total by subtraction
+        (exactly one hidden group with respondents, or hidden groups that together have fewer
+        than ``min_size``), the smallest visible group (ties broken by name) is hidden too.
+        Afterwards ``total - sum(visible)`` only reveals a combination of at least two groups
+        with at least ``min_size`` respondents together, or nothing.
+
+    Examples
+    --------
+    >>> sorted(suppressed_groups({"HR": 40, "Finance": 3, "IT": 12, "Legal": 25}, 5))
+    ['Finance', 'IT']
+    >>> sorted(suppressed_groups({"HR": 40, "IT": 12}, 5))
+    []
+    """
+    if min_size < 1:
+        raise CopEvalError(f"the minimum group size must be at least 1, got {min_size}")
+    for group, n in counts.items():
+        if n < 0:
+            raise ValueError(f"group {group!r} has a negative count ({n})")
+    hidden = {g for g, n in counts.items() if n < min_size}
+    while True:
+        occupied = [g for g in hidden if counts[g] > 0]
+        if not occupied:
+            break
+        hidden_total = sum(counts[g] for g in occupied)
+        if len(occupied) >= 2 and hidden_total >= min_size:
+            break
+        candidates = sorted((counts[g], g) for g in counts if g not in hidden and counts[g] > 0)
+        if not candidates:
+            break
+        hidden.add(candidates[0][1])
+    return frozenset(hidden)
+
+
+def suppression_reason(min_size: int, *, complementary: bool) -> str:
+    """The plain-English reason shown in place of a hidden cell."""
+    if complementary:
+        return (
+            "hidden so that a smaller hidden group cannot be worked out by subtraction "
+            "(complementary suppression)"
+        )
+    return f"fewer than {min_size} respondents (anonymity rule)"
