@@ -1,17 +1,32 @@
 """Response-quality checks over item answers: straight-lining, partial responses, duplicate ids.
 
 Pure functions over arrays (no I/O). They flag; they never change or drop answers themselves.
+The ``*_columns`` variants take ``k`` item columns of length ``n`` and work one column at a time,
+so no ``n × k`` copy is made (the importer holds answers column by column).
 """
 
 from __future__ import annotations
 
-import warnings
+from collections.abc import Sequence
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-__all__ = ["duplicate_ids", "partial_responses", "straight_lining"]
+__all__ = [
+    "duplicate_ids",
+    "partial_responses",
+    "partial_responses_columns",
+    "straight_lining",
+    "straight_lining_columns",
+]
+
+
+def _rows(data: npt.ArrayLike, dtype: type) -> list[npt.NDArray[np.generic]]:
+    array: npt.NDArray[np.generic] = np.asarray(data, dtype=dtype)
+    if array.ndim != 2:
+        raise ValueError(f"expected an n x k array of answers, got {array.ndim} dimension(s)")
+    return [array[:, j] for j in range(array.shape[1])]
 
 
 def straight_lining(answers: npt.ArrayLike, *, min_answered: int = 5) -> npt.NDArray[np.bool_]:
@@ -20,9 +35,9 @@ def straight_lining(answers: npt.ArrayLike, *, min_answered: int = 5) -> npt.NDA
     Parameters
     ----------
     answers
-        ``n × k`` raw answer codes of *one instrument* (NaN = missing), **not** reverse-keyed:
-        the same code on positively and reverse-keyed items is exactly the pattern of inattention
-        this check exists for.
+        ``n × k`` raw answer codes of *one instrument* (NaN = missing), **not**
+        reverse-keyed: the same code on positively and reverse-keyed items is exactly the pattern
+        of inattention this check exists for.
     min_answered
         Rows with fewer answered items are never flagged (agreeing with two items says little).
 
@@ -34,7 +49,7 @@ def straight_lining(answers: npt.ArrayLike, *, min_answered: int = 5) -> npt.NDA
     Notes
     -----
     Straight-lining (non-differentiation) is a flag for the analyst, not a reason to drop a
-    respondent: a consistent respondent may honestly agree with everything (Kim et al., 2019).
+    respondent: a consistent respondent may honestly agree with everything [1]_.
 
     References
     ----------
@@ -47,15 +62,30 @@ def straight_lining(answers: npt.ArrayLike, *, min_answered: int = 5) -> npt.NDA
     >>> straight_lining([[4, 4, 4, 4, 4], [4, 4, 4, 4, 5], [3, 3, 3, 3, np.nan]]).tolist()
     [True, False, False]
     """
-    values = np.asarray(answers, dtype=np.float64)
-    if values.ndim != 2 or values.shape[1] == 0:
-        return np.zeros(values.shape[0] if values.ndim else 0, dtype=bool)
-    answered = (~np.isnan(values)).sum(axis=1)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN rows
-        low = np.nanmin(values, axis=1)
-        high = np.nanmax(values, axis=1)
-    flagged: npt.NDArray[np.bool_] = (answered >= min_answered) & (low == high)
+    n = np.shape(answers)[0] if np.ndim(answers) else 0
+    return straight_lining_columns(_rows(answers, float), n=n, min_answered=min_answered)
+
+
+def straight_lining_columns(
+    columns: Sequence[npt.ArrayLike], *, n: int, min_answered: int = 5
+) -> npt.NDArray[np.bool_]:
+    """:func:`straight_lining` over ``k`` item columns of length ``n`` (no ``n × k`` copy).
+
+    Examples
+    --------
+    >>> straight_lining_columns([[4, 2], [4, 2], [4, 3]], n=2, min_answered=3).tolist()
+    [True, False]
+    """
+    count = np.zeros(n, dtype=np.int32)
+    low = np.full(n, np.inf)
+    high = np.full(n, -np.inf)
+    for column in columns:
+        values = np.asarray(column, dtype=np.float64)
+        present = ~np.isnan(values)
+        count += present
+        np.fmin(low, values, out=low)  # fmin/fmax ignore NaN
+        np.fmax(high, values, out=high)
+    flagged: npt.NDArray[np.bool_] = (count >= max(min_answered, 1)) & (low == high)
     return flagged
 
 
@@ -67,12 +97,28 @@ def partial_responses(answered: npt.ArrayLike) -> npt.NDArray[np.bool_]:
     >>> partial_responses([[True, True], [True, False], [False, False]]).tolist()
     [False, True, False]
     """
-    mask = np.asarray(answered, dtype=bool)
-    if mask.ndim != 2 or mask.shape[1] == 0:
-        return np.zeros(mask.shape[0] if mask.ndim else 0, dtype=bool)
-    some: npt.NDArray[np.bool_] = np.any(mask, axis=1)
-    every: npt.NDArray[np.bool_] = np.all(mask, axis=1)
-    return some & ~every
+    n = np.shape(answered)[0] if np.ndim(answered) else 0
+    return partial_responses_columns(_rows(answered, bool), n=n)
+
+
+def partial_responses_columns(columns: Sequence[npt.ArrayLike], *, n: int) -> npt.NDArray[np.bool_]:
+    """:func:`partial_responses` over ``k`` boolean item columns of length ``n``.
+
+    Examples
+    --------
+    >>> partial_responses_columns([[True, True], [True, False]], n=2).tolist()
+    [False, True]
+    """
+    some = np.zeros(n, dtype=bool)
+    every = np.ones(n, dtype=bool)
+    for column in columns:
+        mask = np.asarray(column, dtype=bool)
+        some |= mask
+        every &= mask
+    if not columns:
+        return np.zeros(n, dtype=bool)
+    partial: npt.NDArray[np.bool_] = some & ~every
+    return partial
 
 
 def duplicate_ids(ids: pd.Series) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.int64]]:
@@ -97,13 +143,13 @@ def duplicate_ids(ids: pd.Series) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np
     ([True, False, False, False], [2, 1, 2, -1])
     """
     series = pd.Series(ids).reset_index(drop=True)
-    present = series.notna().to_numpy()
     codes, _uniques = pd.factorize(series, use_na_sentinel=True)
     n = len(series)
-    last = np.full(max(int(codes.max(initial=-1)) + 1, 0), -1, dtype=np.int64)
-    positions = np.arange(n, dtype=np.int64)
     valid = codes >= 0
+    last = np.full(int(codes.max(initial=-1)) + 1, -1, dtype=np.int64)
+    positions = np.arange(n, dtype=np.int64)
     np.maximum.at(last, codes[valid], positions[valid])
-    kept = np.where(valid, last[np.where(valid, codes, 0)] if len(last) else -1, -1)
-    earlier = present & valid & (kept != positions)
-    return earlier, kept.astype(np.int64)
+    kept = np.full(n, -1, dtype=np.int64)
+    kept[valid] = last[codes[valid]]
+    earlier: npt.NDArray[np.bool_] = valid & (kept != positions)
+    return earlier, kept

@@ -9,6 +9,7 @@ Every data row ends up either accepted or rejected with a reason.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -192,21 +193,30 @@ def read_responses(
     wanted = sorted({m.column for m in matches} | text_cols)
     raw = src.load(wanted, text_cols)
     n = raw.n_rows
+    # Cells are kept only where a value problem must quote them; the rest is released as soon
+    # as a column is recoded (at 700,000 rows the raw columns are the bulk of the memory).
+    cells: dict[int, pa.Array | pa.ChunkedArray] = dict(raw.columns)
+    raw = replace(raw, columns={})
 
     missing_codes = PLATFORM_MISSING_CODES.get(layout.format, ())
     recoded: dict[str, Recoded] = {}
+    all_blank = np.ones(n, dtype=bool)
     for m in matches:
-        recoded[m.item] = recode_column(
-            raw.columns[m.column],
+        result = recode_column(
+            cells[m.column],
             scales[m.item],
             value_labels=raw.value_labels.get(m.column),
             missing_codes=missing_codes,
         )
+        recoded[m.item] = result
+        all_blank &= result.status == BLANK
+        if m.column not in text_cols and not (result.status >= OUT_OF_RANGE).any():
+            del cells[m.column]
 
     # -- row decisions -------------------------------------------------------------------
     reasons: dict[int, str] = dict(raw.rejected)
     for rule in layout.preview:
-        values = _text_values(raw.columns[rule.column])
+        values = _text_values(cells[rule.column])
         hit = np.isin(values, list(rule.values))
         for k in np.flatnonzero(hit):
             reasons.setdefault(int(k), f"{rule.reason} ({names[rule.column]}={values[k]!r})")
@@ -216,13 +226,15 @@ def read_responses(
     for empty in np.flatnonzero(~any_answer).tolist():
         reasons.setdefault(
             empty,
-            "no answer to any item of the instrument(s)"
-            + (" (the row is empty)" if _row_empty(raw, empty) else ""),
+            "no answer to any item of the instrument(s): every item cell is empty"
+            if all_blank[empty]
+            else "no usable answer to any item of the instrument(s): only missing-answer labels "
+            '(such as "Don\'t know") or values that are not answers on the scale',
         )
     ids: pd.Series | None = None
     duplicates: list[str] = []
     if id_col is not None:
-        ids = pseudonymise(_text_values(raw.columns[id_col], keep_none=True), key or default_key())
+        ids = pseudonymise(_text_values(cells[id_col], keep_none=True), key or default_key())
         candidate = np.ones(n, dtype=bool)
         if reasons:
             candidate[list(reasons)] = False
@@ -242,17 +254,17 @@ def read_responses(
 
     # -- the ResponseSet -------------------------------------------------------------------
     n_ok = int(accepted.sum())
+    everyone = n_ok == n
     data: dict[str, npt.NDArray[np.float32]] = {}
     for item in all_items:
-        data[item] = (
-            recoded[item].values[accepted] if item in recoded else np.full(n_ok, np.nan, np.float32)
-        )
+        if item not in recoded:
+            data[item] = np.full(n_ok, np.nan, np.float32)
+        else:
+            data[item] = recoded[item].values if everyone else recoded[item].values[accepted]
     items = pd.DataFrame(data, copy=False)
     groups = pd.DataFrame(
         {
-            names[g]: pd.Series(
-                _text_values(raw.columns[g], keep_none=True)[accepted], dtype=object
-            )
+            names[g]: pd.Series(_text_values(cells[g], keep_none=True)[accepted], dtype=object)
             for g in group_cols
         }
     )
@@ -262,6 +274,7 @@ def read_responses(
         source=source,
         layout_format=layout.format,
         raw=raw,
+        cells=cells,
         names=names,
         instruments=instruments,
         all_items=all_items,
@@ -288,21 +301,24 @@ def read_responses(
 def _text_values(
     column: pa.Array | pa.ChunkedArray, keep_none: bool = False
 ) -> npt.NDArray[np.object_]:
-    """Cells as stripped text (casefolded unless ``keep_none``); nulls become ``None``/``""``."""
+    """Cells as stripped text, vectorised; blank cells become ``None`` (``keep_none``) or, for
+    comparisons, casefolded text with ``""`` for blanks."""
     array = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
-    if not pa.types.is_string(array.type):
-        array = pc.cast(array, pa.string()) if not pa.types.is_null(array.type) else array
-    values = np.array(array.to_pylist(), dtype=object)
-    if keep_none:
-        return np.array(
-            [None if v is None or not str(v).strip() else str(v).strip() for v in values],
-            dtype=object,
+    if pa.types.is_null(array.type):
+        array = pa.nulls(len(array), pa.string())
+    elif pa.types.is_binary(array.type):
+        array = pa.array(
+            [None if v is None else v.decode("utf-8", "replace") for v in array.to_pylist()],
+            pa.string(),
         )
-    return np.array(["" if v is None else str(v).strip().casefold() for v in values], dtype=object)
-
-
-def _row_empty(raw: RawTable, k: int) -> bool:
-    return all(not col[k].is_valid for col in raw.columns.values())
+    elif not pa.types.is_string(array.type):
+        array = pc.cast(array, pa.string())
+    array = pc.utf8_trim_whitespace(array)
+    if keep_none:
+        array = pc.if_else(pc.equal(array, ""), pa.scalar(None, pa.string()), array)
+        return np.asarray(array.to_numpy(zero_copy_only=False), dtype=object)
+    array = pc.fill_null(pc.utf8_lower(array), "")
+    return np.asarray(array.to_numpy(zero_copy_only=False), dtype=object)
 
 
 def _report(
@@ -310,6 +326,7 @@ def _report(
     source: str,
     layout_format: str,
     raw: RawTable,
+    cells: Mapping[int, pa.Array | pa.ChunkedArray],
     names: list[str],
     instruments: Sequence[Instrument],
     all_items: list[str],
@@ -352,7 +369,7 @@ def _report(
         truncated += max(0, len(bad) - MAX_PROBLEMS_PER_ITEM)
         bad = bad[:MAX_PROBLEMS_PER_ITEM]
         if len(bad):
-            column = raw.columns[match.column].take(pa.array(bad))
+            column = cells[match.column].take(pa.array(bad))
             for k, value in zip(bad, column.to_pylist(), strict=True):
                 problems.append(
                     ValueProblem(
@@ -365,15 +382,14 @@ def _report(
                         else "unparseable",
                     )
                 )
-    answered_cols = [recoded[m.item].status[accepted] == ANSWERED for m in matches]
-    answered = np.column_stack(answered_cols) if answered_cols else np.zeros((n_ok, 0), bool)
-    partial = int(quality.partial_responses(answered).sum())
-    flagged = np.zeros(n_ok, dtype=bool)
+    answered = [recoded[m.item].status == ANSWERED for m in matches]
+    partial = int(quality.partial_responses_columns(answered, n=len(accepted))[accepted].sum())
+    flagged = np.zeros(len(accepted), dtype=bool)
     for instrument in instruments:
-        present = [i for i in instrument.item_ids if i in recoded]
+        present = [recoded[i].values for i in instrument.item_ids if i in recoded]
         if len(present) >= 5:
-            block = np.column_stack([recoded[i].values[accepted] for i in present])
-            flagged |= quality.straight_lining(block)
+            flagged |= quality.straight_lining_columns(present, n=len(accepted))
+    flagged &= accepted
     used = {m.column for m in matches} | set(roles)
     unused = tuple(names[i] for i in range(len(names)) if i not in used)
     return ImportReport(
@@ -393,7 +409,7 @@ def _report(
         value_problems=tuple(problems),
         value_problems_truncated=truncated,
         duplicate_ids=tuple(duplicates),
-        straight_liners=tuple(int(r) for r in rows[accepted][flagged]),
+        straight_liners=tuple(int(r) for r in rows[flagged]),
         partial_responses=partial,
         warnings=tuple(warnings),
     )

@@ -83,7 +83,7 @@ def test_rejections_and_value_problems(tmp_path: Path, instrument: Instrument) -
     assert report.rows_accepted + report.rows_rejected == report.rows_read
     assert [(r.row, r.reason.split(":")[0]) for r in report.rejected] == [
         (2, f"duplicate respondent id {pseudonymise(['r01@example.org'], KEY)[0]}"),
-        (8, "no answer to any item of the instrument(s)"),
+        (8, "no usable answer to any item of the instrument(s)"),
     ]
     assert "the later row 7" in report.rejected[0].reason
     assert report.duplicate_ids == (pseudonymise(["r01@example.org"], KEY)[0],)
