@@ -97,7 +97,7 @@ def store_error(exc: sqlite3.OperationalError, db_path: Path) -> StoreError:
         )
     if "full" in text:
         return StoreError(f"{db_path}: the disk is full; nothing was changed. Free some space.")
-    return StoreError(f"{db_path}: database error ({text}); nothing was changed.")
+    return StoreError(f"{db_path}: database error ({text}).")
 
 
 def wave_infos(conn: sqlite3.Connection, where: str, params: tuple[Any, ...]) -> list[WaveInfo]:
