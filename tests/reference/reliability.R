@@ -19,6 +19,7 @@
 #     a$alpha.drop$raw_alpha, a$feldt$lower.ci, a$feldt$upper.ci, a$item.stats$n
 #   psych::omega(x, nfactors = 1, plot = FALSE)$omega.tot
 #   psych::scoreItems(keys, data, impute = "none", min = lo, max = hi)$scores   (unkeyed data)
+#   item statistics: see item_stats() below.
 # Outputs: tests/reference/reliability.json, tests/reference/scores_bfi.csv, scores_msq.csv,
 # and the data files tests/reference/data/bfi.csv, msq.csv (item ids lower-cased, '.' -> '_').
 
@@ -68,10 +69,31 @@ one_scale <- function(x) {
   )
 }
 
+# Item statistics (tests/test_itemstats.py): raw n, mean, sd, counts per code; on the keyed
+# item: top-2-box count with prop.test(fav, n, correct = FALSE)$conf.int (Wilson), floor and
+# ceiling percentages.
+item_stats <- function(raw, reversed, lo, hi) {
+  x <- raw[!is.na(raw)]
+  y <- if (reversed) lo + hi - x else x
+  fav <- sum(y >= hi - 1)
+  ci <- prop.test(fav, length(x), correct = FALSE)$conf.int
+  list(
+    n = length(x), mean = mean(x), sd = sd(x),
+    counts = tabulate(x - lo + 1, nbins = hi - lo + 1),
+    favourable = fav, pct_favourable = 100 * fav / length(x),
+    ci = 100 * c(ci[1], ci[2]),
+    floor_pct = 100 * mean(y == lo), ceiling_pct = 100 * mean(y == hi)
+  )
+}
+
 one_dataset <- function(data, keys, lo, hi, name) {
   items <- unique(sub("-", "", unlist(keys)))
   data <- data[, items]
-  out <- list(min = lo, max = hi, scales = list())
+  out <- list(min = lo, max = hi, scales = list(), items = list())
+  for (k in unlist(keys)) {
+    col <- sub("-", "", k)
+    out$items[[clean_names(col)]] <- item_stats(data[[col]], startsWith(k, "-"), lo, hi)
+  }
   for (scale in names(keys)) {
     k <- keys[[scale]]
     cols <- sub("-", "", k)
