@@ -1,8 +1,8 @@
-"""Response-quality checks over item answers: straight-lining, partial responses, duplicate ids.
+"""Response-quality checks: straight-lining, partial and incomplete responses, duplicate ids.
 
-Pure functions over arrays (no I/O). They flag; they never change or drop answers themselves.
-The ``*_columns`` variants take ``k`` item columns of length ``n`` and work one column at a time,
-so no ``n × k`` copy is made (the importer holds answers column by column).
+Pure functions over arrays (no I/O); they flag, they never change or drop answers. Answers are
+given as a sequence of ``k`` item columns of length ``n`` (the importer holds them column by
+column), and the work is done one column at a time, so no ``n × k`` copy is made.
 """
 
 from __future__ import annotations
@@ -13,33 +13,34 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-__all__ = [
-    "duplicate_ids",
-    "partial_responses",
-    "partial_responses_columns",
-    "straight_lining",
-    "straight_lining_columns",
-]
+__all__ = ["duplicate_ids", "incomplete_responses", "partial_responses", "straight_lining"]
+
+BoolArray = npt.NDArray[np.bool_]
 
 
-def _rows(data: npt.ArrayLike, dtype: type) -> list[npt.NDArray[np.generic]]:
-    array: npt.NDArray[np.generic] = np.asarray(data, dtype=dtype)
-    if array.ndim != 2:
-        raise ValueError(f"expected an n x k array of answers, got {array.ndim} dimension(s)")
-    return [array[:, j] for j in range(array.shape[1])]
+def _length(columns: Sequence[npt.ArrayLike], n: int | None) -> int:
+    if n is not None:
+        return n
+    if not columns:
+        raise ValueError("give n when there are no columns")
+    return len(np.asarray(columns[0]))
 
 
-def straight_lining(answers: npt.ArrayLike, *, min_answered: int = 5) -> npt.NDArray[np.bool_]:
-    """Rows that give the same answer to every answered item.
+def straight_lining(
+    columns: Sequence[npt.ArrayLike], *, min_answered: int = 5, n: int | None = None
+) -> BoolArray:
+    """Rows that give the same answer to every answered item of one instrument.
 
     Parameters
     ----------
-    answers
-        ``n × k`` raw answer codes of *one instrument* (NaN = missing), **not**
-        reverse-keyed: the same code on positively and reverse-keyed items is exactly the pattern
-        of inattention this check exists for.
+    columns
+        ``k`` item columns of raw answer codes (NaN = missing), **not** reverse-keyed: the same
+        code on positively and reverse-keyed items is exactly the pattern of inattention this
+        check exists for.
     min_answered
         Rows with fewer answered items are never flagged (agreeing with two items says little).
+    n
+        Number of rows (needed only when ``columns`` is empty).
 
     Returns
     -------
@@ -49,7 +50,7 @@ def straight_lining(answers: npt.ArrayLike, *, min_answered: int = 5) -> npt.NDA
     Notes
     -----
     Straight-lining (non-differentiation) is a flag for the analyst, not a reason to drop a
-    respondent: a consistent respondent may honestly agree with everything [1]_.
+    respondent: someone may honestly agree with everything [1]_.
 
     References
     ----------
@@ -59,69 +60,89 @@ def straight_lining(answers: npt.ArrayLike, *, min_answered: int = 5) -> npt.NDA
 
     Examples
     --------
-    >>> straight_lining([[4, 4, 4, 4, 4], [4, 4, 4, 4, 5], [3, 3, 3, 3, np.nan]]).tolist()
+    Three respondents, five items (one list per item):
+
+    >>> nan = float("nan")
+    >>> straight_lining([[4, 4, 3], [4, 4, 3], [4, 4, 3], [4, 4, 3], [4, 5, nan]]).tolist()
     [True, False, False]
     """
-    n = np.shape(answers)[0] if np.ndim(answers) else 0
-    return straight_lining_columns(_rows(answers, float), n=n, min_answered=min_answered)
-
-
-def straight_lining_columns(
-    columns: Sequence[npt.ArrayLike], *, n: int, min_answered: int = 5
-) -> npt.NDArray[np.bool_]:
-    """:func:`straight_lining` over ``k`` item columns of length ``n`` (no ``n × k`` copy).
-
-    Examples
-    --------
-    >>> straight_lining_columns([[4, 2], [4, 2], [4, 3]], n=2, min_answered=3).tolist()
-    [True, False]
-    """
-    count = np.zeros(n, dtype=np.int32)
-    low = np.full(n, np.inf)
-    high = np.full(n, -np.inf)
+    rows = _length(columns, n)
+    count = np.zeros(rows, dtype=np.int32)
+    low = np.full(rows, np.inf)
+    high = np.full(rows, -np.inf)
     for column in columns:
         values = np.asarray(column, dtype=np.float64)
-        present = ~np.isnan(values)
-        count += present
-        np.fmin(low, values, out=low)  # fmin/fmax ignore NaN
+        count += ~np.isnan(values)
+        np.fmin(low, values, out=low)  # fmin/fmax skip NaN
         np.fmax(high, values, out=high)
-    flagged: npt.NDArray[np.bool_] = (count >= max(min_answered, 1)) & (low == high)
+    flagged: BoolArray = (count >= max(min_answered, 1)) & (low == high)
     return flagged
 
 
-def partial_responses(answered: npt.ArrayLike) -> npt.NDArray[np.bool_]:
-    """Rows that answered some, but not all, items (``answered``: ``n × k`` booleans).
+def incomplete_responses(answered: Sequence[npt.ArrayLike], *, n: int | None = None) -> BoolArray:
+    """Rows that answered some, but not all, items (``answered``: ``k`` boolean item columns).
 
     Examples
     --------
-    >>> partial_responses([[True, True], [True, False], [False, False]]).tolist()
+    >>> incomplete_responses([[True, True, False], [True, False, False]]).tolist()
     [False, True, False]
     """
-    n = np.shape(answered)[0] if np.ndim(answered) else 0
-    return partial_responses_columns(_rows(answered, bool), n=n)
-
-
-def partial_responses_columns(columns: Sequence[npt.ArrayLike], *, n: int) -> npt.NDArray[np.bool_]:
-    """:func:`partial_responses` over ``k`` boolean item columns of length ``n``.
-
-    Examples
-    --------
-    >>> partial_responses_columns([[True, True], [True, False]], n=2).tolist()
-    [False, True]
-    """
-    some = np.zeros(n, dtype=bool)
-    every = np.ones(n, dtype=bool)
-    for column in columns:
+    rows = _length(answered, n)
+    some = np.zeros(rows, dtype=bool)
+    every = np.ones(rows, dtype=bool)
+    for column in answered:
         mask = np.asarray(column, dtype=bool)
         some |= mask
         every &= mask
-    if not columns:
-        return np.zeros(n, dtype=bool)
-    partial: npt.NDArray[np.bool_] = some & ~every
-    return partial
+    result: BoolArray = some & ~every if answered else np.zeros(rows, dtype=bool)
+    return result
 
 
-def duplicate_ids(ids: pd.Series) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.int64]]:
+def partial_responses(
+    filled: Sequence[npt.ArrayLike], blocks: Sequence[Sequence[int]], *, n: int | None = None
+) -> BoolArray:
+    """Rows that filled in something but left at least one whole block (scale) blank.
+
+    This is a break-off or a skipped section - the respondent did not reach or did not do part
+    of the questionnaire - as opposed to the odd skipped item, which
+    :func:`incomplete_responses` counts. A block answered with "Not applicable" throughout was
+    answered on purpose and is not a gap.
+
+    Parameters
+    ----------
+    filled
+        ``k`` boolean item columns: ``True`` where the cell is not blank (a code, or a
+        missing-answer label such as "Don't know").
+    blocks
+        Groups of column positions (e.g. the items of each scale); empty blocks are ignored.
+
+    Examples
+    --------
+    Two scales of two items; the second respondent skipped one item, the third stopped after
+    the first scale:
+
+    >>> answered = [[True, True, True], [True, True, True], [True, False, False], [True, True, False]]
+    >>> partial_responses(answered, [[0, 1], [2, 3]]).tolist()
+    [False, False, True]
+    """
+    rows = _length(filled, n)
+    columns = [np.asarray(c, dtype=bool) for c in filled]
+    some = np.zeros(rows, dtype=bool)
+    for column in columns:
+        some |= column
+    skipped_block = np.zeros(rows, dtype=bool)
+    for block in blocks:
+        if not block:
+            continue
+        block_answered = np.zeros(rows, dtype=bool)
+        for position in block:
+            block_answered |= columns[position]
+        skipped_block |= ~block_answered
+    result: BoolArray = some & skipped_block
+    return result
+
+
+def duplicate_ids(ids: pd.Series) -> tuple[BoolArray, npt.NDArray[np.int64]]:
     """Earlier occurrences of repeated ids: the *last* occurrence of each id is the one kept.
 
     Parameters
@@ -151,5 +172,5 @@ def duplicate_ids(ids: pd.Series) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np
     np.maximum.at(last, codes[valid], positions[valid])
     kept = np.full(n, -1, dtype=np.int64)
     kept[valid] = last[codes[valid]]
-    earlier: npt.NDArray[np.bool_] = valid & (kept != positions)
+    earlier: BoolArray = valid & (kept != positions)
     return earlier, kept

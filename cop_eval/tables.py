@@ -98,6 +98,11 @@ class ImportReport(_Frozen):
     duplicate_ids: tuple[str, ...] = Field(default=(), description="pseudonymised ids seen twice")
     straight_liners: tuple[int, ...] = Field(default=(), description="rows with one answer to all")
     partial_responses: int = 0
+    incomplete_responses: int = Field(
+        default=0,
+        description="accepted rows with some but not all items answered (any skipped item); "
+        "partial_responses counts only those that left a whole scale unanswered",
+    )
     warnings: tuple[str, ...] = ()
 
     @property

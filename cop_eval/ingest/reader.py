@@ -382,13 +382,22 @@ def _report(
                         else "unparseable",
                     )
                 )
+    n = len(accepted)
     answered = [recoded[m.item].status == ANSWERED for m in matches]
-    partial = int(quality.partial_responses_columns(answered, n=len(accepted))[accepted].sum())
-    flagged = np.zeros(len(accepted), dtype=bool)
+    position = {m.item: k for k, m in enumerate(matches)}
+    blocks = [
+        [position[item.id] for item in instrument.items_of(scale) if item.id in position]
+        for instrument in instruments
+        for scale in instrument.scale_ids
+    ]
+    filled = [recoded[m.item].status != BLANK for m in matches]
+    partial = int((quality.partial_responses(filled, blocks, n=n) & accepted).sum())
+    incomplete = int((quality.incomplete_responses(answered, n=n) & accepted).sum())
+    flagged = np.zeros(n, dtype=bool)
     for instrument in instruments:
         present = [recoded[i].values for i in instrument.item_ids if i in recoded]
         if len(present) >= 5:
-            flagged |= quality.straight_lining_columns(present, n=len(accepted))
+            flagged |= quality.straight_lining(present, n=n)
     flagged &= accepted
     used = {m.column for m in matches} | set(roles)
     unused = tuple(names[i] for i in range(len(names)) if i not in used)
@@ -411,6 +420,7 @@ def _report(
         duplicate_ids=tuple(duplicates),
         straight_liners=tuple(int(r) for r in rows[flagged]),
         partial_responses=partial,
+        incomplete_responses=incomplete,
         warnings=tuple(warnings),
     )
 

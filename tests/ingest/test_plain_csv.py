@@ -56,7 +56,7 @@ def test_item_ids_as_headers(tmp_path: Path, instrument: Instrument, convert) ->
     assert [m.how for m in report.matches] == ["id"] * 6
     assert report.unused_columns == ()
     assert report.straight_liners == (4,)
-    assert report.partial_responses == 2
+    assert (report.partial_responses, report.incomplete_responses) == (0, 2)
     by_item = {s.item: s for s in report.items}
     assert (by_item["sh_2"].answered, by_item["sh_2"].missing, by_item["sh_2"].missing_label) == (
         4,
