@@ -42,6 +42,13 @@ def _register() -> None:
     from cop_eval.cli import project_cmd
 
     project_cmd.register(cli)
+    from cop_eval.cli import serve_cmd
+
+    serve_cmd.register(cli)
+    from cop_eval.cli import reliability_cmd, score_cmd
+
+    score_cmd.register(cli)
+    reliability_cmd.register(cli)
 
 
 _register()

@@ -1,0 +1,113 @@
+"""Jinja2 for the web pages: autoescaping always on, small formatting filters, one ``render``.
+
+Templates format, they never compute: every number a page shows arrives already computed by the
+library (and already suppressed where a group is too small).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from starlette.requests import Request
+from starlette.responses import HTMLResponse
+from starlette.templating import Jinja2Templates
+
+from cop_eval import __version__
+
+__all__ = ["filesize", "make_templates", "number", "percent", "render"]
+
+TEMPLATES_DIR = Path(__file__).parent / "templates"
+
+
+def number(value: object, decimals: int = 2) -> str:
+    """A decimal with ``decimals`` places and a real minus sign; ``–`` for missing values."""
+    if value is None or isinstance(value, bool):
+        return "–"
+    try:
+        x = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return str(value)
+    if not math.isfinite(x):
+        return "–"
+    text = f"{x:.{decimals}f}"
+    if text.startswith("-"):
+        text = "−" + text[1:]
+        if float(text[1:]) == 0:
+            text = text[1:]
+    return text
+
+
+def percent(value: object, decimals: int = 0) -> str:
+    """A proportion 0..1 as a percentage: ``0.425`` → ``42%``."""
+    if value is None:
+        return "–"
+    try:
+        x = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return str(value)
+    if not math.isfinite(x):
+        return "–"
+    return f"{x * 100:.{decimals}f}%"
+
+
+def filesize(size: object) -> str:
+    """Bytes as kB/MB for people: ``1536`` → ``1.5 kB``."""
+    if not isinstance(size, int | float):
+        return "–"
+    if size < 1000:
+        return f"{int(size)} bytes"
+    if size < 1_000_000:
+        return f"{size / 1000:.1f} kB"
+    return f"{size / 1_000_000:.1f} MB"
+
+
+def date(value: object) -> str:
+    """A date as ``21 Nov 2026``; datetimes in UTC with the time."""
+    if isinstance(value, dt.datetime):
+        return value.strftime("%d %b %Y %H:%M UTC")
+    if isinstance(value, dt.date):
+        return value.strftime("%d %b %Y")
+    return "–" if value is None else str(value)
+
+
+def make_templates() -> Jinja2Templates:
+    """The template set with autoescaping forced on for every template."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES_DIR),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(number=number, percent=percent, filesize=filesize, date=date)
+    env.globals["version"] = __version__
+    return Jinja2Templates(env=env)
+
+
+def render(
+    request: Request,
+    name: str,
+    context: dict[str, Any] | None = None,
+    *,
+    status_code: int = 200,
+) -> HTMLResponse:
+    """Render a page with the CSRF token, the open project and the navigation in its context."""
+    app = request.app
+    signer = app.state.csrf
+    state = app.state.web
+    full: dict[str, Any] = {
+        "csrf_token": signer.token_for(request),
+        "project_dir": state.project_dir,
+        "project_name": state.project_dir.name if state.project_dir else None,
+        "active": "",
+        "notice": None,
+    }
+    full.update(context or {})
+    response = app.state.templates.TemplateResponse(request, name, full, status_code=status_code)
+    signer.set_cookie(request, response)
+    assert isinstance(response, HTMLResponse)
+    return response

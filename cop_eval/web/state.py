@@ -1,0 +1,125 @@
+"""What the web app remembers between requests: the open project and imports under review.
+
+One server serves one practitioner, so this lives in memory. A pending import keeps the staged
+export file (it may hold raw identifiers) only until it is accepted or discarded; the staging
+folder is removed when the server stops.
+"""
+
+from __future__ import annotations
+
+import secrets
+import shutil
+import tempfile
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+__all__ = ["ImportOptions", "Notice", "PendingImport", "WebState"]
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A message shown once at the top of the next page (``kind``: ok, info, warn, bad)."""
+
+    kind: str
+    text: str
+
+
+@dataclass
+class ImportOptions:
+    """What the practitioner chose for one upload (as the importer's keyword arguments)."""
+
+    instruments: list[str]
+    format: str | None = None
+    id_column: str | None = None
+    group_columns: list[str] = field(default_factory=list)
+    label: str = ""
+    date: str = ""
+
+
+@dataclass
+class PendingImport:
+    """An uploaded export being checked before it is stored as a wave.
+
+    ``options`` are the import options chosen on the upload form (format, id column, group
+    columns, instrument ids); ``mapping`` is item id → column header as fixed on the review page.
+    ``result`` is the library's last answer (a ResponseSet) or ``None`` with ``error`` set.
+    """
+
+    token: str
+    path: Path
+    original_name: str
+    size: int
+    options: ImportOptions
+    mapping: dict[str, str] = field(default_factory=dict)
+    result: Any = None
+    error: str | None = None
+    columns: tuple[str, ...] = ()
+
+    def discard(self) -> None:
+        """Delete the staged copy of the export."""
+        shutil.rmtree(self.path.parent, ignore_errors=True)
+
+
+class WebState:
+    """The open project and the pending imports of one server process."""
+
+    def __init__(self, project_dir: Path | None, staging_root: Path | None = None) -> None:
+        self.project_dir = project_dir
+        self._own_staging = staging_root is None
+        self.staging = (
+            Path(tempfile.mkdtemp(prefix="cop-eval-web-")) if staging_root is None else staging_root
+        )
+        self.staging.mkdir(mode=0o700, parents=True, exist_ok=True)
+        self._pending: dict[str, PendingImport] = {}
+        self._notices: dict[str, Notice] = {}
+        self.lock = threading.RLock()
+
+    def notice(self, kind: str, text: str) -> str:
+        """Keep a one-time message for the next page; return its id (for the redirect URL)."""
+        token = secrets.token_urlsafe(6)
+        with self.lock:
+            if len(self._notices) > 100:  # never shown (e.g. a closed tab): forget the oldest
+                self._notices.pop(next(iter(self._notices)))
+            self._notices[token] = Notice(kind, text)
+        return token
+
+    def pop_notice(self, token: str | None) -> Notice | None:
+        """The message kept under ``token``, once."""
+        if not token:
+            return None
+        with self.lock:
+            return self._notices.pop(token, None)
+
+    def add_pending(self, pending: PendingImport) -> None:
+        with self.lock:
+            self._pending[pending.token] = pending
+
+    def pending(self, token: str) -> PendingImport | None:
+        with self.lock:
+            return self._pending.get(token)
+
+    def drop_pending(self, token: str) -> None:
+        with self.lock:
+            pending = self._pending.pop(token, None)
+        if pending is not None:
+            pending.discard()
+
+    def pending_imports(self) -> list[PendingImport]:
+        with self.lock:
+            return list(self._pending.values())
+
+    @staticmethod
+    def new_token() -> str:
+        return secrets.token_urlsafe(12)
+
+    def close(self) -> None:
+        """Discard every pending import and the staging folder this state created."""
+        with self.lock:
+            pending = list(self._pending.values())
+            self._pending.clear()
+        for item in pending:
+            item.discard()
+        if self._own_staging:
+            shutil.rmtree(self.staging, ignore_errors=True)

@@ -1,0 +1,60 @@
+"""Fixtures for the web app: a TestClient on a fresh project, and small survey exports."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from cop_eval.web import create_app
+from cop_eval.web.services import create_project
+
+_TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+#: Items of le_may_success_factors used by the small exports below.
+ITEMS = ("lm_membership_1", "lm_membership_2", "lm_membership_3")
+
+
+def csrf(html: str) -> str:
+    """The CSRF token of the first form on a page."""
+    found = _TOKEN.search(html)
+    if found is None:
+        raise AssertionError("no CSRF token on the page")
+    return found.group(1)
+
+
+def small_export(rows: int = 8, *, header: tuple[str, ...] = ITEMS, bad_row: bool = True) -> str:
+    """A CSV export with an e-mail id, a role column and three le May membership items."""
+    lines = [",".join(("email", "role", *header))]
+    for k in range(rows):
+        role = "lead" if k < 2 else "member"
+        answers = [str(1 + (k + j) % 5) for j in range(len(header))]
+        lines.append(",".join((f"person{k}@example.org", role, *answers)))
+    if bad_row:
+        lines.append("nobody@example.org,member,,,")
+    return "\n".join(lines) + "\n"
+
+
+@pytest.fixture
+def project_dir(tmp_path: Path) -> Path:
+    directory = tmp_path / "project"
+    create_project(directory)
+    return directory
+
+
+@pytest.fixture
+def client(project_dir: Path, tmp_path: Path) -> Iterator[TestClient]:
+    app = create_app(project_dir, staging_dir=tmp_path / "staging")
+    with TestClient(app, base_url="http://127.0.0.1:8000") as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def bare_client(tmp_path: Path) -> Iterator[TestClient]:
+    """A client of an app started without a project."""
+    app = create_app(None, staging_dir=tmp_path / "staging")
+    with TestClient(app, base_url="http://127.0.0.1:8000") as test_client:
+        yield test_client

@@ -1,0 +1,211 @@
+"""Project pages and the import flow: upload, review, fix the mapping, accept."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from cop_eval.store import Project
+from tests.web.conftest import csrf, small_export
+
+INSTRUMENT = "le_may_success_factors"
+
+
+def _upload(
+    client: TestClient,
+    name: str,
+    content: bytes | str,
+    instruments: tuple[str, ...] = (INSTRUMENT,),
+) -> object:
+    token = csrf(client.get("/import").text)
+    body = content.encode() if isinstance(content, str) else content
+    return client.post(
+        "/import",
+        data={"csrf_token": token, "instrument": list(instruments)},
+        files={"file": (name, body, "application/octet-stream")},
+    )
+
+
+def _review_url(response: object) -> str:
+    url = str(response.url)  # type: ignore[attr-defined]
+    assert "/imports/" in url, url
+    return url.split("?")[0].replace("http://127.0.0.1:8000", "")
+
+
+def test_create_and_open_a_project_in_the_page(bare_client: TestClient, tmp_path: Path) -> None:
+    assert bare_client.get("/").url.path == "/projects"
+    assert bare_client.get("/import").url.path == "/projects"  # no project yet
+    token = csrf(bare_client.get("/projects").text)
+    folder = tmp_path / "new project"
+    created = bare_client.post(
+        "/projects/create", data={"folder": str(folder), "csrf_token": token}
+    )
+    assert created.url.path == "/project"
+    assert "Created a new project" in created.text
+    assert "No waves yet" in created.text
+    assert (folder / "project.sqlite").is_file()
+    again = bare_client.post("/projects/create", data={"folder": str(folder), "csrf_token": token})
+    assert again.status_code == 400
+    assert "already holds a cop-eval project" in again.text
+    missing = bare_client.post(
+        "/projects/open", data={"folder": str(tmp_path / "nope"), "csrf_token": token}
+    )
+    assert missing.status_code == 400
+    assert "no such folder" in missing.text
+    opened = bare_client.post("/projects/open", data={"folder": str(folder), "csrf_token": token})
+    assert "Opened the project" in opened.text
+
+
+def test_upload_shows_the_import_report(client: TestClient) -> None:
+    response = _upload(client, "wave1.csv", small_export(8))
+    review = response.text  # type: ignore[attr-defined]
+    assert "Check the import of wave1.csv" in review
+    stats = re.search(r'id="import-stats".*?</div>\s*</div>\s*</div>', review, re.S)
+    assert stats is not None
+    assert '>9</div><div class="label">rows read' in review
+    assert '>8</div><div class="label">respondents accepted' in review
+    # The rejected row and why, with the row number as a spreadsheet shows it.
+    assert re.search(r'<td class="num">10</td><td>no answer to any item', review)
+    # Items of the instrument that are not in the file can be matched by hand.
+    assert 'name="map__lm_commitment_1"' in review
+    # The id and subgroup columns can be chosen from the file's own columns.
+    assert '<option value="email"' in review
+    assert 'name="group_column" value="role"' in review
+
+
+def test_fix_the_mapping_then_accept(client: TestClient, project_dir: Path) -> None:
+    export = small_export(8, header=("lm_membership_1", "lm_membership_2", "Q3 (renamed)"))
+    review_url = _review_url(_upload(client, "wave1.csv", export))
+    page = client.get(review_url).text
+    assert 'name="map__lm_membership_3"' in page
+    assert '<option value="Q3 (renamed)"' in page
+    checked = client.post(
+        review_url + "/check",
+        data={
+            "csrf_token": csrf(page),
+            "id_column": "email",
+            "group_column": "role",
+            "map__lm_membership_3": "Q3 (renamed)",
+        },
+    )
+    assert "Checked again with your settings" in checked.text
+    assert re.search(
+        r"lm_membership_3</td><td>Q3 \(renamed\)</td><td><span class=\"pill warn\">your choice",
+        checked.text,
+    )
+    assert '<option value="email" selected>' in checked.text
+    stored = client.post(
+        review_url + "/accept",
+        data={"csrf_token": csrf(checked.text), "label": "Baseline", "date": "2025-03-01"},
+    )
+    assert stored.url.path == "/project"
+    assert "Baseline" in stored.text
+    with Project.open(project_dir) as project:
+        (wave,) = project.waves()
+        assert wave.label == "Baseline"
+        assert str(wave.date) == "2025-03-01"
+        assert wave.has_ids
+        assert wave.group_columns == ("role",)
+        assert wave.rows_accepted == 8
+        loaded = project.load_wave("Baseline")
+        assert loaded.items["lm_membership_3"].notna().sum() == 8
+        assert not loaded.respondent_ids.str.contains("@").any()  # type: ignore[union-attr]
+    # The pending import is gone, and so is its staged copy of the raw export.
+    assert client.get(review_url).status_code == 404
+
+
+def test_accept_problems_are_shown_in_the_page(client: TestClient) -> None:
+    first = _review_url(_upload(client, "a.csv", small_export(8)))
+    page = client.get(first).text
+    client.post(first + "/accept", data={"csrf_token": csrf(page), "label": "W1"})
+    second = _review_url(_upload(client, "b.csv", small_export(7)))
+    page = client.get(second).text
+    bad_date = client.post(
+        second + "/accept", data={"csrf_token": csrf(page), "label": "W2", "date": "31/12/2025"}
+    )
+    assert bad_date.status_code == 400
+    assert "is not a date" in bad_date.text
+    no_label = client.post(second + "/accept", data={"csrf_token": csrf(page), "label": " "})
+    assert "Give the wave a name" in no_label.text
+    taken = client.post(second + "/accept", data={"csrf_token": csrf(page), "label": "w1"})
+    assert taken.status_code == 400
+    assert "Replace a stored wave" in taken.text
+    replaced = client.post(
+        second + "/accept", data={"csrf_token": csrf(page), "label": "W1", "replace": "yes"}
+    )
+    assert replaced.url.path == "/project"
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("report.pdf", b"%PDF-1.7 ...", "cannot be imported"),
+        ("survey.xls", b"\xd0\xcf\x11\xe0\xa1\xb1", "old Excel (.xls)"),
+        ("survey.xlsx", b"email,role\nx,y\n", "the content looks like text"),
+        ("survey.csv", b"PK\x03\x04\x14\x00\x06\x00", "rename it to end in .xlsx"),
+        ("survey.sav", b"email,role\n", "the name says SPSS data file"),
+        ("survey.csv", b"\x00\x01\x02\x03binary\x00", "looks like a binary file"),
+        ("empty.csv", b"", "the file is empty"),
+        ("noitems.csv", b"name,colour\nann,red\nbob,blue\n", "no column matches an item"),
+    ],
+)
+def test_bad_files_get_a_clear_message(
+    client: TestClient, name: str, content: bytes, message: str
+) -> None:
+    response = _upload(client, name, content)
+    text = response.text  # type: ignore[attr-defined]
+    assert message in text
+    assert "Traceback" not in text
+    assert "/staging/" not in text  # messages name the file as uploaded, not the staged copy
+
+
+def test_an_unreadable_export_keeps_the_mapping_form(client: TestClient) -> None:
+    response = _upload(client, "noitems.csv", "name,colour,score\nann,red,4\nbob,blue,2\n")
+    text = response.text  # type: ignore[attr-defined]
+    assert 'id="import-error"' in text
+    assert 'name="map__lm_membership_1"' in text
+    assert "Store this wave" not in text
+    fixed = client.post(
+        _review_url(response) + "/check",
+        data={"csrf_token": csrf(text), "map__lm_membership_1": "score"},
+    )
+    assert 'id="import-error"' not in fixed.text
+    assert "Store this wave" in fixed.text
+    assert '>2</div><div class="label">respondents accepted' in fixed.text
+    twice = client.post(
+        _review_url(response) + "/check",
+        data={
+            "csrf_token": csrf(text),
+            "map__lm_membership_1": "score",
+            "map__lm_membership_2": "score",
+        },
+    )
+    assert "is chosen for two items" in twice.text
+
+
+def test_no_instrument_chosen_and_no_file(client: TestClient) -> None:
+    response = _upload(client, "wave.csv", small_export(), instruments=())
+    assert "Choose at least one questionnaire" in response.text  # type: ignore[attr-defined]
+    token = csrf(client.get("/import").text)
+    empty = client.post("/import", data={"csrf_token": token, "instrument": INSTRUMENT})
+    assert empty.status_code == 400
+    assert "Choose the survey export file" in empty.text
+
+
+def test_text_from_the_file_is_escaped(client: TestClient) -> None:
+    export = small_export(6).replace("email,role", "email,<script>alert(1)</script>", 1)
+    text = _upload(client, "x.csv", export).text  # type: ignore[attr-defined]
+    assert "<script>alert(1)</script>" not in text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text
+
+
+def test_discard_removes_the_staged_copy(client: TestClient, tmp_path: Path) -> None:
+    url = _review_url(_upload(client, "wave.csv", small_export()))
+    assert any((tmp_path / "staging").iterdir())
+    page = client.get(url).text
+    done = client.post(url + "/discard", data={"csrf_token": csrf(page)})
+    assert "nothing was stored" in done.text
+    assert not any((tmp_path / "staging").iterdir())

@@ -1,0 +1,213 @@
+"""CSRF, security headers, host checks, upload size limit and error pages of the web app."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from starlette.routing import Route
+
+from cop_eval.cli import main
+from cop_eval.web import create_app
+from cop_eval.web.app import routers
+from cop_eval.web.security import SECURITY_HEADERS, is_loopback_host
+from tests.web.conftest import csrf, small_export
+
+
+def _post_routes() -> list[str]:
+    paths = []
+    for router in routers():
+        for route in router.routes:
+            if isinstance(route, Route) and "POST" in (route.methods or ()):
+                paths.append(route.path.replace("{token}", "some-token"))
+    return paths
+
+
+def test_every_post_route_rejects_a_missing_token(client: TestClient) -> None:
+    client.get("/project")  # the browser has a valid cookie; only the form lacks the token
+    paths = _post_routes()
+    assert {"/projects/open", "/projects/create", "/import"} <= set(paths)
+    for path in paths:
+        response = client.post(path, data={"folder": "/tmp/x", "label": "w"})
+        assert response.status_code == 403, path
+        assert "security token" in response.text
+
+
+def test_a_wrong_token_or_a_token_of_another_server_is_rejected(
+    client: TestClient, project_dir: Path, tmp_path: Path
+) -> None:
+    token = csrf(client.get("/projects").text)
+    response = client.post("/projects/open", data={"folder": str(project_dir), "csrf_token": "x"})
+    assert response.status_code == 403
+    assert "does not match" in response.text
+    # A second server (after a restart) does not accept the first one's cookie and token.
+    other = create_app(project_dir, staging_dir=tmp_path / "other")
+    with TestClient(other, base_url="http://127.0.0.1:8000") as second:
+        second.cookies.update(client.cookies)
+        response = second.post(
+            "/projects/open", data={"folder": str(project_dir), "csrf_token": token}
+        )
+        assert response.status_code == 403
+        assert "reload the page" in response.text
+    ok = client.post("/projects/open", data={"folder": str(project_dir), "csrf_token": token})
+    assert ok.status_code == 200
+    assert "Opened the project" in ok.text
+
+
+def test_the_token_cookie_is_http_only_and_same_site_strict(bare_client: TestClient) -> None:
+    response = bare_client.get("/projects")
+    cookie = response.headers["set-cookie"]
+    assert cookie.startswith("cop_eval_csrf_8000=")
+    assert "HttpOnly" in cookie
+    assert "SameSite=strict" in cookie or "samesite=strict" in cookie.lower()
+    # The cookie is sent once; later pages reuse the same token.
+    again = bare_client.get("/projects")
+    assert "set-cookie" not in again.headers
+    assert csrf(again.text) == csrf(response.text)
+
+
+@pytest.mark.parametrize("path", ["/projects", "/static/style.css", "/no/such/page"])
+def test_security_headers_on_pages_assets_and_errors(bare_client: TestClient, path: str) -> None:
+    response = bare_client.get(path)
+    for key, value in SECURITY_HEADERS.items():
+        assert response.headers[key] == value
+    assert "default-src 'self'" in response.headers["content-security-policy"]
+    if response.headers["content-type"].startswith("text/html"):
+        assert response.headers["cache-control"] == "no-store"
+
+
+def test_pages_load_nothing_from_elsewhere(client: TestClient) -> None:
+    for path in ("/projects", "/project", "/import"):
+        html = client.get(path).text
+        assert "http://" not in html.replace("http://127.0.0.1", "")
+        assert "https://" not in html
+        assert "<script" not in html
+
+
+def test_a_foreign_host_name_is_refused(tmp_path: Path) -> None:
+    app = create_app(None, staging_dir=tmp_path / "s")
+    with TestClient(app, base_url="http://attacker.example:8000") as client:
+        response = client.get("/projects")
+        assert response.status_code == 400
+        assert "127.0.0.1" in response.text
+    with TestClient(app, base_url="http://localhost:8000") as client:
+        assert client.get("/projects").status_code == 200
+    remote = create_app(None, allow_remote=True, staging_dir=tmp_path / "r")
+    with TestClient(remote, base_url="http://laptop.local:8000") as client:
+        assert client.get("/projects").status_code == 200
+
+
+def test_an_upload_over_the_limit_gets_a_413_page(project_dir: Path, tmp_path: Path) -> None:
+    app = create_app(project_dir, max_upload_bytes=2_000, staging_dir=tmp_path / "s")
+    with TestClient(app, base_url="http://127.0.0.1:8000") as client:
+        token = csrf(client.get("/import").text)
+        big = small_export(200).encode()
+        response = client.post(
+            "/import",
+            data={"csrf_token": token, "instrument": "le_may_success_factors"},
+            files={"file": ("big.csv", big, "text/csv")},
+        )
+        assert response.status_code == 413
+        assert "larger than the limit of 2 kB" in response.text
+        assert "--max-upload-mb" in response.text
+
+        # A body sent without Content-Length is counted as it arrives.
+        def chunks() -> object:
+            for _ in range(10):
+                yield b"x" * 1000
+
+        streamed = client.post(
+            "/import",
+            content=chunks(),  # type: ignore[arg-type]
+            headers={"content-type": "multipart/form-data; boundary=zzz"},
+        )
+        assert streamed.status_code == 413
+        assert not list((tmp_path / "s").iterdir())
+
+
+def test_an_internal_error_shows_no_traceback(
+    project_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cop_eval.web import services
+
+    def broken(directory: Path) -> None:
+        raise RuntimeError("secret internals at /home/someone/code.py line 3")
+
+    monkeypatch.setattr(services, "waves_of", broken)
+    app = create_app(project_dir, staging_dir=tmp_path / "s")
+    with TestClient(app, base_url="http://127.0.0.1:8000", raise_server_exceptions=False) as c:
+        response = c.get("/project")
+    assert response.status_code == 500
+    assert "This is a bug in cop-eval" in response.text
+    assert "Traceback" not in response.text
+    assert "secret internals" not in response.text
+    assert response.headers["content-security-policy"].startswith("default-src 'self'")
+
+
+def test_a_missing_page_and_a_wrong_method_get_friendly_pages(client: TestClient) -> None:
+    missing = client.get("/imports/unknown-token")
+    assert missing.status_code == 404
+    assert "Upload the file again" in missing.text
+    wrong = client.get("/projects/open")
+    assert wrong.status_code == 405
+    assert "Go back" in wrong.text or "Start page" in wrong.text
+
+
+@pytest.mark.parametrize(
+    ("host", "loopback"),
+    [
+        ("127.0.0.1", True),
+        ("127.1.2.3", True),
+        ("localhost", True),
+        ("::1", True),
+        ("[::1]", True),
+        ("0.0.0.0", False),
+        ("192.168.1.10", False),
+        ("::", False),
+    ],
+)
+def test_is_loopback_host(host: str, loopback: bool) -> None:
+    assert is_loopback_host(host) is loopback
+
+
+def test_serve_refuses_a_non_loopback_host_without_allow_remote(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["serve", "--host", "0.0.0.0", "--port", "8123"]) == 2
+    assert "--allow-remote" in capsys.readouterr().err
+
+
+def test_serve_binds_loopback_by_default_and_says_so(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], project_dir: Path
+) -> None:
+    import uvicorn
+
+    calls: list[dict[str, object]] = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: calls.append(kw))
+    assert main(["serve", "--project", str(project_dir), "--port", "8765"]) == 0
+    assert calls == [
+        {"host": "127.0.0.1", "port": 8765, "log_level": "warning", "access_log": False}
+    ]
+    out = capsys.readouterr().out
+    assert "serving on http://127.0.0.1:8765 — only this computer can reach it" in out
+
+
+def test_serve_with_allow_remote_warns(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import uvicorn
+
+    calls: list[dict[str, object]] = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: calls.append(kw))
+    assert main(["serve", "--host", "0.0.0.0", "--allow-remote", "--port", "8766"]) == 0
+    assert calls[0]["host"] == "0.0.0.0"
+    captured = capsys.readouterr()
+    assert "other computers on the network can reach" in captured.err
+
+
+def test_serve_with_a_missing_project_folder_says_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["serve", "--project", str(tmp_path / "nope")]) == 1
+    assert "no such folder" in capsys.readouterr().err
