@@ -1,0 +1,509 @@
+"""Charts for the report: each chart spec from :mod:`cop_eval.report.model` drawn with matplotlib.
+
+Charts are drawn without pyplot (no global figure state), in the report's own font (Inter, bundled
+with the templates) and the Okabe-Ito colour-blind-safe palette, with a second cue (marker shape,
+hatching, labels) wherever colour carries meaning. Output is SVG with text converted to paths
+(``svg.fonttype = "path"``), so the PDF needs no chart fonts and user text never appears as SVG
+markup, or PNG at 150 dpi.
+
+References
+----------
+.. [1] Okabe, M. and Ito, K. (2008). Color Universal Design (CUD): how to make figures and
+   presentations that are friendly to colorblind people. https://jfly.uni-koeln.de/color/
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import textwrap
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from functools import cache
+from pathlib import Path
+from typing import Any, Literal
+
+import matplotlib as mpl
+from matplotlib import font_manager
+from matplotlib.colors import LinearSegmentedColormap, TwoSlopeNorm
+from matplotlib.figure import Figure as MplFigure
+from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch, Rectangle
+
+from cop_eval.report.filters import fmt_int, fmt_number, fmt_percent
+from cop_eval.report.model import (
+    Chart,
+    CycleDiagram,
+    DotPlot,
+    Heatmap,
+    StackedBars,
+    TrendPanels,
+)
+
+__all__ = ["OKABE_ITO", "WAVE_COLOURS", "draw_chart"]
+
+ImageFormat = Literal["svg", "png"]
+
+#: Okabe & Ito (2008) palette.
+OKABE_ITO = {
+    "black": "#000000",
+    "orange": "#E69F00",
+    "sky_blue": "#56B4E9",
+    "bluish_green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "reddish_purple": "#CC79A7",
+}
+#: Colours and markers for successive waves (the latest wave is drawn last and darkest).
+WAVE_COLOURS = ("#56B4E9", "#E69F00", "#0072B2", "#009E73", "#CC79A7", "#D55E00")
+WAVE_MARKERS = ("o", "s", "D", "^", "v", "P")
+INK = "#1f2933"
+MUTED = "#616e7c"
+GRID = "#d9dee3"
+SUPPRESSED_FILL = "#e4e7eb"
+PAGE_WIDTH_IN = 6.6
+
+# A diverging map between two Okabe-Ito colours, light in the middle.
+_DIVERGING = LinearSegmentedColormap.from_list(
+    "cop_eval_diverging", ["#D55E00", "#F4C9A8", "#F7F7F7", "#A9CFE8", "#0072B2"]
+)
+
+
+@cache
+def _font_family() -> str:
+    """Register the bundled Inter font with matplotlib (once) and return its family name."""
+    from cop_eval.report.render import templates_dir
+
+    folder = templates_dir() / "fonts"
+    names = []
+    for name in ("Inter-Regular.otf", "Inter-SemiBold.otf", "Inter-Italic.otf"):
+        path = folder / name
+        if path.is_file():
+            font_manager.fontManager.addfont(str(path))
+            names.append(font_manager.FontProperties(fname=str(path)).get_name())
+    return names[0] if names else "DejaVu Sans"
+
+
+@contextmanager
+def _style() -> Iterator[None]:
+    rc: Any = {
+        "svg.fonttype": "path",
+        "svg.hashsalt": "cop-eval",
+        "font.family": [_font_family(), "DejaVu Sans"],
+        "font.size": 8.5,
+        "axes.edgecolor": MUTED,
+        "axes.labelcolor": INK,
+        "axes.titlesize": 9,
+        "axes.titleweight": "semibold",
+        "axes.titlecolor": INK,
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "xtick.color": MUTED,
+        "ytick.color": MUTED,
+        "xtick.labelcolor": INK,
+        "ytick.labelcolor": INK,
+        "legend.frameon": False,
+        "hatch.color": "#9aa5b1",
+        "hatch.linewidth": 0.6,
+        "path.simplify": True,
+    }
+    with mpl.rc_context(rc):
+        yield
+
+
+def _save(fig: MplFigure, fmt: ImageFormat) -> bytes:
+    buffer = io.BytesIO()
+    if fmt == "svg":
+        fig.savefig(buffer, format="svg", metadata={"Date": None})
+    else:
+        fig.savefig(buffer, format="png", dpi=150)
+    return buffer.getvalue()
+
+
+def _wrap(text: str, width: int) -> str:
+    return "\n".join(textwrap.wrap(text, width=width, break_long_words=True)) or text
+
+
+def _nan(value: float | None) -> float:
+    return math.nan if value is None else float(value)
+
+
+# ---------------------------------------------------------------------------------------------
+# Dot plot (stage profile, success-factor scorecard)
+# ---------------------------------------------------------------------------------------------
+
+
+def _dotplot(spec: DotPlot) -> MplFigure:
+    k = len(spec.categories)
+    s = max(len(spec.series), 1)
+    height = 0.9 + k * (0.22 + 0.11 * s)
+    fig = MplFigure(figsize=(PAGE_WIDTH_IN, height), layout="constrained")
+    ax = fig.add_subplot()
+    offsets = [(j - (s - 1) / 2) * min(0.22, 0.7 / s) for j in range(s)]
+    for j, series in enumerate(spec.series):
+        colour = WAVE_COLOURS[j % len(WAVE_COLOURS)]
+        marker = WAVE_MARKERS[j % len(WAVE_MARKERS)]
+        ys = [k - 1 - i + offsets[j] for i in range(k)]
+        xs = [_nan(v) for v in series.values]
+        if series.lo and series.hi:
+            for y, lo, hi in zip(ys, series.lo, series.hi, strict=True):
+                if lo is not None and hi is not None:
+                    ax.plot([lo, hi], [y, y], color=colour, linewidth=1.4, alpha=0.85)
+        label = series.label + (f" ({'n = ' + fmt_int(series.n)})" if series.n else "")
+        ax.plot(
+            xs,
+            ys,
+            linestyle="none",
+            marker=marker,
+            markersize=6,
+            color=colour,
+            markeredgecolor="white",
+            markeredgewidth=0.6,
+            label=label,
+            zorder=3,
+        )
+    labels = []
+    for category in spec.categories:
+        text = _wrap(category, 34)
+        labels.append(text)
+    ax.set_yticks(range(k - 1, -1, -1), labels)
+    for tick, category in zip(ax.get_yticklabels(), spec.categories, strict=True):
+        if category == spec.highlight:
+            tick.set_fontweight("semibold")
+            tick.set_color(OKABE_ITO["vermillion"])
+    if spec.reference is not None:
+        ax.axvline(spec.reference, color=MUTED, linewidth=0.8, linestyle=(0, (3, 3)))
+    ax.set_xlim(spec.axis_min, spec.axis_max)
+    ax.set_ylim(-0.7, k - 0.3)
+    ax.grid(axis="x", color=GRID, linewidth=0.6)
+    ax.set_axisbelow(True)
+    ax.set_xlabel(spec.axis_label)
+    ax.tick_params(axis="y", length=0)
+    ax.spines["left"].set_visible(False)
+    if spec.series:
+        ax.legend(
+            loc="lower center",
+            bbox_to_anchor=(0.5, 1.0),
+            ncol=min(s, 4),
+            fontsize=8,
+            handletextpad=0.3,
+            columnspacing=1.2,
+        )
+    return fig
+
+
+# ---------------------------------------------------------------------------------------------
+# The three-stage cycle with its review-and-revise loop
+# ---------------------------------------------------------------------------------------------
+
+
+def _cycle(spec: CycleDiagram) -> MplFigure:
+    fig = MplFigure(figsize=(PAGE_WIDTH_IN, 3.5))
+    ax = fig.add_axes((0, 0, 1, 1))
+    ax.set_xlim(-3.3, 3.3)
+    ax.set_ylim(-1.75, 1.75)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    k = len(spec.stages)
+    radius = 1.12
+    # Stage 1 at the top, then clockwise (the model reads as a cycle).
+    angles = [math.pi / 2 - 2 * math.pi * i / k for i in range(k)]
+    centres = [(radius * 1.55 * math.cos(a), radius * math.sin(a) - 0.05) for a in angles]
+    box_w, box_h = 1.95, 0.92
+    ax.add_patch(Circle((0, -0.05), 0.55, facecolor="#eef4f9", edgecolor="#0072B2", linewidth=1.0))
+    ax.text(0, 0.08, "↻", ha="center", va="center", fontsize=17, color="#0072B2")
+    ax.text(
+        0,
+        -0.27,
+        _wrap(spec.centre, 12),
+        ha="center",
+        va="center",
+        fontsize=7.5,
+        color=INK,
+        fontweight="semibold",
+        linespacing=1.1,
+    )
+    for i, ((x, y), stage) in enumerate(zip(centres, spec.stages, strict=True)):
+        weakest = spec.weakest == i
+        edge = OKABE_ITO["vermillion"] if weakest else "#0072B2"
+        face = "#fbe9dd" if weakest else "#ffffff"
+        ax.add_patch(
+            FancyBboxPatch(
+                (x - box_w / 2, y - box_h / 2),
+                box_w,
+                box_h,
+                boxstyle="round,pad=0.02,rounding_size=0.12",
+                facecolor=face,
+                edgecolor=edge,
+                linewidth=2.0 if weakest else 1.1,
+                zorder=2,
+            )
+        )
+        ax.text(
+            x,
+            y + 0.26,
+            f"Stage {i + 1}",
+            ha="center",
+            va="center",
+            fontsize=7.5,
+            color=MUTED,
+            zorder=3,
+        )
+        ax.text(
+            x,
+            y + 0.02,
+            _wrap(stage, 26),
+            ha="center",
+            va="center",
+            fontsize=8,
+            color=INK,
+            fontweight="semibold",
+            zorder=3,
+            linespacing=1.05,
+        )
+        value = spec.values[i] if i < len(spec.values) else None
+        note = f"{spec.value_label} {fmt_number(value)}"
+        if weakest:
+            note += "  ·  weakest"
+        ax.text(
+            x,
+            y - 0.3,
+            note,
+            ha="center",
+            va="center",
+            fontsize=7.5,
+            color=OKABE_ITO["vermillion"] if weakest else INK,
+            zorder=3,
+        )
+    for i in range(k):
+        (x1, y1), (x2, y2) = centres[i], centres[(i + 1) % k]
+        arrow = FancyArrowPatch(
+            (x1, y1),
+            (x2, y2),
+            connectionstyle="arc3,rad=-0.32",
+            arrowstyle="-|>,head_length=5,head_width=3",
+            color=MUTED,
+            linewidth=1.1,
+            shrinkA=34,
+            shrinkB=34,
+            zorder=1,
+        )
+        ax.add_patch(arrow)
+    return fig
+
+
+# ---------------------------------------------------------------------------------------------
+# Stacked 100 % bars (identity strength distribution per wave)
+# ---------------------------------------------------------------------------------------------
+
+
+def _stacked(spec: StackedBars) -> MplFigure:
+    k = len(spec.categories)
+    fig = MplFigure(figsize=(PAGE_WIDTH_IN, 0.95 + 0.42 * k), layout="constrained")
+    ax = fig.add_subplot()
+    colours = ("#E69F00", "#56B4E9", "#0072B2", "#009E73", "#CC79A7")
+    hatches = ("", "..", "", "//", "xx")
+    for i, shares in enumerate(spec.shares):
+        left = 0.0
+        y = k - 1 - i
+        for j, share in enumerate(shares):
+            colour = colours[j % len(colours)]
+            ax.barh(
+                y,
+                share,
+                left=left,
+                height=0.62,
+                color=colour,
+                edgecolor="white",
+                linewidth=0.8,
+                hatch=hatches[j % len(hatches)],
+                label=spec.segments[j] if i == 0 else None,
+            )
+            if share >= 0.07:
+                dark = colour in ("#0072B2", "#009E73")
+                ax.text(
+                    left + share / 2,
+                    y,
+                    fmt_percent(share),
+                    ha="center",
+                    va="center",
+                    fontsize=7.5,
+                    color="white" if dark else INK,
+                )
+            left += share
+    labels = [f"{c}\n(n = {fmt_int(n)})" for c, n in zip(spec.categories, spec.n, strict=True)]
+    ax.set_yticks(range(k - 1, -1, -1), labels)
+    ax.set_xlim(0, 1)
+    ax.xaxis.set_major_formatter(mpl.ticker.PercentFormatter(1.0, decimals=0))
+    ax.set_xlabel(spec.axis_label)
+    ax.tick_params(axis="y", length=0)
+    ax.spines["left"].set_visible(False)
+    ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=len(spec.segments), fontsize=8)
+    return fig
+
+
+# ---------------------------------------------------------------------------------------------
+# Means with CIs over waves (small multiples)
+# ---------------------------------------------------------------------------------------------
+
+
+def _trend(spec: TrendPanels) -> MplFigure:
+    count = len(spec.panels)
+    cols = min(4, max(count, 1))
+    rows = math.ceil(count / cols)
+    fig = MplFigure(figsize=(PAGE_WIDTH_IN, 0.35 + 1.75 * rows), layout="constrained")
+    axes = fig.subplots(rows, cols, sharey=True, squeeze=False)
+    for index, ax in enumerate(axes.flat):
+        if index >= count:
+            ax.axis("off")
+            continue
+        panel = spec.panels[index]
+        xs = list(range(len(panel.waves)))
+        means = [_nan(m) for m in panel.means]
+        lows = [_nan(v) for v in panel.lo]
+        highs = [_nan(v) for v in panel.hi]
+        ax.fill_between(xs, lows, highs, color="#56B4E9", alpha=0.25, linewidth=0)
+        ax.plot(xs, means, color="#0072B2", marker="o", markersize=4, linewidth=1.4)
+        ax.set_title(_wrap(panel.title, 24), fontsize=8, loc="left")
+        ticks = [
+            f"{w}\nn = {fmt_int(n)}" if n is not None else w
+            for w, n in zip(panel.waves, panel.n, strict=True)
+        ]
+        ax.set_xticks(xs, ticks, fontsize=6.5)
+        ax.set_xlim(-0.4, len(xs) - 0.6)
+        ax.set_ylim(spec.axis_min, spec.axis_max)
+        ax.grid(axis="y", color=GRID, linewidth=0.6)
+        ax.set_axisbelow(True)
+        if index % cols == 0:
+            ax.set_ylabel(spec.axis_label, fontsize=7.5)
+    return fig
+
+
+# ---------------------------------------------------------------------------------------------
+# Subgroup x scale heatmap with suppressed cells
+# ---------------------------------------------------------------------------------------------
+
+
+def _heatmap(spec: Heatmap) -> MplFigure:
+    n_rows, n_cols = len(spec.rows), len(spec.columns)
+    label_width = 1.9
+    width = min(PAGE_WIDTH_IN, label_width + 0.62 * n_cols + 0.3)
+    longest = max((len(c) for c in spec.columns), default=10)
+    header = 0.35 + min(longest, 28) * 0.055
+    fig = MplFigure(figsize=(width, header + 0.27 * n_rows + 0.75), layout="constrained")
+    ax = fig.add_subplot()
+    norm = TwoSlopeNorm(vcenter=spec.centre, vmin=spec.vmin, vmax=spec.vmax)
+    for i, row in enumerate(spec.values):
+        for j, value in enumerate(row):
+            if value is None:
+                ax.add_patch(
+                    Rectangle(
+                        (j, i),
+                        1,
+                        1,
+                        facecolor=SUPPRESSED_FILL,
+                        hatch="////",
+                        edgecolor="white",
+                        linewidth=1.0,
+                    )
+                )
+                ax.text(
+                    j + 0.5,
+                    i + 0.5,
+                    "suppressed",
+                    ha="center",
+                    va="center",
+                    fontsize=5.5,
+                    color=MUTED,
+                    style="italic",
+                )
+                continue
+            colour = _DIVERGING(norm(value))
+            ax.add_patch(
+                Rectangle((j, i), 1, 1, facecolor=colour, edgecolor="white", linewidth=1.0)
+            )
+            luminance = 0.2126 * colour[0] + 0.7152 * colour[1] + 0.0722 * colour[2]
+            ax.text(
+                j + 0.5,
+                i + 0.5,
+                fmt_number(value),
+                ha="center",
+                va="center",
+                fontsize=7,
+                color="white" if luminance < 0.45 else INK,
+            )
+    ax.set_xlim(0, n_cols)
+    ax.set_ylim(n_rows, 0)
+    ax.set_xticks(
+        [j + 0.5 for j in range(n_cols)],
+        [_wrap(c, 16) for c in spec.columns],
+        rotation=90,
+        fontsize=7,
+    )
+    ax.xaxis.tick_top()
+    row_labels = [
+        f"{_wrap(r, 30)} (n = {fmt_int(n)})" if n is not None else f"{_wrap(r, 30)} (n < min)"
+        for r, n in zip(spec.rows, spec.row_n, strict=True)
+    ]
+    ax.set_yticks([i + 0.5 for i in range(n_rows)], row_labels, fontsize=7)
+    ax.tick_params(length=0)
+    for side in ("left", "bottom", "top", "right"):
+        ax.spines[side].set_visible(False)
+    mappable = mpl.cm.ScalarMappable(norm=norm, cmap=_DIVERGING)
+    bar = fig.colorbar(
+        mappable,
+        ax=ax,
+        orientation="horizontal",
+        location="bottom",
+        fraction=0.05,
+        shrink=0.6,
+        aspect=40,
+        pad=0.01,
+    )
+    bar.set_label(spec.value_label, fontsize=7)
+    bar.ax.tick_params(labelsize=6.5)
+    bar.outline.set_visible(False)
+    return fig
+
+
+_DRAW = {
+    "dotplot": _dotplot,
+    "cycle": _cycle,
+    "stacked": _stacked,
+    "trend": _trend,
+    "heatmap": _heatmap,
+}
+
+
+def draw_chart(spec: Chart, fmt: ImageFormat = "svg") -> bytes:
+    """Draw a chart spec and return the image bytes (SVG with text as paths, or 150-dpi PNG).
+
+    Parameters
+    ----------
+    spec
+        One of the chart specs in :mod:`cop_eval.report.model`.
+    fmt
+        ``"svg"`` (vector; the default) or ``"png"``.
+
+    Examples
+    --------
+    >>> from cop_eval.report.model import CycleDiagram
+    >>> svg = draw_chart(CycleDiagram(("Direction", "Identity", "Reflection"), (3.8, 3.6, 3.1), 2))
+    >>> svg[:5]
+    b'<?xml'
+    """
+    with _style():
+        fig = _DRAW[spec.chart](spec)  # type: ignore[operator]
+        return _save(fig, fmt)
+
+
+def chart_sizes(specs: Sequence[Chart]) -> list[int]:
+    """Byte sizes of the SVGs of several charts (used by the benchmark)."""
+    return [len(draw_chart(spec)) for spec in specs]
+
+
+def font_path() -> Path:
+    """The regular font file charts are drawn in."""
+    from cop_eval.report.render import templates_dir
+
+    return templates_dir() / "fonts" / "Inter-Regular.otf"

@@ -1,0 +1,259 @@
+"""Report facts: the results the report needs, arranged as plain frozen values.
+
+:func:`cop_eval.report.build.build_report_model` turns the statistics modules' results (pandas
+frames, pydantic models) into these facts; :func:`cop_eval.report.compose.compose_report` and the
+rules in :mod:`cop_eval.report.findings` turn facts into the report. Nothing here computes: each
+value is copied from a result. Suppressed values are ``None`` with ``suppressed=True`` where it
+matters, so later stages cannot show a number for a group below the minimum size.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+__all__ = [
+    "Comparison",
+    "IdentityWave",
+    "ImportFact",
+    "InstrumentFact",
+    "ParticipationFacts",
+    "ReliabilityFact",
+    "ReliableChangeFact",
+    "ReportFacts",
+    "ScaleResult",
+    "StageResult",
+    "SubgroupFacts",
+    "SubgroupRow",
+    "WaveStat",
+]
+
+Direction = Literal["improved", "declined", "no_change", "unclear"]
+
+
+@dataclass(frozen=True, slots=True)
+class WaveStat:
+    """n, mean, SD and 95% CI of one scale (or stage) in one wave."""
+
+    label: str
+    n: int
+    mean: float | None
+    sd: float | None = None
+    lo: float | None = None
+    hi: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    """One wave-to-wave comparison of a scale, with its plain-English verdict."""
+
+    from_label: str
+    to_label: str
+    design: Literal["paired", "independent"]
+    n: int
+    mean_diff: float | None
+    lo: float | None
+    hi: float | None
+    p: float | None
+    p_adjusted: float | None
+    effect_name: str
+    effect: float | None
+    verdict: str
+    direction: Direction
+
+
+@dataclass(frozen=True, slots=True)
+class ReliableChangeFact:
+    """Jacobson-Truax reliable change counts among matched members (first to last wave)."""
+
+    from_label: str
+    to_label: str
+    n: int
+    improved: int | None
+    unchanged: int | None
+    deteriorated: int | None
+    reliability: float
+
+
+@dataclass(frozen=True, slots=True)
+class ScaleResult:
+    """One scale of one instrument across waves."""
+
+    instrument_id: str
+    instrument_title: str
+    scale_id: str
+    label: str
+    stage: int | None
+    scale_min: float
+    scale_max: float
+    waves: tuple[WaveStat, ...]
+    comparisons: tuple[Comparison, ...] = ()
+    trend: str | None = None
+    reliable_change: ReliableChangeFact | None = None
+
+    @property
+    def key(self) -> str:
+        """``instrument_id.scale_id``."""
+        return f"{self.instrument_id}.{self.scale_id}"
+
+    @property
+    def latest(self) -> WaveStat | None:
+        """The last wave with a mean."""
+        with_mean = [w for w in self.waves if w.mean is not None]
+        return with_mean[-1] if with_mean else None
+
+    @property
+    def overall_change(self) -> Comparison | None:
+        """The comparison of the first with the last wave (the headline change)."""
+        if not self.comparisons or len(self.waves) < 2:
+            return None
+        first, last = self.waves[0].label, self.waves[-1].label
+        for comparison in self.comparisons:
+            if comparison.from_label == first and comparison.to_label == last:
+                return comparison
+        return self.comparisons[-1]
+
+
+@dataclass(frozen=True, slots=True)
+class StageResult:
+    """One stage of the professional-group model across waves (from the stage profile)."""
+
+    stage: int
+    name: str
+    scales: tuple[str, ...]
+    waves: tuple[WaveStat, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class IdentityWave:
+    """McDermott continuum: distribution of members over the levels in one wave."""
+
+    label: str
+    n_classified: int
+    n_unclassified: int
+    levels: tuple[str, ...]
+    counts: tuple[int, ...]
+    shares: tuple[float, ...]
+    group_level: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class SubgroupRow:
+    """One subgroup: its size (``None`` when suppressed) and its mean per scale."""
+
+    group: str
+    n: int | None
+    means: tuple[float | None, ...]
+    suppressed: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class SubgroupFacts:
+    """Subgroup x scale means in one wave; suppressed rows/cells carry no numbers."""
+
+    column: str
+    wave: str
+    scales: tuple[str, ...]
+    scale_labels: tuple[str, ...]
+    rows: tuple[SubgroupRow, ...]
+    overall: tuple[float | None, ...]
+    min_group_size: int
+    n_suppressed: int
+
+
+@dataclass(frozen=True, slots=True)
+class ParticipationFacts:
+    """Responses per wave (and subgroup), response rates and matching across waves."""
+
+    waves: tuple[str, ...]
+    responses: tuple[int, ...]
+    members: tuple[int | None, ...]
+    group_column: str | None = None
+    groups: tuple[str, ...] = ()
+    group_counts: tuple[tuple[int | None, ...], ...] = ()
+    group_members: tuple[int | None, ...] = ()
+    matched: tuple[tuple[str, str, int], ...] = ()
+    design: Literal["paired", "independent"] = "independent"
+
+
+@dataclass(frozen=True, slots=True)
+class ReliabilityFact:
+    """Observed reliability of a scale in one wave, beside the published value."""
+
+    instrument_title: str
+    scale_label: str
+    wave: str
+    n: int
+    n_items: int
+    alpha: float | None
+    alpha_lo: float | None
+    alpha_hi: float | None
+    omega: float | None
+    published_alpha: float | None = None
+    published_source: str | None = None
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class InstrumentFact:
+    """What an instrument is and where it comes from."""
+
+    id: str
+    title: str
+    version: str
+    status: str
+    n_items: int
+    n_scales: int
+    citation: str
+    licence: str
+
+
+@dataclass(frozen=True, slots=True)
+class ImportFact:
+    """The import report of one wave, in numbers."""
+
+    wave: str
+    source: str
+    format: str
+    rows_read: int
+    rows_accepted: int
+    rows_rejected: int
+    unmatched_items: int
+    value_problems: int
+    straight_liners: int
+    partial_responses: int
+    duplicate_ids: int
+
+
+@dataclass(frozen=True, slots=True)
+class ReportFacts:
+    """Everything the report shows, as arranged results."""
+
+    title: str
+    organisation: str | None
+    waves: tuple[str, ...]
+    min_group_size: int
+    instruments: tuple[InstrumentFact, ...]
+    scales: tuple[ScaleResult, ...]
+    stages: tuple[StageResult, ...] = ()
+    weakest_stage: int | None = None
+    weakest_stage_margin: float | None = None
+    factor_weakest: str | None = None
+    factor_strongest: str | None = None
+    factor_tie: bool = False
+    identity: tuple[IdentityWave, ...] = ()
+    subgroups: SubgroupFacts | None = None
+    participation: ParticipationFacts | None = None
+    reliability: tuple[ReliabilityFact, ...] = ()
+    imports: tuple[ImportFact, ...] = ()
+    trend_model: str | None = None
+    warnings: tuple[str, ...] = ()
+    date: str = ""
+    generator: str = "cop-eval"
+
+    def scale(self, key: str) -> ScaleResult | None:
+        """The scale with this ``instrument_id.scale_id`` key, if reported."""
+        for scale in self.scales:
+            if scale.key == key:
+                return scale
+        return None

@@ -1,0 +1,411 @@
+"""The report model: a frozen, typed description of everything the board report shows.
+
+The model holds plain values only (strings, numbers, tuples, frozen dataclasses) — no pandas, no
+HTML, no formatting. :mod:`cop_eval.report.build` fills it from results; the templates format it
+with the filters in :mod:`cop_eval.report.filters`; :mod:`cop_eval.report.charts` draws the chart
+specs. Numbers stay unrounded here so that exports keep full precision.
+
+Anonymity is enforced in the model too: a :class:`Cell` marked ``suppressed`` cannot carry a value,
+and a :class:`Heatmap` cell that is suppressed cannot carry a number, so no template can show one.
+Every :class:`KeyMessage` and :class:`Recommendation` names the figure or table it comes from, and
+:class:`ReportModel` checks that those ids exist.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Literal
+
+__all__ = [
+    "Block",
+    "Bullets",
+    "Cell",
+    "Chart",
+    "Column",
+    "CycleDiagram",
+    "DotPlot",
+    "Figure",
+    "Heatmap",
+    "Highlight",
+    "Highlights",
+    "KeyMessage",
+    "KeyMessages",
+    "Paragraph",
+    "Recommendation",
+    "Recommendations",
+    "ReportMeta",
+    "ReportModel",
+    "Row",
+    "Section",
+    "Series",
+    "StackedBars",
+    "Table",
+    "TrendPanel",
+    "TrendPanels",
+]
+
+CellKind = Literal["text", "int", "number", "percent", "ci", "p", "signed", "alpha"]
+Tone = Literal["positive", "negative", "neutral", "action"]
+
+
+def _finite_or_none(value: float | None) -> bool:
+    return value is None or math.isfinite(value)
+
+
+# ---------------------------------------------------------------------------------------------
+# Tables
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """A table column: its heading and how its cells are formatted.
+
+    ``kind`` picks the filter: ``text`` as is, ``int`` a count, ``number`` a decimal with
+    ``decimals`` places (default 2; 0 for percentages), ``percent`` a proportion 0..1 shown as %, ``ci`` an interval from the
+    cell's ``lo``/``hi``, ``p`` a p value, ``signed`` a difference with its sign, ``alpha`` a
+    reliability coefficient without the leading zero.
+    """
+
+    label: str
+    kind: CellKind = "text"
+    decimals: int | None = None
+    unit: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    """One table value. ``suppressed`` cells carry no value (anonymity rule)."""
+
+    value: str | float | int | None = None
+    lo: float | None = None
+    hi: float | None = None
+    suppressed: bool = False
+    note: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.suppressed and (
+            self.value is not None or self.lo is not None or self.hi is not None
+        ):
+            raise ValueError("a suppressed cell must not carry a value")
+
+    @classmethod
+    def hidden(cls, note: str | None = None) -> Cell:
+        """A suppressed cell."""
+        return cls(suppressed=True, note=note)
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """A table row; ``emphasis`` marks a total or a highlighted row."""
+
+    cells: tuple[Cell, ...]
+    emphasis: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    """A numbered table (``id`` is the anchor, ``number`` e.g. ``"Table 2.1"``).
+
+    ``display=False`` marks a table that is exported (CSV/XLSX) but not printed, because a figure
+    shows the same values (e.g. the subgroup heatmap).
+    """
+
+    id: str
+    number: str
+    title: str
+    columns: tuple[Column, ...]
+    rows: tuple[Row, ...]
+    caption: str | None = None
+    notes: tuple[str, ...] = ()
+    display: bool = True
+    kind: Literal["table"] = "table"
+
+    def __post_init__(self) -> None:
+        for index, row in enumerate(self.rows):
+            if len(row.cells) != len(self.columns):
+                raise ValueError(
+                    f"{self.id}: row {index} has {len(row.cells)} cells for "
+                    f"{len(self.columns)} columns"
+                )
+
+
+# ---------------------------------------------------------------------------------------------
+# Chart specifications (plain data; drawn by cop_eval.report.charts)
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Series:
+    """One series of a dot plot: a value (with optional CI and n) per category."""
+
+    label: str
+    values: tuple[float | None, ...]
+    lo: tuple[float | None, ...] = ()
+    hi: tuple[float | None, ...] = ()
+    n: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DotPlot:
+    """Categories down the side, one dot (and CI bar) per series; e.g. factor scores per wave."""
+
+    categories: tuple[str, ...]
+    series: tuple[Series, ...]
+    axis_min: float
+    axis_max: float
+    axis_label: str
+    highlight: str | None = None
+    reference: float | None = None
+    chart: Literal["dotplot"] = "dotplot"
+
+    def __post_init__(self) -> None:
+        for series in self.series:
+            if len(series.values) != len(self.categories):
+                raise ValueError(f"series {series.label!r}: one value per category needed")
+
+
+@dataclass(frozen=True, slots=True)
+class CycleDiagram:
+    """The three-stage model drawn as a cycle with a "Review and revise" loop in the middle."""
+
+    stages: tuple[str, ...]
+    values: tuple[float | None, ...]
+    weakest: int | None
+    centre: str = "Review and revise"
+    value_label: str = "mean"
+    chart: Literal["cycle"] = "cycle"
+
+
+@dataclass(frozen=True, slots=True)
+class StackedBars:
+    """One horizontal 100 % bar per category (e.g. per wave) split into ordered segments."""
+
+    categories: tuple[str, ...]
+    segments: tuple[str, ...]
+    shares: tuple[tuple[float, ...], ...]
+    n: tuple[int, ...]
+    axis_label: str = "Share of respondents"
+    chart: Literal["stacked"] = "stacked"
+
+
+@dataclass(frozen=True, slots=True)
+class TrendPanel:
+    """Means with CIs over waves for one scale."""
+
+    title: str
+    waves: tuple[str, ...]
+    means: tuple[float | None, ...]
+    lo: tuple[float | None, ...]
+    hi: tuple[float | None, ...]
+    n: tuple[int | None, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class TrendPanels:
+    """Small multiples of :class:`TrendPanel` sharing one y axis."""
+
+    panels: tuple[TrendPanel, ...]
+    axis_min: float
+    axis_max: float
+    axis_label: str = "Mean score"
+    chart: Literal["trend"] = "trend"
+
+
+@dataclass(frozen=True, slots=True)
+class Heatmap:
+    """Subgroup x scale means; ``None`` values are drawn as suppressed, never as numbers."""
+
+    rows: tuple[str, ...]
+    columns: tuple[str, ...]
+    values: tuple[tuple[float | None, ...], ...]
+    row_n: tuple[int | None, ...]
+    vmin: float
+    vmax: float
+    centre: float
+    value_label: str = "Mean score"
+    chart: Literal["heatmap"] = "heatmap"
+
+    def __post_init__(self) -> None:
+        if len(self.values) != len(self.rows) or len(self.row_n) != len(self.rows):
+            raise ValueError("heatmap: one row of values and one n per subgroup needed")
+        for row in self.values:
+            if len(row) != len(self.columns):
+                raise ValueError("heatmap: one value per column needed")
+            if not all(_finite_or_none(v) for v in row):
+                raise ValueError("heatmap: values must be finite or None (suppressed)")
+
+
+Chart = DotPlot | CycleDiagram | StackedBars | TrendPanels | Heatmap
+
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    """A numbered figure: a chart spec, its title, caption and a text alternative."""
+
+    id: str
+    number: str
+    title: str
+    chart: Chart
+    alt: str
+    caption: str | None = None
+    kind: Literal["figure"] = "figure"
+
+
+# ---------------------------------------------------------------------------------------------
+# Text blocks
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    """Running text. ``style``: body, lead (larger), note (small print) or warning (boxed)."""
+
+    text: str
+    style: Literal["body", "lead", "note", "warning"] = "body"
+    kind: Literal["paragraph"] = "paragraph"
+
+
+@dataclass(frozen=True, slots=True)
+class Bullets:
+    """A bulleted list with an optional heading."""
+
+    items: tuple[str, ...]
+    heading: str | None = None
+    kind: Literal["bullets"] = "bullets"
+
+
+@dataclass(frozen=True, slots=True)
+class KeyMessage:
+    """One executive-summary message, traceable to the figure or table it comes from."""
+
+    headline: str
+    text: str
+    ref: str
+    ref_label: str
+    tone: Tone = "neutral"
+
+
+@dataclass(frozen=True, slots=True)
+class KeyMessages:
+    """The executive summary's key messages."""
+
+    items: tuple[KeyMessage, ...]
+    kind: Literal["key_messages"] = "key_messages"
+
+
+@dataclass(frozen=True, slots=True)
+class Highlight:
+    """A headline figure on the summary page (e.g. responses in the latest wave)."""
+
+    label: str
+    value: float | int | None
+    value_kind: Literal["int", "number", "percent", "text"] = "int"
+    detail: str | None = None
+    text: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Highlights:
+    """A row of headline figures."""
+
+    items: tuple[Highlight, ...]
+    kind: Literal["highlights"] = "highlights"
+
+
+@dataclass(frozen=True, slots=True)
+class Recommendation:
+    """A rule-based recommendation: what to do, why (the finding), and where the finding is."""
+
+    title: str
+    action: str
+    why: str
+    refs: tuple[str, ...]
+    ref_labels: tuple[str, ...]
+    priority: Literal["high", "medium", "low"] = "medium"
+    stage: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Recommendations:
+    """The recommendations, framed as the model's "review and revise" step."""
+
+    items: tuple[Recommendation, ...]
+    kind: Literal["recommendations"] = "recommendations"
+
+
+Block = Paragraph | Bullets | Table | Figure | KeyMessages | Highlights | Recommendations
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """A numbered report section (``id`` is the anchor the table of contents links to)."""
+
+    id: str
+    number: int
+    title: str
+    blocks: tuple[Block, ...]
+    appendix: bool = False
+    page_break: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class ReportMeta:
+    """Cover-page facts."""
+
+    title: str
+    subtitle: str
+    organisation: str | None
+    date: str
+    waves: tuple[str, ...]
+    instruments: tuple[str, ...]
+    min_group_size: int
+    generator: str
+
+
+@dataclass(frozen=True, slots=True)
+class ReportModel:
+    """The whole report. Validates that ids are unique and that every reference resolves."""
+
+    meta: ReportMeta
+    sections: tuple[Section, ...]
+    warnings: tuple[str, ...] = field(default=())
+
+    def __post_init__(self) -> None:
+        ids: set[str] = set()
+        for section in self.sections:
+            for ident in (section.id, *(getattr(b, "id", None) for b in section.blocks)):
+                if ident is None:
+                    continue
+                if ident in ids:
+                    raise ValueError(f"duplicate id in report: {ident}")
+                ids.add(ident)
+        for ref in self.references():
+            if ref not in ids:
+                raise ValueError(f"reference to unknown figure or table: {ref}")
+
+    def blocks(self) -> Iterator[Block]:
+        """Every block, in reading order."""
+        for section in self.sections:
+            yield from section.blocks
+
+    def tables(self) -> tuple[Table, ...]:
+        """Every table, in reading order (what the exports write)."""
+        return tuple(b for b in self.blocks() if isinstance(b, Table))
+
+    def figures(self) -> tuple[Figure, ...]:
+        """Every figure, in reading order."""
+        return tuple(b for b in self.blocks() if isinstance(b, Figure))
+
+    def references(self) -> tuple[str, ...]:
+        """Ids that key messages and recommendations point to."""
+        refs: list[str] = []
+        for block in self.blocks():
+            if isinstance(block, KeyMessages):
+                refs.extend(m.ref for m in block.items)
+            elif isinstance(block, Recommendations):
+                for rec in block.items:
+                    refs.extend(rec.refs)
+        return tuple(refs)

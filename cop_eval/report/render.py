@@ -1,0 +1,246 @@
+"""Render a :class:`~cop_eval.report.model.ReportModel` to HTML and PDF.
+
+Jinja2 with autoescaping on for every template and ``StrictUndefined`` (a typo in a template is an
+error, not an empty string); numbers are formatted only by the filters in
+:mod:`cop_eval.report.filters`. Charts are drawn by :mod:`cop_eval.report.charts` and embedded as
+``data:`` URIs, so the HTML is one self-contained file.
+
+WeasyPrint turns the HTML into PDF. Its URL fetcher is :class:`LocalResourceFetcher`: it serves
+``data:`` URIs and files inside the package's template folder, and refuses everything else — a
+report never makes a network request, whatever a group name or title contains.
+"""
+
+from __future__ import annotations
+
+import base64
+import logging
+import urllib.parse
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from cop_eval.errors import CopEvalError
+from cop_eval.report.charts import ImageFormat, draw_chart
+from cop_eval.report.filters import FILTERS
+from cop_eval.report.model import ReportModel
+
+__all__ = [
+    "LocalResourceFetcher",
+    "make_environment",
+    "render_html",
+    "render_html_to_pdf",
+    "render_pdf",
+    "templates_dir",
+]
+
+#: The font files the report uses (regular, italic, semibold), in ``templates/fonts``.
+FONT_FACES = (
+    ("Inter-Regular.otf", "normal", 400),
+    ("Inter-Italic.otf", "italic", 400),
+    ("Inter-SemiBold.otf", "normal", 600),
+    ("Inter-Bold.otf", "normal", 700),
+)
+
+
+def templates_dir() -> Path:
+    """The folder of report templates, CSS and fonts (in the wheel, or in a source checkout)."""
+    packaged = resources.files("cop_eval") / "_resources" / "templates"
+    if packaged.is_dir():
+        return Path(str(packaged))
+    return Path(__file__).resolve().parent.parent.parent / "reports" / "templates"
+
+
+def make_environment(folder: Path | None = None) -> jinja2.Environment:
+    """The Jinja environment: autoescape on for every template, strict undefined, our filters."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(folder or templates_dir())),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(FILTERS)
+    return env
+
+
+@cache
+def _environment() -> jinja2.Environment:
+    return make_environment()
+
+
+def _font_css(inline: bool) -> str:
+    """``@font-face`` rules: relative file URLs (for WeasyPrint) or ``data:`` URIs (standalone)."""
+    rules = []
+    folder = templates_dir() / "fonts"
+    for name, style, weight in FONT_FACES:
+        if inline:
+            data = base64.b64encode((folder / name).read_bytes()).decode("ascii")
+            src = f"url(data:font/otf;base64,{data}) format('opentype')"
+        else:
+            src = f"url('fonts/{name}') format('opentype')"
+        rules.append(
+            f"@font-face {{ font-family: 'Inter'; font-style: {style}; "
+            f"font-weight: {weight}; src: {src}; }}"
+        )
+    return "\n".join(rules)
+
+
+def _data_uri(payload: bytes, fmt: ImageFormat) -> str:
+    mime = "image/svg+xml" if fmt == "svg" else "image/png"
+    return f"data:{mime};base64,{base64.b64encode(payload).decode('ascii')}"
+
+
+def _images(model: ReportModel, fmt: ImageFormat) -> dict[str, str]:
+    return {figure.id: _data_uri(draw_chart(figure.chart, fmt), fmt) for figure in model.figures()}
+
+
+def render_html(
+    model: ReportModel,
+    *,
+    standalone: bool = True,
+    image_format: ImageFormat = "svg",
+    images: dict[str, str] | None = None,
+) -> str:
+    """Render the report as HTML.
+
+    Parameters
+    ----------
+    model
+        The report.
+    standalone
+        True (default): fonts and CSS inline, so the file opens anywhere without requests.
+        False: fonts referenced relative to the template folder (what WeasyPrint uses).
+    image_format
+        ``"svg"`` (path-based text) or ``"png"`` for the charts.
+    images
+        Pre-drawn chart data URIs by figure id (to share charts between HTML and PDF).
+
+    Returns
+    -------
+    str
+        The HTML document.
+    """
+    env = _environment()
+    css = (templates_dir() / "report.css").read_text(encoding="utf-8")
+    template = env.get_template("report.html.j2")
+    return template.render(
+        model=model,
+        meta=model.meta,
+        sections=model.sections,
+        images=images if images is not None else _images(model, image_format),
+        css=css,
+        font_css=_font_css(inline=standalone),
+    )
+
+
+@dataclass
+class LocalResourceFetcher:
+    """A WeasyPrint URL fetcher that serves only ``data:`` URIs and files under ``root``.
+
+    Every URL asked for is recorded in ``requests`` (tests check that no ``http:`` URL was asked
+    for); every refused URL in ``refused``.
+    """
+
+    root: Path
+    requests: list[str] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)
+
+    def allows(self, url: str) -> Path | None:
+        """The local file a ``file:`` URL points to, when it lies under ``root``."""
+        parsed = urllib.parse.urlsplit(url)
+        if parsed.scheme != "file" or parsed.netloc not in ("", "localhost"):
+            return None
+        path = Path(urllib.parse.unquote(parsed.path)).resolve()
+        root = self.root.resolve()
+        if path == root or root not in path.parents or not path.is_file():
+            return None
+        return path
+
+    def make(self) -> Any:
+        """A WeasyPrint ``URLFetcher`` bound to this policy."""
+        from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+        policy = self
+
+        class _Fetcher(URLFetcher):  # type: ignore[misc]
+            def fetch(self, url: str, headers: Any = None) -> Any:
+                policy.requests.append(url)
+                if url.startswith("data:"):
+                    return _data_response(url, URLFetcherResponse)
+                path = policy.allows(url)
+                if path is None:
+                    policy.refused.append(url)
+                    raise ValueError(f"cop-eval reports load no external resources: {url}")
+                return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": _mime(path)})
+
+        return _Fetcher()
+
+
+def _mime(path: Path) -> str:
+    return {
+        ".css": "text/css",
+        ".otf": "font/otf",
+        ".ttf": "font/ttf",
+        ".svg": "image/svg+xml",
+        ".png": "image/png",
+    }.get(path.suffix.lower(), "application/octet-stream")
+
+
+def _data_response(url: str, response: Callable[..., Any]) -> Any:
+    header, _, payload = url.partition(",")
+    mime = header[5:].split(";")[0] or "text/plain"
+    body = (
+        base64.b64decode(payload)
+        if header.endswith(";base64")
+        else urllib.parse.unquote_to_bytes(payload)
+    )
+    return response(url, body, {"Content-Type": mime})
+
+
+def render_html_to_pdf(
+    html: str, path: Path | None = None, *, fetcher: LocalResourceFetcher | None = None
+) -> bytes:
+    """Convert report HTML to PDF with the local-only fetcher; write it to ``path`` if given."""
+    import weasyprint
+
+    policy = fetcher or LocalResourceFetcher(templates_dir())
+    # WeasyPrint logs refused resources as warnings; the fetcher has recorded them already.
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    document = weasyprint.HTML(
+        string=html, base_url=templates_dir().as_uri() + "/", url_fetcher=policy.make()
+    )
+    pdf = document.write_pdf()
+    if not isinstance(pdf, bytes):  # pragma: no cover - write_pdf returns bytes without target
+        raise TypeError("WeasyPrint returned no PDF")
+    if path is not None:
+        try:
+            Path(path).write_bytes(pdf)
+        except OSError as exc:
+            raise CopEvalError(
+                f"{path}: cannot write the PDF ({exc.strerror}); check the folder exists and is "
+                "writable, and that the file is not open in another program"
+            ) from None
+    return pdf
+
+
+def render_pdf(
+    model: ReportModel,
+    path: Path | None = None,
+    *,
+    image_format: ImageFormat = "svg",
+    fetcher: LocalResourceFetcher | None = None,
+) -> bytes:
+    """Render the report to PDF (A4) and write it to ``path`` when given.
+
+    Examples
+    --------
+    >>> render_pdf(model, Path("report.pdf"))  # doctest: +SKIP
+    """
+    html = render_html(model, standalone=False, image_format=image_format)
+    return render_html_to_pdf(html, path, fetcher=fetcher)
