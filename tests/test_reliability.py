@@ -201,3 +201,52 @@ def test_pairwise_moments_match_pandas(x: np.ndarray) -> None:
     np.testing.assert_allclose(moments.cor[both], expected_cor[both], atol=1e-9)
     answered = ~np.isnan(x)
     np.testing.assert_array_equal(moments.nobs, answered.T.astype(int) @ answered.astype(int))
+
+
+# -- command line ----------------------------------------------------------------------------
+
+
+def test_reliability_cli_json_matches_psych(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from cop_eval.cli import main
+
+    export = tmp_path / "msq.csv"
+    _data("msq").to_csv(export, index=False)
+    code = main(["reliability", str(export), "-i", str(REF / "msq_instrument.yaml"), "--json"])
+    assert code == 0
+    payload = json.loads(capsys.readouterr().out)
+    assert payload["instrument"] == "msq_reference" and payload["missing"] == "pairwise"
+    for scale in payload["scales"]:
+        expected = _reference()["msq"]["scales"][scale["scale"]]["pairwise"]
+        assert scale["n"] == expected["n"]
+        assert scale["alpha"] == pytest.approx(expected["alpha"], abs=1e-6)
+        np.testing.assert_allclose(scale["alpha_ci"], expected["feldt"], atol=1e-4)
+        assert scale["omega_total"] == pytest.approx(expected["omega_total"], abs=0.01)
+        np.testing.assert_allclose(
+            [i["item_rest_r"] for i in scale["items"]], expected["item_rest_r"], atol=1e-6
+        )
+
+
+def test_reliability_cli_tables_show_warnings_for_a_miskeyed_user_yaml(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from cop_eval.cli import main
+
+    text = (REF / "bfi_instrument.yaml").read_text()
+    wrong = text.replace(
+        "{id: a1, scale: agreeableness, reverse: true",
+        "{id: a1, scale: agreeableness, reverse: false",
+    )
+    assert wrong != text
+    yaml_path = tmp_path / "my_bfi.yaml"
+    yaml_path.write_text(wrong)
+    export = tmp_path / "bfi.csv"
+    _data("bfi").iloc[:400].to_csv(export, index=False)
+    assert main(["reliability", str(export), "-i", str(yaml_path), "--missing", "listwise"]) == 0
+    shown = capsys.readouterr().out
+    assert "listwise" in shown
+    assert "Agreeableness [agreeableness]" in shown and "omega total" in shown
+    assert "item a1 correlates negatively" in shown
+    assert "likely a keying error" in shown
+    assert "alpha" in shown and "below 0.70" in shown

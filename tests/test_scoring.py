@@ -201,3 +201,71 @@ def test_score_refuses_other_instruments_items() -> None:
     items = pd.DataFrame(np.ones((2, len(other.item_ids))), columns=list(other.item_ids))
     with pytest.raises(CopEvalError, match="mc_interest_group_1"):
         score_items(items, instrument)
+
+
+# -- command line ----------------------------------------------------------------------------
+
+
+def _bfi_export(tmp_path: Path, rows: int = 60) -> Path:
+    data = pd.read_csv(REF / "data" / "bfi.csv").iloc[:rows]
+    data.insert(0, "email", [f"person{i}@example.org" for i in range(rows)])
+    path = tmp_path / "export.csv"
+    data.to_csv(path, index=False)
+    return path
+
+
+def test_score_cli_writes_ids_scores_and_classifications(tmp_path: Path) -> None:
+    from cop_eval.cli import main
+
+    export = _bfi_export(tmp_path)
+    out = tmp_path / "scores.csv"
+    yaml_path = str(REF / "bfi_instrument.yaml")  # a user-written instrument file
+    code = main(["score", str(export), "-i", yaml_path, "--id-column", "email", "--out", str(out)])
+    assert code == 0
+    written = pd.read_csv(out)
+    instrument = load_instrument(yaml_path)
+    assert list(written.columns) == ["email", *instrument.scale_ids]
+    assert not written["email"].str.contains("@").any()  # pseudonymised, never raw
+    assert written["email"].nunique() == 60
+    raw = pd.read_csv(REF / "data" / "bfi.csv").iloc[:60]
+    np.testing.assert_allclose(
+        written[list(instrument.scale_ids)].to_numpy(),
+        score_items(raw, instrument).to_numpy(),
+        atol=1e-9,
+    )
+
+
+def test_score_cli_classification_columns_and_summary(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from cop_eval.cli import main
+
+    instrument = load_instrument("mcdermott_identity_strength")
+    rng = np.random.default_rng(7)
+    frame = pd.DataFrame(
+        rng.integers(1, 6, size=(30, len(instrument.item_ids))), columns=list(instrument.item_ids)
+    )
+    export = tmp_path / "mc.csv"
+    frame.to_csv(export, index=False)
+    out = tmp_path / "scores.csv"
+    assert main(["score", str(export), "-i", instrument.id, "--out", str(out)]) == 0
+    written = pd.read_csv(out)
+    assert list(written.columns) == [*instrument.scale_ids, "identity_level"]
+    assert set(written["identity_level"]) <= {"interest_group", "network", "community_of_practice"}
+    capsys.readouterr()
+    assert main(["score", str(export), "-i", instrument.id]) == 0
+    shown = capsys.readouterr().out
+    assert "Community of practice [community_of_practice]" in shown
+    assert "Group level (lower median of 30 classified members)" in shown
+    assert len(shown.splitlines()) < 40  # a summary, not one line per respondent
+
+
+def test_score_cli_user_mistakes_exit_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from cop_eval.cli import main
+
+    assert main(["score", str(tmp_path / "missing.csv"), "-i", "reflection"]) == 1
+    assert "missing.csv" in capsys.readouterr().err
+    bad_yaml = tmp_path / "bad.yaml"
+    bad_yaml.write_text("id: x\n")
+    assert main(["score", str(_bfi_export(tmp_path)), "-i", str(bad_yaml)]) == 1
+    assert "Traceback" not in capsys.readouterr().err

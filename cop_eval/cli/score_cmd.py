@@ -1,0 +1,179 @@
+"""``cop-eval score DATA --instrument ID|PATH [--id-column COL] [--out scores.csv]``."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import click
+import pandas as pd
+from rich.table import Table
+from rich.text import Text
+
+from cop_eval.classify import continuum_summary, profile
+from cop_eval.cli.common import data_options, err, instrument_option, load_responses, out
+from cop_eval.errors import OptionError
+from cop_eval.instruments import ContinuumClassification, ProfileClassification
+from cop_eval.privacy import DEFAULT_MIN_GROUP_SIZE
+from cop_eval.scoring import score
+from cop_eval.tables import ScoreTable
+
+
+def _num(value: float, digits: int = 2) -> str:
+    return "-" if not math.isfinite(value) else f"{value:.{digits}f}"
+
+
+def scores_frame(table: ScoreTable, id_column: str | None) -> pd.DataFrame:
+    """The ``--out`` CSV: id column (when given), one column per scale, classification columns."""
+    parts: list[pd.DataFrame | pd.Series] = []
+    if id_column:
+        if table.respondent_ids is None:
+            raise OptionError(f"--id-column {id_column}: the data were read without respondent ids")
+        ids = table.respondent_ids.reset_index(drop=True).rename(id_column)
+        parts.append(ids)
+    scores = table.scores.reset_index(drop=True)
+    clash = [c for c in table.classifications.columns if c in scores.columns or c == id_column]
+    if clash:
+        raise OptionError(
+            f"classification id(s) {', '.join(clash)} equal a scale id or the id column; "
+            "rename the classification in the instrument"
+        )
+    parts.append(scores)
+    parts.append(table.classifications.reset_index(drop=True))
+    return pd.concat(parts, axis=1)
+
+
+def print_summary(table: ScoreTable) -> None:
+    """n, mean and SD per scale, and each classification's distribution (never row by row)."""
+    instrument = table.instrument
+    overview = Table(
+        title=Text(f"{instrument.title} - scale scores ({table.n} respondents)"),
+        title_justify="left",
+    )
+    for name, justify in [
+        ("scale", "left"),
+        ("method", "left"),
+        ("n scored", "right"),
+        ("mean", "right"),
+        ("SD", "right"),
+        ("range", "right"),
+    ]:
+        overview.add_column(name, justify=justify)  # type: ignore[arg-type]
+    for scale in instrument.scales:
+        values = table.scores[scale.id].dropna()
+        n = int(values.size)
+        hidden = n < DEFAULT_MIN_GROUP_SIZE
+        k = len(instrument.items_of(scale.id))
+        rs = instrument.response_scale_of(instrument.items_of(scale.id)[0].id)
+        factor = k if scale.method == "sum" else 1
+        overview.add_row(
+            Text(f"{scale.label} [{scale.id}]"),
+            scale.method,
+            str(n),
+            "suppressed" if hidden else _num(float(values.mean())),
+            "suppressed" if hidden or n < 2 else _num(float(values.std(ddof=1))),
+            f"{rs.min * factor}-{rs.max * factor}",
+        )
+    out.print(overview)
+    if table.n and any(
+        table.scores[s.id].notna().sum() < DEFAULT_MIN_GROUP_SIZE for s in instrument.scales
+    ):
+        out.print(
+            Text(
+                f"Figures describing fewer than {DEFAULT_MIN_GROUP_SIZE} respondents are "
+                "suppressed to protect anonymity."
+            )
+        )
+    for rule in instrument.classification:
+        if isinstance(rule, ContinuumClassification):
+            summary = continuum_summary(table.classifications[rule.id], rule)
+            levels = Table(title=Text(f"{rule.label} [{rule.id}]"), title_justify="left")
+            for name, justify in [("level", "left"), ("members", "right"), ("%", "right")]:
+                levels.add_column(name, justify=justify)  # type: ignore[arg-type]
+            hidden = summary.n_classified < DEFAULT_MIN_GROUP_SIZE
+            for lc in summary.levels:
+                levels.add_row(
+                    Text(lc.label),
+                    "suppressed" if hidden else str(lc.count),
+                    "suppressed" if hidden else _num(lc.percent, 1),
+                )
+            out.print(levels)
+            group = "suppressed" if hidden else (summary.group_level_label or "-")
+            out.print(
+                Text(
+                    f"Group level (lower median of {summary.n_classified} classified members): "
+                    f"{group}; not classified: {summary.n_unclassified}"
+                )
+            )
+        elif isinstance(rule, ProfileClassification):
+            result = profile(table.scores, rule)
+            if any(s.n < DEFAULT_MIN_GROUP_SIZE for s in result.scales):
+                out.print(Text(f"{rule.label}: suppressed (fewer than 5 respondents)"))
+                continue
+            labels = {s.id: s.label for s in instrument.scales}
+            out.print(Text(f"{rule.label} [{rule.id}]", style="bold"))
+            for kind, named_scale, margin, tie in [
+                ("strongest", result.strongest, result.strongest_margin, result.strongest_tie),
+                ("weakest", result.weakest, result.weakest_margin, result.weakest_tie),
+            ]:
+                note = " (a tie: margin below the tie margin)" if tie else ""
+                named = (
+                    f"{labels[named_scale]} (margin {_num(margin)}){note}" if named_scale else "-"
+                )
+                out.print(Text(f"  {kind}: {named}"))
+
+
+@click.command("score")
+@click.argument("data", type=click.Path(path_type=Path, dir_okay=False))
+@instrument_option()
+@data_options
+@click.option(
+    "--out",
+    "out_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    metavar="scores.csv",
+    help="Write one row per respondent: the id column (with --id-column, pseudonymised), one "
+    "column per scale, then classification columns. Without it a summary is printed.",
+)
+def score_cmd(
+    data: Path,
+    instrument: str,
+    fmt: str | None,
+    mapping: Path | None,
+    id_column: str | None,
+    group_column: str | None,
+    out_path: Path | None,
+) -> None:
+    """Score every scale (and classification) of an instrument for each respondent."""
+    responses = load_responses(
+        data,
+        [instrument],
+        fmt=fmt,
+        mapping=mapping,
+        id_column=id_column,
+        group_column=group_column,
+    )
+    inst = responses.instruments[0]
+    table = score(responses, inst)
+    rejected = responses.report.rows_rejected
+    err.print(
+        Text(
+            f"Scored {table.n} respondents on {len(inst.scales)} scales of {inst.id}"
+            + (f"; {rejected} rows rejected (see `cop-eval check`)" if rejected else "")
+        )
+    )
+    if out_path is None:
+        print_summary(table)
+        return
+    frame = scores_frame(table, id_column)
+    try:
+        frame.to_csv(out_path, index=False, float_format="%.10g", encoding="utf-8")
+    except OSError as exc:
+        raise OptionError(f"--out {out_path}: cannot write the file ({exc.strerror})") from None
+    err.print(Text(f"Wrote {out_path} ({len(frame)} rows, {len(frame.columns)} columns)"))
+
+
+def register(cli: click.Group) -> None:
+    """Attach the command to the main group."""
+    cli.add_command(score_cmd)
