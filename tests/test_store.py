@@ -567,6 +567,10 @@ def test_cli_init_import_waves(
     write_export(other, instrument, ids, seed=2)
     code, _, err = run_cli(["import", str(other), "--wave", "Spring", *common], capsys)
     assert code == 1 and "already exists with other content" in err and "--replace" in err
+    code, out, _ = run_cli(["import", str(other), "--wave", "Spring", *common, "--replace"], capsys)
+    assert code == 0 and "Replaced wave 'Spring'" in out
+    code, out, _ = run_cli([*args, "--replace", "--group-column", "role"], capsys)
+    assert code == 0 and "Replaced wave 'spring'" in out
     code, out, _ = run_cli(["import", str(other), "--wave", "autumn", *common, "--json"], capsys)
     assert code == 0
     payload = json.loads(out)
@@ -578,8 +582,14 @@ def test_cli_init_import_waves(
     listing = json.loads(out)
     assert [w["label"] for w in listing["waves"]] == ["spring", "autumn"]
     assert listing["waves"][0]["group_columns"] == ["role"]
-    assert [e["action"] for e in listing["audit"]] == ["init", "import", "import"]
-    assert listing["audit"][1]["file_sha256"] == listing["waves"][0]["source_sha256"]
+    assert [e["action"] for e in listing["audit"]] == [
+        "init",
+        "import",
+        "replace",
+        "replace",
+        "import",
+    ]
+    assert listing["audit"][3]["file_sha256"] == listing["waves"][0]["source_sha256"]
     code, out, _ = run_cli(["waves", "--project", str(proj), "--audit"], capsys)
     assert code == 0 and "spring" in out and "Audit trail" in out
 
