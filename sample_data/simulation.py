@@ -328,7 +328,7 @@ def simulate(seed: int = SEED) -> Simulation:
 
         submissions: list[Submission] = []
         for person in responding:
-            answers = model.with_missing(model.answer(person, w), first_wave=person.joins == w)
+            answers = model.with_missing(model.answer(person, w), first_wave=1 < person.joins == w)
             kind, arg = specials.get(person.index, ("complete", 0))
             progress = 100
             duration = float(time_rng.lognormal(np.log(780.0), 0.35))

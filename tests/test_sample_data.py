@@ -312,12 +312,12 @@ def test_files_import_without_surprises(sim: Simulation, manifest: dict[str, Any
         result = read_responses(
             HERE / entry["file"],
             sim.instruments,
-            format=entry["format"],
             id_column=entry["id_column"],
             group_columns=[entry["group_column"]],
             wave=entry["label"],
         )
         report, expected = result.report, entry["expected"]
+        assert report.format == entry["format"], "the platform is recognised without --format"
         assert report.unmatched_items == ()
         assert report.value_problems == ()
         assert report.rows_read == expected["data_rows"]
@@ -327,5 +327,6 @@ def test_files_import_without_surprises(sim: Simulation, manifest: dict[str, Any
         )
         assert len(report.duplicate_ids) == expected["rejected_duplicate_rows"]
         assert len(report.straight_liners) == expected["straight_liners"]
+        assert report.partial_responses == expected["partial_responses"]
         groups = result.groups[entry["group_column"]].value_counts().to_dict()
         assert groups == expected["respondents_by_group"]
