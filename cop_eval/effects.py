@@ -118,7 +118,10 @@ def noncentral_t_ci(t: float, df: float, level: float = 0.95) -> tuple[float, fl
 
     def root(prob: float) -> float:
         def f(ncp: float) -> float:
-            return float(stats.nct.cdf(t, df, ncp)) - prob
+            cdf = float(stats.nct.cdf(t, df, ncp))
+            if not math.isfinite(cdf):  # far tails: scipy may return NaN where cdf is ~0 or ~1
+                cdf = 1.0 if ncp < t else 0.0
+            return cdf - prob
 
         width = 10 + 2 * abs(t)
         return float(optimize.brentq(f, t - width, t + width, xtol=1e-13, rtol=1e-15))

@@ -48,8 +48,11 @@ paired_block <- function(later, earlier, exact = NULL, reliability = NULL) {
     n = n, mean_diff = unname(tt$estimate), ci = as.numeric(tt$conf.int),
     statistic = unname(tt$statistic), df = unname(tt$parameter), p = tt$p.value,
     d_z = dz, d_z_ci = dz_ci, d_av = d_av,
+    # whether R used the exact distribution: wanted (exact = TRUE, or NULL and < 50 non-zero
+    # differences) and possible (no ties, no zero differences)
     wilcoxon = list(statistic = unname(w$statistic), p = w$p.value,
-                    exact = isTRUE(exact) || (is.null(exact) && n < 50))
+                    exact = (if (is.null(exact)) sum(d != 0) < 50 else exact) &&
+                      !any(d == 0) && !any(duplicated(abs(d[d != 0]))))
   )
   if (!is.null(reliability)) {
     s_diff <- sqrt(2) * sd(earlier) * sqrt(1 - reliability)   # Jacobson & Truax (1991)
@@ -76,7 +79,9 @@ welch_block <- function(later, earlier, exact = NULL) {
     mean_diff = mean(later) - mean(earlier), ci = as.numeric(tt$conf.int),
     statistic = unname(tt$statistic), df = unname(tt$parameter), p = tt$p.value,
     hedges_g = d * J, hedges_g_ci = d_ci * J, cohens_d = d,
-    mann_whitney = list(statistic = unname(w$statistic), p = w$p.value)
+    mann_whitney = list(statistic = unname(w$statistic), p = w$p.value,
+                        exact = (if (is.null(exact)) n1 < 50 && n2 < 50 else exact) &&
+                          !any(duplicated(c(later, earlier))))
   )
 }
 
@@ -145,7 +150,8 @@ pair_results <- function(data, design) {
         w <- wide(sc)
         w <- w[w$Subject %in% data$Subject, ]
         ok <- !is.na(w[[pr[1]]]) & !is.na(w[[pr[2]]])
-        b <- paired_block(w[[pr[2]]][ok], w[[pr[1]]][ok], exact = FALSE,
+        # exact = NULL: R's own choice (exact when < 50 non-zero differences and no ties)
+        b <- paired_block(w[[pr[2]]][ok], w[[pr[1]]][ok], exact = NULL,
                           reliability = reliability[[sc]])
         ids1 <- data$Subject[data$wave == pr[1]]
         ids2 <- data$Subject[data$wave == pr[2]]
@@ -153,7 +159,7 @@ pair_results <- function(data, design) {
         b$new_joiners <- length(setdiff(ids2, ids1))
       } else {
         b <- welch_block(data[[sc]][data$wave == pr[2]], data[[sc]][data$wave == pr[1]],
-                         exact = FALSE)
+                         exact = NULL)
       }
       per_scale[[sc]] <- b
     }
