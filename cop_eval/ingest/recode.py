@@ -60,7 +60,9 @@ PLATFORM_MISSING_CODES = {"qualtrics": (-99.0,)}
 
 _NUMBER = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)$")
 _NUM_LABEL = re.compile(r"^([+-]?\d+(?:[.,]\d+)?)\s*(?:[-–—=:.)]\s*|\s+)(\S.*)$")
-_LABEL_NUM = re.compile(r"^(.*\S)\s*[(\[]\s*([+-]?\d+(?:[.,]\d+)?)\s*[)\]]$")
+_LABEL_NUM = re.compile(r"^([^=+@-].*\S)\s*[(\[]\s*(\d+)\s*[)\]]$")
+#: Text a spreadsheet would take for a formula: compared as text, never interpreted.
+_FORMULA_START = ("=", "+", "-", "@")
 
 
 @dataclass(frozen=True)
@@ -93,6 +95,8 @@ class _ScaleLookup:
             return np.nan, BLANK
         if _NUMBER.match(text):
             return self.number(float(text.replace(",", ".")))
+        if text.startswith(_FORMULA_START):
+            return np.nan, UNPARSEABLE
         norm = normalise_text(text)
         if norm in self.labels:
             return float(self.labels[norm]), ANSWERED
