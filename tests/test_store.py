@@ -11,6 +11,7 @@ import subprocess
 import sys
 import textwrap
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -69,9 +70,9 @@ def make_responses(
 
 
 @pytest.fixture
-def project(tmp_path: Path) -> Project:
+def project(tmp_path: Path) -> Iterator[Project]:
     created = Project.create(tmp_path / "proj")
-    yield created  # type: ignore[misc]
+    yield created
     created.close()
 
 
@@ -121,7 +122,7 @@ def test_wave_round_trips_exactly(project: Project, instrument: Instrument) -> N
     back = project.load_wave("BASELINE")  # labels ignore case
     assert back.wave == "baseline" and back.source == "wave0.csv"
     pd.testing.assert_frame_equal(back.items, responses.items)
-    assert back.items.dtypes.eq(np.float32).all()
+    assert all(dtype == np.float32 for dtype in back.items.dtypes)
     assert back.respondent_ids is not None and responses.respondent_ids is not None
     assert back.respondent_ids.tolist() == responses.respondent_ids.tolist()
     pd.testing.assert_frame_equal(back.groups, responses.groups)

@@ -143,11 +143,17 @@ def import_cmd(
                 )
             )
             if wave.rows_rejected:
+                options = [f"--instrument {i}" for i in instrument]
+                for flag, value in [
+                    ("--format", fmt),
+                    ("--mapping", mapping),
+                    ("--id-column", id_column),
+                    ("--group-column", group_column),
+                ]:
+                    if value is not None:
+                        options.append(f"{flag} {value}")
                 out.print(
-                    Text(
-                        f"  Why rows were rejected: cop-eval check {data} --instrument "
-                        + " --instrument ".join(instrument)
-                    )
+                    Text(f"  Why rows were rejected: cop-eval check {data} {' '.join(options)}")
                 )
 
 
