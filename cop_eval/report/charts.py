@@ -366,7 +366,7 @@ def _trend(spec: TrendPanels) -> MplFigure:
         ax.plot(xs, means, color="#0072B2", marker="o", markersize=4, linewidth=1.4)
         ax.set_title(_wrap(panel.title, 24), fontsize=8, loc="left")
         ticks = [
-            f"{w}\nn = {fmt_int(n)}" if n is not None else w
+            f"{_wrap(w, 9 if cols > 2 else 16)}\nn = {fmt_int(n)}" if n is not None else w
             for w, n in zip(panel.waves, panel.n, strict=True)
         ]
         ax.set_xticks(xs, ticks, fontsize=6.5)

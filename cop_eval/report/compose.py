@@ -76,10 +76,6 @@ class Numbering:
         return Table(ident, number, title, columns, rows, caption, notes)
 
 
-def _ci_cell(stat: WaveStat) -> Cell:
-    return Cell(lo=stat.lo, hi=stat.hi)
-
-
 def wave_stat_columns(first: str) -> tuple[Column, ...]:
     """Columns for a per-wave table of n, mean, SD and CI."""
     return (
@@ -93,18 +89,23 @@ def wave_stat_columns(first: str) -> tuple[Column, ...]:
 
 
 def wave_stat_rows(name: str, stats: tuple[WaveStat, ...], emphasis: bool = False) -> list[Row]:
-    """Rows of a per-wave table: the name on the first row only."""
+    """Rows of a per-wave table: the name on the first row only; suppressed waves hidden."""
     rows = []
     for index, stat in enumerate(stats):
+        label = Cell(name if index == 0 else "")
+        if stat.suppressed:
+            hidden = Cell.hidden()
+            rows.append(Row((label, Cell(stat.label), hidden, hidden, hidden, hidden), emphasis))
+            continue
         rows.append(
             Row(
                 (
-                    Cell(name if index == 0 else ""),
+                    label,
                     Cell(stat.label),
                     Cell(stat.n),
                     Cell(stat.mean),
                     Cell(stat.sd),
-                    _ci_cell(stat),
+                    Cell(lo=stat.lo, hi=stat.hi),
                 ),
                 emphasis,
             )
@@ -282,7 +283,10 @@ def stages_section(facts: ReportFacts, num: Numbering) -> Section:
             tuple(next((w.mean for w in s.waves if w.label == wave), None) for s in facts.stages),
             tuple(next((w.lo for w in s.waves if w.label == wave), None) for s in facts.stages),
             tuple(next((w.hi for w in s.waves if w.label == wave), None) for s in facts.stages),
-            n=max((w.n for s in facts.stages for w in s.waves if w.label == wave), default=None),
+            n=max(
+                (w.n for s in facts.stages for w in s.waves if w.label == wave and w.n),
+                default=None,
+            ),
         )
         for wave in facts.waves
     )
@@ -328,7 +332,7 @@ def _scorecard_series(scales: list[ScaleResult], waves: tuple[str, ...]) -> tupl
                 tuple(w.mean if w else None for w in stats),
                 tuple(w.lo if w else None for w in stats),
                 tuple(w.hi if w else None for w in stats),
-                n=max((w.n for w in stats if w), default=None),
+                n=max((w.n for w in stats if w and w.n), default=None),
             )
         )
     return tuple(out)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from itertools import groupby
 
 from cop_eval.report.compose import Numbering
-from cop_eval.report.facts import ReportFacts, ScaleResult
+from cop_eval.report.facts import ReliabilityFact, ReportFacts, ScaleResult
 from cop_eval.report.model import (
     Block,
     Bullets,
@@ -83,44 +84,99 @@ def change_section(facts: ReportFacts, num: Numbering) -> Section:
                 caption="Line: mean; band: 95% confidence interval; n below each wave.",
             )
         )
-    rows = []
+    effect_names = sorted({c.effect_name for s in facts.scales for c in s.comparisons})
+    designs = sorted({c.design for s in facts.scales for c in s.comparisons})
+    caption = (
+        f"Design: {', '.join(designs) or '–'}. Effect size: {', '.join(effect_names) or '–'}. "
+        "p adjusted with Holm's method across scales."
+    )
+    columns = (
+        Column("Scale"),
+        Column("n", "int"),
+        Column("Change", "signed"),
+        Column("95% CI", "ci"),
+        Column("Effect size", "signed"),
+        Column("p (adj.)", "p"),
+        Column("Verdict"),
+    )
+    headline = []
     for scale in facts.scales:
-        for comparison in scale.comparisons:
-            rows.append(
+        change = scale.overall_change
+        if change is not None:
+            headline.append(
                 Row(
                     (
                         Cell(scale.label),
-                        Cell(f"{comparison.from_label} → {comparison.to_label}"),
-                        Cell(comparison.n),
-                        Cell(comparison.mean_diff),
-                        Cell(lo=comparison.lo, hi=comparison.hi),
-                        Cell(comparison.effect),
-                        Cell(comparison.p_adjusted),
-                        Cell(comparison.verdict),
+                        Cell(change.n),
+                        Cell(change.mean_diff),
+                        Cell(lo=change.lo, hi=change.hi),
+                        Cell(change.effect),
+                        Cell(change.p_adjusted),
+                        Cell(change.verdict),
                     )
                 )
             )
-    effect_names = sorted({c.effect_name for s in facts.scales for c in s.comparisons})
-    designs = sorted({c.design for s in facts.scales for c in s.comparisons})
+    first, last = facts.waves[0], facts.waves[-1]
     blocks.append(
         num.table(
             "change_table",
-            "Change between waves per scale",
+            f"Change from {first} to {last} per scale",
+            columns,
+            tuple(headline),
+            caption=caption,
+        )
+    )
+    every = [
+        Row(
             (
+                Cell(scale.instrument_title),
+                Cell(scale.label),
+                Cell(c.from_label),
+                Cell(c.to_label),
+                Cell(c.design),
+                Cell(c.n),
+                Cell(c.mean_diff),
+                Cell(lo=c.lo, hi=c.hi),
+                Cell(c.effect_name),
+                Cell(c.effect),
+                Cell(c.p),
+                Cell(c.p_adjusted),
+                Cell(c.verdict),
+            )
+        )
+        for scale in facts.scales
+        for c in scale.comparisons
+    ]
+    if len(facts.waves) > 2 and every:
+        table = num.table(
+            "all_comparisons",
+            "Every comparison between waves",
+            (
+                Column("Questionnaire"),
                 Column("Scale"),
-                Column("Waves"),
+                Column("From"),
+                Column("To"),
+                Column("Design"),
                 Column("n", "int"),
                 Column("Change", "signed"),
                 Column("95% CI", "ci"),
+                Column("Effect size measure"),
                 Column("Effect size", "signed"),
+                Column("p", "p"),
                 Column("p (adj.)", "p"),
                 Column("Verdict"),
             ),
-            tuple(rows),
-            caption=f"Design: {', '.join(designs) or '–'}. Effect size: "
-            f"{', '.join(effect_names) or '–'}. p adjusted with Holm's method across scales.",
+            tuple(every),
+            caption=caption,
         )
-    )
+        blocks.append(replace(table, display=False))
+        blocks.append(
+            Paragraph(
+                f"Comparisons between consecutive waves are in the exported tables "
+                f"({table.number}).",
+                "note",
+            )
+        )
     if facts.trend_model:
         blocks.append(Paragraph(facts.trend_model, "note"))
     rc_rows = [
@@ -253,16 +309,7 @@ def _subgroup_table(facts: ReportFacts, num: Numbering) -> Table:
         )
     )
     table = num.table("subgroup_table", f"Mean scores per {sub.column}", columns, tuple(rows))
-    return Table(
-        table.id,
-        table.number,
-        table.title,
-        table.columns,
-        table.rows,
-        table.caption,
-        table.notes,
-        display=False,
-    )
+    return replace(table, display=False)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -349,42 +396,41 @@ def methods_section(facts: ReportFacts, num: Numbering) -> Section:
         )
     )
     if facts.reliability:
-        blocks.append(
-            num.table(
-                "reliability",
-                "Reliability per scale and wave, beside published values",
-                (
-                    Column("Questionnaire"),
-                    Column("Scale"),
-                    Column("Wave"),
-                    Column("n", "int"),
-                    Column("Items", "int"),
-                    Column("α", "alpha"),
-                    Column("95% CI", "ci"),
-                    Column("ω total", "alpha"),
-                    Column("Published α", "alpha"),
-                ),
-                tuple(
-                    Row(
-                        (
-                            Cell(f.instrument_title),
-                            Cell(f.scale_label),
-                            Cell(f.wave),
-                            Cell(f.n),
-                            Cell(f.n_items),
-                            Cell(f.alpha),
-                            Cell(lo=f.alpha_lo, hi=f.alpha_hi),
-                            Cell(f.omega),
-                            Cell(f.published_alpha, note=f.published_source),
-                        )
+        blocks.append(_reliability_summary(facts, num))
+        detail = num.table(
+            "reliability_detail",
+            "Reliability per scale and wave, with confidence intervals",
+            (
+                Column("Questionnaire"),
+                Column("Scale"),
+                Column("Wave"),
+                Column("n", "int"),
+                Column("Items", "int"),
+                Column("α", "alpha"),
+                Column("95% CI", "ci"),
+                Column("ω total", "alpha"),
+                Column("Published α", "alpha"),
+                Column("Published source"),
+            ),
+            tuple(
+                Row(
+                    (
+                        Cell(f.instrument_title),
+                        Cell(f.scale_label),
+                        Cell(f.wave),
+                        Cell(f.n),
+                        Cell(f.n_items),
+                        Cell(f.alpha),
+                        Cell(lo=f.alpha_lo, hi=f.alpha_hi),
+                        Cell(f.omega),
+                        Cell(f.published_alpha),
+                        Cell(f.published_source),
                     )
-                    for f in facts.reliability
-                ),
-                caption="α below .70 means the items may not measure one thing well enough to "
-                "add up; such scales are listed in the data-quality warnings. No published value "
-                "exists for seed-derived questionnaires.",
-            )
+                )
+                for f in facts.reliability
+            ),
         )
+        blocks.append(replace(detail, display=False))
     if facts.imports:
         blocks.append(
             num.table(
@@ -428,4 +474,48 @@ def methods_section(facts: ReportFacts, num: Numbering) -> Section:
     blocks.append(Bullets(REFERENCES, "References"))
     return Section(
         "sec-methods", num.section, "Methods and data quality", tuple(blocks), appendix=True
+    )
+
+
+def _reliability_summary(facts: ReportFacts, num: Numbering) -> Table:
+    """One row per scale: alpha in each wave, omega in the latest, the published alpha."""
+    waves = facts.waves
+    by_scale: dict[tuple[str, str], dict[str, ReliabilityFact]] = {}
+    for fact in facts.reliability:
+        by_scale.setdefault((fact.instrument_title, fact.scale_label), {})[fact.wave] = fact
+    rows = []
+    previous = None
+    for (instrument, scale), per_wave in by_scale.items():
+        latest = next((per_wave[w] for w in reversed(waves) if w in per_wave), None)
+        rows.append(
+            Row(
+                (
+                    Cell(instrument if instrument != previous else ""),
+                    Cell(scale),
+                    Cell(latest.n_items if latest else None),
+                    *(Cell(per_wave[w].alpha if w in per_wave else None) for w in waves),
+                    Cell(latest.omega if latest else None),
+                    Cell(
+                        latest.published_alpha if latest else None,
+                        note=latest.published_source if latest else None,
+                    ),
+                )
+            )
+        )
+        previous = instrument
+    return num.table(
+        "reliability",
+        "Reliability per scale: Cronbach's α per wave, beside published values",
+        (
+            Column("Questionnaire"),
+            Column("Scale"),
+            Column("Items", "int"),
+            *(Column(f"α {w}", "alpha") for w in waves),
+            Column(f"ω total {waves[-1]}", "alpha"),
+            Column("Published α", "alpha"),
+        ),
+        tuple(rows),
+        caption="α below .70 means the items may not measure one thing well enough to add up; "
+        "such scales are listed in the data-quality warnings. No published value exists for "
+        "seed-derived questionnaires. Confidence intervals are in the exported tables.",
     )

@@ -33,14 +33,18 @@ Direction = Literal["improved", "declined", "no_change", "unclear"]
 
 @dataclass(frozen=True, slots=True)
 class WaveStat:
-    """n, mean, SD and 95% CI of one scale (or stage) in one wave."""
+    """n, mean, SD and 95% CI of one scale (or stage) in one wave.
+
+    ``suppressed``: the wave had fewer respondents than the minimum group size; no numbers.
+    """
 
     label: str
-    n: int
+    n: int | None
     mean: float | None
     sd: float | None = None
     lo: float | None = None
     hi: float | None = None
+    suppressed: bool = False
 
 
 @dataclass(frozen=True, slots=True)
