@@ -137,7 +137,7 @@ def _pending_or_404(request: Request, token: str) -> PendingImport:
     return pending
 
 
-def _review_context(pending: PendingImport) -> dict[str, Any]:
+def _review_context(pending: PendingImport, stored_group_name: str) -> dict[str, Any]:
     """What the review page shows: taken from the import report as it is (no computation)."""
     instruments: list[Instrument] = []
     for ident in pending.options.instruments:
@@ -164,6 +164,9 @@ def _review_context(pending: PendingImport) -> dict[str, Any]:
     return {
         "pending": pending,
         "report": report,
+        "group_name": pending.options.group_name
+        or stored_group_name
+        or (pending.options.group_columns[0] if pending.options.group_columns else ""),
         "instruments": instruments,
         "item_texts": texts,
         "fix_rows": item_rows,
@@ -178,12 +181,12 @@ def review_page(request: Request, token: str, n: str | None = None) -> Response:
     if isinstance(directory, Response):
         return directory
     pending = _pending_or_404(request, token)
-    existing = {w.label.casefold() for w in services.waves_of(directory)}
-    context = _review_context(pending)
+    existing = [w.label for w in services.waves_of(directory)]
+    context = _review_context(pending, services.stored_group_name(directory))
     context.update(
         active="import",
         notice=web_state(request).pop_notice(n),
-        existing_labels=sorted(existing),
+        existing_labels=existing,
         label=pending.options.label,
         date_text=pending.options.date,
         accept_error=None,
@@ -193,7 +196,8 @@ def review_page(request: Request, token: str, n: str | None = None) -> Response:
 
 def _read_settings(form: FormData, pending: PendingImport) -> None:
     id_column = field(form, "id_column")
-    groups = [v for v in form.getlist("group_column") if isinstance(v, str) and v]
+    group = field(form, "group_column")
+    groups = [group] if group else []
     unknown = [c for c in [id_column, *groups] if c and c not in pending.columns]
     if unknown:
         raise DataImportError(f"'{unknown[0]}' is not a column of {pending.original_name}.")
@@ -253,6 +257,7 @@ async def accept(request: Request, token: str, form: Form) -> Response:
     pending = _pending_or_404(request, token)
     label, date_text = field(form, "label"), field(form, "date")
     pending.options.label, pending.options.date = label, date_text
+    pending.options.group_name = field(form, "group_name")
     state = web_state(request)
     try:
         date = services.parse_date(date_text)
@@ -262,10 +267,10 @@ async def accept(request: Request, token: str, form: Form) -> Response:
             )
         )
     except CopEvalError as exc:
-        context = _review_context(pending)
+        context = _review_context(pending, services.stored_group_name(directory))
         context.update(
             active="import",
-            existing_labels=sorted(w.label.casefold() for w in services.waves_of(directory)),
+            existing_labels=[w.label for w in services.waves_of(directory)],
             label=label,
             date_text=date_text,
             accept_error=str(exc),

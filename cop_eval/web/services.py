@@ -7,6 +7,7 @@ library errors into messages that name the file as the user knows it, not the st
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -66,6 +67,14 @@ def check_project(directory: Path) -> None:
         )
     with open_project(directory):
         pass
+
+
+def stored_group_name(directory: Path) -> str:
+    """The subgroup column name the stored waves use (the first wave's), or ``""``."""
+    for wave in waves_of(directory):
+        if wave.group_columns:
+            return wave.group_columns[0]
+    return ""
 
 
 def waves_of(directory: Path) -> list[WaveInfo]:
@@ -146,16 +155,28 @@ def accept_import(
     *,
     replace: bool,
 ) -> ImportOutcome:
-    """Store the reviewed wave in the project (one transaction) and return what happened."""
-    if pending.result is None:
+    """Store the reviewed wave in the project (one transaction) and return what happened.
+
+    The subgroup column is stored under ``pending.options.group_name`` when one is given: each
+    platform names the same question differently (``Q1``, ``strand``, the question text), and
+    waves are compared by subgroup under one name.
+    """
+    responses = pending.result
+    if responses is None:
         raise OptionError(
             "This import has a problem that must be fixed first (see the message above)."
         )
     if not label.strip():
         raise OptionError("Give the wave a name, e.g. 'Baseline 2025' or 'Wave 2'.")
+    name = pending.options.group_name.strip()
+    columns = list(responses.groups.columns)
+    if name and len(columns) == 1 and columns[0] != name:
+        responses = dataclasses.replace(
+            responses, groups=responses.groups.rename(columns={columns[0]: name})
+        )
     with open_project(directory) as project:
         return project.add_wave(
-            pending.result,
+            responses,
             label.strip(),
             date=date,
             source_sha256=sha256_file(pending.path),

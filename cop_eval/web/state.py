@@ -34,6 +34,7 @@ class ImportOptions:
     format: str | None = None
     id_column: str | None = None
     group_columns: list[str] = field(default_factory=list)
+    group_name: str = ""
     label: str = ""
     date: str = ""
 

@@ -73,7 +73,7 @@ def test_upload_shows_the_import_report(client: TestClient) -> None:
     assert 'name="map__lm_commitment_1"' in review
     # The id and subgroup columns can be chosen from the file's own columns.
     assert '<option value="email"' in review
-    assert 'name="group_column" value="role"' in review
+    assert re.search(r'id="group_column".*<option value="role"', review, re.S)
 
 
 def test_fix_the_mapping_then_accept(client: TestClient, project_dir: Path) -> None:
@@ -93,13 +93,20 @@ def test_fix_the_mapping_then_accept(client: TestClient, project_dir: Path) -> N
     )
     assert "Checked again with your settings" in checked.text
     assert re.search(
-        r"lm_membership_3</td><td>Q3 \(renamed\)</td><td><span class=\"pill warn\">your choice",
+        r"lm_membership_3</td><td[^>]*>[^<]*</td><td>Q3 \(renamed\)</td>"
+        r"<td><span class=\"pill warn\">your choice",
         checked.text,
     )
     assert '<option value="email" selected>' in checked.text
+    assert "<details open>" in checked.text  # the user's own choices are shown
     stored = client.post(
         review_url + "/accept",
-        data={"csrf_token": csrf(checked.text), "label": "Baseline", "date": "2025-03-01"},
+        data={
+            "csrf_token": csrf(checked.text),
+            "label": "Baseline",
+            "date": "2025-03-01",
+            "group_name": "Role",
+        },
     )
     assert stored.url.path == "/project"
     assert "Baseline" in stored.text
@@ -108,7 +115,7 @@ def test_fix_the_mapping_then_accept(client: TestClient, project_dir: Path) -> N
         assert wave.label == "Baseline"
         assert str(wave.date) == "2025-03-01"
         assert wave.has_ids
-        assert wave.group_columns == ("role",)
+        assert wave.group_columns == ("Role",)
         assert wave.rows_accepted == 8
         loaded = project.load_wave("Baseline")
         assert loaded.items["lm_membership_3"].notna().sum() == 8
