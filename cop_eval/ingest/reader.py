@@ -20,87 +20,22 @@ import pyarrow.compute as pc
 
 from cop_eval import quality
 from cop_eval.errors import DataImportError, OptionError
-from cop_eval.ingest.layouts import FORMATS
-from cop_eval.ingest.matching import Match, load_mapping, match_columns, require_column
-from cop_eval.ingest.raw import RawTable, Source
+from cop_eval.ingest.matching import load_mapping, match_columns, require_column
 from cop_eval.ingest.recode import (
     ANSWERED,
     BLANK,
-    MISSING_LABEL,
     OUT_OF_RANGE,
     PLATFORM_MISSING_CODES,
-    UNPARSEABLE,
     Recoded,
     recode_column,
 )
+from cop_eval.ingest.report import MAX_PROBLEMS_PER_ITEM, build_report
+from cop_eval.ingest.sources import open_source
 from cop_eval.instruments import Instrument
 from cop_eval.privacy import default_key, pseudonymise
-from cop_eval.tables import (
-    ColumnMatch,
-    ImportReport,
-    ItemSummary,
-    RejectedRow,
-    ResponseSet,
-    ValueProblem,
-)
+from cop_eval.tables import ResponseSet
 
 __all__ = ["MAX_PROBLEMS_PER_ITEM", "open_source", "read_responses"]
-
-#: Value problems listed per item; the rest are counted in ``value_problems_truncated``.
-MAX_PROBLEMS_PER_ITEM = 200
-_MAX_SHOWN_VALUE = 200
-
-
-def _sniff_container(path: Path, source: str) -> str:
-    try:
-        with path.open("rb") as handle:
-            magic = handle.read(8)
-    except IsADirectoryError:
-        raise DataImportError(f"{source}: is a folder; give the export file itself.") from None
-    except FileNotFoundError:
-        raise DataImportError(f"{source}: file not found; check the path.") from None
-    except OSError as exc:
-        raise DataImportError(f"{source}: cannot read the file ({exc.strerror}).") from None
-    if magic.startswith(b"PK\x03\x04"):
-        return "xlsx"
-    if magic.startswith((b"$FL2", b"$FL3")):
-        return "spss"
-    if magic.startswith(b"\xd0\xcf\x11\xe0"):
-        raise DataImportError(
-            f"{source}: an old Excel (.xls) file. Open it in Excel and save it as .xlsx, or "
-            "export CSV."
-        )
-    if magic.startswith(b"%PDF"):
-        raise DataImportError(f"{source}: a PDF, not a data export. Export CSV or Excel instead.")
-    return "text"
-
-
-def open_source(path: Path, fmt: str | None = None) -> Source:
-    """Open an export and read its header (format detected unless ``fmt`` names it)."""
-    source = str(path)
-    if fmt is not None:
-        fmt = fmt.strip().lower().replace("-", "_")
-        if fmt not in FORMATS:
-            raise DataImportError(
-                f"{source}: unknown format '{fmt}'. Formats are: {', '.join(FORMATS)}; "
-                "or leave --format out to detect it."
-            )
-    container = _sniff_container(path, source)
-    if fmt == "spss" and container != "spss":
-        raise DataImportError(f"{source}: --format spss, but this is not an SPSS .sav file.")
-    if fmt == "xlsx" and container != "xlsx":
-        raise DataImportError(f"{source}: --format xlsx, but this is not an .xlsx workbook.")
-    if container == "spss":
-        from cop_eval.ingest.spss_source import SpssSource
-
-        return SpssSource(path, source)
-    if container == "xlsx":
-        from cop_eval.ingest.excel_source import ExcelSource
-
-        return ExcelSource(path, source, fmt)
-    from cop_eval.ingest.csv_source import CsvSource
-
-    return CsvSource(path, source, fmt)
 
 
 def _instrument_items(instruments: Sequence[Instrument]) -> list[str]:
@@ -270,7 +205,7 @@ def read_responses(
     )
     respondent_ids = ids[accepted].reset_index(drop=True) if ids is not None else None
 
-    report = _report(
+    report = build_report(
         source=source,
         layout_format=layout.format,
         raw=raw,
@@ -319,116 +254,3 @@ def _text_values(
         return np.asarray(array.to_numpy(zero_copy_only=False), dtype=object)
     array = pc.fill_null(pc.utf8_lower(array), "")
     return np.asarray(array.to_numpy(zero_copy_only=False), dtype=object)
-
-
-def _report(
-    *,
-    source: str,
-    layout_format: str,
-    raw: RawTable,
-    cells: Mapping[int, pa.Array | pa.ChunkedArray],
-    names: list[str],
-    instruments: Sequence[Instrument],
-    all_items: list[str],
-    matches: list[Match],
-    recoded: Mapping[str, Recoded],
-    accepted: npt.NDArray[np.bool_],
-    reasons: Mapping[int, str],
-    duplicates: list[str],
-    roles: set[int],
-    warnings: list[str],
-) -> ImportReport:
-    rows = raw.row_numbers
-    by_item = {m.item: m for m in matches}
-    summaries: list[ItemSummary] = []
-    problems: list[ValueProblem] = []
-    truncated = 0
-    n_ok = int(accepted.sum())
-    for item in all_items:
-        match = by_item.get(item)
-        if match is None:
-            summaries.append(ItemSummary(
-                item=item, column=None, answered=0, missing=n_ok, missing_label=0,
-                out_of_range=0, unparseable=0,
-            ))  # fmt: skip
-            continue
-        status = recoded[item].status[accepted]
-        counts = np.bincount(status, minlength=5)
-        summaries.append(
-            ItemSummary(
-                item=item,
-                column=names[match.column],
-                answered=int(counts[ANSWERED]),
-                missing=int(counts[BLANK] + counts[MISSING_LABEL]),
-                missing_label=int(counts[MISSING_LABEL]),
-                out_of_range=int(counts[OUT_OF_RANGE]),
-                unparseable=int(counts[UNPARSEABLE]),
-            )
-        )
-        bad = np.flatnonzero(accepted & (recoded[item].status >= OUT_OF_RANGE))
-        truncated += max(0, len(bad) - MAX_PROBLEMS_PER_ITEM)
-        bad = bad[:MAX_PROBLEMS_PER_ITEM]
-        if len(bad):
-            column = cells[match.column].take(pa.array(bad))
-            for k, value in zip(bad, column.to_pylist(), strict=True):
-                problems.append(
-                    ValueProblem(
-                        row=int(rows[k]),
-                        column=names[match.column],
-                        item=item,
-                        value=_shown(value),
-                        problem="out_of_range"
-                        if recoded[item].status[k] == OUT_OF_RANGE
-                        else "unparseable",
-                    )
-                )
-    n = len(accepted)
-    answered = [recoded[m.item].status == ANSWERED for m in matches]
-    position = {m.item: k for k, m in enumerate(matches)}
-    blocks = [
-        [position[item.id] for item in instrument.items_of(scale) if item.id in position]
-        for instrument in instruments
-        for scale in instrument.scale_ids
-    ]
-    filled = [recoded[m.item].status != BLANK for m in matches]
-    partial = int((quality.partial_responses(filled, blocks, n=n) & accepted).sum())
-    incomplete = int((quality.incomplete_responses(answered, n=n) & accepted).sum())
-    flagged = np.zeros(n, dtype=bool)
-    for instrument in instruments:
-        present = [recoded[i].values for i in instrument.item_ids if i in recoded]
-        if len(present) >= 5:
-            flagged |= quality.straight_lining(present, n=n)
-    flagged &= accepted
-    used = {m.column for m in matches} | set(roles)
-    unused = tuple(names[i] for i in range(len(names)) if i not in used)
-    return ImportReport(
-        source=source,
-        format=layout_format,
-        encoding=raw.encoding,
-        delimiter=raw.delimiter,
-        rows_read=raw.n_rows,
-        rows_accepted=n_ok,
-        rejected=tuple(
-            RejectedRow(row=int(rows[k]), reason=reason) for k, reason in sorted(reasons.items())
-        ),
-        matches=tuple(ColumnMatch(item=m.item, column=names[m.column], how=m.how) for m in matches),
-        unmatched_items=tuple(i for i in all_items if i not in by_item),
-        unused_columns=unused,
-        items=tuple(summaries),
-        value_problems=tuple(problems),
-        value_problems_truncated=truncated,
-        duplicate_ids=tuple(duplicates),
-        straight_liners=tuple(int(r) for r in rows[flagged]),
-        partial_responses=partial,
-        incomplete_responses=incomplete,
-        warnings=tuple(warnings),
-    )
-
-
-def _shown(value: object) -> str:
-    if isinstance(value, bytes):
-        value = value.decode("utf-8", "replace")
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    text = str(value)
-    return text if len(text) <= _MAX_SHOWN_VALUE else text[:_MAX_SHOWN_VALUE] + "..."
