@@ -49,6 +49,13 @@ def _register() -> None:
 
     score_cmd.register(cli)
     reliability_cmd.register(cli)
+    from cop_eval.cli import demo_cmd
+
+    demo_cmd.register(cli)
+    from cop_eval.cli import report_cmd, template_cmd
+
+    report_cmd.register(cli)
+    template_cmd.register(cli)
 
 
 _register()
