@@ -31,6 +31,9 @@ from cop_eval.report.model import ReportModel
 
 __all__ = [
     "LocalResourceFetcher",
+    "chart_images",
+    "environment",
+    "font_css",
     "make_environment",
     "render_html",
     "render_html_to_pdf",
@@ -70,11 +73,11 @@ def make_environment(folder: Path | None = None) -> jinja2.Environment:
 
 
 @cache
-def _environment() -> jinja2.Environment:
+def environment() -> jinja2.Environment:
     return make_environment()
 
 
-def _font_css(inline: bool) -> str:
+def font_css(inline: bool) -> str:
     """``@font-face`` rules: relative file URLs (for WeasyPrint) or ``data:`` URIs (standalone)."""
     rules = []
     folder = templates_dir() / "fonts"
@@ -96,7 +99,8 @@ def _data_uri(payload: bytes, fmt: ImageFormat) -> str:
     return f"data:{mime};base64,{base64.b64encode(payload).decode('ascii')}"
 
 
-def _images(model: ReportModel, fmt: ImageFormat) -> dict[str, str]:
+def chart_images(model: ReportModel, fmt: ImageFormat = "svg") -> dict[str, str]:
+    """Draw every figure once: ``{figure id: data URI}`` (pass to :func:`render_html`)."""
     return {figure.id: _data_uri(draw_chart(figure.chart, fmt), fmt) for figure in model.figures()}
 
 
@@ -126,16 +130,16 @@ def render_html(
     str
         The HTML document.
     """
-    env = _environment()
+    env = environment()
     css = (templates_dir() / "report.css").read_text(encoding="utf-8")
     template = env.get_template("report.html.j2")
     return template.render(
         model=model,
         meta=model.meta,
         sections=model.sections,
-        images=images if images is not None else _images(model, image_format),
+        images=images if images is not None else chart_images(model, image_format),
         css=css,
-        font_css=_font_css(inline=standalone),
+        font_css=font_css(inline=standalone),
     )
 
 
@@ -211,11 +215,16 @@ def render_html_to_pdf(
 
     policy = fetcher or LocalResourceFetcher(templates_dir())
     # WeasyPrint logs refused resources as warnings; the fetcher has recorded them already.
-    logging.getLogger("weasyprint").setLevel(logging.ERROR)
-    document = weasyprint.HTML(
-        string=html, base_url=templates_dir().as_uri() + "/", url_fetcher=policy.make()
-    )
-    pdf = document.write_pdf()
+    logger = logging.getLogger("weasyprint")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        document = weasyprint.HTML(
+            string=html, base_url=templates_dir().as_uri() + "/", url_fetcher=policy.make()
+        )
+        pdf = document.write_pdf()
+    finally:
+        logger.setLevel(level)
     if not isinstance(pdf, bytes):  # pragma: no cover - write_pdf returns bytes without target
         raise TypeError("WeasyPrint returned no PDF")
     if path is not None:

@@ -1,0 +1,208 @@
+"""``cop-eval report DATA1 [DATA2...] --instrument ID... --out report.pdf [--html ...] [--xlsx ...]``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from rich.text import Text
+
+from cop_eval.cli.common import (
+    data_options,
+    err,
+    load_responses,
+    project_option,
+    responses_from_project,
+)
+from cop_eval.errors import OptionError
+from cop_eval.instruments import Instrument, load_instruments
+from cop_eval.privacy import DEFAULT_MIN_GROUP_SIZE
+from cop_eval.tables import ResponseSet
+
+__all__ = ["parse_labels", "parse_members", "register", "report_cmd"]
+
+
+def parse_labels(text: str | None, count: int) -> list[str] | None:
+    """``"Spring 2024,Autumn 2024"`` → a list; one label per data file."""
+    if text is None:
+        return None
+    labels = [part.strip() for part in text.split(",")]
+    if len(labels) != count or any(not label for label in labels):
+        raise click.BadParameter(
+            f"give {count} non-empty label(s) separated by commas, one per wave; got {text!r}",
+            param_hint="--labels",
+        )
+    return labels
+
+
+def parse_members(text: str | None) -> int | dict[str, int] | None:
+    """``"48"`` → 48; ``"HR=22,Trainers=9"`` → sizes per subgroup."""
+    if text is None:
+        return None
+    text = text.strip()
+    if text.isdigit():
+        return int(text)
+    sizes: dict[str, int] = {}
+    for part in text.split(","):
+        name, sep, number = part.rpartition("=")
+        if not sep or not name.strip() or not number.strip().isdigit():
+            raise click.BadParameter(
+                f"expected a number (48) or subgroup sizes (HR=22,Trainers=9); got {part!r}",
+                param_hint="--members",
+            )
+        sizes[name.strip()] = int(number)
+    return sizes
+
+
+def _instruments(refs: tuple[str, ...], responses: list[ResponseSet]) -> tuple[Instrument, ...]:
+    if refs:
+        return load_instruments(refs)
+    if responses:
+        return responses[0].instruments
+    raise OptionError("give at least one --instrument ID (see `cop-eval instruments list`)")
+
+
+@click.command("report")
+@click.argument("data", nargs=-1, type=click.Path(path_type=Path, dir_okay=False))
+@click.option(
+    "--instrument",
+    "-i",
+    "instrument_refs",
+    multiple=True,
+    metavar="ID|PATH",
+    help="A built-in instrument id or a YAML file; repeat for several. With --project, the "
+    "project's instruments are used when left out.",
+)
+@click.option(
+    "--out",
+    "out_pdf",
+    required=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Where to write the PDF report.",
+)
+@click.option(
+    "--html",
+    "out_html",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Also write the report as one self-contained HTML file.",
+)
+@click.option(
+    "--xlsx",
+    "out_xlsx",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Also write the tables behind the report to an Excel workbook.",
+)
+@click.option(
+    "--csv-dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="Also write the tables behind the report as CSV files into this folder.",
+)
+@click.option("--labels", default=None, metavar="L1,L2,..", help="Wave labels, one per file.")
+@click.option(
+    "--members",
+    default=None,
+    metavar="N|GROUP=N,..",
+    help="Membership size for response rates: a number, or sizes per subgroup.",
+)
+@click.option(
+    "--min-group-size",
+    type=click.IntRange(min=1),
+    default=DEFAULT_MIN_GROUP_SIZE,
+    show_default=True,
+    help="No figure describes fewer respondents than this.",
+)
+@click.option("--title", default="Community of Practice evaluation", show_default=True)
+@click.option("--organisation", default=None, help="Shown on the cover and in the page footer.")
+@data_options
+@project_option
+def report_cmd(
+    data: tuple[Path, ...],
+    instrument_refs: tuple[str, ...],
+    out_pdf: Path,
+    out_html: Path | None,
+    out_xlsx: Path | None,
+    csv_dir: Path | None,
+    labels: str | None,
+    members: str | None,
+    min_group_size: int,
+    title: str,
+    organisation: str | None,
+    fmt: str | None,
+    mapping: Path | None,
+    id_column: str | None,
+    group_column: str | None,
+    project_dir: Path | None,
+) -> None:
+    """Write the board report (PDF; optionally HTML and the tables as XLSX/CSV).
+
+    One DATA file per survey wave, oldest first; or --project DIR for stored waves.
+    """
+    from cop_eval.report.build import build_report_model
+    from cop_eval.report.export import export_tables
+    from cop_eval.report.render import chart_images, render_html, render_html_to_pdf
+
+    if project_dir is not None and data:
+        raise click.UsageError("give DATA files or --project DIR, not both")
+    if project_dir is None and not data:
+        raise click.UsageError("give at least one DATA file (one per wave), or --project DIR")
+    member_sizes = parse_members(members)
+    if project_dir is not None:
+        responses = responses_from_project(project_dir)
+        wave_labels = parse_labels(labels, len(responses))
+        instruments = _instruments(instrument_refs, responses)
+    else:
+        wave_labels = parse_labels(labels, len(data))
+        instruments = _instruments(instrument_refs, [])
+        responses = []
+        for index, path in enumerate(data):
+            err.print(Text(f"Reading {path} ..."))
+            responses.append(
+                load_responses(
+                    path,
+                    instruments,
+                    fmt=fmt,
+                    mapping=mapping,
+                    id_column=id_column,
+                    group_column=group_column,
+                    wave=wave_labels[index] if wave_labels else None,
+                )
+            )
+    err.print(Text("Scoring, checking reliability and comparing waves ..."))
+    model = build_report_model(
+        responses,
+        instruments,
+        labels=wave_labels,
+        group_column=group_column,
+        min_group_size=min_group_size,
+        members=member_sizes,
+        title=title,
+        organisation=organisation,
+    )
+    err.print(Text("Rendering the report ..."))
+    images = chart_images(model)
+    html = render_html(model, standalone=False, images=images)
+    render_html_to_pdf(html, out_pdf)
+    err.print(Text(f"Wrote {out_pdf}"))
+    if out_html is not None:
+        try:
+            out_html.write_text(
+                render_html(model, standalone=True, images=images), encoding="utf-8"
+            )
+        except OSError as exc:
+            raise OptionError(
+                f"{out_html}: cannot write the HTML report ({exc.strerror})"
+            ) from None
+        err.print(Text(f"Wrote {out_html}"))
+    for path in export_tables(model, xlsx=out_xlsx, csv_dir=csv_dir):
+        if path == out_xlsx:
+            err.print(Text(f"Wrote {path}"))
+    if csv_dir is not None:
+        err.print(Text(f"Wrote {len(model.tables())} CSV tables to {csv_dir}"))
+
+
+def register(cli: click.Group) -> None:
+    """Attach the command to the main group."""
+    cli.add_command(report_cmd)
