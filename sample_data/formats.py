@@ -240,7 +240,7 @@ def manifest(sim: Simulation) -> dict[str, Any]:
                 "platform": spec.platform,
                 "id_column": spec.id_column,
                 "group_column": spec.group_column,
-                "members": _counts([p.strand for p in wave.members]),
+                "invited": _counts([p.strand for p in wave.members]),
                 "expected": {
                     "data_rows": len(wave.submissions),
                     "respondents": len(respondents),
