@@ -47,6 +47,7 @@ class Numbering:
     section: int
     figures: int = 0
     tables: int = 0
+    exports: int = 0
     refs: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     def figure(
@@ -74,6 +75,21 @@ class Numbering:
         number = f"Table {self.section}.{self.tables}"
         self.refs.setdefault(name, (ident, number))
         return Table(ident, number, title, columns, rows, caption, notes)
+
+    def export_table(
+        self,
+        name: str,
+        title: str,
+        columns: tuple[Column, ...],
+        rows: tuple[Row, ...],
+        caption: str | None = None,
+    ) -> Table:
+        """A table that is exported (CSV/XLSX) but not printed: ``Export 5.1``."""
+        self.exports += 1
+        ident = f"exp-{self.section}-{self.exports}"
+        number = f"Export {self.section}.{self.exports}"
+        self.refs.setdefault(name, (ident, number))
+        return Table(ident, number, title, columns, rows, caption, display=False)
 
 
 def wave_stat_columns(first: str) -> tuple[Column, ...]:

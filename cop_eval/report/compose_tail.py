@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from itertools import groupby
 
 from cop_eval.report.compose import Numbering
@@ -148,7 +147,7 @@ def change_section(facts: ReportFacts, num: Numbering) -> Section:
         for c in scale.comparisons
     ]
     if len(facts.waves) > 2 and every:
-        table = num.table(
+        table = num.export_table(
             "all_comparisons",
             "Every comparison between waves",
             (
@@ -169,7 +168,7 @@ def change_section(facts: ReportFacts, num: Numbering) -> Section:
             tuple(every),
             caption=caption,
         )
-        blocks.append(replace(table, display=False))
+        blocks.append(table)
         blocks.append(
             Paragraph(
                 f"Comparisons between consecutive waves are in the exported tables "
@@ -308,8 +307,7 @@ def _subgroup_table(facts: ReportFacts, num: Numbering) -> Table:
             emphasis=True,
         )
     )
-    table = num.table("subgroup_table", f"Mean scores per {sub.column}", columns, tuple(rows))
-    return replace(table, display=False)
+    return num.export_table("subgroup_table", f"Mean scores per {sub.column}", columns, tuple(rows))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -397,7 +395,7 @@ def methods_section(facts: ReportFacts, num: Numbering) -> Section:
     )
     if facts.reliability:
         blocks.append(_reliability_summary(facts, num))
-        detail = num.table(
+        detail = num.export_table(
             "reliability_detail",
             "Reliability per scale and wave, with confidence intervals",
             (
@@ -430,7 +428,7 @@ def methods_section(facts: ReportFacts, num: Numbering) -> Section:
                 for f in facts.reliability
             ),
         )
-        blocks.append(replace(detail, display=False))
+        blocks.append(detail)
     if facts.imports:
         blocks.append(
             num.table(

@@ -46,8 +46,8 @@ def table_records(table: Table) -> Iterator[list[Value]]:
 
 def _slug(table: Table) -> str:
     words = re.sub(r"[^A-Za-z0-9]+", "_", table.title).strip("_").lower()
-    number = table.number.replace("Table ", "").replace(".", "_")
-    return f"table_{number}_{words}"[:80]
+    kind, _, number = table.number.partition(" ")
+    return f"{kind.lower()}_{number.replace('.', '_')}_{words}"[:80]
 
 
 def _safe_text(value: Value) -> Value:
@@ -76,7 +76,8 @@ def _write_xlsx(model: ReportModel, path: Path) -> None:
     for cell in index[1]:
         cell.font = Font(bold=True)
     for table in model.tables():
-        name = table.number.replace("Table ", "T")
+        kind, _, number = table.number.partition(" ")
+        name = ("T" if kind == "Table" else "E") + number
         sheet = book.create_sheet(name)
         sheet.append([f"{table.number} {table.title}"])
         sheet["A1"].font = Font(bold=True)
@@ -104,7 +105,7 @@ def export_tables(
     model
         The report.
     xlsx
-        Workbook path: a contents sheet, then one sheet per table (named ``T2.1`` ...).
+        Workbook path: a contents sheet, then one sheet per table (``T2.1``; ``E5.1`` for export-only tables).
     csv_dir
         Folder for CSV files (UTF-8 with BOM, so Excel reads accents); created when missing.
 

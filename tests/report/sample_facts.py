@@ -44,10 +44,13 @@ def sample_facts(
     title: str = "HR Professional Group: evaluation 2024-2025",
     organisation: str | None = "NHS Example Trust",
     min_group_size: int = 5,
+    instrument_ids: tuple[str, ...] | None = None,
 ) -> ReportFacts:
     """Deterministic facts; the last two default groups are small (3 and 6 respondents)."""
     rng = np.random.default_rng(20240501)
-    instruments = load_builtin_instruments()
+    instruments = tuple(
+        i for i in load_builtin_instruments() if instrument_ids is None or i.id in instrument_ids
+    )
     responses = tuple(40 - 3 * i for i in range(len(waves)))
     scales: list[ScaleResult] = []
     for instrument in instruments:
@@ -82,8 +85,19 @@ def sample_facts(
                         verdict, direction = "too few answers to tell", "unclear"
                     comparisons.append(
                         Comparison(
-                            waves[a], waves[b], "paired", 30 - 2 * b, diff, diff - 0.3,
-                            diff + 0.3, p, min(1.0, p * 3), "d_z", g, verdict, direction,  # type: ignore[arg-type]
+                            waves[a],
+                            waves[b],
+                            "paired",
+                            30 - 2 * b,
+                            diff,
+                            diff - 0.3,
+                            diff + 0.3,
+                            p,
+                            min(1.0, p * 3),
+                            "d_z",
+                            g,
+                            verdict,
+                            direction,  # type: ignore[arg-type]
                         )
                     )
             scales.append(
@@ -114,10 +128,19 @@ def sample_facts(
         )
         for stage in (1, 2, 3)
     )
-    names = group_names or tuple(
-        ["HR advisers", "HR business partners", "OD and learning", "Trainers", "Workforce planning"]
-        + [f"Team {i:02d}" for i in range(6, n_groups + 1)]
-    )[:n_groups]
+    names = (
+        group_names
+        or tuple(
+            [
+                "HR advisers",
+                "HR business partners",
+                "OD and learning",
+                "Trainers",
+                "Workforce planning",
+            ]
+            + [f"Team {i:02d}" for i in range(6, n_groups + 1)]
+        )[:n_groups]
+    )
     sizes = [12, 11, 8, 3, 6] + [5 + (i % 7) for i in range(5, len(names))]
     sizes = sizes[: len(names)]
     smallest = sorted(range(len(sizes)), key=lambda i: sizes[i])
@@ -129,7 +152,9 @@ def sample_facts(
     rows = []
     for i, name in enumerate(names):
         means = tuple(
-            (s.latest.mean or 3.0) + float(rng.normal(0, 0.25)) - (0.8 if s.scale_id == "relevance" and name == "Trainers" else 0)  # type: ignore[union-attr]
+            (s.latest.mean or 3.0)
+            + float(rng.normal(0, 0.25))
+            - (0.8 if s.scale_id == "relevance" and name == "Trainers" else 0)  # type: ignore[union-attr]
             for s in sub_scales
         )
         if i in hidden:
@@ -174,8 +199,9 @@ def sample_facts(
         for i, (w, n) in enumerate(zip(waves, responses, strict=True))
     )
     reliability = tuple(
-        ReliabilityFact(s.instrument_title, s.label, w, n, 3, a, a - 0.08, a + 0.05, a + 0.02,
-                        None, None)
+        ReliabilityFact(
+            s.instrument_title, s.label, w, n, 3, a, a - 0.08, a + 0.05, a + 0.02, None, None
+        )
         for s in scales
         for w, n in zip(waves, responses, strict=True)
         for a in [0.62 if s.scale_id == "wider_perspective" else 0.78 + 0.01 * (len(s.label) % 9)]
@@ -191,8 +217,16 @@ def sample_facts(
         waves=waves,
         min_group_size=min_group_size,
         instruments=tuple(
-            InstrumentFact(i.id, i.title, i.version, i.status, len(i.items), len(i.scales),
-                           i.sources[0].citation, i.license.status)
+            InstrumentFact(
+                i.id,
+                i.title,
+                i.version,
+                i.status,
+                len(i.items),
+                len(i.scales),
+                i.sources[0].citation,
+                i.license.status,
+            )
             for i in instruments
         ),
         scales=tuple(scales),
