@@ -88,15 +88,17 @@ def pairwise_moments(x: npt.ArrayLike) -> PairwiseMoments:
     answering both items are NaN.
     """
     arr = np.asarray(x, dtype=np.float64)
-    answered = ~np.isnan(arr)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        centre = np.nanmean(np.where(answered.any(axis=0), arr, 0.0), axis=0)
-    z = np.where(answered, arr - centre, 0.0)
-    m = answered.astype(np.float64)
+    m = np.isfinite(arr).astype(np.float64)
+    z = np.nan_to_num(arr, nan=0.0)  # a new array: the caller's is left alone
     nobs = m.T @ m
+    with np.errstate(invalid="ignore", divide="ignore"):
+        centre = z.sum(axis=0) / np.diag(nobs)
+    z -= np.where(np.isfinite(centre), centre, 0.0)
+    z *= m  # missing cells back to 0 after centring
     s1 = z.T @ m
-    s2 = (z * z).T @ m
     sxy = z.T @ z
+    z *= z  # in place: squares, to spare another n x k array
+    s2 = z.T @ m
     with np.errstate(invalid="ignore", divide="ignore"):
         denom = np.where(nobs > 1, nobs - 1, np.nan)
         cov = (sxy - s1 * s1.T / nobs) / denom
