@@ -7,8 +7,8 @@ label, e.g. ``("fig-3-1", "Figure 3.1")``); a rule whose evidence is not in the 
 The recommendations are the model's "review and revise" step (Griggs & Allen 2018, the model for
 professional groups): they turn the weakest parts of the profile into actions the group can take
 at its next cycle. Thresholds are on the 1-5 agreement scale: a mean below 3.5 is "weak" (members do
-not agree on average — the same cut-off the McDermott classification uses), and a subgroup gap of
-0.5 points or more is "notable".
+not agree on average — the same cut-off the McDermott classification uses); the weakest stage gets
+a recommendation unless it reaches 4 ("agree"); a subgroup gap of 0.5 points or more is "notable".
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ STAGE_NAMES = {
     3: "Reflection and transfer of learning",
 }
 WEAK = 3.5
+STRONG = 4.0
 GAP = 0.5
 LOW_RESPONSE_RATE = 0.5
 
@@ -245,17 +246,16 @@ def _stage_rules(facts: ReportFacts, refs: Refs) -> list[Recommendation]:
     for stage in (1, 2, 3):
         mean = _stage_mean(facts, stage)
         weakest = facts.weakest_stage == stage
-        if mean is None or not (weakest or mean < WEAK):
+        if mean is None or not (mean < WEAK or (weakest and mean < STRONG)):
             continue
         title, action = _STAGE_ACTIONS[stage]
         reason = "the weakest stage" if weakest else "below the agreement threshold"
+        priority = "high" if weakest and mean < WEAK else "medium"
         why = (
             f"Stage {stage} ({STAGE_NAMES[stage]}) scores {fmt_number(mean)} in "
             f"{facts.waves[-1]}, {reason}."
         )
-        rec = _rec(
-            title, action, why, refs, ("stage_profile",), "high" if weakest else "medium", stage
-        )
+        rec = _rec(title, action, why, refs, ("stage_profile",), priority, stage)
         if rec:
             out.append(rec)
     return out

@@ -1,0 +1,105 @@
+"""Key messages and recommendation rules (cop_eval.report.findings)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from cop_eval.report.facts import ReportFacts, StageResult, SubgroupFacts, SubgroupRow, WaveStat
+from cop_eval.report.findings import key_messages, recommendations
+
+REFS = {
+    "stage_profile": ("fig-3-1", "Figure 3.1"),
+    "change_table": ("tab-5-1", "Table 5.1"),
+    "scorecard": ("fig-4-1", "Figure 4.1"),
+    "identity": ("fig-4-2", "Figure 4.2"),
+    "heatmap": ("fig-6-1", "Figure 6.1"),
+    "participation": ("tab-2-1", "Table 2.1"),
+    "reliability": ("tab-8-2", "Table 8.2"),
+    "recommendations": ("sec-recommendations", "Section 7"),
+}
+
+
+def _stages(means: tuple[float, float, float]) -> tuple[StageResult, ...]:
+    return tuple(
+        StageResult(k + 1, f"Stage {k + 1}", (), (WaveStat("W1", 30, m),))
+        for k, m in enumerate(means)
+    )
+
+
+def _plain(facts: ReportFacts) -> ReportFacts:
+    """Facts with nothing weak: strong stages, no subgroups, no changes, good reliability."""
+    return replace(
+        facts,
+        waves=("W1",),
+        scales=tuple(replace(s, comparisons=()) for s in facts.scales if s.stage is not None)[:0],
+        stages=_stages((4.2, 4.1, 4.0)),
+        weakest_stage=3,
+        weakest_stage_margin=0.1,
+        factor_weakest=None,
+        identity=(),
+        subgroups=None,
+        participation=None,
+        reliability=(),
+    )
+
+
+def test_weak_stage_three_leads_to_structured_reflection(facts: ReportFacts) -> None:
+    recs = recommendations(facts, REFS)
+    first = recs[0]
+    assert first.priority == "high" and first.stage == 3
+    assert first.title == "Build structured reflection and follow-up into meetings"
+    assert "closing the loop" in first.action
+    assert first.refs == ("fig-3-1",) and first.ref_labels == ("Figure 3.1",)
+    assert [r.priority for r in recs] == sorted(
+        (r.priority for r in recs), key=["high", "medium", "low"].index
+    )
+
+
+def test_low_relevance_in_a_visible_subgroup_means_co_design(facts: ReportFacts) -> None:
+    sub = SubgroupFacts(
+        "role",
+        "W3",
+        ("le_may_success_factors.relevance",),
+        ("Relevance",),
+        (
+            SubgroupRow("Trainers", 8, (2.6,)),
+            SubgroupRow("HR", 20, (3.9,)),
+            SubgroupRow("Admin", None, (None,), True),
+        ),
+        (3.6,),
+        5,
+        1,
+    )
+    recs = recommendations(replace(facts, subgroups=sub), REFS)
+    co = [r for r in recs if r.title.startswith("Co-design the agenda")]
+    assert len(co) == 1
+    assert "Trainers" in co[0].action and "HR" not in co[0].action.replace("Trainers", "")
+    assert "Admin" not in co[0].action and co[0].refs == ("fig-6-1",)
+
+
+def test_collective_agenda_rule_names_the_scales(facts: ReportFacts) -> None:
+    recs = recommendations(facts, REFS)
+    agenda = next(r for r in recs if r.title == "Move from a few voices to collective ownership")
+    assert "collective agenda and ownership" in agenda.why
+    assert "Rotate facilitation" in agenda.action
+
+
+def test_nothing_weak_keeps_the_cycle_going(facts: ReportFacts) -> None:
+    recs = recommendations(_plain(facts), REFS)
+    assert [r.title for r in recs] == ["Keep the cycle going"]
+
+
+def test_key_messages_are_three_to_five_and_traceable(facts: ReportFacts) -> None:
+    messages = key_messages(facts, REFS)
+    assert 3 <= len(messages) <= 5
+    assert {m.ref for m in messages} <= {v[0] for v in REFS.values()}
+    weakest = next(m for m in messages if m.headline == "Weakest stage")
+    assert weakest.ref == "fig-3-1" and "Stage 3" in weakest.text
+
+
+def test_a_rule_without_its_evidence_in_the_report_is_skipped(facts: ReportFacts) -> None:
+    refs = {k: v for k, v in REFS.items() if k != "stage_profile"}
+    recs = recommendations(facts, refs)
+    assert all(r.stage != 3 or "fig-3-1" not in r.refs for r in recs)
+    assert not any(r.title.startswith("Build structured reflection") for r in recs)
+    assert not any(m.headline == "Weakest stage" for m in key_messages(facts, refs))
