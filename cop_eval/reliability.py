@@ -434,8 +434,22 @@ def reliability(
 
     Examples
     --------
-    >>> result = reliability(items, instrument)          # doctest: +SKIP
-    >>> # In R: psych::alpha(keyed_items)$total; psych::omega(keyed_items, nfactors = 1)$omega.tot
+    >>> import numpy as np, pandas as pd
+    >>> from cop_eval.instruments import load_instrument
+    >>> inst = load_instrument("reflection")
+    >>> rng = np.random.default_rng(1)
+    >>> f = rng.normal(size=200)
+    >>> items = pd.DataFrame(
+    ...     {i: np.clip(np.round(3 + f + rng.normal(size=200)), 1, 5) for i in inst.item_ids}
+    ... )
+    >>> result = reliability(items, inst)
+    >>> [(s.scale, s.n, s.n_items) for s in result.scales]
+    [('time_to_reflect', 200, 4), ('reflecting_with_others', 200, 3), ('closing_the_loop', 200, 4)]
+    >>> # The simulation ignores that rf_time_to_reflect_3 is worded negatively (reverse: true),
+    >>> # so, once keyed, it runs against its scale -- the warnings say so:
+    >>> [w.kind for w in result.scale("time_to_reflect").warnings]
+    ['low_alpha', 'negative_item_rest']
+    >>> # In R: psych::alpha(keyed)$total; psych::omega(keyed, nfactors = 1)$omega.tot
     """
     if missing not in ("pairwise", "listwise"):
         raise OptionError(f"missing must be 'pairwise' or 'listwise', got {missing!r}")

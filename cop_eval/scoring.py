@@ -157,10 +157,19 @@ def score_items(items: pd.DataFrame, instrument: Instrument) -> pd.DataFrame:
 
     Examples
     --------
+    The first respondent answers 4 ("Agree") throughout, the second 2, the third nothing.
+    rf_time_to_reflect_3 and rf_closing_the_loop_3 are reverse-keyed: their 4 counts as 2.
+
     >>> import pandas as pd
     >>> from cop_eval.instruments import load_instrument
-    >>> inst = load_instrument("le_may_success_factors")  # doctest: +SKIP
-    >>> score_items(pd.DataFrame({...}), inst)             # doctest: +SKIP
+    >>> inst = load_instrument("reflection")
+    >>> items = pd.DataFrame({i: [4.0, 2.0, None] for i in inst.item_ids})
+    >>> score_items(items, inst)
+       time_to_reflect  reflecting_with_others  closing_the_loop
+    0              3.5                     4.0               3.5
+    1              2.5                     2.0               2.5
+    2              NaN                     NaN               NaN
+    >>> # In R: psych::scoreItems(keys, items, impute = "none", min = 1, max = 5)$scores
     """
     columns: dict[str, _FloatArray] = {}
     for scale in instrument.scales:
