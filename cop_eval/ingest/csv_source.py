@@ -103,26 +103,34 @@ class CsvSource:
             )
         ends = [end for _record, end in records_with_offsets(text, self.sample.delimiter, skip)]
         end = ends[-1] if len(ends) == skip else len(text)
-        body = text[end:]
-        if "\n\n" not in body.rstrip() and "\n\r\n" not in body.rstrip():
-            table = self._arrow(pa.BufferReader(body.encode("utf-8")), wanted, text_columns)
-            if table is not None:
-                return self._raw(table, wanted, first_row, encoding)
+        body = text[end:].rstrip("\r\n\t ")
+        stream = pa.BufferReader(body.encode("utf-8"))
+        table = self._arrow(stream, wanted, text_columns, quoted='"' in body)
+        if table is not None:
+            return self._raw(table, wanted, first_row, encoding)
         return self._python(body, wanted, first_row, encoding)
 
     def _names(self) -> list[str]:
         return [f"c{i}" for i in range(self.width)]
 
     def _arrow(
-        self, stream: pa.NativeFile, wanted: list[int], text_columns: set[int]
+        self, stream: pa.NativeFile, wanted: list[int], text_columns: set[int], *, quoted: bool
     ) -> pa.Table | None:
+        """pyarrow's reader; ``None`` when it cannot take the file as it is.
+
+        Blank lines are kept as all-blank rows (``ignore_empty_lines=False``) so that row numbers
+        stay those of the file. Line breaks inside values need the slower chunker, which is only
+        used when the data holds a quote character (no quotes, no quoted line breaks).
+        """
         names = self._names()
         try:
             table = pacsv.read_csv(
                 stream,
                 read_options=pacsv.ReadOptions(column_names=names, block_size=_BLOCK),
                 parse_options=pacsv.ParseOptions(
-                    delimiter=self.sample.delimiter, newlines_in_values=True
+                    delimiter=self.sample.delimiter,
+                    newlines_in_values=quoted,
+                    ignore_empty_lines=False,
                 ),
                 convert_options=pacsv.ConvertOptions(
                     include_columns=[names[i] for i in wanted],
@@ -132,6 +140,10 @@ class CsvSource:
                     quoted_strings_can_be_null=True,
                     true_values=[],
                     false_values=[],
+                    # Likert text columns hold a handful of distinct answers: encoding them
+                    # while parsing saves a copy of every cell (up to 64 distinct values).
+                    auto_dict_encode=True,
+                    auto_dict_max_cardinality=64,
                 ),
             )
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError):
@@ -141,6 +153,7 @@ class CsvSource:
         return table
 
     def _fast_utf8(self, offset: int, wanted: list[int], text_columns: set[int]) -> pa.Table | None:
+        """Read a UTF-8 file from the end of its header, straight from a memory map."""
         with self.path.open("rb") as handle:
             try:
                 view = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
@@ -148,18 +161,19 @@ class CsvSource:
                 return None
             try:
                 end = len(view)
-                while end > offset and view[end - 1 : end] in (b"\n", b"\r", b" ", b"\t"):
-                    end -= 1
-                if view.find(b"\n\n", offset, end) >= 0 or view.find(b"\n\r\n", offset, end) >= 0:
-                    return None  # blank lines: pyarrow would drop them and shift row numbers
+                while end > offset and view[end - 1] in b"\r\n\t ":
+                    end -= 1  # trailing blank lines are not rows
+                quoted = view.find(b'"', offset, end) >= 0
             finally:
                 view.close()
-        stream = pa.memory_map(str(self.path), "r")
+        if end <= offset:
+            return None
+        mapped = pa.memory_map(str(self.path), "r")
         try:
-            stream.seek(offset)
-            return self._arrow(stream, wanted, text_columns)
+            body = mapped.read_buffer().slice(offset, end - offset)
+            return self._arrow(pa.BufferReader(body), wanted, text_columns, quoted=quoted)
         finally:
-            stream.close()
+            mapped.close()
 
     def _raw(self, table: pa.Table, wanted: list[int], first_row: int, encoding: str) -> RawTable:
         columns: dict[int, Column] = {i: table.column(f"c{i}") for i in wanted}

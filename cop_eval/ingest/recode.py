@@ -121,6 +121,8 @@ class _ScaleLookup:
 
 def _as_array(column: pa.ChunkedArray | pa.Array) -> pa.Array:
     if isinstance(column, pa.ChunkedArray):
+        if pa.types.is_dictionary(column.type) and column.num_chunks > 1:
+            column = column.unify_dictionaries()  # chunks read in parallel have their own
         return column.combine_chunks() if column.num_chunks != 1 else column.chunk(0)
     return column
 
@@ -153,16 +155,21 @@ def recode_column(
     n = len(array)
     if pa.types.is_null(array.type) or n == 0:
         return Recoded(np.full(n, np.nan, np.float32), np.full(n, BLANK, np.int8))
-    if pa.types.is_dictionary(array.type):
-        array = array.cast(array.type.value_type)
+    if pa.types.is_dictionary(array.type) and pa.types.is_string(array.type.value_type):
+        encoded = array  # already one entry per distinct text (pyarrow's auto_dict_encode)
+    else:
+        if pa.types.is_dictionary(array.type):
+            array = array.cast(array.type.value_type)
+        encoded = None
     numeric = pa.types.is_integer(array.type) or pa.types.is_floating(array.type)
-    if numeric and not value_labels and not missing_codes:
+    if encoded is None and numeric and not value_labels and not missing_codes:
         return _recode_numbers(array, lookup)
-    if numeric:
-        array = pc.cast(array, pa.float64())
-    elif not pa.types.is_string(array.type) and not pa.types.is_large_string(array.type):
-        array = pc.cast(array, pa.string()) if not pa.types.is_binary(array.type) else array
-    encoded = pc.dictionary_encode(array)
+    if encoded is None:
+        if numeric:
+            array = pc.cast(array, pa.float64())
+        elif not pa.types.is_string(array.type) and not pa.types.is_large_string(array.type):
+            array = pc.cast(array, pa.string()) if not pa.types.is_binary(array.type) else array
+        encoded = pc.dictionary_encode(array)
     dictionary = encoded.dictionary.to_pylist()
     table_values = np.empty(len(dictionary) + 1, np.float32)
     table_status = np.empty(len(dictionary) + 1, np.int8)
