@@ -103,7 +103,7 @@ class CsvSource:
             )
         ends = [end for _record, end in records_with_offsets(text, self.sample.delimiter, skip)]
         end = ends[-1] if len(ends) == skip else len(text)
-        body = text[end:].rstrip("\r\n\t ")
+        body = text[end:].rstrip("\r\n")
         stream = pa.BufferReader(body.encode("utf-8"))
         table = self._arrow(stream, wanted, text_columns, quoted='"' in body)
         if table is not None:
@@ -161,7 +161,7 @@ class CsvSource:
                 return None
             try:
                 end = len(view)
-                while end > offset and view[end - 1] in b"\r\n\t ":
+                while end > offset and view[end - 1] in b"\r\n":
                     end -= 1  # trailing blank lines are not rows
                 quoted = view.find(b'"', offset, end) >= 0
             finally:

@@ -273,3 +273,17 @@ def test_cli_check_never_shows_a_traceback(data: bytes) -> None:
         assert "Traceback" not in err.getvalue()
         if code == 1:
             assert err.getvalue().startswith("error: ")
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-16"])
+def test_blank_lines_are_rows_and_trailing_ones_are_not(
+    tmp_path: Path, instrument: Instrument, newline: str, encoding: str
+) -> None:
+    text = newline.join(["sh_1\tsh_2\tnote", "1\t2\t", "", "3\t4\t", "", ""])
+    path = write(tmp_path, "blank.tsv", text.encode(encoding))
+    rs = read_responses(path, [instrument], key=KEY)
+    check_invariants(rs)
+    assert rs.report.rows_read == 3
+    assert rs.row_numbers.tolist() == [2, 4]
+    assert [(r.row, "empty" in r.reason) for r in rs.report.rejected] == [(3, True)]
