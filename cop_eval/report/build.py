@@ -135,12 +135,6 @@ def _participation(
             table.append({g: (None if g in hidden else n) for g, n in counts.items()})
             groups.extend(g for g in counts if g not in groups)
         groups.sort(key=lambda g: (g == NO_GROUP, g.casefold()))
-        unknown = sorted(set(per_group) - set(groups))
-        if unknown:
-            raise OptionError(
-                f"--members: no respondents in subgroup(s) {', '.join(unknown)}; the subgroups "
-                f"in column {group_column} are: {', '.join(groups)}"
-            )
     # A group absent from a wave has 0 responses there; a hidden count is None.
     group_counts = tuple(tuple(wave.get(g, 0) for wave in table) for g in groups)
     return ParticipationFacts(
@@ -386,6 +380,18 @@ def build_report_facts(
     if min_group_size < 1:
         raise OptionError(f"--min-group-size must be at least 1, got {min_group_size}")
     wave_labels = _labels(responses, labels)
+    # Check the options before the (slower) statistics run.
+    _, per_group = _members(members, wave_labels, [rs.n for rs in responses])
+    if group_column is not None:
+        seen: set[str] = set()
+        for index, (rs, label) in enumerate(zip(responses, wave_labels, strict=True)):
+            seen.update(_group_values(rs, group_column, index, label).unique())
+        unknown = sorted(set(per_group) - seen)
+        if unknown:
+            raise OptionError(
+                f"--members: no respondents in subgroup(s) {', '.join(unknown)}; the subgroups "
+                f"in column {group_column} are: {', '.join(sorted(seen))}"
+            )
     per_instrument: dict[str, list[ScoreTable]] = {}
     for instrument in instruments:
         tables = []

@@ -21,7 +21,7 @@ def _small_hostile_model():  # two waves, two instruments: quick to render
         group_names=(IMG, SCRIPT, "HR advisers", "Trainers", "OD"),
         title=f"Board report {SCRIPT}{IMG}",
         organisation=f"Org {IMG}",
-        instrument_ids=("reflection", "le_may_success_factors"),
+        instrument_ids=("reflection",),
     )
     return compose_report(facts)
 
