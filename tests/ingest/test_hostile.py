@@ -287,3 +287,31 @@ def test_blank_lines_are_rows_and_trailing_ones_are_not(
     assert rs.report.rows_read == 3
     assert rs.row_numbers.tolist() == [2, 4]
     assert [(r.row, "empty" in r.reason) for r in rs.report.rejected] == [(3, True)]
+
+
+def test_xlsx_formulas_are_text_and_empty_sheets_are_refused(
+    tmp_path: Path, instrument: Instrument
+) -> None:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["sh_1", "sh_2", "sh_3"])
+    sheet.append([4, "=2+2", '=HYPERLINK("http://x","Agree")'])
+    path = tmp_path / "formulas.xlsx"
+    book.save(path)
+    rs = read_responses(path, [instrument], key=KEY)
+    check_invariants(rs)
+    assert [(p.item, p.value) for p in rs.report.value_problems] == [
+        ("sh_2", "=2+2"),
+        ("sh_3", '=HYPERLINK("http://x","Agree")'),
+    ]
+    empty = openpyxl.Workbook()
+    empty.save(tmp_path / "empty.xlsx")
+    with pytest.raises(DataImportError, match="first sheet is empty"):
+        read_responses(tmp_path / "empty.xlsx", [instrument], key=KEY)
+    header_only = openpyxl.Workbook()
+    header_only.active.append(["sh_1", "sh_2"])
+    header_only.save(tmp_path / "header.xlsx")
+    with pytest.raises(DataImportError, match="no responses"):
+        read_responses(tmp_path / "header.xlsx", [instrument], key=KEY)
