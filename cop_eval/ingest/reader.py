@@ -136,6 +136,7 @@ def read_responses(
     missing_codes = PLATFORM_MISSING_CODES.get(layout.format, ())
     recoded: dict[str, Recoded] = {}
     all_blank = np.ones(n, dtype=bool)
+    translated: list[str] = []
     for m in matches:
         result = recode_column(
             cells[m.column],
@@ -144,6 +145,8 @@ def read_responses(
             missing_codes=missing_codes,
         )
         recoded[m.item] = result
+        if result.translated:
+            translated.append(names[m.column])
         all_blank &= result.status == BLANK
         if m.column not in text_cols and not (result.status >= OUT_OF_RANGE).any():
             del cells[m.column]
@@ -219,7 +222,7 @@ def read_responses(
         reasons=reasons,
         duplicates=duplicates,
         roles={*group_cols, *([id_col] if id_col is not None else [])},
-        warnings=[*layout.warnings, *raw.warnings, *match_warnings],
+        warnings=[*layout.warnings, *raw.warnings, *match_warnings, *_translation_note(translated)],
     )
     return ResponseSet(
         source=source,
@@ -254,3 +257,16 @@ def _text_values(
         return np.asarray(array.to_numpy(zero_copy_only=False), dtype=object)
     array = pc.fill_null(pc.utf8_lower(array), "")
     return np.asarray(array.to_numpy(zero_copy_only=False), dtype=object)
+
+
+def _translation_note(columns: list[str]) -> list[str]:
+    if not columns:
+        return []
+    shown = ", ".join(columns[:10]) + (
+        f" and {len(columns) - 10} more" if len(columns) > 10 else ""
+    )
+    return [
+        f"the value labels of {shown} give other codes than the instrument's labels; their "
+        "answers were translated through the labels (the text respondents saw). Check that "
+        "the labels in the file are right."
+    ]

@@ -71,6 +71,8 @@ class Recoded:
 
     values: npt.NDArray[np.float32]
     status: npt.NDArray[np.int8]
+    #: Codes were translated through value labels that disagree with the instrument's codes.
+    translated: bool = False
 
 
 class _ScaleLookup:
@@ -173,7 +175,9 @@ def recode_column(
     dictionary = encoded.dictionary.to_pylist()
     table_values = np.empty(len(dictionary) + 1, np.float32)
     table_status = np.empty(len(dictionary) + 1, np.int8)
-    translate = _label_translation(value_labels, lookup) if value_labels else None
+    translate, disagrees = (
+        _label_translation(value_labels, lookup) if value_labels else (None, False)
+    )
     for k, entry in enumerate(dictionary):
         if isinstance(entry, bytes):
             entry = entry.decode("utf-8", "replace")
@@ -195,7 +199,7 @@ def recode_column(
         table_values[k], table_status[k] = value, status
     table_values[-1], table_status[-1] = np.nan, BLANK
     indices = encoded.indices.fill_null(len(dictionary)).to_numpy(zero_copy_only=False)
-    return Recoded(table_values[indices], table_status[indices])
+    return Recoded(table_values[indices], table_status[indices], translated=disagrees)
 
 
 def _recode_numbers(array: pa.Array, lookup: _ScaleLookup) -> Recoded:
@@ -209,19 +213,23 @@ def _recode_numbers(array: pa.Array, lookup: _ScaleLookup) -> Recoded:
 
 def _label_translation(
     value_labels: Mapping[float, str], lookup: _ScaleLookup
-) -> dict[float, tuple[float, int]] | None:
-    """Codes → (value, status) through their labels, or ``None`` when the codes can be used as
-    they are (every label agrees with the instrument's label for the same code)."""
+) -> tuple[dict[float, tuple[float, int]] | None, bool]:
+    """Codes → (value, status) through their labels.
+
+    Returns ``(translation, disagrees)``: no translation when the labels belong to another scale
+    (the codes are used as they are); ``disagrees`` when some label names another code of the
+    instrument than the code it labels. Codes labelled as missing answers ("Don't know" = 9)
+    are translated to missing without counting as a disagreement.
+    """
     translated: dict[float, tuple[float, int]] = {}
-    agrees = True
+    disagrees = False
     for code, label in value_labels.items():
         norm = normalise_text(str(label))
         if norm in lookup.labels:
             translated[float(code)] = (float(lookup.labels[norm]), ANSWERED)
-            agrees &= float(lookup.labels[norm]) == float(code)
+            disagrees |= float(lookup.labels[norm]) != float(code)
         elif norm in lookup.missing:
             translated[float(code)] = (np.nan, MISSING_LABEL)
-            agrees = False
         else:
-            return None  # labels of another scale: trust the codes
-    return None if agrees else translated
+            return None, False  # labels of another scale: trust the codes
+    return translated, disagrees

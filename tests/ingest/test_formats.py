@@ -71,3 +71,15 @@ def test_text_matches_report_how(tmp_path: Path, instrument: Instrument) -> None
     report = read_responses(path, [instrument], key=KEY, **options).report
     assert {m.how for m in report.matches} == {"mapping"}
     assert report.matches[0].column == "G01Q02[SQ001]"
+
+
+def test_spss_codes_translated_through_labels_are_reported(
+    tmp_path: Path, instrument: Instrument
+) -> None:
+    path, options = BUILDERS["spss"][0](tmp_path)
+    assert read_responses(path, [instrument], key=KEY, **options).report.warnings == ()
+    path, options = BUILDERS["spss_shifted_codes"][0](tmp_path)
+    report = read_responses(path, [instrument], key=KEY, **options).report
+    assert len(report.warnings) == 1
+    assert "sh_1, sh_2, sh_3, va_1, va_2, va_3" in report.warnings[0]
+    assert "translated through the labels" in report.warnings[0]
