@@ -123,8 +123,7 @@ class HeaderSample:
     encoding: str
     delimiter: str
     records: list[list[str]]
-    #: ``offsets[k]``: byte offset (in the *original* file) of the start of record ``k``
-    #: (exact for UTF-8 files, which are the only ones read from an offset).
+    #: UTF-8 files only: ``offsets[k]`` is the byte offset of the start of record ``k``.
     offsets: list[int]
     complete: bool  # the sample is the whole file
     size: int
@@ -171,11 +170,10 @@ def read_header_sample(
     complete = size <= len(head)
     if enc.startswith("utf-16") and len(head) % 2:
         head = head[:-1]
-    text = codecs.getincrementaldecoder(enc if enc != "cp1252" else "latin-1")(
-        errors="replace"
-    ).decode(head, final=complete)
     if enc == "cp1252":
         text = _cp1252_or_latin1(head)
+    else:
+        text = codecs.getincrementaldecoder(enc)(errors="replace").decode(head, final=complete)
     if looks_binary(text):
         raise DataImportError(_not_a_table(source))
     first_line = text.lstrip("\ufeff").split("\n", 1)[0].strip()
@@ -188,13 +186,11 @@ def read_header_sample(
     for record, end in records_with_offsets(text, delimiter, max_records):
         records.append(record)
         char_ends.append(end)
-    bom = _bom_length(head, enc)
-    unit = 2 if enc.startswith("utf-16") else 0
+    # Byte offsets are needed (and exact) only for UTF-8, the one encoding read from an offset.
+    bom = 3 if enc == "utf-8-sig" else 0
     offsets = [bom]
-    codec = "utf-8" if enc == "utf-8-sig" else enc
-    for end in char_ends:
-        prefix = text[:end]
-        offsets.append(bom + (len(prefix) * 2 if unit else len(prefix.encode(codec, "replace"))))
+    if enc in ("utf-8", "utf-8-sig"):
+        offsets += [bom + len(text[:end].encode("utf-8")) for end in char_ends]
     return HeaderSample(enc, delimiter, records, offsets, complete, size)
 
 
@@ -203,14 +199,6 @@ def _cp1252_or_latin1(data: bytes) -> str:
         return data.decode("cp1252")
     except UnicodeDecodeError:
         return data.decode("latin-1")
-
-
-def _bom_length(head: bytes, encoding: str) -> int:
-    if encoding == "utf-8-sig":
-        return 3
-    if encoding == "utf-16":
-        return 2
-    return 0
 
 
 def _not_a_table(source: str) -> str:
