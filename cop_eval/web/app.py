@@ -22,6 +22,7 @@ from starlette.types import Scope
 
 from cop_eval.errors import CopEvalError
 from cop_eval.web.rendering import make_templates, render
+from cop_eval.web.results import ResultsCache
 from cop_eval.web.security import (
     LOOPBACK_HOSTS,
     SECURITY_HEADERS,
@@ -51,9 +52,14 @@ _TITLES = {
 
 def routers() -> tuple[APIRouter, ...]:
     """The page routers, in navigation order."""
-    from cop_eval.web import routes_import, routes_project
+    from cop_eval.web import routes_import, routes_project, routes_report, routes_results
 
-    return (routes_project.router, routes_import.router)
+    return (
+        routes_project.router,
+        routes_import.router,
+        routes_results.router,
+        routes_report.router,
+    )
 
 
 def create_app(
@@ -97,6 +103,7 @@ def create_app(
     app.state.csrf = CsrfSigner()
     app.state.templates = make_templates()
     app.state.max_upload_bytes = max_upload_bytes
+    app.state.results_cache = ResultsCache()
 
     async def refuse(scope: Scope, status: int, message: str) -> Response:
         return error_page(Request(scope), status, message)

@@ -7,7 +7,6 @@ library (and already suppressed where a group is too small).
 from __future__ import annotations
 
 import datetime as dt
-import math
 from pathlib import Path
 from typing import Any
 
@@ -17,41 +16,11 @@ from starlette.responses import HTMLResponse
 from starlette.templating import Jinja2Templates
 
 from cop_eval import __version__
+from cop_eval.report.filters import FILTERS
 
-__all__ = ["filesize", "make_templates", "number", "percent", "render"]
+__all__ = ["date", "filesize", "make_templates", "render"]
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
-
-
-def number(value: object, decimals: int = 2) -> str:
-    """A decimal with ``decimals`` places and a real minus sign; ``–`` for missing values."""
-    if value is None or isinstance(value, bool):
-        return "–"
-    try:
-        x = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return str(value)
-    if not math.isfinite(x):
-        return "–"
-    text = f"{x:.{decimals}f}"
-    if text.startswith("-"):
-        text = "−" + text[1:]
-        if float(text[1:]) == 0:
-            text = text[1:]
-    return text
-
-
-def percent(value: object, decimals: int = 0) -> str:
-    """A proportion 0..1 as a percentage: ``0.425`` → ``42%``."""
-    if value is None:
-        return "–"
-    try:
-        x = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return str(value)
-    if not math.isfinite(x):
-        return "–"
-    return f"{x * 100:.{decimals}f}%"
 
 
 def filesize(size: object) -> str:
@@ -83,7 +52,8 @@ def make_templates() -> Jinja2Templates:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(number=number, percent=percent, filesize=filesize, date=date)
+    env.filters.update(FILTERS)
+    env.filters.update(filesize=filesize, date=date)
     env.globals["version"] = __version__
     return Jinja2Templates(env=env)
 
@@ -105,6 +75,7 @@ def render(
         "project_name": state.project_dir.name if state.project_dir else None,
         "active": "",
         "notice": None,
+        "min_group_size": state.min_group_size,
     }
     full.update(context or {})
     response = app.state.templates.TemplateResponse(request, name, full, status_code=status_code)

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from cop_eval.privacy import DEFAULT_MIN_GROUP_SIZE
+
 __all__ = ["ImportOptions", "Notice", "PendingImport", "WebState"]
 
 
@@ -76,6 +78,8 @@ class WebState:
         self._pending: dict[str, PendingImport] = {}
         self._notices: dict[str, Notice] = {}
         self.lock = threading.RLock()
+        #: The anonymity threshold used by every results page and the report (STATISTICS.md).
+        self.min_group_size = DEFAULT_MIN_GROUP_SIZE
 
     def notice(self, kind: str, text: str) -> str:
         """Keep a one-time message for the next page; return its id (for the redirect URL)."""

@@ -8,6 +8,8 @@ Every page is screenshotted at 1366×768 (see ``COP_EVAL_SCREENSHOTS`` in ``brow
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +23,7 @@ pytestmark = requires_browser
 SAMPLES = Path(__file__).resolve().parents[2] / "sample_data"
 RENAMED = "Sponsorship (paper form, question 1)"
 GROUP = "Strand"
+TITLE = "People Function CoP review"
 
 
 def _manifest() -> dict[str, Any]:
@@ -138,7 +141,55 @@ def test_from_three_exports_to_a_board_report(tmp_path: Path) -> None:
             assert wave["label"] in text
             assert GROUP in text
             assert str(wave["expected"]["respondents"]) in text
+
+        # Results of one wave, then one subgroup of it; a hidden subgroup cannot be chosen.
+        page.click("nav >> text=Results")
+        page.wait_for_selector("#scale-scores")
+        s.shot("results_latest")
+        s.no_horizontal_scroll()
+        for section in ("#scale-scores", "#sec-stages", "#sec-factors", "#sec-methods"):
+            assert page.locator(section).count() == 1, section
+        assert page.locator("#sec-stages img").count() >= 1
+        hidden = page.locator("#group option[disabled]")
+        assert hidden.count() >= 1
+        small_group = hidden.first.get_attribute("value")
+        page.select_option("#wave", waves[0]["label"])
+        page.select_option("#group", "HR")
+        page.click("text=Show")
+        page.wait_for_selector(f"h1:has-text('Results of {waves[0]['label']} · HR')")
+        s.shot("results_subgroup")
+        assert small_group and small_group not in page.locator("main").inner_text().replace(
+            f"{small_group} — hidden", ""
+        )
+
+        page.click("nav >> text=Compare waves")
+        page.wait_for_selector("#sec-change")
+        s.shot("compare")
+        s.no_horizontal_scroll()
+        assert page.locator("#sec-change table").count() >= 1
+
+        page.click("nav >> text=Board report")
+        page.fill("#title", TITLE)
+        s.shot("report")
+        with page.expect_download() as pdf_download:
+            page.click("#download-pdf")
+        pdf = tmp_path / "report.pdf"
+        pdf_download.value.save_as(pdf)
+        with page.expect_download() as xlsx_download:
+            page.click("#download-xlsx")
+        xlsx = tmp_path / "tables.xlsx"
+        xlsx_download.value.save_as(xlsx)
         assert external == [], f"the pages asked for outside resources: {external}"
         context.close()
+    assert pdf.read_bytes().startswith(b"%PDF")
+    if shutil.which("pdftotext"):
+        text = subprocess.run(
+            ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+        ).stdout
+        assert TITLE in text
+        for wave in waves:
+            assert wave["label"] in text
+        assert "Change across waves" in text
+    assert xlsx.read_bytes().startswith(b"PK")
     # The staged uploads (they hold e-mail addresses) are gone once the waves are stored.
     assert not any((tmp_path / "staging").iterdir())

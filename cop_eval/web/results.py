@@ -1,0 +1,291 @@
+"""Results for the pages: the report's own model, built by the library for the chosen waves.
+
+The web layer computes nothing. :func:`results_for` loads the stored waves, restricts them to one
+subgroup when asked (after checking with the engine's suppression rule that the subgroup may be
+shown at all), and calls :func:`cop_eval.report.build.build_report_facts` and
+:func:`cop_eval.report.compose.compose_report` — the same calls, and so the same anonymity rules,
+as the board report. Suppressed cells arrive without numbers, so no page can send one.
+Charts are drawn by :func:`cop_eval.report.charts.draw_chart` as SVG ``data:`` URIs.
+
+Results are cached per (project, waves as stored, subgroup, minimum group size): a stored wave that
+is replaced has a new import time, so its results are rebuilt.
+"""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import threading
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from cop_eval.errors import OptionError
+from cop_eval.instruments import Instrument
+from cop_eval.privacy import suppressed_groups
+from cop_eval.report.build import DEFAULT_TITLE, NO_GROUP, build_report_facts
+from cop_eval.report.charts import draw_chart
+from cop_eval.report.compose import compose_report, wave_stat_columns, wave_stat_rows
+from cop_eval.report.facts import ReportFacts
+from cop_eval.report.model import ReportModel, Row, Table
+from cop_eval.store.models import WaveInfo
+from cop_eval.tables import ResponseSet
+from cop_eval.web.services import open_project
+
+__all__ = [
+    "ALL",
+    "Results",
+    "ResultsCache",
+    "SubgroupChoice",
+    "chart_images",
+    "common_group_column",
+    "scale_score_tables",
+    "subgroup_choices",
+    "with_cover",
+]
+
+#: The value of the subgroup filter that means "everyone".
+ALL = ""
+
+
+@dataclass(frozen=True)
+class SubgroupChoice:
+    """A subgroup in the filter: ``hidden`` ones cannot be chosen (anonymity rule)."""
+
+    value: str
+    hidden: bool
+
+
+@dataclass(frozen=True)
+class Results:
+    """What a results page shows: the report model, its facts and the drawn charts."""
+
+    waves: tuple[str, ...]
+    group_column: str | None
+    group: str
+    model: ReportModel
+    facts: ReportFacts
+    images: dict[str, str]
+    scale_tables: tuple[Table, ...]
+    choices: tuple[SubgroupChoice, ...]
+
+
+def common_group_column(waves: Sequence[ResponseSet]) -> str | None:
+    """The subgroup column every one of ``waves`` carries (the first such), or ``None``."""
+    if not waves:
+        return None
+    for column in waves[0].groups.columns:
+        if all(column in rs.groups.columns for rs in waves[1:]):
+            return str(column)
+    return None
+
+
+def _group_values(rs: ResponseSet, column: str) -> list[str]:
+    values = rs.groups[column].tolist()
+    return [NO_GROUP if v is None or v != v or str(v).strip() == "" else str(v) for v in values]
+
+
+def subgroup_choices(
+    waves: Sequence[ResponseSet], column: str, min_group_size: int
+) -> list[SubgroupChoice]:
+    """Every subgroup of ``column`` in ``waves``; hidden when the suppression rule hides it in
+    any of them (primary or complementary, :func:`cop_eval.privacy.suppressed_groups`).
+
+    Filtering the pages to a group hidden in the report would let its figures be read (or
+    recovered from the total by subtraction), so such a filter is refused.
+    """
+    names: dict[str, None] = {}
+    hidden: set[str] = set()
+    for rs in waves:
+        values = _group_values(rs, column)
+        counts: dict[str, int] = {}
+        for value in values:
+            counts[value] = counts.get(value, 0) + 1
+        names.update(dict.fromkeys(counts))
+        hidden |= suppressed_groups(counts, min_group_size)
+    return [SubgroupChoice(name, name in hidden) for name in sorted(names, key=str.casefold)]
+
+
+def _only_group(rs: ResponseSet, column: str, group: str) -> ResponseSet:
+    keep = np.array([v == group for v in _group_values(rs, column)], dtype=bool)
+    positions = np.flatnonzero(keep)
+    ids = rs.respondent_ids
+    return dataclasses.replace(
+        rs,
+        items=rs.items.iloc[positions].reset_index(drop=True),
+        respondent_ids=None if ids is None else ids.iloc[positions].reset_index(drop=True),
+        groups=rs.groups.iloc[positions].reset_index(drop=True),
+        row_numbers=rs.row_numbers[positions]
+        if len(rs.row_numbers) == len(keep)
+        else rs.row_numbers,
+    )
+
+
+def scale_score_tables(facts: ReportFacts) -> tuple[Table, ...]:
+    """One table of scale scores (n, mean, SD, 95% CI per wave) per instrument.
+
+    Built with the report's own row helpers from the facts; suppressed waves have no numbers.
+    """
+    tables = []
+    by_instrument: dict[str, list[Row]] = {}
+    titles: dict[str, str] = {}
+    for scale in facts.scales:
+        titles[scale.instrument_id] = scale.instrument_title
+        by_instrument.setdefault(scale.instrument_id, []).extend(
+            wave_stat_rows(scale.label, scale.waves)
+        )
+    for index, (ident, rows) in enumerate(by_instrument.items(), start=1):
+        tables.append(
+            Table(
+                id=f"scores-{ident}",
+                number=f"Scores {index}",
+                title=titles[ident],
+                columns=wave_stat_columns("Scale"),
+                rows=tuple(rows),
+            )
+        )
+    return tuple(tables)
+
+
+def chart_images(model: ReportModel) -> dict[str, str]:
+    """Every figure of the model drawn as an SVG ``data:`` URI, by figure id."""
+    return {
+        figure.id: "data:image/svg+xml;base64,"
+        + base64.b64encode(draw_chart(figure.chart, "svg")).decode("ascii")
+        for figure in model.figures()
+    }
+
+
+def _instruments(waves: Sequence[ResponseSet]) -> list[Instrument]:
+    # Report on the instruments every chosen wave was imported with (in the first wave's order).
+    common = [i for i in waves[0].instruments]
+    for rs in waves[1:]:
+        ids = {i.id for i in rs.instruments}
+        common = [i for i in common if i.id in ids]
+    if not common:
+        raise OptionError(
+            "These waves have no questionnaire in common, so they cannot be reported together. "
+            "Choose waves imported with the same questionnaire."
+        )
+    return common
+
+
+class ResultsCache:
+    """Built results, most recent last; at most ``size`` kept (they hold drawn charts)."""
+
+    def __init__(self, size: int = 6) -> None:
+        self.size = size
+        self._items: OrderedDict[tuple[object, ...], Results] = OrderedDict()
+        self._lock = threading.Lock()
+        # matplotlib and the model builder are not made for concurrent use: one build at a time.
+        self.build_lock = threading.Lock()
+
+    def get(self, key: tuple[object, ...]) -> Results | None:
+        with self._lock:
+            found = self._items.get(key)
+            if found is not None:
+                self._items.move_to_end(key)
+            return found
+
+    def put(self, key: tuple[object, ...], value: Results) -> None:
+        with self._lock:
+            self._items[key] = value
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+
+def stored_waves(directory: Path) -> list[WaveInfo]:
+    """The stored waves (for the wave pickers)."""
+    with open_project(directory) as project:
+        return project.waves()
+
+
+def results_for(
+    directory: Path,
+    labels: Sequence[str],
+    *,
+    group: str = ALL,
+    min_group_size: int = 5,
+    cache: ResultsCache,
+) -> Results:
+    """Build (or fetch) the results of ``labels`` (time order), for everyone or one subgroup.
+
+    Raises
+    ------
+    OptionError
+        No waves chosen, or a subgroup that the anonymity rule hides (or that does not exist).
+    StoreError
+        A wave label that is not stored.
+    """
+    if not labels:
+        raise OptionError("Import a wave first: there are no results without survey answers.")
+    with open_project(directory) as project:
+        infos = [project.wave(label) for label in labels]
+        key = (
+            str(directory),
+            tuple((w.label, w.imported_at.isoformat(), w.source_sha256) for w in infos),
+            group,
+            min_group_size,
+        )
+        cached = cache.get(key)
+        if cached is not None:
+            return cached
+        waves = project.load_waves([w.label for w in infos])
+    column = common_group_column(waves)
+    choices = subgroup_choices(waves, column, min_group_size) if column else []
+    if group != ALL:
+        if column is None:
+            raise OptionError(
+                "These waves have no subgroup column in common, so they cannot be filtered by "
+                "subgroup. Choose 'All respondents'."
+            )
+        by_value = {c.value: c for c in choices}
+        if group not in by_value:
+            raise OptionError(f"There is no subgroup '{group}' in {column} in these waves.")
+        if by_value[group].hidden:
+            raise OptionError(
+                f"'{group}' cannot be shown on its own: in at least one of these waves it has "
+                f"fewer than {min_group_size} respondents, or is hidden so that a smaller group "
+                "cannot be worked out from the totals (anonymity rule). Choose another subgroup "
+                "or 'All respondents'."
+            )
+        waves = [_only_group(rs, column, group) for rs in waves]
+    labels = tuple(w.label for w in infos)
+    with cache.build_lock:
+        facts = build_report_facts(
+            waves,
+            _instruments(waves),
+            labels=labels,
+            group_column=column,
+            min_group_size=min_group_size,
+        )
+        model = compose_report(facts)
+        images = chart_images(model)
+    results = Results(
+        waves=labels,
+        group_column=column,
+        group=group,
+        model=model,
+        facts=facts,
+        images=images,
+        scale_tables=scale_score_tables(facts),
+        choices=tuple(choices),
+    )
+    cache.put(key, results)
+    return results
+
+
+def with_cover(results: Results, title: str | None, organisation: str | None) -> ReportModel:
+    """The report model with the cover's title and organisation as the practitioner typed them.
+
+    Only the cover text changes, so the cached facts and charts are reused.
+    """
+    facts = dataclasses.replace(
+        results.facts,
+        title=(title or "").strip() or DEFAULT_TITLE,
+        organisation=(organisation or "").strip() or None,
+    )
+    return compose_report(facts)
