@@ -109,7 +109,9 @@ def _is_import_id(cell: str) -> bool:
 
 
 def _qualtrics(records: Sequence[Sequence[str]]) -> Layout | None:
-    if len(records) < 2:
+    """Three header rows (ImportId JSON in row 3); two in legacy exports (row 2 repeats the
+    column labels, e.g. "Response ID"); one when the extra rows were deleted by hand."""
+    if not records:
         return None
     names = list(records[0])
     width = len(names)
@@ -117,13 +119,19 @@ def _qualtrics(records: Sequence[Sequence[str]]) -> Layout | None:
     row3 = _pad(records[2], width) if len(records) > 2 else []
     import_ids = [c for c in row3 if c.strip()]
     three = bool(import_ids) and sum(map(_is_import_id, import_ids)) * 2 >= len(import_ids)
-    legacy = "responseid" in keys and "startdate" in keys
-    if not (three or legacy):
+    row2 = _pad(records[1], width) if len(records) > 1 else [""] * width
+    qualtrics_columns = "responseid" in keys and "startdate" in keys
+    if three:
+        header_rows = 3
+    elif qualtrics_columns and _key(row2[keys["responseid"]]) in {"response id", "responseid"}:
+        header_rows = 2
+    elif qualtrics_columns and "status" in keys:
+        header_rows = 1
+    else:
         return None
-    row2 = _pad(records[1], width)
     texts: list[tuple[str, ...]] = []
     for i in range(width):
-        alt = [row2[i]]
+        alt = [row2[i]] if header_rows > 1 else []
         if three:
             try:
                 parsed = json.loads(row3[i]) if row3[i].strip().startswith("{") else {}
@@ -150,7 +158,7 @@ def _qualtrics(records: Sequence[Sequence[str]]) -> Layout | None:
                 "Qualtrics preview or test response (DistributionChannel); not a real respondent",
             )
         )
-    return Layout("qualtrics", 3 if three else 2, tuple(names), tuple(texts), meta, tuple(preview))
+    return Layout("qualtrics", header_rows, tuple(names), tuple(texts), meta, tuple(preview))
 
 
 def _surveymonkey(records: Sequence[Sequence[str]], force: bool = False) -> Layout | None:
@@ -161,6 +169,9 @@ def _surveymonkey(records: Sequence[Sequence[str]], force: bool = False) -> Layo
         return None
     width = len(records[0])
     row1, row2 = _pad(records[0], width), _pad(records[1], width)
+    if not force and row2[keys["respondent id"]].strip():
+        # Row 2 is a response (it has a respondent id): the sub-header row was deleted.
+        return _one_row("surveymonkey", records, _SURVEYMONKEY_META)
     names: list[str] = []
     texts: list[tuple[str, ...]] = []
     question = ""

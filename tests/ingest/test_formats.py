@@ -11,7 +11,7 @@ from cop_eval.ingest import read_responses
 from cop_eval.instruments import Instrument
 from cop_eval.privacy import pseudonymise
 
-from .builders import BUILDERS
+from .builders import BUILDERS, STEM
 from .conftest import ANSWERS, RESPONDENTS, ROLES, expected_items
 
 KEY = b"format-tests-key-0123456789abcdef"
@@ -83,3 +83,25 @@ def test_spss_codes_translated_through_labels_are_reported(
     assert len(report.warnings) == 1
     assert "sh_1, sh_2, sh_3, va_1, va_2, va_3" in report.warnings[0]
     assert "translated through the labels" in report.warnings[0]
+
+
+@pytest.mark.parametrize("platform", ["qualtrics_text", "surveymonkey"])
+def test_platform_exports_with_extra_header_rows_deleted(
+    tmp_path: Path, instrument: Instrument, platform: str
+) -> None:
+    """Someone deleted the platform's extra header rows by hand: no respondent may be lost."""
+    path, options = BUILDERS[platform][0](tmp_path)
+    lines = path.read_bytes().split(b"\r\n")
+    skip = 2 if platform == "qualtrics_text" else 1
+    path.write_bytes(b"\r\n".join([lines[0], *lines[1 + skip :]]))
+    # The question text went with the deleted rows: columns are mapped instead.
+    if platform == "surveymonkey":
+        options["mapping"] = {"sh_1": STEM}
+    else:
+        options["mapping"] = {item: f"Q2_{k + 1}" for k, item in enumerate(instrument.item_ids)}
+    rs = read_responses(path, [instrument], key=KEY, **options)
+    report = rs.report
+    assert report.format == platform.split("_")[0]
+    assert report.rows_read == (6 if platform == "qualtrics_text" else 5)
+    assert int(rs.row_numbers[0]) == (3 if platform == "qualtrics_text" else 2)
+    assert report.rows_accepted == 5
