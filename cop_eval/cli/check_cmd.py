@@ -47,7 +47,8 @@ def print_report(report: ImportReport) -> None:
         ("rows read", str(report.rows_read)),
         ("rows accepted", str(report.rows_accepted)),
         ("rows rejected", str(report.rows_rejected)),
-        ("partial responses", str(report.partial_responses)),
+        ("partial responses (a whole scale blank)", str(report.partial_responses)),
+        ("incomplete responses (an item skipped)", str(report.incomplete_responses)),
         ("straight-lining rows", str(len(report.straight_liners))),
         ("duplicate ids", str(len(report.duplicate_ids))),
     ]
