@@ -104,7 +104,7 @@ def noncentral_t_ci(t: float, df: float, level: float = 0.95) -> tuple[float, fl
 
     def root(prob: float) -> float:
         def f(ncp: float) -> float:
-            cdf = float(stats.nct.cdf(t, df, ncp))
+            cdf = float(special.nctdtr(df, ncp, t))
             if not math.isfinite(cdf):  # far tails: scipy may return NaN where cdf is ~0 or ~1
                 cdf = 1.0 if ncp < t else 0.0
             return cdf - prob

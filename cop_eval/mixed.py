@@ -50,7 +50,7 @@ FloatArray = npt.NDArray[np.float64]
 
 #: Above this many observations the exact profile REML replaces statsmodels (same estimates;
 #: MixedLM's generic optimiser takes minutes at national scale).
-MIXEDLM_MAX_OBS = 20_000
+MIXEDLM_MAX_OBS = 2_000
 
 #: statsmodels optimisers, tried in this order.
 OPTIMISERS: tuple[str, ...] = ("lbfgs", "bfgs", "powell", "nm", "cg")

@@ -177,20 +177,24 @@ def group_wave_cells(
     counts = np.bincount(codes[ok], minlength=len(names)).astype(np.int64)
     hidden = _hidden(counts, names, min_size)
     frame = pd.DataFrame({"g": codes[ok], "x": x[ok]})
-    agg = frame.groupby("g")["x"].agg(["count", "mean", "std"])
-    q = stats.t.ppf(0.5 + level / 2, np.maximum(agg["count"].to_numpy() - 1, 1))
-    half = q * agg["std"].to_numpy() / np.sqrt(agg["count"].to_numpy())
-    rows = {int(g): k for k, g in enumerate(agg.index)}
+    agg = frame.groupby("g")["x"].agg(["count", "mean", "std"]).reindex(range(len(names)))
+    n_arr = agg["count"].fillna(0).to_numpy(dtype=np.int64)
+    mean_arr = agg["mean"].to_numpy(dtype=np.float64)
+    sd_arr = agg["std"].to_numpy(dtype=np.float64)
+    q = stats.t.ppf(0.5 + level / 2, np.maximum(n_arr - 1, 1))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        half = q * sd_arr / np.sqrt(n_arr)
     cells: list[Cell] = []
     for g, name in enumerate(names):
         if g in hidden:
             cells.append(SuppressedCell(label, hidden[g], group=name))
             continue
-        k = rows[g]
-        n = int(agg["count"].iloc[k])
-        mean, sd = float(agg["mean"].iloc[k]), float(agg["std"].iloc[k])
-        ci = (mean - float(half[k]), mean + float(half[k])) if n > 1 and sd > 0 else (math.nan,) * 2
-        cells.append(WaveStat(label, n, mean, sd, (ci[0], ci[1])))
+        n, mean, sd = int(n_arr[g]), float(mean_arr[g]), float(sd_arr[g])
+        if n > 1 and sd > 0:
+            ci = (mean - float(half[g]), mean + float(half[g]))
+        else:
+            ci = (math.nan, math.nan)
+        cells.append(WaveStat(label, n, mean, sd, ci))
     return cells
 
 

@@ -301,3 +301,72 @@ def test_user_mistakes_raise_clear_errors() -> None:
     dup_table = ScoreTable(dup.instrument, dup.scores, respondent_ids=ids, wave="age8")
     with pytest.raises(CopEvalError, match=r"wave 'age8'.*more than once"):
         compare_waves([dup_table, tables[1]])
+
+
+# ---------------------------------------------------------------------------------------------
+# Command line: cop-eval compare
+# ---------------------------------------------------------------------------------------------
+
+
+def _write_wave(path: Path, shift: float, ids: list[str], seed: int, teams: list[str]) -> None:
+    from cop_eval.instruments import load_instrument
+
+    inst = load_instrument("reflection")
+    rng = np.random.default_rng(seed)
+    frame = pd.DataFrame({"email": ids, "team": teams})
+    # A stable person effect (from the id) makes the items cohere, so alpha is positive.
+    person = np.array([(int(i[6:].split("@")[0] or 99) * 7 % 11) / 5 - 1 for i in ids])
+    for item in inst.items:
+        sign = -1 if item.reverse else 1
+        answer = 3 + sign * (shift + person) + rng.normal(0, 0.6, len(ids))
+        frame[item.id] = np.clip(np.rint(answer), 1, 5).astype(int)
+    frame.to_csv(path, index=False)
+
+
+def _cli_files(tmp_path: Path) -> list[Path]:
+    people = [f"person{k}@example.org" for k in range(40)]
+    teams = ["HR"] * 20 + ["L&D"] * 17 + ["Admin"] * 3
+    first, second = tmp_path / "spring.csv", tmp_path / "autumn.csv"
+    _write_wave(first, 0.0, people, 1, teams)
+    _write_wave(second, 0.6, [*people[5:], "person99@example.org"], 2, [*teams[5:], "HR"])
+    return [first, second]
+
+
+def test_cli_compare_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from cop_eval.cli import main
+
+    files = _cli_files(tmp_path)
+    args = ["compare", *map(str, files), "-i", "reflection", "--id-column", "email"]
+    code = main([*args, "--group-column", "team", "--labels", "T1,T2", "--json"])
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    doc = json.loads(captured.out)
+    assert doc["instrument"] == "reflection"
+    assert [w["label"] for w in doc["waves"]] == ["T1", "T2"]
+    assert [w["n"] for w in doc["waves"]] == [40, 36]
+    for scale in doc["scales"]:
+        (c,) = scale["comparisons"]
+        assert c["design"] == "paired" and c["matched"] == 35
+        assert c["attrition"] == 5 and c["new_joiners"] == 1
+        assert "reliable_change" in c and c["verdict"]
+        admin = next(g for g in scale["subgroups"] if g["group"] == "Admin")
+        assert admin["suppressed"] is True and set(admin) == {"group", "suppressed", "reason"}
+    # Tables for people: the same numbers, with verdicts.
+    assert main([*args]) == 0
+    text = capsys.readouterr().out
+    assert "Change in" in text and "matched" in text and "verdict" in text
+
+
+def test_cli_compare_usage_and_data_errors(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from cop_eval.cli import main
+
+    files = _cli_files(tmp_path)
+    assert main(["compare", str(files[0]), "-i", "reflection"]) == 2  # one wave
+    assert "at least two DATA files" in capsys.readouterr().err
+    assert main(["compare", *map(str, files), "-i", "reflection", "--labels", "only-one"]) == 2
+    assert main(["compare", *map(str, files), "-i", "reflection", "--design", "paired"]) == 1
+    assert "needs respondent ids" in capsys.readouterr().err
+    assert main(["compare", *map(str, files), "-i", "reflection", "--group-column", "role"]) == 1
+    assert "Traceback" not in capsys.readouterr().err

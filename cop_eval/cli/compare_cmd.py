@@ -1,0 +1,285 @@
+"""``cop-eval compare DATA1 DATA2 [DATA3...] --instrument ID|PATH [--id-column COL] [--json]``."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from pathlib import Path
+from typing import Literal
+
+import click
+from rich.table import Table
+from rich.text import Text
+
+from cop_eval.cli.common import (
+    data_options,
+    err,
+    instrument_option,
+    json_option,
+    load_responses,
+    out,
+    print_json,
+    project_option,
+    responses_from_project,
+)
+from cop_eval.effects import PairedTest
+from cop_eval.errors import OptionError
+from cop_eval.instruments import Instrument, load_instrument
+from cop_eval.privacy import DEFAULT_MIN_GROUP_SIZE
+from cop_eval.tables import ResponseSet, ScoreTable
+from cop_eval.waves import compare_waves
+from cop_eval.waves_results import Comparison, ScaleComparison, SuppressedCell, WaveComparison
+
+
+def _num(value: float, digits: int = 2) -> str:
+    return "-" if not math.isfinite(value) else f"{value:.{digits}f}"
+
+
+def _p(value: float) -> str:
+    if not math.isfinite(value):
+        return "-"
+    return "<.001" if value < 0.001 else f"{value:.3f}"
+
+
+def parse_labels(text: str | None, count: int) -> list[str] | None:
+    """``"T1,T2"`` → ``["T1", "T2"]``, checked against the number of waves."""
+    if text is None:
+        return None
+    labels = [part.strip() for part in text.split(",")]
+    if len(labels) != count or any(not label for label in labels):
+        raise click.UsageError(
+            f"--labels needs {count} non-empty, comma-separated labels (one per wave), got {text!r}"
+        )
+    return labels
+
+
+def _alphas(first: ResponseSet, instrument: Instrument) -> dict[str, float]:
+    """Observed alpha per scale in the first wave, for the reliable change index."""
+    from cop_eval.reliability import reliability
+
+    result = reliability(first.items_of(instrument), instrument)
+    return {
+        s.scale: float(s.alpha)
+        for s in result.scales
+        if math.isfinite(s.alpha) and 0 <= s.alpha < 1
+    }
+
+
+def _stored_group_column(table: ScoreTable, column: str) -> ScoreTable:
+    """Stored waves keep each file's own subgroup header; one subgroup column stands for all."""
+    columns = list(table.groups.columns)
+    if column in columns or len(columns) != 1:
+        return table
+    err.print(Text(f"Wave {table.wave}: using its subgroup column {columns[0]!r} as {column!r}."))
+    return dataclasses.replace(table, groups=table.groups.rename(columns={columns[0]: column}))
+
+
+def _scale_table(sc: ScaleComparison) -> Table:
+    table = Table(title=Text(f"{sc.label} [{sc.scale}]"), title_justify="left")
+    for name, justify in [
+        ("wave", "left"),
+        ("n", "right"),
+        ("mean", "right"),
+        ("SD", "right"),
+        ("95% CI", "center"),
+    ]:
+        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+    for cell in sc.waves:
+        if isinstance(cell, SuppressedCell):
+            table.add_row(cell.label, "", Text("suppressed", style="dim"), "", Text(cell.reason))
+        else:
+            table.add_row(
+                cell.label,
+                str(cell.n),
+                _num(cell.mean),
+                _num(cell.sd),
+                f"{_num(cell.ci[0])} to {_num(cell.ci[1])}",
+            )
+    return table
+
+
+def _comparison_table(sc: ScaleComparison) -> Table:
+    table = Table(title=Text(f"Change in {sc.label}"), title_justify="left")
+    for name, justify in [
+        ("waves", "left"),
+        ("design", "left"),
+        ("n", "right"),
+        ("change", "right"),
+        ("95% CI", "center"),
+        ("p (adj.)", "right"),
+        ("effect", "right"),
+        ("verdict", "left"),
+    ]:
+        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+    for c in sc.comparisons:
+        if isinstance(c, SuppressedCell):
+            table.add_row(
+                f"{c.label} -> {c.to_label}",
+                "",
+                "",
+                Text("suppressed", style="dim"),
+                "",
+                "",
+                "",
+                Text(c.reason),
+            )
+            continue
+        assert isinstance(c, Comparison)
+        t = c.test
+        effect = f"d_av {_num(t.d_av)}" if isinstance(t, PairedTest) else f"g {_num(t.hedges_g)}"
+        n = f"{c.n} matched" if c.design == "paired" else f"{c.n_from}+{c.n_to}"
+        style = "bold" if c.verdict.certainty == "likely real" else ""
+        table.add_row(
+            f"{c.from_label} -> {c.to_label}",
+            c.design,
+            n,
+            f"{c.mean_diff:+.2f}" if math.isfinite(c.mean_diff) else "-",
+            f"{_num(c.test.ci[0])} to {_num(c.test.ci[1])}",
+            f"{_p(c.p_adjusted)} ({_p(c.p)})",
+            effect,
+            Text(c.verdict.text, style=style),
+        )
+    return table
+
+
+def print_result(result: WaveComparison, title: str) -> None:
+    """Per scale: wave means with CI, then each change with effect size and verdict."""
+    waves = ", ".join(f"{w.label} (n={w.n})" for w in result.waves)
+    out.print(Text(f"{title}: {waves}", style="bold"))
+    for sc in result.scales:
+        out.print(_scale_table(sc))
+        if sc.comparisons:
+            out.print(_comparison_table(sc))
+        if sc.trend is not None:
+            t = sc.trend
+            parts = ", ".join(f"{k} {v:+.2f} (SE {t.se[k]:.2f})" for k, v in t.estimates.items())
+            state = "" if t.converged else " [NOT CONVERGED]"
+            out.print(Text(f"Trend against {result.waves[0].label}: {parts}{state}. {t.note}"))
+        elif sc.trend_note:
+            out.print(Text(sc.trend_note))
+        for group in sc.subgroups:
+            if group.fully_suppressed:
+                out.print(
+                    Text(
+                        f"  {group.group}: suppressed (fewer than {result.min_group_size} respondents)",
+                        style="dim",
+                    )
+                )
+                continue
+            verdicts = "; ".join(
+                f"{c.from_label}->{c.to_label}: {c.verdict.text}"
+                if isinstance(c, Comparison)
+                else f"{c.label}->{c.to_label}: suppressed"
+                for c in group.comparisons
+            )
+            out.print(Text(f"  {group.group}: {verdicts}"))
+    for note in result.notes:
+        out.print(Text(f"Note: {note}"))
+    out.print(
+        Text(
+            "p (adj.): Holm across scales (Benjamini-Hochberg across subgroups x scales), raw p in "
+            "brackets. Effect: d_av (paired) or Hedges' g (independent); the verdict needs both a "
+            "95% CI that excludes zero and an adjusted p below .05."
+        )
+    )
+
+
+@click.command("compare")
+@click.argument("data", nargs=-1, type=click.Path(path_type=Path, dir_okay=False))
+@instrument_option()
+@data_options
+@project_option
+@click.option("--labels", default=None, metavar="L1,L2,..", help="Wave labels, one per file.")
+@click.option(
+    "--design",
+    type=click.Choice(["auto", "paired", "independent"]),
+    default="auto",
+    show_default=True,
+    help="auto: paired on respondents matched by --id-column when at least --min-group-size "
+    "answered both waves, independent otherwise.",
+)
+@click.option(
+    "--min-group-size",
+    type=click.IntRange(min=1),
+    default=DEFAULT_MIN_GROUP_SIZE,
+    show_default=True,
+    help="No figure describes fewer respondents than this.",
+)
+@json_option
+def compare_cmd(
+    data: tuple[Path, ...],
+    instrument: str,
+    fmt: str | None,
+    mapping: Path | None,
+    id_column: str | None,
+    group_column: str | None,
+    project_dir: Path | None,
+    labels: str | None,
+    design: Literal["auto", "paired", "independent"],
+    min_group_size: int,
+    as_json: bool,
+) -> None:
+    """Compare scale scores across waves: change, effect size, verdict (and trend for 3+ waves).
+
+    One DATA file per survey wave, oldest first; or --project DIR for stored waves.
+    """
+    from cop_eval.scoring import score
+
+    if project_dir is not None and data:
+        raise click.UsageError("give DATA files or --project DIR, not both")
+    inst = load_instrument(instrument)
+    if project_dir is not None:
+        responses = responses_from_project(project_dir)
+        wave_labels = parse_labels(labels, len(responses)) or [
+            r.wave or f"wave {k + 1}" for k, r in enumerate(responses)
+        ]
+    else:
+        if len(data) < 2:
+            raise click.UsageError("give at least two DATA files (one per wave), or --project DIR")
+        wave_labels = parse_labels(labels, len(data)) or [p.stem for p in data]
+        responses = []
+        for path, label in zip(data, wave_labels, strict=True):
+            err.print(Text(f"Reading {path} ..."))
+            responses.append(
+                load_responses(
+                    path,
+                    [inst],
+                    fmt=fmt,
+                    mapping=mapping,
+                    id_column=id_column,
+                    group_column=group_column,
+                    wave=label,
+                )
+            )
+    if len(responses) < 2:
+        raise OptionError("compare needs at least two waves; the project has only one")
+    tables: list[ScoreTable] = []
+    for r in responses:
+        try:
+            used = r.instrument(inst.id)
+        except KeyError:
+            raise OptionError(
+                f"wave {r.wave!r} was not imported with instrument {inst.id!r}; compare waves of "
+                "the same questionnaire"
+            ) from None
+        table = score(r, used)
+        if project_dir is not None and group_column is not None:
+            table = _stored_group_column(table, group_column)
+        tables.append(table)
+    result = compare_waves(
+        tables,
+        labels=wave_labels,
+        design=design,
+        group_column=group_column,
+        min_group_size=min_group_size,
+        reliabilities=_alphas(responses[0], inst),
+    )
+    if as_json:
+        print_json(result.to_json_dict())
+        return
+    print_result(result, inst.title)
+
+
+def register(cli: click.Group) -> None:
+    """Attach the command to the main group."""
+    cli.add_command(compare_cmd)
