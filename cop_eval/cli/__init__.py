@@ -56,6 +56,9 @@ def _register() -> None:
 
     report_cmd.register(cli)
     template_cmd.register(cli)
+    from cop_eval.cli import compare_cmd
+
+    compare_cmd.register(cli)
 
 
 _register()
