@@ -39,7 +39,7 @@ from cop_eval.report.model import (
     TrendPanels,
 )
 
-__all__ = ["OKABE_ITO", "WAVE_COLOURS", "draw_chart"]
+__all__ = ["OKABE_ITO", "PNG_DPI", "WAVE_COLOURS", "draw_chart"]
 
 ImageFormat = Literal["svg", "png"]
 
@@ -62,6 +62,7 @@ MUTED = "#616e7c"
 GRID = "#d9dee3"
 SUPPRESSED_FILL = "#e4e7eb"
 PAGE_WIDTH_IN = 6.6
+PNG_DPI = 150
 
 # A diverging map between two Okabe-Ito colours, light in the middle.
 _DIVERGING = LinearSegmentedColormap.from_list(
@@ -89,7 +90,7 @@ def _style() -> Iterator[None]:
     rc: Any = {
         "svg.fonttype": "path",
         "svg.hashsalt": "cop-eval",
-        "font.family": [_font_family(), "DejaVu Sans"],
+        "font.family": [_font_family()],
         "font.size": 8.5,
         "axes.edgecolor": MUTED,
         "axes.labelcolor": INK,
@@ -116,7 +117,7 @@ def _save(fig: MplFigure, fmt: ImageFormat) -> bytes:
     if fmt == "svg":
         fig.savefig(buffer, format="svg", metadata={"Date": None})
     else:
-        fig.savefig(buffer, format="png", dpi=150)
+        fig.savefig(buffer, format="png", dpi=PNG_DPI)
     return buffer.getvalue()
 
 

@@ -23,7 +23,7 @@ from cop_eval.report.model import (
 __all__ = ["HEATMAP_ROWS", "change_section", "methods_section", "subgroups_section"]
 
 #: Subgroups per heatmap figure; longer lists continue in the next figure.
-HEATMAP_ROWS = 30
+HEATMAP_ROWS = 25
 
 
 # ---------------------------------------------------------------------------------------------
@@ -182,7 +182,6 @@ def change_section(facts: ReportFacts, num: Numbering) -> Section:
         Row(
             (
                 Cell(s.label),
-                Cell(f"{s.reliable_change.from_label} → {s.reliable_change.to_label}"),
                 Cell(s.reliable_change.n),
                 Cell(s.reliable_change.improved),
                 Cell(s.reliable_change.unchanged),
@@ -197,10 +196,9 @@ def change_section(facts: ReportFacts, num: Numbering) -> Section:
         blocks.append(
             num.table(
                 "reliable_change",
-                "Reliable change among matched members",
+                f"Reliable change among matched members, {first} to {last}",
                 (
                     Column("Scale"),
-                    Column("Waves"),
                     Column("Matched", "int"),
                     Column("Improved", "int"),
                     Column("No reliable change", "int"),

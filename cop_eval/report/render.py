@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import base64
 import logging
+import re
 import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -25,11 +26,12 @@ from typing import Any
 import jinja2
 
 from cop_eval.errors import CopEvalError
-from cop_eval.report.charts import ImageFormat, draw_chart
+from cop_eval.report.charts import PNG_DPI, ImageFormat, draw_chart
 from cop_eval.report.filters import FILTERS
 from cop_eval.report.model import ReportModel
 
 __all__ = [
+    "ChartImage",
     "LocalResourceFetcher",
     "chart_images",
     "environment",
@@ -99,17 +101,36 @@ def _data_uri(payload: bytes, fmt: ImageFormat) -> str:
     return f"data:{mime};base64,{base64.b64encode(payload).decode('ascii')}"
 
 
-def chart_images(model: ReportModel, fmt: ImageFormat = "svg") -> dict[str, str]:
-    """Draw every figure once: ``{figure id: data URI}`` (pass to :func:`render_html`)."""
-    return {figure.id: _data_uri(draw_chart(figure.chart, fmt), fmt) for figure in model.figures()}
+@dataclass(frozen=True)
+class ChartImage:
+    """A drawn chart: its ``data:`` URI and its width as drawn (CSS length, e.g. ``6.6in``)."""
+
+    uri: str
+    width: str
+
+
+def _width(payload: bytes, fmt: ImageFormat) -> str:
+    if fmt == "png":  # IHDR width (pixels) at 150 dpi
+        return f"{int.from_bytes(payload[16:20], 'big') / PNG_DPI:.3f}in"
+    match = re.search(rb'<svg[^>]*\swidth="([0-9.]+)pt"', payload[:2000])
+    return f"{float(match.group(1)) / 72:.3f}in" if match else "100%"
+
+
+def chart_images(model: ReportModel, fmt: ImageFormat = "png") -> dict[str, ChartImage]:
+    """Draw every figure once: ``{figure id: ChartImage}`` (pass to :func:`render_html`)."""
+    out = {}
+    for figure in model.figures():
+        payload = draw_chart(figure.chart, fmt)
+        out[figure.id] = ChartImage(_data_uri(payload, fmt), _width(payload, fmt))
+    return out
 
 
 def render_html(
     model: ReportModel,
     *,
     standalone: bool = True,
-    image_format: ImageFormat = "svg",
-    images: dict[str, str] | None = None,
+    image_format: ImageFormat = "png",
+    images: dict[str, ChartImage] | None = None,
 ) -> str:
     """Render the report as HTML.
 
@@ -242,7 +263,7 @@ def render_pdf(
     model: ReportModel,
     path: Path | None = None,
     *,
-    image_format: ImageFormat = "svg",
+    image_format: ImageFormat = "png",
     fetcher: LocalResourceFetcher | None = None,
 ) -> bytes:
     """Render the report to PDF (A4) and write it to ``path`` when given.
