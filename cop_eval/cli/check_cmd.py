@@ -21,6 +21,21 @@ from cop_eval.tables import ImportReport
 _SHOWN_ROWS = 50
 
 
+def plain(value: object) -> Text:
+    """Text from a data file, made safe to print: never read as rich markup, and control
+    characters (terminal escape sequences, line breaks) shown as visible escapes such as
+    ``\\x1b``."""
+    text = str(value)
+    if not text.isprintable():
+        text = "".join(
+            ch
+            if ch.isprintable()
+            else (f"\\x{ord(ch):02x}" if ord(ch) < 256 else f"\\u{ord(ch):04x}")
+            for ch in text
+        )
+    return Text(text)
+
+
 def report_payload(report: ImportReport) -> dict[str, object]:
     """The JSON object printed by ``check --json``: the report plus ``rows_rejected``."""
     payload = report.model_dump(mode="json")
@@ -53,19 +68,19 @@ def print_report(report: ImportReport) -> None:
         ("duplicate ids", str(len(report.duplicate_ids))),
     ]
     for key, value in details:
-        summary.add_row(key, Text(value))
+        summary.add_row(key, plain(value))
     out.print(summary)
 
     matched = _table(
         "Items and columns", ("item", "left"), ("column", "left"), ("matched by", "left")
     )
     for match in report.matches:
-        matched.add_row(match.item, Text(match.column), match.how)
+        matched.add_row(match.item, plain(match.column), match.how)
     for item in report.unmatched_items:
         matched.add_row(item, Text("(not found)", style="red"), "-")
     out.print(matched)
     if report.unused_columns:
-        out.print(Text("Columns not used: " + ", ".join(report.unused_columns)))
+        out.print(plain("Columns not used: " + ", ".join(report.unused_columns)))
 
     counts = _table(
         "Answers per item (accepted rows)",
@@ -90,7 +105,7 @@ def print_report(report: ImportReport) -> None:
     if report.rejected:
         rejected = _table("Rejected rows", ("row", "right"), ("reason", "left"))
         for row in report.rejected[:_SHOWN_ROWS]:
-            rejected.add_row(str(row.row), Text(row.reason))
+            rejected.add_row(str(row.row), plain(row.reason))
         out.print(rejected)
         if len(report.rejected) > _SHOWN_ROWS:
             out.print(
@@ -107,7 +122,7 @@ def print_report(report: ImportReport) -> None:
         )
         for p in report.value_problems[:_SHOWN_ROWS]:
             problems.add_row(
-                str(p.row), Text(p.column), p.item, Text(p.value), p.problem.replace("_", " ")
+                str(p.row), plain(p.column), p.item, plain(p.value), p.problem.replace("_", " ")
             )
         out.print(problems)
         hidden = len(report.value_problems) - _SHOWN_ROWS + report.value_problems_truncated
@@ -118,7 +133,7 @@ def print_report(report: ImportReport) -> None:
         more = " ..." if len(report.straight_liners) > _SHOWN_ROWS else ""
         out.print(Text(f"Same answer to every item (flagged, kept): rows {shown}{more}"))
     for warning in report.warnings:
-        out.print(Text(f"warning: {warning}", style="yellow"))
+        out.print(plain(f"warning: {warning}"), style="yellow")
 
 
 @click.command("check")

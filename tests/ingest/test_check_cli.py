@@ -124,3 +124,14 @@ def test_check_with_several_instruments_and_mapping(
         ("x_sh_1", "mapping"),
     }
     assert len(payload["items"]) == 12
+
+
+def test_terminal_escapes_in_cells_are_shown_not_sent(
+    tmp_path: Path, instrument_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = tmp_path / "esc.csv"
+    data.write_bytes(b"sh_1,sh_2,sh_3\n4,\x1b[2J\x1b]0;owned\x07,4\n")
+    assert main(["check", str(data), "--instrument", str(instrument_file)]) == 0
+    out = capsys.readouterr().out
+    assert "\x1b" not in out
+    assert "\\x1b[2J\\x1b]0;owned\\x07" in out
