@@ -241,9 +241,14 @@ def _patterns(y: FloatArray) -> _Patterns:
     code = ok.astype(np.int64) @ weights
     keep = code > 0
     code, y0, ok = code[keep], np.where(ok, y, 0.0)[keep], ok[keep]
-    uniq, inv = np.unique(code, return_inverse=True)
+    # Pattern codes are < 2^W: count them directly instead of sorting (one pass, no sort).
+    present = np.bincount(code, minlength=1 << y.shape[1])
+    uniq = np.flatnonzero(present).astype(np.int64)
+    lookup = np.zeros(present.size, dtype=np.int64)
+    lookup[uniq] = np.arange(uniq.size)
+    inv = lookup[code]
     n_pat = uniq.size
-    count = np.bincount(inv, minlength=n_pat).astype(np.float64)
+    count = present[uniq].astype(np.float64)
     ysum = np.zeros((n_pat, y.shape[1]))
     for k in range(y.shape[1]):  # W columns, vectorised over respondents
         ysum[:, k] = np.bincount(inv, weights=y0[:, k], minlength=n_pat)

@@ -131,7 +131,7 @@ def _person_codes(waves: Sequence[ScoreTable], labels: Sequence[str]) -> list[In
         codes = np.asarray(all_codes[start : start + len(ids)], dtype=np.int64)
         start += len(ids)
         linked = codes[codes >= 0]
-        if np.unique(linked).size != linked.size:
+        if linked.size and int(np.bincount(linked).max()) > 1:
             dup = pd.Series(linked).duplicated(keep=False)
             count = int(pd.Series(linked)[dup].nunique())
             example = str(
