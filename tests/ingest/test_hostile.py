@@ -315,3 +315,35 @@ def test_xlsx_formulas_are_text_and_empty_sheets_are_refused(
     header_only.save(tmp_path / "header.xlsx")
     with pytest.raises(DataImportError, match="no responses"):
         read_responses(tmp_path / "header.xlsx", [instrument], key=KEY)
+
+
+_xlsx_cells = st.one_of(
+    st.none(),
+    st.integers(-5, 10),
+    st.floats(allow_nan=False, allow_infinity=False, width=32),
+    st.sampled_from([*LABELS.values(), "Don't know", "=1+2", '=HYPERLINK("x")', " ", "N/A"]),
+    st.booleans(),
+    st.dates(),
+    st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), max_size=20),
+)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.lists(_xlsx_cells, min_size=0, max_size=8), max_size=8))
+def test_random_workbooks_give_a_report_or_a_clear_error(rows: list[list[object]]) -> None:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["id", *IDS])
+    for row in rows:
+        sheet.append(row)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "random.xlsx"
+        book.save(path)
+        try:
+            rs = read_responses(path, [INSTRUMENT], key=KEY)
+        except CopEvalError as exc:
+            assert str(exc).strip()
+            return
+        check_invariants(rs)
