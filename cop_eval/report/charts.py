@@ -14,21 +14,30 @@ References
 
 from __future__ import annotations
 
-import io
 import math
-import textwrap
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
-from functools import cache
-from pathlib import Path
-from typing import Any, Literal
 
 import matplotlib as mpl
-from matplotlib import font_manager
-from matplotlib.colors import LinearSegmentedColormap, TwoSlopeNorm
+from matplotlib.colors import TwoSlopeNorm
 from matplotlib.figure import Figure as MplFigure
 from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch, Rectangle
 
+from cop_eval.report.chart_style import (
+    DIVERGING,
+    GRID,
+    INK,
+    MUTED,
+    OKABE_ITO,
+    PAGE_WIDTH_IN,
+    PNG_DPI,
+    SUPPRESSED_FILL,
+    WAVE_COLOURS,
+    WAVE_MARKERS,
+    ImageFormat,
+    chart_style,
+    nan_of,
+    save_figure,
+    wrap,
+)
 from cop_eval.report.filters import fmt_int, fmt_number, fmt_percent
 from cop_eval.report.model import (
     Chart,
@@ -39,95 +48,7 @@ from cop_eval.report.model import (
     TrendPanels,
 )
 
-__all__ = ["OKABE_ITO", "PNG_DPI", "WAVE_COLOURS", "draw_chart"]
-
-ImageFormat = Literal["svg", "png"]
-
-#: Okabe & Ito (2008) palette.
-OKABE_ITO = {
-    "black": "#000000",
-    "orange": "#E69F00",
-    "sky_blue": "#56B4E9",
-    "bluish_green": "#009E73",
-    "yellow": "#F0E442",
-    "blue": "#0072B2",
-    "vermillion": "#D55E00",
-    "reddish_purple": "#CC79A7",
-}
-#: Colours and markers for successive waves (the latest wave is drawn last and darkest).
-WAVE_COLOURS = ("#56B4E9", "#E69F00", "#0072B2", "#009E73", "#CC79A7", "#D55E00")
-WAVE_MARKERS = ("o", "s", "D", "^", "v", "P")
-INK = "#1f2933"
-MUTED = "#616e7c"
-GRID = "#d9dee3"
-SUPPRESSED_FILL = "#e4e7eb"
-PAGE_WIDTH_IN = 6.6
-PNG_DPI = 150
-
-# A diverging map between two Okabe-Ito colours, light in the middle.
-_DIVERGING = LinearSegmentedColormap.from_list(
-    "cop_eval_diverging", ["#D55E00", "#F4C9A8", "#F7F7F7", "#A9CFE8", "#0072B2"]
-)
-
-
-@cache
-def _font_family() -> str:
-    """Register the bundled Inter font with matplotlib (once) and return its family name."""
-    from cop_eval.report.render import templates_dir
-
-    folder = templates_dir() / "fonts"
-    names = []
-    for name in ("Inter-Regular.otf", "Inter-SemiBold.otf", "Inter-Italic.otf"):
-        path = folder / name
-        if path.is_file():
-            font_manager.fontManager.addfont(str(path))
-            names.append(font_manager.FontProperties(fname=str(path)).get_name())
-    return names[0] if names else "DejaVu Sans"
-
-
-@contextmanager
-def _style() -> Iterator[None]:
-    rc: Any = {
-        "svg.fonttype": "path",
-        "svg.hashsalt": "cop-eval",
-        "font.family": [_font_family()],
-        "font.size": 8.5,
-        "axes.edgecolor": MUTED,
-        "axes.labelcolor": INK,
-        "axes.titlesize": 9,
-        "axes.titleweight": "semibold",
-        "axes.titlecolor": INK,
-        "axes.spines.top": False,
-        "axes.spines.right": False,
-        "xtick.color": MUTED,
-        "ytick.color": MUTED,
-        "xtick.labelcolor": INK,
-        "ytick.labelcolor": INK,
-        "legend.frameon": False,
-        "hatch.color": "#9aa5b1",
-        "hatch.linewidth": 0.6,
-        "path.simplify": True,
-    }
-    with mpl.rc_context(rc):
-        yield
-
-
-def _save(fig: MplFigure, fmt: ImageFormat) -> bytes:
-    buffer = io.BytesIO()
-    if fmt == "svg":
-        fig.savefig(buffer, format="svg", metadata={"Date": None})
-    else:
-        fig.savefig(buffer, format="png", dpi=PNG_DPI)
-    return buffer.getvalue()
-
-
-def _wrap(text: str, width: int) -> str:
-    return "\n".join(textwrap.wrap(text, width=width, break_long_words=True)) or text
-
-
-def _nan(value: float | None) -> float:
-    return math.nan if value is None else float(value)
-
+__all__ = ["PNG_DPI", "ImageFormat", "draw_chart"]
 
 # ---------------------------------------------------------------------------------------------
 # Dot plot (stage profile, success-factor scorecard)
@@ -145,7 +66,7 @@ def _dotplot(spec: DotPlot) -> MplFigure:
         colour = WAVE_COLOURS[j % len(WAVE_COLOURS)]
         marker = WAVE_MARKERS[j % len(WAVE_MARKERS)]
         ys = [k - 1 - i + offsets[j] for i in range(k)]
-        xs = [_nan(v) for v in series.values]
+        xs = [nan_of(v) for v in series.values]
         if series.lo and series.hi:
             for y, lo, hi in zip(ys, series.lo, series.hi, strict=True):
                 if lo is not None and hi is not None:
@@ -165,7 +86,7 @@ def _dotplot(spec: DotPlot) -> MplFigure:
         )
     labels = []
     for category in spec.categories:
-        text = _wrap(category, 34)
+        text = wrap(category, 34)
         labels.append(text)
     ax.set_yticks(range(k - 1, -1, -1), labels)
     for tick, category in zip(ax.get_yticklabels(), spec.categories, strict=True):
@@ -216,7 +137,7 @@ def _cycle(spec: CycleDiagram) -> MplFigure:
     ax.text(
         0,
         -0.27,
-        _wrap(spec.centre, 12),
+        wrap(spec.centre, 12),
         ha="center",
         va="center",
         fontsize=7.5,
@@ -253,7 +174,7 @@ def _cycle(spec: CycleDiagram) -> MplFigure:
         ax.text(
             x,
             y + 0.02,
-            _wrap(stage, 26),
+            wrap(stage, 26),
             ha="center",
             va="center",
             fontsize=8,
@@ -360,14 +281,14 @@ def _trend(spec: TrendPanels) -> MplFigure:
             continue
         panel = spec.panels[index]
         xs = list(range(len(panel.waves)))
-        means = [_nan(m) for m in panel.means]
-        lows = [_nan(v) for v in panel.lo]
-        highs = [_nan(v) for v in panel.hi]
+        means = [nan_of(m) for m in panel.means]
+        lows = [nan_of(v) for v in panel.lo]
+        highs = [nan_of(v) for v in panel.hi]
         ax.fill_between(xs, lows, highs, color="#56B4E9", alpha=0.25, linewidth=0)
         ax.plot(xs, means, color="#0072B2", marker="o", markersize=4, linewidth=1.4)
-        ax.set_title(_wrap(panel.title, 24), fontsize=8, loc="left")
+        ax.set_title(wrap(panel.title, 24), fontsize=8, loc="left")
         ticks = [
-            f"{_wrap(w, 9 if cols > 2 else 16)}\nn = {fmt_int(n)}" if n is not None else w
+            f"{wrap(w, 9 if cols > 2 else 16)}\nn = {fmt_int(n)}" if n is not None else w
             for w, n in zip(panel.waves, panel.n, strict=True)
         ]
         ax.set_xticks(xs, ticks, fontsize=6.5)
@@ -419,7 +340,7 @@ def _heatmap(spec: Heatmap) -> MplFigure:
                     style="italic",
                 )
                 continue
-            colour = _DIVERGING(norm(value))
+            colour = DIVERGING(norm(value))
             ax.add_patch(
                 Rectangle((j, i), 1, 1, facecolor=colour, edgecolor="white", linewidth=1.0)
             )
@@ -437,20 +358,20 @@ def _heatmap(spec: Heatmap) -> MplFigure:
     ax.set_ylim(n_rows, 0)
     ax.set_xticks(
         [j + 0.5 for j in range(n_cols)],
-        [_wrap(c, 16) for c in spec.columns],
+        [wrap(c, 16) for c in spec.columns],
         rotation=90,
         fontsize=7,
     )
     ax.xaxis.tick_top()
     row_labels = [
-        f"{_wrap(r, 30)} (n = {fmt_int(n)})" if n is not None else f"{_wrap(r, 30)} (n < min)"
+        f"{wrap(r, 30)} (n = {fmt_int(n)})" if n is not None else f"{wrap(r, 30)} (n < min)"
         for r, n in zip(spec.rows, spec.row_n, strict=True)
     ]
     ax.set_yticks([i + 0.5 for i in range(n_rows)], row_labels, fontsize=7)
     ax.tick_params(length=0)
     for side in ("left", "bottom", "top", "right"):
         ax.spines[side].set_visible(False)
-    mappable = mpl.cm.ScalarMappable(norm=norm, cmap=_DIVERGING)
+    mappable = mpl.cm.ScalarMappable(norm=norm, cmap=DIVERGING)
     bar = fig.colorbar(
         mappable,
         ax=ax,
@@ -493,18 +414,6 @@ def draw_chart(spec: Chart, fmt: ImageFormat = "svg") -> bytes:
     >>> svg[:5]
     b'<?xml'
     """
-    with _style():
+    with chart_style():
         fig = _DRAW[spec.chart](spec)  # type: ignore[operator]
-        return _save(fig, fmt)
-
-
-def chart_sizes(specs: Sequence[Chart]) -> list[int]:
-    """Byte sizes of the SVGs of several charts (used by the benchmark)."""
-    return [len(draw_chart(spec)) for spec in specs]
-
-
-def font_path() -> Path:
-    """The regular font file charts are drawn in."""
-    from cop_eval.report.render import templates_dir
-
-    return templates_dir() / "fonts" / "Inter-Regular.otf"
+        return save_figure(fig, fmt)

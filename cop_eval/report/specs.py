@@ -1,0 +1,130 @@
+"""Chart specifications: plain data describing each chart (drawn by cop_eval.report.charts).
+
+Part of the report model (:mod:`cop_eval.report.model` re-exports them). A :class:`Heatmap` cell
+that is suppressed is ``None`` and cannot be a number.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Literal
+
+__all__ = [
+    "Chart",
+    "CycleDiagram",
+    "DotPlot",
+    "Heatmap",
+    "Series",
+    "StackedBars",
+    "TrendPanel",
+    "TrendPanels",
+]
+
+
+def _finite_or_none(value: float | None) -> bool:
+    return value is None or math.isfinite(value)
+
+
+@dataclass(frozen=True, slots=True)
+class Series:
+    """One series of a dot plot: a value (with optional CI and n) per category."""
+
+    label: str
+    values: tuple[float | None, ...]
+    lo: tuple[float | None, ...] = ()
+    hi: tuple[float | None, ...] = ()
+    n: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DotPlot:
+    """Categories down the side, one dot (and CI bar) per series; e.g. factor scores per wave."""
+
+    categories: tuple[str, ...]
+    series: tuple[Series, ...]
+    axis_min: float
+    axis_max: float
+    axis_label: str
+    highlight: str | None = None
+    reference: float | None = None
+    chart: Literal["dotplot"] = "dotplot"
+
+    def __post_init__(self) -> None:
+        for series in self.series:
+            if len(series.values) != len(self.categories):
+                raise ValueError(f"series {series.label!r}: one value per category needed")
+
+
+@dataclass(frozen=True, slots=True)
+class CycleDiagram:
+    """The three-stage model drawn as a cycle with a "Review and revise" loop in the middle."""
+
+    stages: tuple[str, ...]
+    values: tuple[float | None, ...]
+    weakest: int | None
+    centre: str = "Review and revise"
+    value_label: str = "mean"
+    chart: Literal["cycle"] = "cycle"
+
+
+@dataclass(frozen=True, slots=True)
+class StackedBars:
+    """One horizontal 100 % bar per category (e.g. per wave) split into ordered segments."""
+
+    categories: tuple[str, ...]
+    segments: tuple[str, ...]
+    shares: tuple[tuple[float, ...], ...]
+    n: tuple[int, ...]
+    axis_label: str = "Share of respondents"
+    chart: Literal["stacked"] = "stacked"
+
+
+@dataclass(frozen=True, slots=True)
+class TrendPanel:
+    """Means with CIs over waves for one scale."""
+
+    title: str
+    waves: tuple[str, ...]
+    means: tuple[float | None, ...]
+    lo: tuple[float | None, ...]
+    hi: tuple[float | None, ...]
+    n: tuple[int | None, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class TrendPanels:
+    """Small multiples of :class:`TrendPanel` sharing one y axis."""
+
+    panels: tuple[TrendPanel, ...]
+    axis_min: float
+    axis_max: float
+    axis_label: str = "Mean score"
+    chart: Literal["trend"] = "trend"
+
+
+@dataclass(frozen=True, slots=True)
+class Heatmap:
+    """Subgroup x scale means; ``None`` values are drawn as suppressed, never as numbers."""
+
+    rows: tuple[str, ...]
+    columns: tuple[str, ...]
+    values: tuple[tuple[float | None, ...], ...]
+    row_n: tuple[int | None, ...]
+    vmin: float
+    vmax: float
+    centre: float
+    value_label: str = "Mean score"
+    chart: Literal["heatmap"] = "heatmap"
+
+    def __post_init__(self) -> None:
+        if len(self.values) != len(self.rows) or len(self.row_n) != len(self.rows):
+            raise ValueError("heatmap: one row of values and one n per subgroup needed")
+        for row in self.values:
+            if len(row) != len(self.columns):
+                raise ValueError("heatmap: one value per column needed")
+            if not all(_finite_or_none(v) for v in row):
+                raise ValueError("heatmap: values must be finite or None (suppressed)")
+
+
+Chart = DotPlot | CycleDiagram | StackedBars | TrendPanels | Heatmap
