@@ -1,0 +1,158 @@
+"""Participation and subgroup facts: responses per wave and subgroup (with small-cell suppression),
+membership sizes, and subgroup x scale cells of the latest wave.
+
+Suppression: :func:`cop_eval.privacy.suppressed_groups` (primary and complementary) for counts;
+:func:`cop_eval.waves_cells.group_wave_cells` for scale cells.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from cop_eval.errors import OptionError
+from cop_eval.privacy import suppressed_groups
+from cop_eval.report.facts import ParticipationFacts, SubgroupFacts, SubgroupRow
+from cop_eval.tables import ResponseSet, ScoreTable
+from cop_eval.waves_cells import group_wave_cells
+
+__all__ = ["NO_GROUP", "group_values", "members_of", "participation_facts", "subgroup_facts"]
+
+#: The subgroup label for respondents without a value in the group column.
+NO_GROUP = "(no group given)"
+
+
+def _finite(value: float | None) -> float | None:
+    return None if value is None or not math.isfinite(value) else float(value)
+
+
+def group_values(rs: ResponseSet, column: str, index: int, label: str) -> pd.Series:
+    if column not in rs.groups.columns:
+        available = ", ".join(map(str, rs.groups.columns)) or "(none read)"
+        raise OptionError(
+            f"--group-column {column}: not found in wave {index + 1} ({label}, {rs.source}); "
+            f"group columns read: {available}. Pass the same --group-column when reading the data."
+        )
+    values = rs.groups[column].astype("object")
+    return values.where(values.notna() & (values.astype(str).str.strip() != ""), NO_GROUP).astype(
+        str
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Participation
+# ---------------------------------------------------------------------------------------------
+
+
+def members_of(
+    members: int | Mapping[str, int] | None, labels: tuple[str, ...], responses: list[int]
+) -> tuple[tuple[int | None, ...], dict[str, int]]:
+    if members is None:
+        return tuple(None for _ in labels), {}
+    if isinstance(members, Mapping):
+        per_group = {str(k): int(v) for k, v in members.items()}
+        if any(v < 1 for v in per_group.values()):
+            raise OptionError("--members: every subgroup size must be at least 1")
+        total = sum(per_group.values())
+    else:
+        per_group, total = {}, int(members)
+        if total < 1:
+            raise OptionError(f"--members must be at least 1, got {total}")
+    for label, n in zip(labels, responses, strict=True):
+        if n > total:
+            raise OptionError(
+                f"--members {total}: wave {label} has {n} responses, more than the membership; "
+                "give the number of members invited to the survey"
+            )
+    return tuple(total for _ in labels), per_group
+
+
+def participation_facts(
+    responses: Sequence[ResponseSet],
+    labels: tuple[str, ...],
+    group_column: str | None,
+    min_group_size: int,
+    members: int | Mapping[str, int] | None,
+    matched: tuple[tuple[str, str, int], ...],
+    design: str,
+) -> ParticipationFacts:
+    counts_per_wave = [rs.n for rs in responses]
+    member_counts, per_group = members_of(members, labels, counts_per_wave)
+    groups: list[str] = []
+    table: list[dict[str, int | None]] = []
+    if group_column is not None:
+        for index, (rs, label) in enumerate(zip(responses, labels, strict=True)):
+            tally = group_values(rs, group_column, index, label).value_counts()
+            counts: dict[str, int] = {str(k): int(v) for k, v in tally.items()}
+            hidden = suppressed_groups(counts, min_group_size)
+            table.append({g: (None if g in hidden else n) for g, n in counts.items()})
+            groups.extend(g for g in counts if g not in groups)
+        groups.sort(key=lambda g: (g == NO_GROUP, g.casefold()))
+    # A group absent from a wave has 0 responses there; a hidden count is None.
+    group_counts = tuple(tuple(wave.get(g, 0) for wave in table) for g in groups)
+    return ParticipationFacts(
+        waves=labels,
+        responses=tuple(counts_per_wave),
+        members=member_counts,
+        group_column=group_column,
+        groups=tuple(groups),
+        group_counts=group_counts,
+        group_members=tuple(per_group.get(g) for g in groups) if per_group else (),
+        matched=matched,
+        design="paired" if design == "paired" else "independent",
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Subgroups (latest wave)
+# ---------------------------------------------------------------------------------------------
+
+
+def subgroup_facts(
+    tables: list[ScoreTable],
+    rs: ResponseSet,
+    label: str,
+    group_column: str,
+    min_group_size: int,
+    participation: ParticipationFacts,
+) -> SubgroupFacts:
+    values = group_values(rs, group_column, len(participation.waves) - 1, label)
+    codes, uniques = pd.factorize(values, sort=True)
+    names = [str(n) for n in uniques]
+    keys, scale_labels, overall, columns = [], [], [], []
+    for table in tables:
+        for scale in table.instrument.scales:
+            x = table.scores[scale.id].to_numpy(dtype=np.float64)
+            keys.append(f"{table.instrument.id}.{scale.id}")
+            scale_labels.append(scale.label)
+            finite = x[np.isfinite(x)]
+            overall.append(float(finite.mean()) if finite.size >= min_group_size else None)
+            cells = group_wave_cells(label, x, codes.astype(np.int64), names, min_group_size, 0.95)
+            columns.append({name: cell for name, cell in zip(names, cells, strict=True)})
+    latest_counts = {
+        g: counts[-1]
+        for g, counts in zip(participation.groups, participation.group_counts, strict=True)
+    }
+    rows = []
+    for name in participation.groups:
+        if name not in names:
+            continue
+        n = latest_counts.get(name)
+        means: list[float | None] = []
+        for column in columns:
+            cell = column[name]
+            means.append(_finite(getattr(cell, "mean", None)) if n is not None else None)
+        rows.append(SubgroupRow(name, n, tuple(means), suppressed=n is None))
+    return SubgroupFacts(
+        column=group_column,
+        wave=label,
+        scales=tuple(keys),
+        scale_labels=tuple(scale_labels),
+        rows=tuple(rows),
+        overall=tuple(overall),
+        min_group_size=min_group_size,
+        n_suppressed=sum(1 for r in rows if r.suppressed),
+    )
