@@ -5,7 +5,8 @@ subgroup when asked (after checking with the engine's suppression rule that the 
 shown at all), and calls :func:`cop_eval.report.build.build_report_facts` and
 :func:`cop_eval.report.compose.compose_report` — the same calls, and so the same anonymity rules,
 as the board report. Suppressed cells arrive without numbers, so no page can send one.
-Charts are drawn by :func:`cop_eval.report.charts.draw_chart` as SVG ``data:`` URIs.
+Charts are drawn once by :func:`cop_eval.report.render.chart_images` (``data:`` URIs), for the
+pages and the PDF alike.
 
 Results are cached per (project, waves as stored, subgroup, minimum group size): a stored wave that
 is replaced has a new import time, so its results are rebuilt.
@@ -13,7 +14,6 @@ is replaced has a new import time, so its results are rebuilt.
 
 from __future__ import annotations
 
-import base64
 import dataclasses
 import threading
 from collections import OrderedDict
@@ -27,10 +27,10 @@ from cop_eval.errors import OptionError
 from cop_eval.instruments import Instrument
 from cop_eval.privacy import suppressed_groups
 from cop_eval.report.build import DEFAULT_TITLE, NO_GROUP, build_report_facts
-from cop_eval.report.charts import draw_chart
-from cop_eval.report.compose import compose_report, wave_stat_columns, wave_stat_rows
-from cop_eval.report.facts import ReportFacts
-from cop_eval.report.model import ReportModel, Row, Table
+from cop_eval.report.compose import compose_report
+from cop_eval.report.facts import ReportFacts, WaveStat
+from cop_eval.report.model import Cell, Column, ReportModel, Row, Table
+from cop_eval.report.render import ChartImage, chart_images
 from cop_eval.store.models import WaveInfo
 from cop_eval.tables import ResponseSet
 from cop_eval.web.services import open_project
@@ -40,7 +40,6 @@ __all__ = [
     "Results",
     "ResultsCache",
     "SubgroupChoice",
-    "chart_images",
     "common_group_column",
     "scale_score_tables",
     "subgroup_choices",
@@ -68,7 +67,7 @@ class Results:
     group: str
     model: ReportModel
     facts: ReportFacts
-    images: dict[str, str]
+    images: dict[str, ChartImage]
     scale_tables: tuple[Table, ...]
     choices: tuple[SubgroupChoice, ...]
 
@@ -124,39 +123,62 @@ def _only_group(rs: ResponseSet, column: str, group: str) -> ResponseSet:
     )
 
 
+SCORE_COLUMNS = (
+    Column("Scale"),
+    Column("Wave"),
+    Column("n", "int"),
+    Column("Mean", "number"),
+    Column("SD", "number"),
+    Column("95% CI", "ci"),
+)
+
+
+def _score_rows(name: str, stats: Sequence[WaveStat]) -> list[Row]:
+    rows = []
+    for index, stat in enumerate(stats):
+        label = Cell(name if index == 0 else "")
+        if stat.suppressed:
+            hidden = Cell.hidden()
+            rows.append(Row((label, Cell(stat.label), hidden, hidden, hidden, hidden)))
+        else:
+            rows.append(
+                Row(
+                    (
+                        label,
+                        Cell(stat.label),
+                        Cell(stat.n),
+                        Cell(stat.mean),
+                        Cell(stat.sd),
+                        Cell(lo=stat.lo, hi=stat.hi),
+                    )
+                )
+            )
+    return rows
+
+
 def scale_score_tables(facts: ReportFacts) -> tuple[Table, ...]:
     """One table of scale scores (n, mean, SD, 95% CI per wave) per instrument.
 
-    Built with the report's own row helpers from the facts; suppressed waves have no numbers.
+    The values are the report facts' own (suppressed waves carry no numbers); this only lays
+    them out as report tables, so they are formatted and hidden like every other table.
     """
-    tables = []
     by_instrument: dict[str, list[Row]] = {}
     titles: dict[str, str] = {}
     for scale in facts.scales:
         titles[scale.instrument_id] = scale.instrument_title
         by_instrument.setdefault(scale.instrument_id, []).extend(
-            wave_stat_rows(scale.label, scale.waves)
+            _score_rows(scale.label, scale.waves)
         )
-    for index, (ident, rows) in enumerate(by_instrument.items(), start=1):
-        tables.append(
-            Table(
-                id=f"scores-{ident}",
-                number=f"Scores {index}",
-                title=titles[ident],
-                columns=wave_stat_columns("Scale"),
-                rows=tuple(rows),
-            )
+    return tuple(
+        Table(
+            id=f"scores-{ident}",
+            number=f"Scores {index}",
+            title=titles[ident],
+            columns=SCORE_COLUMNS,
+            rows=tuple(rows),
         )
-    return tuple(tables)
-
-
-def chart_images(model: ReportModel) -> dict[str, str]:
-    """Every figure of the model drawn as an SVG ``data:`` URI, by figure id."""
-    return {
-        figure.id: "data:image/svg+xml;base64,"
-        + base64.b64encode(draw_chart(figure.chart, "svg")).decode("ascii")
-        for figure in model.figures()
-    }
+        for index, (ident, rows) in enumerate(by_instrument.items(), start=1)
+    )
 
 
 def _instruments(waves: Sequence[ResponseSet]) -> list[Instrument]:

@@ -17,7 +17,7 @@ from starlette.responses import Response
 from cop_eval.errors import CopEvalError, OptionError
 from cop_eval.report.export import export_tables
 from cop_eval.report.model import ReportModel
-from cop_eval.report.render import render_html, render_html_to_pdf
+from cop_eval.report.render import ChartImage, render_html, render_html_to_pdf
 from cop_eval.web.deps import Form, field, web_state
 from cop_eval.web.rendering import render
 from cop_eval.web.results import ALL, Results, results_for, stored_waves, with_cover
@@ -129,7 +129,7 @@ async def download(request: Request, kind: str, form: Form) -> Response:
         return await _report_error(request, directory, form, str(exc))
 
 
-def _pdf(model: ReportModel, images: dict[str, str]) -> bytes:
+def _pdf(model: ReportModel, images: dict[str, ChartImage]) -> bytes:
     # The charts drawn for the pages are the report's own charts: reuse them in the PDF.
     html = render_html(model, standalone=False, images=images)
     return render_html_to_pdf(html)

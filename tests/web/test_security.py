@@ -83,6 +83,7 @@ def test_pages_load_nothing_from_elsewhere(client: TestClient) -> None:
         assert "http://" not in html.replace("http://127.0.0.1", "")
         assert "https://" not in html
         assert "<script" not in html
+        assert " style=" not in html  # the CSP allows no inline styles
 
 
 def test_a_foreign_host_name_is_refused(tmp_path: Path) -> None:

@@ -1,0 +1,182 @@
+"""Results, comparison and report downloads: what the pages show, and what they never send."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+from fastapi.testclient import TestClient
+
+from cop_eval.ingest import read_responses
+from cop_eval.instruments import load_instrument
+from cop_eval.store import Project
+from cop_eval.web import create_app
+from cop_eval.web.services import create_project
+from tests.web.conftest import csrf
+
+INSTRUMENT = "le_may_success_factors"
+#: Respondents per team. "Legal" is below the threshold of 5; "Finance" is the next-smallest and
+#: is hidden too (complementary suppression), so Legal cannot be worked out from the total.
+TEAMS = {"Operations": 12, "Finance": 6, "Legal": 2}
+
+
+def _export(path: Path, shift: int) -> Path:
+    """A CSV wave: Legal answers 1 to everything, so any mean of 1.00 would be Legal's."""
+    instrument = load_instrument(INSTRUMENT)
+    items = list(instrument.item_ids)
+    rng = np.random.default_rng(20251122 + shift)
+    lines = [",".join(["id", "team", *items])]
+    person = 0
+    for team, size in TEAMS.items():
+        for _ in range(size):
+            person += 1
+            if team == "Legal":
+                answers = ["1"] * len(items)
+            else:  # one common factor plus noise: answers 2..5, never all 1
+                trait = rng.normal()
+                codes = np.clip(np.rint(3.6 + 0.7 * trait + rng.normal(0, 0.7, len(items))), 2, 5)
+                answers = [str(int(c)) for c in codes]
+            lines.append(",".join([f"staff{person:03d}", team, *answers]))
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def two_waves(tmp_path: Path) -> Path:
+    directory = tmp_path / "project"
+    create_project(directory)
+    instrument = load_instrument(INSTRUMENT)
+    with Project.open(directory) as project:
+        for label, date_text, shift in (("Spring", "2025-03-01", 0), ("Autumn", "2025-09-01", 1)):
+            responses = read_responses(
+                _export(tmp_path / f"{label}.csv", shift),
+                [instrument],
+                id_column="id",
+                group_columns=("team",),
+                key=project.key,
+            )
+            project.add_wave(responses, label, date=dt.date.fromisoformat(date_text))
+    return directory
+
+
+@pytest.fixture
+def client(two_waves: Path, tmp_path: Path) -> Iterator[TestClient]:
+    app = create_app(two_waves, staging_dir=tmp_path / "staging")
+    with TestClient(app, base_url="http://127.0.0.1:8000") as test_client:
+        yield test_client
+
+
+def _legal_leaks(html: str) -> list[str]:
+    """Signs of the Legal team's figures: its mean (1.00) or its size next to its name."""
+    found = re.findall(r">\s*1\.00\s*<", html)
+    found += re.findall(r"Legal[^<]{0,40}</td>\s*<td[^>]*>\s*2\s*<", html)
+    found += re.findall(r"Legal \(n = 2\)", html)
+    return found
+
+
+def test_wave_results_show_every_part(client: TestClient) -> None:
+    page = client.get("/results")
+    assert page.status_code == 200
+    html = page.text
+    assert "Results of Autumn" in html  # the latest wave by default
+    for anchor in ('id="scale-scores"', 'id="sec-factors"', 'id="sec-methods"'):
+        assert anchor in html
+    assert "Membership" in html and "Resources" in html  # scale scores of every scale
+    assert "Cronbach" in html  # reliability per scale
+    assert re.search(r'src="data:image/(png|svg\+xml);base64,', html)  # charts embedded
+    assert " style=" not in html  # the CSP allows no inline styles
+    spring = client.get("/results", params={"wave": "spring"})
+    assert "Results of Spring" in spring.text
+
+
+def test_a_small_group_is_never_sent_to_the_browser(client: TestClient) -> None:
+    for url in ("/results", "/results?wave=Spring", "/compare"):
+        html = client.get(url).text
+        assert _legal_leaks(html) == [], url
+        # Legal and Finance are listed in the filter, but cannot be chosen.
+        assert '<option value="Legal" disabled>' in html
+        assert '<option value="Finance" disabled>' in html
+        assert '<option value="Operations" >' in html or '<option value="Operations">' in html
+
+
+@pytest.mark.parametrize("team", ["Legal", "Finance"])
+def test_filtering_to_a_hidden_group_is_refused(client: TestClient, team: str) -> None:
+    for url in ("/results", "/compare"):
+        response = client.get(url, params={"group": team})
+        assert response.status_code == 400
+        assert "cannot be shown on its own" in response.text
+        assert 'id="scale-scores"' not in response.text
+        assert _legal_leaks(response.text) == []
+
+
+def test_filter_to_a_visible_group(client: TestClient) -> None:
+    response = client.get("/results", params={"group": "Operations"})
+    assert response.status_code == 200
+    assert "Results of Autumn · Operations" in response.text
+    assert 'id="sec-subgroups"' not in response.text
+    unknown = client.get("/results", params={"group": "Nobody"})
+    assert unknown.status_code == 400
+    assert "There is no subgroup &#39;Nobody&#39;" in unknown.text
+
+
+def test_compare_shows_the_change_between_waves(client: TestClient) -> None:
+    html = client.get("/compare").text
+    assert 'id="sec-change"' in html
+    assert "Spring" in html and "Autumn" in html
+    one = client.get("/compare", params={"wave": "Spring"})
+    assert "Choose at least two waves" in one.text
+
+
+def test_downloads_report_and_tables(client: TestClient) -> None:
+    page = client.get("/report")
+    token = csrf(page.text)
+    form = {"csrf_token": token, "title": "Team review", "wave": ["Spring", "Autumn"]}
+    pdf = client.post("/report/pdf", data=form)
+    assert pdf.status_code == 200
+    assert pdf.headers["content-type"] == "application/pdf"
+    assert pdf.headers["content-disposition"].startswith('attachment; filename="Team-review-')
+    assert pdf.content.startswith(b"%PDF")
+    xlsx = client.post("/report/xlsx", data=form)
+    assert xlsx.content.startswith(b"PK")
+    assert xlsx.headers["content-disposition"].endswith('.xlsx"')
+    archive = client.post("/report/csv", data=form)
+    with zipfile.ZipFile(io.BytesIO(archive.content)) as zipped:
+        names = zipped.namelist()
+        assert names and all(name.endswith(".csv") for name in names)
+        text = "".join(zipped.read(name).decode("utf-8-sig") for name in names)
+    assert "Legal" not in text or "2" not in re.findall(r"Legal,(\d+)", text)
+    none = client.post("/report/pdf", data={"csrf_token": token, "title": "x"})
+    assert none.status_code == 400
+    assert "Choose at least one wave" in none.text
+
+
+def test_the_anonymity_threshold_can_be_raised(client: TestClient) -> None:
+    token = csrf(client.get("/report").text)
+    saved = client.post(
+        "/settings/min-group-size", data={"csrf_token": token, "min_group_size": "11"}
+    )
+    assert "fewer than 11 respondents" in saved.text
+    html = client.get("/results").text
+    # Finance (6) and Legal (2) fall below 11 and together have fewer than 11, so Operations is
+    # hidden too: otherwise the two could be worked out from the total.
+    for team in TEAMS:
+        assert f'<option value="{team}" disabled>' in html
+    assert client.get("/results", params={"group": "Operations"}).status_code == 400
+    bad = client.post("/settings/min-group-size", data={"csrf_token": token, "min_group_size": "1"})
+    assert bad.status_code == 400
+
+
+def test_pages_without_waves(tmp_path: Path) -> None:
+    directory = tmp_path / "empty"
+    create_project(directory)
+    app = create_app(directory, staging_dir=tmp_path / "s")
+    with TestClient(app, base_url="http://127.0.0.1:8000") as empty:
+        assert "There are no stored waves yet" in empty.get("/results").text
+        assert "Comparing needs at least two stored waves" in empty.get("/compare").text
+        assert "There are no stored waves yet" in empty.get("/report").text
