@@ -88,8 +88,9 @@ def pairwise_moments(x: npt.ArrayLike) -> PairwiseMoments:
     answering both items are NaN.
     """
     arr = np.asarray(x, dtype=np.float64)
-    m = np.isfinite(arr).astype(np.float64)
-    z = np.nan_to_num(arr, nan=0.0)  # a new array: the caller's is left alone
+    answered = np.isfinite(arr)
+    m = answered.astype(np.float64)
+    z = np.where(answered, arr, 0.0)  # a new array: the caller's is left alone
     nobs = m.T @ m
     with np.errstate(invalid="ignore", divide="ignore"):
         centre = z.sum(axis=0) / np.diag(nobs)
