@@ -207,7 +207,7 @@ def feldt_ci(alpha: float, n: int, k: int, level: float = 0.95) -> tuple[float, 
 class ReliabilityWarning(_Frozen):
     """Something a reader should know before trusting a scale's scores."""
 
-    kind: Literal["low_alpha", "negative_item_rest", "too_few_answers"]
+    kind: Literal["low_alpha", "negative_item_rest", "no_variance", "too_few_answers"]
     scale: str
     item: str | None = None
     message: str
@@ -316,9 +316,23 @@ class ReliabilityResult(_Frozen):
 
 
 def _warnings(
-    scale: str, alpha: float, items: list[ItemReliability], n: int
+    scale: str, alpha: float, items: list[ItemReliability], n: int, variances: _FloatArray
 ) -> list[ReliabilityWarning]:
     found: list[ReliabilityWarning] = []
+    for item, variance in zip(items, variances, strict=True):
+        if item.n > 1 and variance == 0:
+            found.append(
+                ReliabilityWarning(
+                    kind="no_variance",
+                    scale=scale,
+                    item=item.item,
+                    message=(
+                        f"item {item.item}: all {item.n} respondents who answered gave the same "
+                        f"answer, so it cannot correlate with the rest of scale {scale}; alpha "
+                        "still counts it as an item (psych::alpha would drop it)"
+                    ),
+                )
+            )
     if not math.isfinite(alpha):
         found.append(
             ReliabilityWarning(
@@ -398,7 +412,7 @@ def _scale_reliability(
         average_r=core.average_r,
         omega_total=omega,
         items=tuple(items),
-        warnings=tuple(_warnings(scale_id, core.alpha, items, n)),
+        warnings=tuple(_warnings(scale_id, core.alpha, items, n, np.diag(moments.cov))),
         published=instrument.published_alpha(scale_id),
     )
 

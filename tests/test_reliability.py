@@ -250,3 +250,14 @@ def test_reliability_cli_tables_show_warnings_for_a_miskeyed_user_yaml(
     assert "item a1 correlates negatively" in shown
     assert "likely a keying error" in shown
     assert "alpha" in shown and "below 0.70" in shown
+
+
+def test_item_without_variance_is_flagged() -> None:
+    frame = _data("bfi").iloc[:200].copy()
+    frame["a2"] = 4.0  # everyone agrees: no variance
+    scale = reliability(frame, _instrument("bfi")).scale("agreeableness")
+    flagged = [w for w in scale.warnings if w.kind == "no_variance"]
+    assert [w.item for w in flagged] == ["a2"]
+    assert "same answer" in flagged[0].message
+    assert math.isnan(scale.items[1].item_rest_r)
+    assert math.isfinite(scale.alpha)
