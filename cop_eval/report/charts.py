@@ -197,17 +197,23 @@ def _cycle(spec: CycleDiagram) -> MplFigure:
             color=OKABE_ITO["vermillion"] if weakest else INK,
             zorder=3,
         )
+    # Arrows run clockwise along the ellipse the boxes sit on, from just past one box to just
+    # before the next, so that no arrowhead hides under a box.
+    gap = math.radians(40)
+
+    def on_ellipse(angle: float) -> tuple[float, float]:
+        return radius * 1.55 * math.cos(angle), radius * math.sin(angle) - 0.05
+
     for i in range(k):
-        (x1, y1), (x2, y2) = centres[i], centres[(i + 1) % k]
+        start = on_ellipse(angles[i] - gap)
+        end = on_ellipse(angles[(i + 1) % k] + gap)
         arrow = FancyArrowPatch(
-            (x1, y1),
-            (x2, y2),
-            connectionstyle="arc3,rad=-0.32",
-            arrowstyle="-|>,head_length=5,head_width=3",
+            start,
+            end,
+            connectionstyle="arc3,rad=-0.25",
+            arrowstyle="-|>,head_length=6,head_width=3.5",
             color=MUTED,
-            linewidth=1.1,
-            shrinkA=34,
-            shrinkB=34,
+            linewidth=1.2,
             zorder=1,
         )
         ax.add_patch(arrow)

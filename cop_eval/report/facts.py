@@ -81,7 +81,11 @@ class ReliableChangeFact:
 
 @dataclass(frozen=True, slots=True)
 class ScaleResult:
-    """One scale of one instrument across waves."""
+    """One scale of one instrument across waves.
+
+    ``favourable`` is False for a scale where a higher score is not better for the group (the
+    weak end of the McDermott continuum, "interest group"); key messages leave its changes out.
+    """
 
     instrument_id: str
     instrument_title: str
@@ -94,6 +98,7 @@ class ScaleResult:
     comparisons: tuple[Comparison, ...] = ()
     trend: str | None = None
     reliable_change: ReliableChangeFact | None = None
+    favourable: bool = True
 
     @property
     def key(self) -> str:

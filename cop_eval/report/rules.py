@@ -61,6 +61,8 @@ def changed_scales(facts: ReportFacts, direction: str) -> list[tuple[ScaleResult
     found = []
     for scale in facts.scales:
         change = scale.overall_change
+        if not scale.favourable:
+            continue
         if change is not None and change.direction == direction and change.mean_diff is not None:
             found.append((scale, change.mean_diff))
     found.sort(key=lambda pair: -abs(pair[1]))

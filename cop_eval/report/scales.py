@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from cop_eval.instruments import Instrument
+from cop_eval.instruments import ContinuumClassification, Instrument
 from cop_eval.reliability import ReliabilityResult
 from cop_eval.report.facts import Comparison, Direction, ReliableChangeFact, ScaleResult, WaveStat
 from cop_eval.tables import ScoreTable
@@ -23,7 +23,7 @@ from cop_eval.waves_results import Comparison as WaveComparisonCell
 from cop_eval.waves_results import SuppressedCell
 from cop_eval.waves_results import WaveStat as EngineWaveStat
 
-__all__ = ["direction_of", "scale_results"]
+__all__ = ["direction_of", "scale_results", "weak_end_scales"]
 
 
 def _finite(value: float | None) -> float | None:
@@ -73,6 +73,15 @@ def _comparison(c: WaveComparisonCell) -> Comparison:
     )
 
 
+def weak_end_scales(instrument: Instrument) -> set[str]:
+    """Scales at the weak end of a continuum classification: higher is not better for the group."""
+    return {
+        rule.levels[0].scale
+        for rule in instrument.classification
+        if isinstance(rule, ContinuumClassification)
+    }
+
+
 def _first_alpha(results: list[ReliabilityResult]) -> dict[str, float]:
     return {
         s.scale: float(s.alpha)
@@ -100,6 +109,7 @@ def scale_results(
     for instrument in instruments:
         tables = per_instrument[instrument.id]
         rs = instrument.response_scale
+        weak_end = weak_end_scales(instrument)
         if len(tables) < 2:
             for scale in instrument.scales:
                 x = tables[0].scores[scale.id].to_numpy(dtype=np.float64)
@@ -114,6 +124,7 @@ def scale_results(
                         rs.min,
                         rs.max,
                         (_wave(stat, min_group_size),),
+                        favourable=scale.id not in weak_end,
                     )
                 )
             continue
@@ -167,6 +178,7 @@ def scale_results(
                     )
                     if rc is not None and overall is not None
                     else None,
+                    favourable=scale.id not in weak_end,
                 )
             )
     trend = None

@@ -88,6 +88,12 @@ def change_section(facts: ReportFacts, num: Numbering) -> Section:
         f"Design: {', '.join(designs) or '–'}. Effect size: {', '.join(effect_names) or '–'}. "
         "p adjusted with Holm's method across scales."
     )
+    reversed_labels = [s.label for s in facts.scales if not s.favourable]
+    if reversed_labels:
+        caption += (
+            f" For {', '.join(reversed_labels)} (the weak end of the identity continuum) a "
+            "decline means members see the group less as a source of information only."
+        )
     columns = (
         Column("Scale"),
         Column("n", "int"),

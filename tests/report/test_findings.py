@@ -103,3 +103,20 @@ def test_a_rule_without_its_evidence_in_the_report_is_skipped(facts: ReportFacts
     assert all(r.stage != 3 or "fig-3-1" not in r.refs for r in recs)
     assert not any(r.title.startswith("Build structured reflection") for r in recs)
     assert not any(m.headline == "Weakest stage" for m in key_messages(facts, refs))
+
+
+def test_a_fall_at_the_weak_end_of_the_continuum_is_not_a_decline(facts: ReportFacts) -> None:
+    declined = [
+        s for s in facts.scales if s.overall_change and s.overall_change.direction == "declined"
+    ]
+    assert declined, "the sample facts should contain a decline"
+    before = next(m for m in key_messages(facts, REFS) if m.headline == "What declined")
+    assert declined[0].label in before.text
+    keys = {s.key for s in declined}
+    flipped = replace(
+        facts,
+        scales=tuple(replace(s, favourable=s.key not in keys) for s in facts.scales),
+    )
+    messages = {m.headline: m for m in key_messages(flipped, REFS)}
+    assert "What declined" not in messages
+    assert messages["Nothing declined"].tone == "positive"
