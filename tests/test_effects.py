@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import math
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -176,3 +177,32 @@ def test_favourable_change_uses_newcombe_interval() -> None:
     assert back.ci[0] == pytest.approx(-r.ci[1]) and back.ci[1] == pytest.approx(-r.ci[0])
     with pytest.raises(ValueError, match="earlier wave"):
         favourable_change(5, 4, 1, 2)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(st.integers(1, 5), min_size=3, max_size=40),
+    st.lists(st.integers(-2, 2), min_size=3, max_size=40),
+)
+def test_agrees_with_scipy_on_likert_like_data(base: list[int], change: list[int]) -> None:
+    # Cross-check with scipy (ttest_rel, ttest_ind(equal_var=False), mannwhitneyu asymptotic
+    # with continuity correction) on tied, Likert-like scores.
+    warnings.simplefilter("ignore", RuntimeWarning)  # scipy: near-constant samples
+    n = min(len(base), len(change))
+    a = np.array(base[:n], dtype=float)
+    b = a + np.array(change[:n], dtype=float)
+    r = paired_test(a, b)
+    if np.std(b - a) > 0:
+        ref = stats.ttest_rel(b, a)
+        assert r.statistic == pytest.approx(ref.statistic, rel=1e-9)
+        assert r.p == pytest.approx(ref.pvalue, rel=1e-9, abs=1e-15)
+    if np.std(a) > 0 or np.std(b) > 0:
+        w = welch_test(a, b)
+        ref_w = stats.ttest_ind(b, a, equal_var=False)
+        assert w.statistic == pytest.approx(ref_w.statistic, rel=1e-9)
+        assert w.p == pytest.approx(ref_w.pvalue, rel=1e-9, abs=1e-15)
+    mw = mann_whitney(a, b, exact=False)
+    ref_mw = stats.mannwhitneyu(b, a, use_continuity=True, method="asymptotic")
+    assert mw.statistic == ref_mw.statistic
+    if np.isfinite(mw.p):
+        assert mw.p == pytest.approx(ref_mw.pvalue, rel=1e-9, abs=1e-15)
