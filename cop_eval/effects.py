@@ -1,4 +1,8 @@
-"""Two-wave tests and effect sizes: paired and Welch t-tests, rank checks, d_z, d_av, Hedges' g.
+"""Two-wave tests and effect sizes: paired and Welch t-tests, d_z, d_av, Hedges' g.
+
+The rank checks (:mod:`cop_eval.ranktests`), Holm/BH (:mod:`cop_eval.adjust`) and the item-level
+% favourable change (:mod:`cop_eval.favourable`) live in their own modules and are re-exported
+here, so ``from cop_eval.effects import ...`` gives every comparison tool.
 
 Every function takes plain arrays (the later wave first is *not* assumed: arguments are named
 ``earlier`` and ``later``) and returns a frozen result. Differences are always *later minus
@@ -13,14 +17,14 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
-import pandas as pd
 from scipy import optimize, special, stats
 
-from cop_eval.proportions import newcombe_diff_ci
+from cop_eval.adjust import benjamini_hochberg, holm
+from cop_eval.favourable import FavourableChange, favourable_change
+from cop_eval.ranktests import EXACT_RANK_LIMIT, RankTest, mann_whitney, wilcoxon_signed_rank
 
 __all__ = [
     "EXACT_RANK_LIMIT",
@@ -40,10 +44,6 @@ __all__ = [
 ]
 
 FloatArray = npt.NDArray[np.float64]
-
-#: R's rule (``wilcox.test``): exact p-values when fewer than this many observations (per
-#: sample) and there are no ties (and, for the signed-rank test, no zero differences).
-EXACT_RANK_LIMIT = 50
 
 
 def _as_float(values: npt.ArrayLike) -> FloatArray:
@@ -133,160 +133,6 @@ def hedges_j(df: float) -> float:
     return math.exp(
         special.gammaln(df / 2) - math.log(math.sqrt(df / 2)) - special.gammaln((df - 1) / 2)
     )
-
-
-# ---------------------------------------------------------------------------------------------
-# Rank checks (match R's wilcox.test)
-# ---------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class RankTest:
-    """A rank-based robustness check (Wilcoxon signed-rank or Mann–Whitney U).
-
-    ``statistic`` is R's V (sum of ranks of positive later − earlier differences) or W (rank
-    sum of the later wave minus ``n_later (n_later + 1) / 2``). ``exact`` says whether the p-value
-    is exact or the normal approximation with continuity and tie correction.
-    """
-
-    test: Literal["wilcoxon_signed_rank", "mann_whitney"]
-    statistic: float
-    p: float
-    exact: bool
-    n: int
-
-    def to_json_dict(self) -> dict[str, object]:
-        """JSON form."""
-        return {"test": self.test, "statistic": self.statistic, "p": self.p, "exact": self.exact}
-
-
-def _tie_term(values: FloatArray) -> float:
-    """Sum of t^3 - t over groups of tied values."""
-    _, counts = np.unique(values, return_counts=True)
-    counts = counts[counts > 1].astype(np.float64)
-    return float(np.sum(counts**3 - counts))
-
-
-def _two_sided_normal(z: float) -> float:
-    return float(min(1.0, 2 * stats.norm.sf(abs(z))))
-
-
-def wilcoxon_signed_rank(
-    earlier: npt.ArrayLike, later: npt.ArrayLike, *, exact: bool | None = None
-) -> RankTest:
-    """Wilcoxon signed-rank test on paired values (``later - earlier``), as R computes it.
-
-    Parameters
-    ----------
-    earlier, later
-        Paired values (same length); a pair with a missing value is dropped.
-    exact
-        ``None`` (R's default): exact when fewer than 50 non-zero differences and no ties or
-        zeros; otherwise the normal approximation. ``True``/``False`` force the choice (an exact
-        p-value is impossible with ties or zeros and then falls back, as in R).
-
-    Notes
-    -----
-    Zero differences are dropped; :math:`V = \\sum_{d_i > 0} R_i` with average ranks of
-    :math:`|d_i|`. Normal approximation:
-    :math:`z = (V - n(n+1)/4 - \\tfrac12\\operatorname{sign}) / \\sqrt{n(n+1)(2n+1)/24 - \\sum(t^3 - t)/48}`.
-
-    References
-    ----------
-    .. [1] Hollander, M. & Wolfe, D. A. (1973). Nonparametric Statistical Methods. Wiley, 27-33.
-
-    Examples
-    --------
-    >>> x = [1.83, 0.50, 1.62, 2.48, 1.68, 1.88, 1.55, 3.06, 1.30]
-    >>> y = [0.878, 0.647, 0.598, 2.05, 1.06, 1.29, 1.06, 3.14, 1.29]
-    >>> r = wilcoxon_signed_rank(x, y)   # In R: wilcox.test(y, x, paired = TRUE)
-    >>> r.statistic, round(r.p, 6)
-    (5.0, 0.039062)
-    """
-    a, b = _as_float(earlier), _as_float(later)
-    d = b - a
-    d = d[np.isfinite(d)]
-    zeros = bool(np.any(d == 0))
-    d = d[d != 0]
-    n = d.size
-    if n == 0:
-        return RankTest("wilcoxon_signed_rank", math.nan, math.nan, False, 0)
-    abs_d = np.abs(d)
-    ranks = stats.rankdata(abs_d)
-    v = float(ranks[d > 0].sum())
-    ties = _tie_term(abs_d)
-    use_exact = (n < EXACT_RANK_LIMIT) if exact is None else exact
-    if use_exact and ties == 0 and not zeros:
-        dist = _signrank_pmf(n)
-        cdf = np.cumsum(dist)
-        k = round(v)
-        p = 2 * (1 - cdf[k - 1]) if v > n * (n + 1) / 4 else 2 * cdf[k]
-        return RankTest("wilcoxon_signed_rank", v, float(min(1.0, p)), True, n)
-    centre = v - n * (n + 1) / 4
-    sigma = math.sqrt(n * (n + 1) * (2 * n + 1) / 24 - ties / 48)
-    z = (centre - 0.5 * np.sign(centre)) / sigma if sigma > 0 else math.nan
-    return RankTest("wilcoxon_signed_rank", v, _two_sided_normal(float(z)), False, n)
-
-
-def _signrank_pmf(n: int) -> FloatArray:
-    """Null distribution of V for n non-tied, non-zero differences (subset sums of 1..n)."""
-    top = n * (n + 1) // 2
-    counts = np.zeros(top + 1, dtype=np.float64)
-    counts[0] = 1.0
-    for rank in range(1, n + 1):
-        counts[rank:] = counts[rank:] + counts[:-rank].copy()
-    return counts / 2.0**n
-
-
-def mann_whitney(
-    earlier: npt.ArrayLike, later: npt.ArrayLike, *, exact: bool | None = None
-) -> RankTest:
-    """Mann–Whitney U (Wilcoxon rank-sum) test of ``later`` against ``earlier``, as R computes it.
-
-    Parameters
-    ----------
-    earlier, later
-        Independent samples; missing values are dropped.
-    exact
-        ``None`` (R's default): exact when both samples have fewer than 50 values and there are
-        no ties; otherwise the normal approximation with continuity and tie correction.
-
-    Notes
-    -----
-    :math:`W = \\sum R_{later} - n_l(n_l+1)/2`;
-    :math:`z = (W - n_l n_e/2 - \\tfrac12\\operatorname{sign}) / \\sqrt{\\tfrac{n_l n_e}{12}\\left(N + 1 - \\tfrac{\\sum(t^3-t)}{N(N-1)}\\right)}`.
-
-    References
-    ----------
-    .. [1] Mann, H. B. & Whitney, D. R. (1947). On a test of whether one of two random variables
-       is stochastically larger than the other. Ann. Math. Statist. 18, 50-60.
-
-    Examples
-    --------
-    >>> a = [0.80, 0.83, 1.89, 1.04, 1.45, 1.38, 1.91, 1.64, 0.73, 1.46]
-    >>> b = [1.15, 0.88, 0.90, 0.74, 1.21]
-    >>> r = mann_whitney(a, b)   # In R: wilcox.test(b, a)
-    >>> r.statistic, round(r.p, 6)
-    (15.0, 0.254412)
-    """
-    e, l_ = _as_float(earlier), _as_float(later)
-    e, l_ = e[np.isfinite(e)], l_[np.isfinite(l_)]
-    n_l, n_e = l_.size, e.size
-    if n_l == 0 or n_e == 0:
-        return RankTest("mann_whitney", math.nan, math.nan, False, n_l + n_e)
-    pooled = np.concatenate([l_, e])
-    ranks = stats.rankdata(pooled)
-    w = float(ranks[:n_l].sum() - n_l * (n_l + 1) / 2)
-    ties = _tie_term(pooled)
-    use_exact = (n_l < EXACT_RANK_LIMIT and n_e < EXACT_RANK_LIMIT) if exact is None else exact
-    if use_exact and ties == 0:
-        res = stats.mannwhitneyu(l_, e, alternative="two-sided", method="exact")
-        return RankTest("mann_whitney", w, float(res.pvalue), True, n_l + n_e)
-    big_n = n_l + n_e
-    centre = w - n_l * n_e / 2
-    sigma = math.sqrt(n_l * n_e / 12 * ((big_n + 1) - ties / (big_n * (big_n - 1))))
-    z = (centre - 0.5 * np.sign(centre)) / sigma if sigma > 0 else math.nan
-    return RankTest("mann_whitney", w, _two_sided_normal(float(z)), False, big_n)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -542,160 +388,4 @@ def welch_test(earlier: npt.ArrayLike, later: npt.ArrayLike, level: float = 0.95
         cohens_d=d,
         hedges_g=g,
         hedges_g_ci=g_ci,
-    )
-
-
-# ---------------------------------------------------------------------------------------------
-# Multiplicity
-# ---------------------------------------------------------------------------------------------
-
-
-def holm(p: npt.ArrayLike) -> FloatArray:
-    """Holm's step-down adjusted p-values (NaN entries stay NaN and are not counted).
-
-    Notes
-    -----
-    Sorted ascending, :math:`\\tilde p_{(i)} = \\max_{j \\le i} \\min(1, (m - j + 1) p_{(j)})`.
-
-    References
-    ----------
-    .. [1] Holm, S. (1979). A simple sequentially rejective multiple test procedure.
-       Scandinavian Journal of Statistics 6, 65-70.
-
-    Examples
-    --------
-    >>> holm([0.01, 0.04, 0.03]).round(2).tolist()   # In R: p.adjust(c(.01, .04, .03), "holm")
-    [0.03, 0.06, 0.06]
-    """
-    values = _as_float(p)
-    out = np.full(values.shape, np.nan)
-    ok = np.isfinite(values)
-    pv = values[ok]
-    m = pv.size
-    if m == 0:
-        return out
-    order = np.argsort(pv, kind="stable")
-    adjusted = np.minimum(1.0, np.maximum.accumulate((m - np.arange(m)) * pv[order]))
-    res = np.empty(m)
-    res[order] = adjusted
-    out[ok] = res
-    return out
-
-
-def benjamini_hochberg(p: npt.ArrayLike) -> FloatArray:
-    """Benjamini–Hochberg false-discovery-rate adjusted p-values (NaN entries stay NaN).
-
-    Notes
-    -----
-    Sorted ascending, :math:`\\tilde p_{(i)} = \\min_{j \\ge i} \\min(1, m\\,p_{(j)}/j)`.
-
-    References
-    ----------
-    .. [1] Benjamini, Y. & Hochberg, Y. (1995). Controlling the false discovery rate. JRSS B 57,
-       289-300.
-
-    Examples
-    --------
-    >>> benjamini_hochberg([0.01, 0.04, 0.03]).round(2).tolist()   # In R: p.adjust(p, "BH")
-    [0.03, 0.04, 0.04]
-    """
-    values = _as_float(p)
-    out = np.full(values.shape, np.nan)
-    ok = np.isfinite(values)
-    pv = values[ok]
-    m = pv.size
-    if m == 0:
-        return out
-    order = np.argsort(pv, kind="stable")[::-1]
-    ranks = np.arange(m, 0, -1)
-    adjusted = np.minimum(1.0, np.minimum.accumulate(m / ranks * pv[order]))
-    res = np.empty(m)
-    res[order] = adjusted
-    out[ok] = res
-    return out
-
-
-# ---------------------------------------------------------------------------------------------
-# Item level: % favourable
-# ---------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class FavourableChange:
-    """Change in the share of favourable answers (top-2-box) between two waves.
-
-    ``diff = p_later - p_earlier`` with Newcombe's hybrid score interval (independent samples).
-    """
-
-    x_earlier: int
-    n_earlier: int
-    x_later: int
-    n_later: int
-    p_earlier: float
-    p_later: float
-    diff: float
-    ci: tuple[float, float]
-
-    def to_frame(self) -> pd.DataFrame:
-        """One-row table."""
-        return pd.DataFrame(
-            [
-                {
-                    "x_earlier": self.x_earlier,
-                    "n_earlier": self.n_earlier,
-                    "p_earlier": self.p_earlier,
-                    "x_later": self.x_later,
-                    "n_later": self.n_later,
-                    "p_later": self.p_later,
-                    "diff": self.diff,
-                    "ci_low": self.ci[0],
-                    "ci_high": self.ci[1],
-                }
-            ]
-        )
-
-
-def favourable_change(x1: int, n1: int, x2: int, n2: int, level: float = 0.95) -> FavourableChange:
-    """Change in % favourable from wave 1 (``x1`` of ``n1``) to wave 2 (``x2`` of ``n2``).
-
-    Parameters
-    ----------
-    x1, n1
-        Favourable answers and answers in the earlier wave.
-    x2, n2
-        The same in the later wave.
-    level
-        Confidence level.
-
-    Notes
-    -----
-    :math:`\\hat p_2 - \\hat p_1` with Newcombe's method 10 (Wilson limits of each proportion
-    combined); see :func:`cop_eval.proportions.newcombe_diff_ci`. It treats the waves as
-    independent samples, which is conservative when some respondents answered both.
-
-    References
-    ----------
-    .. [1] Newcombe, R. G. (1998). Interval estimation for the difference between independent
-       proportions: comparison of eleven methods. Statistics in Medicine 17, 873-890.
-
-    Examples
-    --------
-    >>> r = favourable_change(48, 80, 56, 70)   # Newcombe (1998), Table II (a), reversed
-    >>> round(r.diff, 4), round(r.ci[0], 4), round(r.ci[1], 4)
-    (0.2, 0.0524, 0.3339)
-    """
-    for name, x, n in (("earlier", x1, n1), ("later", x2, n2)):
-        if n < 0 or x < 0 or x > n:
-            raise ValueError(f"{name} wave: need 0 <= favourable <= answered, got {x} of {n}")
-    p1 = x1 / n1 if n1 else math.nan
-    p2 = x2 / n2 if n2 else math.nan
-    return FavourableChange(
-        x_earlier=x1,
-        n_earlier=n1,
-        x_later=x2,
-        n_later=n2,
-        p_earlier=p1,
-        p_later=p2,
-        diff=p2 - p1,
-        ci=newcombe_diff_ci(x2, n2, x1, n1, level),
     )

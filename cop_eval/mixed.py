@@ -36,7 +36,8 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-from scipy import optimize
+
+from cop_eval.reml import gls_covariance, profile_reml, treatment_design
 
 __all__ = [
     "MIXEDLM_MAX_OBS",
@@ -140,14 +141,6 @@ class TrendFit:
         )
 
 
-def _design(n_waves: int) -> FloatArray:
-    """Treatment coding: row k is the fixed-effect row of wave k (intercept + dummies)."""
-    d = np.zeros((n_waves, n_waves))
-    d[:, 0] = 1.0
-    d[np.arange(1, n_waves), np.arange(1, n_waves)] = 1.0
-    return d
-
-
 def _check_wide(wide: npt.ArrayLike, labels: Sequence[str]) -> FloatArray:
     y = np.asarray(wide, dtype=np.float64)
     if y.ndim != 2 or y.shape[1] != len(labels):
@@ -198,7 +191,7 @@ def _fit_ols(y: FloatArray, labels: Sequence[str]) -> TrendFit:
     s2 = resid_ss / df if df > 0 else math.nan
     beta = means - np.r_[0.0, np.full(len(labels) - 1, means[0])]
     # Cov of (mean_1, mean_k - mean_1): var(mean_1) = s2/n_1; cov(b_0, b_k) = -s2/n_1.
-    d_inv = np.linalg.inv(_design(len(labels)))
+    d_inv = np.linalg.inv(treatment_design(len(labels)))
     cov = d_inv @ np.diag(s2 / n_k) @ d_inv.T
     return _result(
         "ols",
@@ -220,115 +213,25 @@ def _fit_ols(y: FloatArray, labels: Sequence[str]) -> TrendFit:
     )
 
 
-# ---------------------------------------------------------------------------------------------
-# Exact profile REML from per-pattern sufficient statistics
-# ---------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Patterns:
-    masks: FloatArray  # P × W (1 where observed)
-    count: FloatArray  # clusters per pattern
-    m: FloatArray  # observations per cluster
-    ysum: FloatArray  # P × W: summed scores per wave
-    q: FloatArray  # sum of squares
-    r: FloatArray  # sum over clusters of (cluster total)^2
-
-
-def _patterns(y: FloatArray) -> _Patterns:
-    ok = np.isfinite(y)
-    weights = (1 << np.arange(y.shape[1])).astype(np.int64)
-    code = ok.astype(np.int64) @ weights
-    keep = code > 0
-    code, y0, ok = code[keep], np.where(ok, y, 0.0)[keep], ok[keep]
-    # Pattern codes are < 2^W: count them directly instead of sorting (one pass, no sort).
-    present = np.bincount(code, minlength=1 << y.shape[1])
-    uniq = np.flatnonzero(present).astype(np.int64)
-    lookup = np.zeros(present.size, dtype=np.int64)
-    lookup[uniq] = np.arange(uniq.size)
-    inv = lookup[code]
-    n_pat = uniq.size
-    count = present[uniq].astype(np.float64)
-    ysum = np.zeros((n_pat, y.shape[1]))
-    for k in range(y.shape[1]):  # W columns, vectorised over respondents
-        ysum[:, k] = np.bincount(inv, weights=y0[:, k], minlength=n_pat)
-    q = np.bincount(inv, weights=(y0**2).sum(axis=1), minlength=n_pat).astype(np.float64)
-    r = np.bincount(inv, weights=y0.sum(axis=1) ** 2, minlength=n_pat).astype(np.float64)
-    masks = ((uniq[:, None] & weights[None, :]) > 0).astype(np.float64)
-    return _Patterns(masks, count, masks.sum(axis=1), ysum, q, r)
-
-
-def _reml_pieces(
-    pat: _Patterns, design: FloatArray, lam: float
-) -> tuple[FloatArray, FloatArray, float, float]:
-    g = lam / (1 + pat.m * lam)
-    c = pat.masks @ design  # P × p: column sums of each pattern's X
-    xtx = np.einsum("pk,ki,kj->ij", pat.count[:, None] * pat.masks, design, design)
-    xtx -= np.einsum("p,pi,pj->ij", g * pat.count, c, c)
-    totals = pat.ysum.sum(axis=1)
-    xty = design.T @ pat.ysum.sum(axis=0) - c.T @ (g * totals)
-    yty = float(np.sum(pat.q - g * pat.r))
-    logdet_h = float(np.sum(pat.count * np.log1p(pat.m * lam)))
-    return xtx, xty, yty, logdet_h
-
-
-def _neg_reml(pat: _Patterns, design: FloatArray, n_obs: int, rho: float) -> float:
-    lam = rho / (1 - rho)
-    xtx, xty, yty, logdet_h = _reml_pieces(pat, design, lam)
-    beta = np.linalg.solve(xtx, xty)
-    rss = yty - float(beta @ xty)
-    dfree = n_obs - design.shape[1]
-    if rss <= 0:
-        return math.inf
-    _sign, logdet_x = np.linalg.slogdet(xtx)
-    return float(dfree * math.log(rss / dfree) + logdet_h + logdet_x)
-
-
 def _fit_profile_reml(y: FloatArray, labels: Sequence[str], note: str) -> TrendFit:
-    pat = _patterns(y)
-    design = _design(len(labels))
-    n_obs = int(np.sum(pat.count * pat.m))
-    n_resp = int(pat.count.sum())
-    if n_obs - len(labels) <= 0:
-        raise ValueError("too few observations for a trend model")
-    # Coarse grid over the intraclass correlation, then Brent's method around the best point:
-    # the profile REML is smooth in rho, and the grid guards against a poor bracket.
-    grid = np.linspace(0.0, 0.995, 200)
-    values = np.array([_neg_reml(pat, design, n_obs, float(r)) for r in grid])
-    best = int(np.argmin(values))
-    lo = float(grid[max(best - 1, 0)])
-    hi = float(grid[min(best + 1, grid.size - 1)]) if best < grid.size - 1 else 1 - 1e-12
-    res = optimize.minimize_scalar(
-        lambda r: _neg_reml(pat, design, n_obs, r),
-        bounds=(lo, hi),
-        method="bounded",
-        options={"xatol": 1e-12, "maxiter": 500},
+    fit = profile_reml(y)
+    extra = (
+        " The respondent variance is estimated at zero (on the boundary)." if fit.rho == 0 else ""
     )
-    rho = float(res.x)
-    if values[0] <= res.fun:
-        rho = 0.0
-    converged = bool(res.success) and math.isfinite(float(res.fun))
-    lam = rho / (1 - rho)
-    xtx, xty, yty, _ = _reml_pieces(pat, design, lam)
-    beta: FloatArray = np.asarray(np.linalg.solve(xtx, xty), dtype=np.float64)
-    dfree = n_obs - design.shape[1]
-    sigma2 = (yty - float(beta @ xty)) / dfree
-    cov: FloatArray = sigma2 * np.linalg.inv(xtx)
-    extra = ""
-    if rho == 0.0:
-        extra = " The respondent variance is estimated at zero (on the boundary)."
     return _result(
         "profile_reml",
         labels,
-        beta,
-        cov,
-        converged=converged,
+        fit.beta,
+        fit.cov,
+        converged=fit.converged,
         optimiser="profile REML (bounded Brent over the intraclass correlation)",
-        attempts=(FitAttempt("profile_reml", converged, () if converged else (str(res.message),)),),
-        n_obs=n_obs,
-        n_respondents=n_resp,
-        sigma=math.sqrt(sigma2),
-        tau=math.sqrt(lam * sigma2),
+        attempts=(
+            FitAttempt("profile_reml", fit.converged, () if fit.converged else (fit.message,)),
+        ),
+        n_obs=fit.n_obs,
+        n_respondents=fit.n_respondents,
+        sigma=math.sqrt(fit.sigma2),
+        tau=math.sqrt(fit.tau2),
         note=note + extra,
     )
 
@@ -346,7 +249,7 @@ def _fit_mixedlm(
 
     rows, waves = np.nonzero(np.isfinite(y))
     endog = y[rows, waves]
-    exog = _design(len(labels))[waves]
+    exog = treatment_design(len(labels))[waves]
     attempts: list[FitAttempt] = []
     for name in optimisers:
         with warnings.catch_warnings(record=True) as caught:
@@ -378,8 +281,7 @@ def _fit_mixedlm(
             # Fixed-effect SEs as nlme and lme4 report them, sigma^2 (X'H^-1 X)^-1 at the REML
             # variance estimates; statsmodels' default (the joint Hessian with the variance
             # parameters) differs from nlme in the fourth decimal.
-            xtx, _, _, _ = _reml_pieces(_patterns(y), _design(len(labels)), tau2 / sigma2)
-            cov = np.asarray(sigma2 * np.linalg.inv(xtx), dtype=np.float64)
+            cov = gls_covariance(y, sigma2, tau2)
             note = f"statsmodels MixedLM (REML), converged with the {name} optimiser"
             if len(attempts) > 1:
                 failed = ", ".join(a.optimiser for a in attempts[:-1])
