@@ -186,3 +186,51 @@ def test_top_level_cells_below_threshold_are_hidden() -> None:
     for scale in doc["scales"]:
         assert all(w["suppressed"] and "n" not in w and "mean" not in w for w in scale["waves"])
         assert all(c["suppressed"] and "mean_diff" not in c for c in scale["comparisons"])
+
+
+@settings(max_examples=20, deadline=None)
+@given(
+    st.lists(st.integers(0, 9), min_size=2, max_size=6),
+    st.lists(st.integers(0, 9), min_size=2, max_size=6),
+    st.integers(3, 6),
+)
+def test_engine_output_never_allows_recovery(
+    sizes1: list[int], sizes2: list[int], min_size: int
+) -> None:
+    inst = load_instrument("reflection")
+    rng = np.random.default_rng(len(sizes1) * 31 + sum(sizes2))
+    tables = []
+    for label, sizes in (("a", sizes1), ("b", sizes2)):
+        groups = [f"g{k}" for k, n in enumerate(sizes) for _ in range(n)] + ["big"] * 12
+        scores = pd.DataFrame({s: rng.normal(3, 1, len(groups)) for s in inst.scale_ids})
+        tables.append(
+            ScoreTable(
+                inst,
+                scores,
+                groups=pd.DataFrame({"unit": pd.Series(groups, dtype=object)}),
+                wave=label,
+            )
+        )
+    doc = json.loads(
+        json.dumps(
+            compare_waves(tables, group_column="unit", min_group_size=min_size).to_json_dict()
+        )
+    )
+    for scale in doc["scales"]:
+        for w, table in enumerate(tables):
+            truth = table.groups["unit"].value_counts().to_dict()
+            total = scale["waves"][w]
+            if total.get("suppressed"):
+                continue
+            hidden, visible_n = [], 0
+            for group in scale["subgroups"]:
+                cell = group if group.get("suppressed") else group["waves"][w]
+                if cell.get("suppressed"):
+                    assert "n" not in cell and "mean" not in cell
+                    hidden.append(group["group"])
+                else:
+                    visible_n += cell["n"]
+            residual = total["n"] - visible_n
+            occupied = [g for g in hidden if truth.get(g, 0) > 0]
+            assert residual == sum(truth.get(g, 0) for g in hidden)
+            assert not occupied or (len(occupied) >= 2 and residual >= min_size)
