@@ -305,6 +305,7 @@ def build_report_facts(
             group_column,
             min_group_size,
             participation,
+            {s.key: s.waves[-1].mean for s in scales},
         )
         if group_column
         else None

@@ -118,18 +118,22 @@ def subgroup_facts(
     group_column: str,
     min_group_size: int,
     participation: ParticipationFacts,
+    overall_means: Mapping[str, float | None],
 ) -> SubgroupFacts:
+    """Subgroup x scale means in the latest wave; ``overall_means`` by ``instrument.scale`` key."""
     values = group_values(rs, group_column, len(participation.waves) - 1, label)
     codes, uniques = pd.factorize(values, sort=True)
     names = [str(n) for n in uniques]
-    keys, scale_labels, overall, columns = [], [], [], []
+    keys: list[str] = []
+    scale_labels: list[str] = []
+    overall: list[float | None] = []
+    columns = []
     for table in tables:
         for scale in table.instrument.scales:
             x = table.scores[scale.id].to_numpy(dtype=np.float64)
             keys.append(f"{table.instrument.id}.{scale.id}")
             scale_labels.append(scale.label)
-            finite = x[np.isfinite(x)]
-            overall.append(float(finite.mean()) if finite.size >= min_group_size else None)
+            overall.append(overall_means.get(keys[-1]))
             cells = group_wave_cells(label, x, codes.astype(np.int64), names, min_group_size, 0.95)
             columns.append({name: cell for name, cell in zip(names, cells, strict=True)})
     latest_counts = {
