@@ -108,13 +108,20 @@ class CsvSource:
         table = self._arrow(stream, wanted, text_columns, quoted='"' in body)
         if table is not None:
             return self._raw(table, wanted, first_row, encoding)
-        return self._python(body, wanted, first_row, encoding)
+        return self._python(body, wanted, text_columns, first_row, encoding)
 
     def _names(self) -> list[str]:
         return [f"c{i}" for i in range(self.width)]
 
     def _arrow(
-        self, stream: pa.NativeFile, wanted: list[int], text_columns: set[int], *, quoted: bool
+        self,
+        stream: pa.NativeFile,
+        wanted: list[int],
+        text_columns: set[int],
+        *,
+        quoted: bool,
+        delimiter: str | None = None,
+        block_size: int = _BLOCK,
     ) -> pa.Table | None:
         """pyarrow's reader; ``None`` when it cannot take the file as it is.
 
@@ -126,9 +133,9 @@ class CsvSource:
         try:
             table = pacsv.read_csv(
                 stream,
-                read_options=pacsv.ReadOptions(column_names=names, block_size=_BLOCK),
+                read_options=pacsv.ReadOptions(column_names=names, block_size=block_size),
                 parse_options=pacsv.ParseOptions(
-                    delimiter=self.sample.delimiter,
+                    delimiter=delimiter or self.sample.delimiter,
                     newlines_in_values=quoted,
                     ignore_empty_lines=False,
                 ),
@@ -175,49 +182,83 @@ class CsvSource:
         finally:
             mapped.close()
 
-    def _raw(self, table: pa.Table, wanted: list[int], first_row: int, encoding: str) -> RawTable:
+    def _raw(
+        self,
+        table: pa.Table,
+        wanted: list[int],
+        first_row: int,
+        encoding: str,
+        rejected: dict[int, str] | None = None,
+    ) -> RawTable:
         columns: dict[int, Column] = {i: table.column(f"c{i}") for i in wanted}
         n = table.num_rows
         return RawTable(
             columns=columns,
             n_rows=n,
             row_numbers=np.arange(first_row, first_row + n, dtype=np.int64),
+            rejected=rejected or {},
             encoding=encoding,
             delimiter=self.sample.delimiter,
         )
 
-    def _python(self, body: str, wanted: list[int], first_row: int, encoding: str) -> RawTable:
-        """Row-by-row reading: every record is kept, so ragged rows can be reported."""
-        try:
-            records = list(
-                csv.reader(io.StringIO(body, newline=""), delimiter=self.sample.delimiter)
-            )
-        except csv.Error as exc:
-            raise DataImportError(f"{self.source}: not readable as CSV ({exc}).") from None
-        while records and _empty(records[-1]):
-            records.pop()
-        rejected: dict[int, str] = {}
+    def _python(
+        self, body: str, wanted: list[int], text_columns: set[int], first_row: int, encoding: str
+    ) -> RawTable:
+        """Row by row, for files pyarrow cannot take as they are.
+
+        Every record is normalised to the header's width: short rows are padded with blanks,
+        as a spreadsheet shows them, and rows with extra values are blanked and rejected. The
+        normalised text is then parsed by pyarrow, so the columns are typed as on the fast path
+        and no Python object is kept per cell.
+        """
         width = self.width
-        for k, record in enumerate(records):
-            if len(record) > width and any(c.strip() for c in record[width:]):
-                rejected[k] = (
-                    f"the row has {len(record)} values but the header has {width} columns, so its "
-                    "answers cannot be matched to questions (an unquoted delimiter in an answer?); "
-                    "fix the row in the file and import again"
-                )
-        columns: dict[int, Column] = {}
-        for i in wanted:
-            cells = [r[i] if i < len(r) and r[i].strip() else None for r in records]
-            columns[i] = pa.array(cells, type=pa.string())
-        n = len(records)
-        return RawTable(
-            columns=columns,
-            n_rows=n,
-            row_numbers=np.arange(first_row, first_row + n, dtype=np.int64),
-            rejected=rejected,
-            encoding=encoding,
-            delimiter=self.sample.delimiter,
+        blank = [""] * width
+        rejected: dict[int, str] = {}
+        normalised = io.StringIO()
+        writer = csv.writer(normalised, lineterminator="\n")
+        n = 0
+        blank_run = 0  # blank records are rows only when a non-blank one follows
+        try:
+            for record in csv.reader(
+                io.StringIO(body, newline=""), delimiter=self.sample.delimiter
+            ):
+                if _empty(record):
+                    blank_run += 1
+                    continue
+                for _ in range(blank_run):
+                    writer.writerow(blank)
+                n += blank_run
+                blank_run = 0
+                if len(record) > width and any(c.strip() for c in record[width:]):
+                    rejected[n] = (
+                        f"the row has {len(record)} values but the header has {width} columns, "
+                        "so its answers cannot be matched to questions (an unquoted delimiter "
+                        "in an answer?); fix the row in the file and import again"
+                    )
+                    writer.writerow(blank)
+                else:
+                    writer.writerow(record[:width] + blank[len(record) :])
+                n += 1
+        except csv.Error as exc:
+            raise DataImportError(
+                f"{self.source}: not readable as CSV after row {first_row + n - 1} ({exc})."
+            ) from None
+        data = normalised.getvalue().encode("utf-8")
+        del normalised
+        table = self._arrow(
+            pa.BufferReader(data),
+            wanted,
+            text_columns,
+            quoted=True,
+            delimiter=",",
+            block_size=max(_BLOCK, min(len(data) + 1, 2**31 - 1)),
         )
+        if table is None or table.num_rows != n:
+            raise DataImportError(
+                f"{self.source}: the rows could not be read as a table; open the file in a "
+                "spreadsheet, save it again as CSV and retry."
+            )
+        return self._raw(table, wanted, first_row, encoding, rejected)
 
 
 def _is_sep_hint(record: list[str], index: int) -> bool:
