@@ -45,6 +45,7 @@ _TITLES = {
     403: "This form cannot be accepted",
     404: "Page not found",
     405: "This page cannot be used that way",
+    409: "This belongs to another project",
     413: "The file is too large",
     500: "Something went wrong inside cop-eval",
 }

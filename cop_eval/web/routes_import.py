@@ -102,6 +102,7 @@ async def upload_wave(request: Request, form: Form) -> Response:
         )
     pending = PendingImport(
         token=state.new_token(),
+        project_dir=directory,
         path=staged.path,
         original_name=staged.original_name,
         size=staged.size,
@@ -127,7 +128,16 @@ async def _in_thread(func: Any, *args: Any) -> Any:
 
 
 def _pending_or_404(request: Request, token: str) -> PendingImport:
-    pending = web_state(request).pending(token)
+    state = web_state(request)
+    pending = state.pending(token)
+    if pending is not None and pending.project_dir != state.project_dir:
+        # Respondent ids were pseudonymised with that project's key: they belong there only.
+        raise HTTPException(
+            409,
+            f"This upload was checked for the project in {pending.project_dir}, which is not "
+            "the open project. Open that project again to store it, or upload the file again "
+            "here.",
+        )
     if pending is None:
         raise HTTPException(
             404,

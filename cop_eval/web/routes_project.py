@@ -105,6 +105,6 @@ def project_page(request: Request, n: str | None = None) -> Response:
             "active": "project",
             "notice": state.pop_notice(n),
             "waves": waves,
-            "pending": state.pending_imports(),
+            "pending": state.pending_imports(directory),
         },
     )

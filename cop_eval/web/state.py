@@ -51,6 +51,7 @@ class PendingImport:
     """
 
     token: str
+    project_dir: Path
     path: Path
     original_name: str
     size: int
@@ -111,9 +112,11 @@ class WebState:
         if pending is not None:
             pending.discard()
 
-    def pending_imports(self) -> list[PendingImport]:
+    def pending_imports(self, project_dir: Path | None = None) -> list[PendingImport]:
+        """Imports under review (for one project when ``project_dir`` is given)."""
         with self.lock:
-            return list(self._pending.values())
+            found = list(self._pending.values())
+        return [p for p in found if project_dir is None or p.project_dir == project_dir]
 
     @staticmethod
     def new_token() -> str:

@@ -93,6 +93,10 @@ def test_from_three_exports_to_a_board_report(tmp_path: Path) -> None:
             "request",
             lambda r: external.append(r.url) if not r.url.startswith((base, "data:")) else None,
         )
+        # A blocked inline style or script (Content-Security-Policy) shows up as a console error.
+        problems: list[str] = []
+        page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: problems.append(str(e)))
         s = Session(page, base, shots)
 
         page.goto(base + "/")
@@ -180,6 +184,7 @@ def test_from_three_exports_to_a_board_report(tmp_path: Path) -> None:
         xlsx = tmp_path / "tables.xlsx"
         xlsx_download.value.save_as(xlsx)
         assert external == [], f"the pages asked for outside resources: {external}"
+        assert problems == [], f"errors in the browser console: {problems}"
         context.close()
     assert pdf.read_bytes().startswith(b"%PDF")
     if shutil.which("pdftotext"):

@@ -216,3 +216,19 @@ def test_discard_removes_the_staged_copy(client: TestClient, tmp_path: Path) -> 
     done = client.post(url + "/discard", data={"csrf_token": csrf(page)})
     assert "nothing was stored" in done.text
     assert not any((tmp_path / "staging").iterdir())
+
+
+def test_an_upload_stays_with_the_project_it_was_checked_for(
+    client: TestClient, tmp_path: Path
+) -> None:
+    url = _review_url(_upload(client, "wave.csv", small_export()))
+    page = client.get(url).text
+    other = tmp_path / "other"
+    token = csrf(page)
+    client.post("/projects/create", data={"folder": str(other), "csrf_token": token})
+    response = client.post(url + "/accept", data={"csrf_token": token, "label": "W1"})
+    assert response.status_code == 409
+    assert "not the open project" in response.text
+    assert "Imports waiting" not in client.get("/project").text
+    with Project.open(other) as project:
+        assert project.waves() == []
