@@ -147,6 +147,7 @@ def _cycle(spec: CycleDiagram) -> MplFigure:
     )
     for i, ((x, y), stage) in enumerate(zip(centres, spec.stages, strict=True)):
         weakest = spec.weakest == i
+        measured = spec.measured[i] if i < len(spec.measured) else True
         edge = OKABE_ITO["vermillion"] if weakest else "#0072B2"
         face = "#fbe9dd" if weakest else "#ffffff"
         ax.add_patch(
@@ -158,6 +159,7 @@ def _cycle(spec: CycleDiagram) -> MplFigure:
                 facecolor=face,
                 edgecolor=edge,
                 linewidth=2.0 if weakest else 1.1,
+                linestyle="-" if measured else (0, (4, 3)),
                 zorder=2,
             )
         )
@@ -184,7 +186,7 @@ def _cycle(spec: CycleDiagram) -> MplFigure:
             linespacing=1.05,
         )
         value = spec.values[i] if i < len(spec.values) else None
-        note = f"{spec.value_label} {fmt_number(value)}"
+        note = f"{spec.value_label} {fmt_number(value)}" if measured else "not measured"
         if weakest:
             note += "  ·  weakest"
         ax.text(

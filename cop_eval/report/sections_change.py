@@ -69,7 +69,9 @@ def change_section(facts: ReportFacts, num: Numbering) -> Section:
     for (_, instrument_title), group in groupby(
         facts.scales, key=lambda s: (s.instrument_id, s.instrument_title)
     ):
-        scales = list(group)
+        scales = [s for s in group if any(w.mean is not None for w in s.waves)]
+        if not scales:
+            continue
         blocks.append(
             num.figure(
                 "trend",
@@ -121,15 +123,24 @@ def change_section(facts: ReportFacts, num: Numbering) -> Section:
                 )
             )
     first, last = facts.waves[0], facts.waves[-1]
-    blocks.append(
-        num.table(
-            "change_table",
-            f"Change from {first} to {last} per scale",
-            columns,
-            tuple(headline),
-            caption=caption,
+    if headline:
+        blocks.append(
+            num.table(
+                "change_table",
+                f"Change from {first} to {last} per scale",
+                columns,
+                tuple(headline),
+                caption=caption,
+            )
         )
-    )
+    else:
+        blocks.append(
+            Paragraph(
+                f"No comparison between {first} and {last} can be shown: too few respondents "
+                f"(fewer than {facts.min_group_size}) answered in one of the waves.",
+                "warning",
+            )
+        )
     every = [
         Row(
             (

@@ -152,19 +152,30 @@ def stages_section(facts: ReportFacts, num: Numbering) -> Section:
         return Section("sec-stages", num.section, "The three-stage model profile", tuple(blocks))
     latest = facts.waves[-1]
     names = tuple(STAGE_NAMES.get(s.stage, f"Stage {s.stage}") for s in facts.stages)
-    values = tuple(next((w.mean for w in s.waves if w.label == latest), None) for s in facts.stages)
     weakest_index = next(
         (i for i, s in enumerate(facts.stages) if s.stage == facts.weakest_stage), None
     )
+    # The cycle always shows the model's three stages; a stage without instruments says so.
+    measured = {
+        s.stage: next((w.mean for w in s.waves if w.label == latest), None) for s in facts.stages
+    }
+    cycle_values = tuple(measured.get(stage) for stage in sorted(STAGE_NAMES))
     blocks.append(
         num.figure(
             "stage_profile",
             f"The model's cycle, with stage means in {latest}",
-            CycleDiagram(names, values, weakest_index, value_label="mean"),
+            CycleDiagram(
+                tuple(STAGE_NAMES[stage] for stage in sorted(STAGE_NAMES)),
+                cycle_values,
+                None if facts.weakest_stage is None else facts.weakest_stage - 1,
+                value_label="mean",
+                measured=tuple(stage in measured for stage in sorted(STAGE_NAMES)),
+            ),
             alt="Cycle diagram: "
             + "; ".join(
-                f"stage {s.stage} {n} mean {fmt_number(v)}"
-                for s, n, v in zip(facts.stages, names, values, strict=True)
+                f"stage {stage} {STAGE_NAMES[stage]} "
+                + (f"mean {fmt_number(measured[stage])}" if stage in measured else "not measured")
+                for stage in sorted(STAGE_NAMES)
             ),
             caption="Stage score: the mean of a member's scale scores within the stage, averaged "
             "over members (1 = strongly disagree, 5 = strongly agree). The weakest stage is "

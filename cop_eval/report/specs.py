@@ -58,13 +58,18 @@ class DotPlot:
 
 @dataclass(frozen=True, slots=True)
 class CycleDiagram:
-    """The three-stage model drawn as a cycle with a "Review and revise" loop in the middle."""
+    """The three-stage model drawn as a cycle with a "Review and revise" loop in the middle.
+
+    ``weakest`` is a 0-based index into ``stages``; ``measured`` (default: all) marks stages that
+    the survey's instruments cover — the others are drawn as "not measured".
+    """
 
     stages: tuple[str, ...]
     values: tuple[float | None, ...]
     weakest: int | None
     centre: str = "Review and revise"
     value_label: str = "mean"
+    measured: tuple[bool, ...] = ()
     chart: Literal["cycle"] = "cycle"
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from cop_eval.report.facts import ReportFacts
 from cop_eval.report.model import ReportModel
@@ -96,3 +97,15 @@ def test_methods_appendix(text: str, facts: ReportFacts) -> None:
     assert "Volunteer bias" in text and "Leader-led surveys" in text
     assert "Jacobson, N. S. and Truax, P. (1991)" in text
     assert facts.warnings[0] in text
+
+
+def test_cycle_always_shows_three_stages_and_marks_unmeasured_ones() -> None:
+    from cop_eval.report.compose import compose_report
+    from tests.report.sample_facts import sample_facts
+
+    facts = sample_facts(instrument_ids=("reflection",))
+    facts = replace(facts, stages=tuple(s for s in facts.stages if s.stage == 3))
+    cycle = compose_report(facts).sections[2].blocks[1].chart  # type: ignore[union-attr]
+    assert cycle.stages[2] == "Reflection and transfer of learning"  # type: ignore[union-attr]
+    assert cycle.measured == (False, False, True)  # type: ignore[union-attr]
+    assert cycle.weakest == 2  # type: ignore[union-attr]
