@@ -99,6 +99,18 @@ def read_responses(
         matching any item, a named column that does not exist).
     OptionError
         The options contradict each other or the instruments (e.g. a mapping to an unknown item).
+
+    Examples
+    --------
+    >>> from cop_eval.instruments import load_instrument
+    >>> rs = read_responses(  # doctest: +SKIP
+    ...     "wave1_qualtrics.csv",
+    ...     [load_instrument("le_may_success_factors")],
+    ...     id_column="RecipientEmail",
+    ...     group_columns=["Q1"],
+    ... )
+    >>> rs.report.rows_read, rs.report.rows_accepted, rs.report.rejected[0].reason  # doctest: +SKIP
+    (45, 44, "Qualtrics preview, test or spam response (Status column); ...")
     """
     path = Path(path)
     source = str(path)
