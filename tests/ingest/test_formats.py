@@ -105,3 +105,18 @@ def test_platform_exports_with_extra_header_rows_deleted(
     assert report.rows_read == (6 if platform == "qualtrics_text" else 5)
     assert int(rs.row_numbers[0]) == (3 if platform == "qualtrics_text" else 2)
     assert report.rows_accepted == 5
+
+
+def test_qualtrics_question_text_with_line_breaks(tmp_path: Path, instrument: Instrument) -> None:
+    """Row 2 may hold multi-line question text; the data must still start after row 3."""
+    path, options = BUILDERS["qualtrics_text"][0](tmp_path)
+    data = path.read_bytes().replace(b"How far do you agree with", b"How far do you agree\nwith")
+    path.write_bytes(data)
+    rs = read_responses(path, [instrument], key=KEY, **options)
+    assert rs.report.unmatched_items == ()
+    assert rs.report.rows_read == 6
+    assert [r.row for r in rs.report.rejected] == [4]
+    assert rs.row_numbers.tolist() == [5, 6, 7, 8, 9]
+    got = rs.items.to_numpy().tolist()
+    for got_row, want_row in zip(got, expected_items(), strict=True):
+        assert [None if math.isnan(v) else v for v in got_row] == want_row
