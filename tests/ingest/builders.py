@@ -22,9 +22,10 @@ STEM = "How far do you agree with each statement?"
 ROLE_Q = "What is your role?"
 
 
-def _csv_text(rows: list[list[str]], delimiter: str = ",") -> str:
+def _csv_text(rows: list[list[str]], delimiter: str = ",", quote_all: bool = False) -> str:
     buffer = io.StringIO()
-    csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n").writerows(rows)
+    quoting = csv.QUOTE_ALL if quote_all else csv.QUOTE_MINIMAL
+    csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n", quoting=quoting).writerows(rows)
     return buffer.getvalue()
 
 
@@ -162,7 +163,8 @@ def _qualtrics(tmp: Path, numeric: bool) -> Built:
     for k, (e, r, answers) in enumerate(zip(RESPONDENTS, ROLES, ANSWERS, strict=True)):
         rows.append([*meta("IP Address", e, k), r, *(answer(a) for a in answers)])
     path = tmp / f"qualtrics_{'numeric' if numeric else 'text'}.csv"
-    path.write_bytes(codecs.BOM_UTF8 + _csv_text(rows).encode("utf-8"))
+    # Qualtrics quotes every field and writes a BOM.
+    path.write_bytes(codecs.BOM_UTF8 + _csv_text(rows, quote_all=True).encode("utf-8"))
     return path, {"id_column": "RecipientEmail", "group_columns": ["Q1"]}
 
 

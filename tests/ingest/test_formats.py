@@ -91,7 +91,7 @@ def test_platform_exports_with_extra_header_rows_deleted(
 ) -> None:
     """Someone deleted the platform's extra header rows by hand: no respondent may be lost."""
     path, options = BUILDERS[platform][0](tmp_path)
-    lines = path.read_bytes().split(b"\r\n")
+    lines = path.read_bytes().split(b"\r\n")  # no line breaks inside these fields
     skip = 2 if platform == "qualtrics_text" else 1
     path.write_bytes(b"\r\n".join([lines[0], *lines[1 + skip :]]))
     # The question text went with the deleted rows: columns are mapped instead.
