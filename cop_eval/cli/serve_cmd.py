@@ -54,6 +54,12 @@ def display_url(host: str, port: int) -> str:
     "and the survey data. Use only on a network you trust.",
 )
 @click.option(
+    "--open",
+    "open_browser",
+    is_flag=True,
+    help="Open the app in the default web browser once it is running.",
+)
+@click.option(
     "--max-upload-mb",
     type=click.IntRange(1, 2000),
     default=50,
@@ -61,7 +67,12 @@ def display_url(host: str, port: int) -> str:
     help="Largest export file that can be uploaded, in megabytes.",
 )
 def serve_cmd(
-    project: Path | None, port: int, host: str, allow_remote: bool, max_upload_mb: int
+    project: Path | None,
+    port: int,
+    host: str,
+    allow_remote: bool,
+    open_browser: bool,
+    max_upload_mb: int,
 ) -> None:
     """Start the web app on this computer and print its address.
 
@@ -102,6 +113,11 @@ def serve_cmd(
         )
         click.echo(f"serving on {url}")
     click.echo("Open that address in your browser. Press Ctrl+C to stop.")
+    if open_browser:
+        import threading
+        import webbrowser
+
+        threading.Timer(1.0, webbrowser.open, args=(url,)).start()
     uvicorn.run(app, host=host.strip("[]"), port=port, log_level="warning", access_log=False)
 
 

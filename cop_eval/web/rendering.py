@@ -30,8 +30,8 @@ def filesize(size: object) -> str:
     if size < 1000:
         return f"{int(size)} bytes"
     if size < 1_000_000:
-        return f"{size / 1000:.1f} kB"
-    return f"{size / 1_000_000:.1f} MB"
+        return f"{size / 1000:.1f}".removesuffix(".0") + " kB"
+    return f"{size / 1_000_000:.1f}".removesuffix(".0") + " MB"
 
 
 def date(value: object) -> str:

@@ -26,6 +26,18 @@ __all__ = ["router"]
 
 router = APIRouter()
 
+#: What the format choices are called on the upload form (ids as the importer knows them).
+FORMAT_LABELS = {
+    "csv": "CSV or text file",
+    "xlsx": "Excel workbook",
+    "spss": "SPSS data file (.sav)",
+    "qualtrics": "Qualtrics export",
+    "surveymonkey": "SurveyMonkey export",
+    "ms_forms": "Microsoft Forms (Excel download)",
+    "google_forms": "Google Forms (CSV download)",
+    "limesurvey": "LimeSurvey export",
+}
+
 #: Rows of long lists (rejected rows, value problems) shown on the review page.
 SHOWN_ROWS = 200
 _MAP_PREFIX = "map__"
@@ -56,7 +68,7 @@ def _upload_page(
             "active": "import",
             "instruments": services.builtin_instruments(),
             "chosen": chosen if chosen is not None else _default_instruments(directory),
-            "formats": services.FORMATS,
+            "formats": [(f, FORMAT_LABELS.get(f, f)) for f in services.FORMATS],
             "fmt": fmt,
             "error": error,
             "extensions": ", ".join(ALLOWED_EXTENSIONS),

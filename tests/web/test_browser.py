@@ -106,6 +106,20 @@ def test_from_three_exports_to_a_board_report(tmp_path: Path) -> None:
         page.wait_for_selector("text=Created a new project")
         s.shot("project_empty")
 
+        # A file that is not a survey export gets a clear message in the page.
+        wrong = tmp_path / "minutes.pdf"
+        wrong.write_bytes(b"%PDF-1.7 minutes of the last meeting")
+        page.click("nav >> text=Import a wave")
+        page.check(f"input[name=instrument][value={instruments[0]}]")
+        page.set_input_files("#file", str(wrong))
+        page.click("text=Upload and check")
+        alert = page.locator(".notice.bad")
+        alert.wait_for()
+        assert "cannot be imported" in alert.inner_text()
+        assert "Traceback" not in page.content()
+        s.shot("upload_refused")
+        problems.clear()  # the browser logs the refused upload's 400 status as an error
+
         for index, (wave, file) in enumerate(zip(waves, files, strict=True)):
             assert file is not None
             _import_wave(s, wave, file, instruments if index == 0 else [])

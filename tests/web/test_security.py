@@ -195,6 +195,30 @@ def test_serve_binds_loopback_by_default_and_says_so(
     assert "serving on http://127.0.0.1:8765 — only this computer can reach it" in out
 
 
+def test_serve_open_starts_the_browser(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import threading
+    import webbrowser
+
+    import uvicorn
+
+    opened: list[str] = []
+
+    class Now:
+        def __init__(self, delay: float, func: object, args: tuple[str]) -> None:
+            self.args = args
+
+        def start(self) -> None:
+            opened.append(self.args[0])
+
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: None)
+    monkeypatch.setattr(threading, "Timer", Now)
+    monkeypatch.setattr(webbrowser, "open", lambda url: opened.append("unexpected"))
+    assert main(["serve", "--port", "8767", "--open"]) == 0
+    assert opened == ["http://127.0.0.1:8767"]
+
+
 def test_serve_with_allow_remote_warns(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -213,3 +237,12 @@ def test_serve_with_a_missing_project_folder_says_so(
 ) -> None:
     assert main(["serve", "--project", str(tmp_path / "nope")]) == 1
     assert "no such folder" in capsys.readouterr().err
+
+
+def test_browser_tests_say_why_they_skip(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from tests.web import browser
+
+    monkeypatch.setattr(browser, "CHROMIUM", tmp_path / "no-chromium")
+    reason = browser.skip_reason()
+    assert reason is not None
+    assert "apt-get install -y chromium" in reason
