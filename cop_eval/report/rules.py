@@ -199,6 +199,8 @@ def _subgroup_rule(facts: ReportFacts, refs: Refs) -> list[Recommendation]:
             and overall is not None
             and (row.means[index] <= overall - GAP or row.means[index] < 3.0)  # type: ignore[operator]
         ]
+        instrument = key.split(".", 1)[0]
+        where = f"heatmap:{instrument}" if f"heatmap:{instrument}" in refs else "heatmap"
         if low:
             rec = _rec(
                 "Co-design the agenda with the groups that find it least relevant",
@@ -207,7 +209,7 @@ def _subgroup_rule(facts: ReportFacts, refs: Refs) -> list[Recommendation]:
                 f"Relevance is notably lower for {', '.join(low)} than for the group overall "
                 f"({fmt_number(overall)}).",
                 refs,
-                ("heatmap",),
+                (where,),
                 "high",
                 1,
             )
@@ -301,8 +303,8 @@ def _reliability_rule(facts: ReportFacts, refs: Refs) -> list[Recommendation]:
         return []
     rec = _rec(
         "Treat scales with low reliability with caution",
-        "Look at their items (Table of item statistics via cop-eval reliability) before acting on "
-        "them, and consider rewording items for the next wave.",
+        "Look at their item statistics (cop-eval reliability DATA --instrument ID) before acting "
+        "on them, and consider rewording weak items for the next wave.",
         f"Cronbach's alpha is below .70 for: {', '.join(low[:6])}"
         + (f" and {len(low) - 6} more" if len(low) > 6 else "")
         + ".",

@@ -272,26 +272,24 @@ def subgroups_section(facts: ReportFacts, num: Numbering) -> Section:
         cols = [i for i, owner in enumerate(instrument_of) if owner == instrument]
         for part, chunk in enumerate(chunks):
             more = f" (part {part + 1} of {len(chunks)})" if len(chunks) > 1 else ""
-            blocks.append(
-                num.figure(
-                    "heatmap",
-                    f"{titles.get(instrument, instrument)} by {sub.column}{more}",
-                    Heatmap(
-                        tuple(r.group for r in chunk),
-                        tuple(sub.scale_labels[i] for i in cols),
-                        tuple(
-                            tuple(None if r.suppressed else r.means[i] for i in cols) for r in chunk
-                        ),
-                        tuple(None if r.suppressed else r.n for r in chunk),
-                        scale_min,
-                        scale_max,
-                        centre,
-                    ),
-                    alt=f"Heatmap of mean scores per {sub.column}; suppressed groups are grey.",
-                    caption="Blue: above the scale midpoint; orange: below. Grey hatched cells "
-                    "are suppressed.",
-                )
+            figure = num.figure(
+                f"heatmap:{instrument}",
+                f"{titles.get(instrument, instrument)} by {sub.column}{more}",
+                Heatmap(
+                    tuple(r.group for r in chunk),
+                    tuple(sub.scale_labels[i] for i in cols),
+                    tuple(tuple(None if r.suppressed else r.means[i] for i in cols) for r in chunk),
+                    tuple(None if r.suppressed else r.n for r in chunk),
+                    scale_min,
+                    scale_max,
+                    centre,
+                ),
+                alt=f"Heatmap of mean scores per {sub.column}; suppressed groups are grey.",
+                caption="Blue: above the scale midpoint; orange: below. Grey hatched cells "
+                "are suppressed.",
             )
+            num.refs.setdefault("heatmap", (figure.id, figure.number))
+            blocks.append(figure)
     blocks.append(_subgroup_table(facts, num))
     return Section("sec-subgroups", num.section, title, tuple(blocks))
 

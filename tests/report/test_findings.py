@@ -75,6 +75,9 @@ def test_low_relevance_in_a_visible_subgroup_means_co_design(facts: ReportFacts)
     assert len(co) == 1
     assert "Trainers" in co[0].action and "HR" not in co[0].action.replace("Trainers", "")
     assert "Admin" not in co[0].action and co[0].refs == ("fig-6-1",)
+    refs = {**REFS, "heatmap:le_may_success_factors": ("fig-6-5", "Figure 6.5")}
+    co = [r for r in recommendations(replace(facts, subgroups=sub), refs) if "Co-design" in r.title]
+    assert co[0].refs == ("fig-6-5",) and co[0].ref_labels == ("Figure 6.5",)
 
 
 def test_collective_agenda_rule_names_the_scales(facts: ReportFacts) -> None:
