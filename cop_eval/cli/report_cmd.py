@@ -114,7 +114,12 @@ def _instruments(refs: tuple[str, ...], responses: list[ResponseSet]) -> tuple[I
     show_default=True,
     help="No figure describes fewer respondents than this.",
 )
-@click.option("--title", default="Community of Practice evaluation", show_default=True)
+@click.option(
+    "--title",
+    default="Community of Practice evaluation",
+    show_default=True,
+    help="Shown on the cover and in the page header.",
+)
 @click.option("--organisation", default=None, help="Shown on the cover and in the page footer.")
 @data_options
 @project_option
