@@ -71,7 +71,7 @@ def test_standalone_html_needs_no_requests(html: str) -> None:
 def test_every_character_of_the_report_is_in_the_bundled_font(html: str) -> None:
     text = html_text(html)
     chars = set(text) | set("–−≥≤αω→·“”’…↻")
-    for name in ("Inter-Regular.otf", "Inter-SemiBold.otf", "Inter-Italic.otf"):
+    for name in ("Inter-Regular.otf", "Inter-SemiBold.otf", "Inter-Bold.otf", "Inter-Italic.otf"):
         cmap = TTFont(templates_dir() / "fonts" / name).getBestCmap()
         missing = sorted(c for c in chars if c.isprintable() and c != " " and ord(c) not in cmap)
         assert not missing, f"{name} lacks {missing}"
