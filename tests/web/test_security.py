@@ -246,3 +246,64 @@ def test_browser_tests_say_why_they_skip(monkeypatch: pytest.MonkeyPatch, tmp_pa
     reason = browser.skip_reason()
     assert reason is not None
     assert "apt-get install -y chromium" in reason
+
+
+def test_serve_really_listens_on_loopback_only(project_dir: Path) -> None:
+    import subprocess
+    import sys
+    import time
+
+    import httpx
+
+    from tests.web.browser import free_port
+
+    port = free_port()
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "from cop_eval.cli import run; run()",
+            "serve",
+            "--port",
+            str(port),
+            "--project",
+            str(project_dir),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        first = process.stdout.readline()
+        assert first.strip() == (
+            f"serving on http://127.0.0.1:{port} — only this computer can reach it"
+        )
+        response = None
+        for _ in range(100):
+            try:
+                response = httpx.get(f"http://127.0.0.1:{port}/project", timeout=2)
+                break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        assert response is not None, "the server did not answer"
+        assert response.status_code == 200
+        assert "Survey waves" in response.text
+        busy = subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                "from cop_eval.cli import run; run()",
+                "serve",
+                "--port",
+                str(port),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert busy.returncode == 1
+        assert "choose another with --port" in busy.stderr
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
