@@ -73,17 +73,26 @@ def participation_section(facts: ReportFacts, num: Numbering) -> Section:
             Column(part.group_column or "Subgroup"),
             *tuple(Column(w, "int") for w in part.waves),
         )
-        if any(m is not None for m in part.group_members):
-            group_cols += (Column("Members", "int"),)
+        with_members = any(m is not None for m in part.group_members)
+        if with_members:
+            group_cols += (
+                Column("Members", "int"),
+                Column(f"Response rate {part.waves[-1]}", "percent"),
+            )
         group_rows = []
         for index, group in enumerate(part.groups):
             counts = part.group_counts[index]
             cells = [Cell(group)] + [
                 Cell.hidden() if count is None else Cell(count) for count in counts
             ]
-            if len(group_cols) > len(cells):
+            if with_members:
                 member = part.group_members[index] if index < len(part.group_members) else None
+                latest = counts[-1]
                 cells.append(Cell(member))
+                if latest is None:
+                    cells.append(Cell.hidden())
+                else:
+                    cells.append(Cell(latest / member if member else None))
             group_rows.append(Row(tuple(cells)))
         blocks.append(
             num.table(

@@ -60,6 +60,8 @@ def test_build_report_model_from_responses(waves: list[Path]) -> None:
     participation = next(t for t in model.tables() if t.title.startswith("Responses per group"))
     admin = next(r for r in participation.rows if r.cells[0].value == "Admin")
     assert all(c.suppressed for c in admin.cells[1:3])
+    assert admin.cells[3].value == 3 and admin.cells[4].suppressed  # members, rate hidden
+    assert "HR 15 15 16 94%" in text
 
 
 def test_build_checks_its_options(waves: list[Path]) -> None:
