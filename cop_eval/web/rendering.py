@@ -12,7 +12,7 @@ from typing import Any
 
 import jinja2
 from starlette.requests import Request
-from starlette.responses import HTMLResponse
+from starlette.responses import Response
 from starlette.templating import Jinja2Templates
 
 from cop_eval import __version__
@@ -64,7 +64,7 @@ def render(
     context: dict[str, Any] | None = None,
     *,
     status_code: int = 200,
-) -> HTMLResponse:
+) -> Response:
     """Render a page with the CSRF token, the open project and the navigation in its context."""
     app = request.app
     signer = app.state.csrf
@@ -78,7 +78,7 @@ def render(
         "min_group_size": state.min_group_size,
     }
     full.update(context or {})
-    response = app.state.templates.TemplateResponse(request, name, full, status_code=status_code)
+    templates: Jinja2Templates = app.state.templates
+    response = templates.TemplateResponse(request, name, full, status_code=status_code)
     signer.set_cookie(request, response)
-    assert isinstance(response, HTMLResponse)
     return response

@@ -9,6 +9,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from cop_eval.errors import CopEvalError
+from cop_eval.report.model import Section, Table
 from cop_eval.web.deps import web_state
 from cop_eval.web.rendering import render
 from cop_eval.web.results import ALL, Results, results_for, stored_waves
@@ -41,9 +42,18 @@ async def _results(
         return str(exc)
 
 
-def _sections(results: Results, wanted: tuple[str, ...]) -> list[object]:
+def _sections(results: Results, wanted: tuple[str, ...]) -> list[Section]:
     by_id = {s.id: s for s in results.model.sections}
     return [by_id[i] for i in wanted if i in by_id]
+
+
+def _reliability_anchor(sections: list[Section]) -> list[tuple[str, str]]:
+    """A link to the first reliability table, for the page's own table of contents."""
+    for section in sections:
+        for block in section.blocks:
+            if isinstance(block, Table) and block.title.startswith("Reliability"):
+                return [(block.id, "Reliability")]
+    return []
 
 
 @router.get("/results")
@@ -80,11 +90,18 @@ async def wave_results(request: Request, wave: str | None = None, group: str = A
         )
     sections = _sections(found, WAVE_SECTIONS)
     if group != ALL:  # one subgroup: its own breakdown by subgroup would repeat the same numbers
-        sections = [s for s in sections if getattr(s, "id", "") != "sec-subgroups"]
+        sections = [s for s in sections if s.id != "sec-subgroups"]
     return render(
         request,
         "results.html",
-        {**context, "wave": chosen, "results": found, "sections": sections, "error": None},
+        {
+            **context,
+            "wave": chosen,
+            "results": found,
+            "sections": sections,
+            "error": None,
+            "extra_links": [("scale-scores", "Scale scores"), *_reliability_anchor(sections)],
+        },
     )
 
 
@@ -122,6 +139,6 @@ async def compare(request: Request, group: str = ALL) -> Response:
         return render(request, "compare.html", context, status_code=400)
     sections = _sections(found, COMPARE_SECTIONS)
     if group != ALL:
-        sections = [s for s in sections if getattr(s, "id", "") != "sec-subgroups"]
+        sections = [s for s in sections if s.id != "sec-subgroups"]
     context.update(results=found, sections=sections)
     return render(request, "compare.html", context)

@@ -89,6 +89,7 @@ def test_wave_results_show_every_part(client: TestClient) -> None:
         assert anchor in html
     assert "Membership" in html and "Resources" in html  # scale scores of every scale
     assert "Cronbach" in html  # reliability per scale
+    assert re.search(r'<a href="#[\w-]+">Reliability</a>', html)  # linked from the top
     assert re.search(r'src="data:image/(png|svg\+xml);base64,', html)  # charts embedded
     assert " style=" not in html  # the CSP allows no inline styles
     spring = client.get("/results", params={"wave": "spring"})
