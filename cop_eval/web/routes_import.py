@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 from starlette.responses import Response
 
@@ -120,23 +121,17 @@ async def upload_wave(request: Request, form: Form) -> Response:
         size=staged.size,
         options=ImportOptions(instruments=chosen, format=fmt or None),
     )
+    # Reading a large export takes a while: the server stays responsive meanwhile.
     try:
-        pending.columns = await _in_thread(services.file_columns, pending)
-    except DataImportError as exc:
+        pending.columns = await run_in_threadpool(services.file_columns, pending)
+    except CopEvalError as exc:
         pending.discard()
         return _upload_page(
             request, directory, error=str(exc), chosen=chosen, fmt=fmt, status_code=400
         )
-    await _in_thread(services.run_import, directory, pending)
+    await run_in_threadpool(services.run_import, directory, pending)
     state.add_pending(pending)
     return redirect(f"/imports/{pending.token}")
-
-
-async def _in_thread(func: Any, *args: Any) -> Any:
-    # Reading a large export takes a while: keep the server responsive meanwhile.
-    from starlette.concurrency import run_in_threadpool
-
-    return await run_in_threadpool(func, *args)
 
 
 def _pending_or_404(request: Request, token: str) -> PendingImport:
@@ -263,7 +258,7 @@ async def recheck(request: Request, token: str, form: Form) -> Response:
         _read_settings(form, pending)
     except CopEvalError as exc:
         return redirect(f"/imports/{token}?n={state.notice('bad', str(exc))}")
-    await _in_thread(services.run_import, directory, pending)
+    await run_in_threadpool(services.run_import, directory, pending)
     if pending.error is None:
         note = state.notice("ok", "Checked again with your settings: see the report below.")
     else:
@@ -283,7 +278,7 @@ async def accept(request: Request, token: str, form: Form) -> Response:
     state = web_state(request)
     try:
         date = services.parse_date(date_text)
-        outcome = await _in_thread(
+        outcome = await run_in_threadpool(
             lambda: services.accept_import(
                 directory, pending, label, date, replace=field(form, "replace") == "yes"
             )
