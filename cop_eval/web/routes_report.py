@@ -160,10 +160,10 @@ def set_min_group_size(request: Request, form: Form) -> Response:
         raise OptionError(
             f"The smallest group shown must be one of {', '.join(map(str, MIN_GROUP_SIZES))}."
         )
-    state.min_group_size = int(text)
+    state.set_min_group_size(int(text))
     note = state.notice(
         "ok",
-        f"From now on no figure on any page or in the report describes fewer than "
-        f"{state.min_group_size} respondents.",
+        f"From now on no figure on any page, in the report or in the tables describes fewer "
+        f"than {state.min_group_size} respondents. The setting is kept with this project.",
     )
     return redirect(f"/report?n={note}")

@@ -7,6 +7,7 @@ folder is removed when the server stops.
 
 from __future__ import annotations
 
+import json
 import secrets
 import shutil
 import tempfile
@@ -15,9 +16,47 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from cop_eval.errors import StoreError
 from cop_eval.privacy import DEFAULT_MIN_GROUP_SIZE
 
-__all__ = ["ImportOptions", "Notice", "PendingImport", "WebState"]
+__all__ = [
+    "SETTINGS_FILE",
+    "ImportOptions",
+    "Notice",
+    "PendingImport",
+    "WebState",
+    "read_min_group_size",
+    "write_min_group_size",
+]
+
+#: The web app's settings, kept in the project folder beside the store.
+SETTINGS_FILE = "web-settings.json"
+
+
+def read_min_group_size(directory: Path) -> int:
+    """The project's anonymity threshold as set in the web app (default 5).
+
+    An unreadable settings file gives the default, never less: the file only ever raises it.
+    """
+    try:
+        data = json.loads((directory / SETTINGS_FILE).read_text(encoding="utf-8"))
+        size = int(data["min_group_size"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return DEFAULT_MIN_GROUP_SIZE
+    return size if size >= 1 else DEFAULT_MIN_GROUP_SIZE
+
+
+def write_min_group_size(directory: Path, size: int) -> None:
+    """Keep the anonymity threshold with the project."""
+    try:
+        (directory / SETTINGS_FILE).write_text(
+            json.dumps({"min_group_size": size}) + "\n", encoding="utf-8"
+        )
+    except OSError as exc:
+        raise StoreError(
+            f"{directory}: cannot save the anonymity setting ({exc.strerror}); check that the "
+            "project folder is writable."
+        ) from None
 
 
 @dataclass(frozen=True)
@@ -70,6 +109,10 @@ class WebState:
     """The open project and the pending imports of one server process."""
 
     def __init__(self, project_dir: Path | None, staging_root: Path | None = None) -> None:
+        self._project_dir: Path | None = None
+        #: The anonymity threshold used by every results page and the report (STATISTICS.md);
+        #: kept per project in :data:`SETTINGS_FILE`, so a restart never lowers it.
+        self.min_group_size = DEFAULT_MIN_GROUP_SIZE
         self.project_dir = project_dir
         self._own_staging = staging_root is None
         self.staging = (
@@ -79,8 +122,24 @@ class WebState:
         self._pending: dict[str, PendingImport] = {}
         self._notices: dict[str, Notice] = {}
         self.lock = threading.RLock()
-        #: The anonymity threshold used by every results page and the report (STATISTICS.md).
-        self.min_group_size = DEFAULT_MIN_GROUP_SIZE
+
+    @property
+    def project_dir(self) -> Path | None:
+        """The open project's folder (``None`` before one is opened)."""
+        return self._project_dir
+
+    @project_dir.setter
+    def project_dir(self, directory: Path | None) -> None:
+        self._project_dir = directory
+        self.min_group_size = (
+            read_min_group_size(directory) if directory is not None else DEFAULT_MIN_GROUP_SIZE
+        )
+
+    def set_min_group_size(self, size: int) -> None:
+        """Change the threshold and keep it with the open project."""
+        if self._project_dir is not None:
+            write_min_group_size(self._project_dir, size)
+        self.min_group_size = size
 
     def notice(self, kind: str, text: str) -> str:
         """Keep a one-time message for the next page; return its id (for the redirect URL)."""

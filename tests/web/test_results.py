@@ -173,6 +173,18 @@ def test_the_anonymity_threshold_can_be_raised(client: TestClient) -> None:
     assert bad.status_code == 400
 
 
+def test_the_threshold_is_kept_with_the_project(two_waves: Path, tmp_path: Path) -> None:
+    first = create_app(two_waves, staging_dir=tmp_path / "a")
+    with TestClient(first, base_url="http://127.0.0.1:8000") as client:
+        token = csrf(client.get("/report").text)
+        client.post("/settings/min-group-size", data={"csrf_token": token, "min_group_size": "11"})
+    # After a restart the raised threshold still applies.
+    again = create_app(two_waves, staging_dir=tmp_path / "b")
+    with TestClient(again, base_url="http://127.0.0.1:8000") as client:
+        assert '<option value="11" selected>' in client.get("/report").text
+        assert client.get("/results", params={"group": "Operations"}).status_code == 400
+
+
 def test_pages_without_waves(tmp_path: Path) -> None:
     directory = tmp_path / "empty"
     create_project(directory)
