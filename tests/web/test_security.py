@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -307,3 +308,25 @@ def test_serve_really_listens_on_loopback_only(project_dir: Path) -> None:
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def test_every_post_form_carries_the_token(client: TestClient) -> None:
+    from tests.web.conftest import small_export
+
+    token = csrf(client.get("/import").text)
+    review = client.post(
+        "/import",
+        data={"csrf_token": token, "instrument": "le_may_success_factors"},
+        files={"file": ("w.csv", small_export().encode(), "text/csv")},
+    )
+    pages = [client.get(p).text for p in ("/projects", "/project", "/import", "/report")]
+    pages.append(review.text)
+    forms = 0
+    for html in pages:
+        for form in re.findall(r"<form\b[^>]*>.*?</form>", html, re.S):
+            if 'method="post"' in form:
+                forms += 1
+                assert f'name="csrf_token" value="{token}"' in form, form[:200]
+            else:  # filter forms only read: they change nothing and carry no token
+                assert 'method="get"' in form
+    assert forms >= 6  # open, create, upload, discard, check again, accept
