@@ -61,14 +61,14 @@ json_option = click.option(
 # -- data options (survey import) ---------------------------------------------------------------
 
 
-def data_options(func: F) -> F:
-    """``--format``, ``--mapping MAP.yaml``, ``--id-column COL`` and ``--group-column COL``.
-
-    The decorated command receives ``fmt``, ``mapping``, ``id_column`` and ``group_column``;
-    pass them on to :func:`load_responses`.
-    """
+def _data_options(func: F, *, per_file: bool) -> F:
     from cop_eval.ingest.layouts import FORMATS
 
+    repeat = (
+        " Repeat it once per DATA file, in order, when the files name it differently."
+        if per_file
+        else ""
+    )
     options = [
         click.option(
             "--format",
@@ -88,19 +88,84 @@ def data_options(func: F) -> F:
         click.option(
             "--id-column",
             default=None,
+            multiple=per_file,
             metavar="COL",
-            help="Column with respondent ids (pseudonymised on import; links waves).",
+            help="Column with respondent ids (pseudonymised on import; links waves)." + repeat,
         ),
         click.option(
             "--group-column",
             default=None,
+            multiple=per_file,
             metavar="COL",
-            help="Column naming a subgroup (role, strand) for subgroup results.",
+            help="Column naming a subgroup (role, strand) for subgroup results." + repeat,
         ),
     ]
     for option in reversed(options):
         func = option(func)
     return func
+
+
+def data_options(func: F) -> F:
+    """``--format``, ``--mapping MAP.yaml``, ``--id-column COL`` and ``--group-column COL``.
+
+    The decorated command receives ``fmt``, ``mapping``, ``id_column`` and ``group_column``;
+    pass them on to :func:`load_responses`.
+    """
+    return _data_options(func, per_file=False)
+
+
+def multi_data_options(func: F) -> F:
+    """:func:`data_options` for commands that read several files (one per wave).
+
+    ``--id-column`` and ``--group-column`` may be given once (the same column in every file) or
+    once per file, in order - platforms name the same question differently (``RecipientEmail``
+    in Qualtrics, ``Email`` in Microsoft Forms). The command receives tuples; resolve them with
+    :func:`per_file`.
+    """
+    return _data_options(func, per_file=True)
+
+
+def per_file(values: Sequence[str], count: int, option: str) -> list[str | None]:
+    """One value per file from a repeatable option given zero, one or ``count`` times."""
+    if not values:
+        return [None] * count
+    if len(values) == 1:
+        return [values[0]] * count
+    if len(values) != count:
+        raise click.UsageError(
+            f"{option} was given {len(values)} times for {count} data file(s); give it once "
+            "(the same column in every file) or once per file, in the same order"
+        )
+    return list(values)
+
+
+def unify_group_column(responses: Sequence[ResponseSet], name: str) -> list[ResponseSet]:
+    """Give every wave's subgroup column the same name, ``name``.
+
+    A wave that already has a column ``name`` is kept; a wave read with exactly one other
+    subgroup column has it renamed (files from different platforms, or stored waves imported
+    with their own column names); anything else is an error naming the wave and its columns.
+    """
+    import dataclasses
+
+    from cop_eval.errors import OptionError
+
+    unified = []
+    for index, wave in enumerate(responses):
+        columns = [str(c) for c in wave.groups.columns]
+        if name in columns:
+            unified.append(wave)
+        elif len(columns) == 1:
+            groups = wave.groups.rename(columns={columns[0]: name})
+            unified.append(dataclasses.replace(wave, groups=groups))
+        else:
+            label = wave.wave or f"wave {index + 1}"
+            found = ", ".join(columns) or "none"
+            raise OptionError(
+                f"--group-column {name}: {label} ({wave.source}) has no such subgroup column "
+                f"(subgroup columns read: {found}). Give the column once per file, in order."
+            )
+    return unified
 
 
 def load_responses(
@@ -113,7 +178,11 @@ def load_responses(
     group_column: str | None = None,
     wave: str | None = None,
 ) -> ResponseSet:
-    """Read a survey export for a command (instruments given as objects, ids or YAML paths)."""
+    """Read a survey export for a command (instruments given as objects, ids or YAML paths).
+
+    Several files read for one command get one subgroup column name with
+    :func:`unify_group_column`.
+    """
     from cop_eval.ingest import read_responses
     from cop_eval.instruments import load_instruments
 

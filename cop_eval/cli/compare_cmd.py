@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import math
 from pathlib import Path
 from typing import Literal
@@ -12,15 +11,17 @@ from rich.table import Table
 from rich.text import Text
 
 from cop_eval.cli.common import (
-    data_options,
     err,
     instrument_option,
     json_option,
     load_responses,
+    multi_data_options,
     out,
+    per_file,
     print_json,
     project_option,
     responses_from_project,
+    unify_group_column,
 )
 from cop_eval.effects import PairedTest
 from cop_eval.errors import OptionError
@@ -63,15 +64,6 @@ def _alphas(first: ResponseSet, instrument: Instrument) -> dict[str, float]:
         for s in result.scales
         if math.isfinite(s.alpha) and 0 <= s.alpha < 1
     }
-
-
-def _stored_group_column(table: ScoreTable, column: str) -> ScoreTable:
-    """Stored waves keep each file's own subgroup header; one subgroup column stands for all."""
-    columns = list(table.groups.columns)
-    if column in columns or len(columns) != 1:
-        return table
-    err.print(Text(f"Wave {table.wave}: using its subgroup column {columns[0]!r} as {column!r}."))
-    return dataclasses.replace(table, groups=table.groups.rename(columns={columns[0]: column}))
 
 
 def _scale_table(sc: ScaleComparison) -> Table:
@@ -187,7 +179,7 @@ def print_result(result: WaveComparison, title: str) -> None:
 @click.command("compare")
 @click.argument("data", nargs=-1, type=click.Path(path_type=Path, dir_okay=False))
 @instrument_option()
-@data_options
+@multi_data_options
 @project_option
 @click.option("--labels", default=None, metavar="L1,L2,..", help="Wave labels, one per file.")
 @click.option(
@@ -211,8 +203,8 @@ def compare_cmd(
     instrument: str,
     fmt: str | None,
     mapping: Path | None,
-    id_column: str | None,
-    group_column: str | None,
+    id_column: tuple[str, ...],
+    group_column: tuple[str, ...],
     project_dir: Path | None,
     labels: str | None,
     design: Literal["auto", "paired", "independent"],
@@ -228,7 +220,11 @@ def compare_cmd(
     if project_dir is not None and data:
         raise click.UsageError("give DATA files or --project DIR, not both")
     inst = load_instrument(instrument)
+    groups = per_file(group_column, max(len(data), 1), "--group-column")
+    group_name = groups[0]
     if project_dir is not None:
+        if len(group_column) > 1:
+            raise click.UsageError("with --project, give --group-column once")
         responses = responses_from_project(project_dir)
         wave_labels = parse_labels(labels, len(responses)) or [
             r.wave or f"wave {k + 1}" for k, r in enumerate(responses)
@@ -237,8 +233,9 @@ def compare_cmd(
         if len(data) < 2:
             raise click.UsageError("give at least two DATA files (one per wave), or --project DIR")
         wave_labels = parse_labels(labels, len(data)) or [p.stem for p in data]
+        ids = per_file(id_column, len(data), "--id-column")
         responses = []
-        for path, label in zip(data, wave_labels, strict=True):
+        for path, label, id_col, group_col in zip(data, wave_labels, ids, groups, strict=True):
             err.print(Text(f"Reading {path} ..."))
             responses.append(
                 load_responses(
@@ -246,11 +243,13 @@ def compare_cmd(
                     [inst],
                     fmt=fmt,
                     mapping=mapping,
-                    id_column=id_column,
-                    group_column=group_column,
+                    id_column=id_col,
+                    group_column=group_col,
                     wave=label,
                 )
             )
+    if group_name is not None:
+        responses = unify_group_column(responses, group_name)
     if len(responses) < 2:
         raise OptionError("compare needs at least two waves; the project has only one")
     tables: list[ScoreTable] = []
@@ -262,15 +261,12 @@ def compare_cmd(
                 f"wave {r.wave!r} was not imported with instrument {inst.id!r}; compare waves of "
                 "the same questionnaire"
             ) from None
-        table = score(r, used)
-        if project_dir is not None and group_column is not None:
-            table = _stored_group_column(table, group_column)
-        tables.append(table)
+        tables.append(score(r, used))
     result = compare_waves(
         tables,
         labels=wave_labels,
         design=design,
-        group_column=group_column,
+        group_column=group_name,
         min_group_size=min_group_size,
         reliabilities=_alphas(responses[0], inst),
     )

@@ -8,11 +8,13 @@ import click
 from rich.text import Text
 
 from cop_eval.cli.common import (
-    data_options,
     err,
     load_responses,
+    multi_data_options,
+    per_file,
     project_option,
     responses_from_project,
+    unify_group_column,
 )
 from cop_eval.errors import OptionError
 from cop_eval.instruments import Instrument, load_instruments
@@ -121,7 +123,7 @@ def _instruments(refs: tuple[str, ...], responses: list[ResponseSet]) -> tuple[I
     help="Shown on the cover and in the page header.",
 )
 @click.option("--organisation", default=None, help="Shown on the cover and in the page footer.")
-@data_options
+@multi_data_options
 @project_option
 def report_cmd(
     data: tuple[Path, ...],
@@ -137,8 +139,8 @@ def report_cmd(
     organisation: str | None,
     fmt: str | None,
     mapping: Path | None,
-    id_column: str | None,
-    group_column: str | None,
+    id_column: tuple[str, ...],
+    group_column: tuple[str, ...],
     project_dir: Path | None,
 ) -> None:
     """Write the board report (PDF; optionally HTML and the tables as XLSX/CSV).
@@ -154,13 +156,18 @@ def report_cmd(
     if project_dir is None and not data:
         raise click.UsageError("give at least one DATA file (one per wave), or --project DIR")
     member_sizes = parse_members(members)
+    groups = per_file(group_column, max(len(data), 1), "--group-column")
+    group_name = groups[0]
     if project_dir is not None:
+        if len(group_column) > 1:
+            raise click.UsageError("with --project, give --group-column once")
         responses = responses_from_project(project_dir)
         wave_labels = parse_labels(labels, len(responses))
         instruments = _instruments(instrument_refs, responses)
     else:
         wave_labels = parse_labels(labels, len(data))
         instruments = _instruments(instrument_refs, [])
+        ids = per_file(id_column, len(data), "--id-column")
         responses = []
         for index, path in enumerate(data):
             err.print(Text(f"Reading {path} ..."))
@@ -170,17 +177,19 @@ def report_cmd(
                     instruments,
                     fmt=fmt,
                     mapping=mapping,
-                    id_column=id_column,
-                    group_column=group_column,
+                    id_column=ids[index],
+                    group_column=groups[index],
                     wave=wave_labels[index] if wave_labels else None,
                 )
             )
+    if group_name is not None:
+        responses = unify_group_column(responses, group_name)
     err.print(Text("Scoring, checking reliability and comparing waves ..."))
     model = build_report_model(
         responses,
         instruments,
         labels=wave_labels,
-        group_column=group_column,
+        group_column=group_name,
         min_group_size=min_group_size,
         members=member_sizes,
         title=title,
