@@ -27,6 +27,7 @@ import numpy.typing as npt
 import pandas as pd
 from pydantic import BaseModel, ConfigDict
 from scipy import stats
+from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
 
 from cop_eval.errors import OptionError
 from cop_eval.instruments import Instrument, PublishedReliability
@@ -469,8 +470,12 @@ def reliability(
     if missing not in ("pairwise", "listwise"):
         raise OptionError(f"missing must be 'pairwise' or 'listwise', got {missing!r}")
     scales = []
-    for scale in instrument.scales:
-        ids = [item.id for item in instrument.items_of(scale.id)]
-        x = keyed_items(items, instrument, ids)
-        scales.append(_scale_reliability(x, instrument, scale.id, ids, missing))
+    # The products here are skinny (n x k by n x k, k ~ 10) and L-BFGS-B calls BLAS on tiny
+    # vectors: threaded BLAS only adds synchronisation, which on a busy machine made this 2-5
+    # times slower (benchmarks/bench_scoring.py). One BLAS thread for the duration.
+    with threadpool_limits(limits=1, user_api="blas"):
+        for scale in instrument.scales:
+            ids = [item.id for item in instrument.items_of(scale.id)]
+            x = keyed_items(items, instrument, ids)
+            scales.append(_scale_reliability(x, instrument, scale.id, ids, missing))
     return ReliabilityResult(instrument=instrument.id, missing=missing, scales=tuple(scales))
