@@ -5,8 +5,8 @@ Run:  .venv/bin/python benchmarks/bench_scoring.py [--rows 700000] [--skip-csv]
 Each measurement runs in a fresh subprocess, which builds the same synthetic data (seeded numpy:
 10 correlated 10-item scales on 1-5, two reverse-keyed items per scale, 5% of answers missing,
 float32 like a ResponseSet), then times one operation. Peak memory is the process high-water
-mark (``ru_maxrss``); "extra" is the peak minus the high-water mark just before the operation.
-"traced" is the operation's own peak allocation (tracemalloc, which numpy reports to). For
+mark (``ru_maxrss``, dominated by building the data); "own peak" is the operation's own peak
+allocation (tracemalloc, which numpy reports to). For
 comparison, the same data are written to CSV and read back with ``pandas.read_csv`` (the floor for
 reading the file; cop-eval's importer does more).
 """
@@ -166,7 +166,7 @@ def main() -> None:
     print(
         f"load average before: {', '.join(f'{v:.1f}' for v in os.getloadavg())} ({os.cpu_count()} CPUs)"
     )
-    print(f"{'operation':<24}{'seconds':>10}{'peak MB':>10}{'extra MB':>10}{'traced MB':>11}")
+    print(f"{'operation':<24}{'seconds':>10}{'process peak MB':>17}{'own peak MB':>13}")
     results = [
         run(task, args.rows)
         for task in ("score_items", "reliability", "reliability_listwise", "item_statistics")
@@ -179,10 +179,7 @@ def main() -> None:
             results.append(run("read_csv", args.rows, str(path)))
             results[-1]["task"] = f"read_csv ({size:.0f} MB)"
     for r in results:
-        print(
-            f"{r['task']:<24}{r['seconds']:>10.2f}{r['peak_mb']:>10.0f}{r['extra_mb']:>10.0f}"
-            f"{r['traced_mb']:>11.0f}"
-        )
+        print(f"{r['task']:<24}{r['seconds']:>10.2f}{r['peak_mb']:>17.0f}{r['traced_mb']:>13.0f}")
     print(
         "(the data themselves, float32: "
         f"{args.rows * N_SCALES * ITEMS_PER_SCALE * 4 / 1e6:.0f} MB; each row is a fresh process)"
