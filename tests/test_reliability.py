@@ -261,3 +261,36 @@ def test_item_without_variance_is_flagged() -> None:
     assert "same answer" in flagged[0].message
     assert math.isnan(scale.items[1].item_rest_r)
     assert math.isfinite(scale.alpha)
+
+
+SHORT = sorted(json.loads((REF / "reliability.json").read_text())["short"])
+
+
+@pytest.mark.parametrize("entry", SHORT)
+def test_short_scales_match_psych(entry: str) -> None:
+    # Seed-derived instruments have 3- and 4-item scales: the first 3 and 2 keyed items of each
+    # bfi scale, psych::alpha / psych::omega(nfactors = 1) (tests/reference/reliability.R).
+    expected = _reference()["short"][entry]
+    base = _instrument("bfi")
+    instrument = parse_instrument(
+        {
+            **base.model_dump(mode="python", exclude_none=True),
+            "items": [
+                {"id": item, "text": base.item(item).text, "scale": "short", "reverse": rev}
+                for item, rev in zip(expected["items"], expected["reverse"], strict=True)
+            ],
+            "scales": [{"id": "short", "label": "Short"}],
+        }
+    )
+    got = reliability(_data("bfi"), instrument).scale("short")
+    assert got.n == expected["n"]
+    assert got.alpha == pytest.approx(expected["alpha"], abs=1e-6)
+    assert got.std_alpha == pytest.approx(expected["std_alpha"], abs=1e-6)
+    assert got.average_r == pytest.approx(expected["average_r"], abs=1e-6)
+    if "omega_total" in expected:
+        assert got.omega_total == pytest.approx(expected["omega_total"], abs=0.01)
+        np.testing.assert_allclose(
+            [i.item_rest_r for i in got.items], expected["item_rest_r"], atol=1e-6
+        )
+    else:
+        assert math.isnan(got.omega_total)  # one factor is not identified from two items

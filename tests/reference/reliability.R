@@ -119,7 +119,38 @@ one_dataset <- function(data, keys, lo, hi, name) {
   out
 }
 
+# Short scales (the seed-derived instruments have 3- and 4-item scales): the first 3 and the
+# first 2 keyed items of each bfi scale, pairwise. A one-factor model of 3 items is just
+# identified, so omega is checked there too; alpha of 2 items is checked against psych.
+short_scales <- function(data, keys, lo, hi) {
+  out <- list()
+  for (scale in names(keys)) {
+    for (k in c(3, 2)) {
+      key <- keys[[scale]][1:k]
+      cols <- sub("-", "", key)
+      x <- data[, cols]
+      rev <- startsWith(key, "-")
+      x[, rev] <- lo + hi - x[, rev]
+      x <- x[rowSums(!is.na(x)) > 0, ]
+      a <- psych::alpha(x, warnings = FALSE)
+      entry <- list(
+        items = clean_names(cols), reverse = rev, n = nrow(x),
+        alpha = a$total$raw_alpha, std_alpha = a$total$std.alpha,
+        average_r = a$total$average_r
+      )
+      if (k == 3) {
+        entry$omega_total <- suppressWarnings(suppressMessages(
+          psych::omega(x, nfactors = 1, plot = FALSE)))$omega.tot
+        entry$item_rest_r <- unname(a$item.stats$r.drop)
+      }
+      out[[paste0(scale, "_", k)]] <- entry
+    }
+  }
+  out
+}
+
 result <- list(
+  short = short_scales(psychTools::bfi, bfi_keys, 1, 6),
   versions = list(
     R = R.version.string,
     psych = as.character(packageVersion("psych")),
