@@ -269,3 +269,27 @@ def test_score_cli_user_mistakes_exit_1(tmp_path: Path, capsys: pytest.CaptureFi
     bad_yaml.write_text("id: x\n")
     assert main(["score", str(_bfi_export(tmp_path)), "-i", str(bad_yaml)]) == 1
     assert "Traceback" not in capsys.readouterr().err
+
+
+def test_score_cli_summary_suppresses_small_groups_and_names_profile(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from cop_eval.cli import main
+
+    instrument = load_instrument("le_may_success_factors")
+    rng = np.random.default_rng(3)
+    frame = pd.DataFrame(
+        rng.integers(1, 6, size=(40, len(instrument.item_ids))), columns=list(instrument.item_ids)
+    )
+    for item in instrument.items_of("resources"):
+        frame[item.id] = 1 if not item.reverse else 5  # clearly the weakest factor
+    export = tmp_path / "lm.csv"
+    frame.to_csv(export, index=False)
+    assert main(["score", str(export), "-i", instrument.id]) == 0
+    shown = capsys.readouterr().out
+    assert "weakest: Resources" in shown
+    assert "suppressed" not in shown
+    frame.iloc[:3].to_csv(export, index=False)
+    assert main(["score", str(export), "-i", instrument.id]) == 0
+    shown = capsys.readouterr().out
+    assert "suppressed" in shown and "weakest: Resources" not in shown
