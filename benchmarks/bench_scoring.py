@@ -8,7 +8,7 @@ float32 like a ResponseSet), then times one operation. Peak memory is the proces
 mark (``ru_maxrss``, dominated by building the data); "own peak" is the operation's own peak
 allocation (tracemalloc, which numpy reports to). For
 comparison, the same data are written to CSV and read back with ``pandas.read_csv`` (the floor for
-reading the file; cop-eval's importer does more).
+reading the file) and with cop-eval's importer ``cop_eval.ingest.read_responses``.
 """
 
 from __future__ import annotations
@@ -91,12 +91,17 @@ def child(task: str, rows: int, csv_path: str | None) -> dict[str, Any]:
     from cop_eval.scoring import score_items
 
     instrument = build_instrument()
-    if task == "read_csv":
+    if task in ("read_csv", "read_responses"):
         assert csv_path is not None
         before = _peak_mb()
         tracemalloc.start()
         start = time.perf_counter()
-        frame = pd.read_csv(csv_path, dtype="float32")
+        if task == "read_csv":
+            frame = pd.read_csv(csv_path, dtype="float32")
+        else:
+            from cop_eval.ingest import read_responses
+
+            frame = read_responses(csv_path, [instrument]).items
         seconds = time.perf_counter() - start
         traced = tracemalloc.get_traced_memory()[1] / 2**20
         tracemalloc.stop()
@@ -166,7 +171,7 @@ def main() -> None:
     print(
         f"load average before: {', '.join(f'{v:.1f}' for v in os.getloadavg())} ({os.cpu_count()} CPUs)"
     )
-    print(f"{'operation':<24}{'seconds':>10}{'process peak MB':>17}{'own peak MB':>13}")
+    print(f"{'operation':<26}{'seconds':>10}{'process peak MB':>17}{'own peak MB':>13}")
     results = [
         run(task, args.rows)
         for task in ("score_items", "reliability", "reliability_listwise", "item_statistics")
@@ -177,9 +182,11 @@ def main() -> None:
             build_items(args.rows).to_csv(path, index=False, float_format="%.0f")
             size = path.stat().st_size / 1e6
             results.append(run("read_csv", args.rows, str(path)))
-            results[-1]["task"] = f"read_csv ({size:.0f} MB)"
+            results[-1]["task"] = f"pandas.read_csv ({size:.0f} MB)"
+            results.append(run("read_responses", args.rows, str(path)))
+            results[-1]["task"] = "cop-eval read_responses"
     for r in results:
-        print(f"{r['task']:<24}{r['seconds']:>10.2f}{r['peak_mb']:>17.0f}{r['traced_mb']:>13.0f}")
+        print(f"{r['task']:<26}{r['seconds']:>10.2f}{r['peak_mb']:>17.0f}{r['traced_mb']:>13.0f}")
     print(
         "(the data themselves, float32: "
         f"{args.rows * N_SCALES * ITEMS_PER_SCALE * 4 / 1e6:.0f} MB; each row is a fresh process)"
