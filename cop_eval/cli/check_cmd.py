@@ -12,9 +12,11 @@ from cop_eval.cli.common import (
     data_options,
     instrument_option,
     json_option,
-    load_responses,
+    one_wave,
     out,
     print_json,
+    project_option,
+    wave_option,
 )
 from cop_eval.tables import ImportReport
 
@@ -137,23 +139,32 @@ def print_report(report: ImportReport) -> None:
 
 
 @click.command("check")
-@click.argument("data", type=click.Path(path_type=Path))
-@instrument_option(multiple=True)
+@click.argument("data", required=False, type=click.Path(path_type=Path))
+@instrument_option(multiple=True, required=False)
 @data_options
+@project_option
+@wave_option
 @json_option
 def check_cmd(
-    data: Path,
+    data: Path | None,
     instrument: tuple[str, ...],
     fmt: str | None,
     mapping: Path | None,
     id_column: str | None,
     group_column: str | None,
+    project_dir: Path | None,
+    wave_label: str | None,
     as_json: bool,
 ) -> None:
-    """Show what was read from DATA, how columns matched items, and which rows were rejected."""
-    responses = load_responses(
+    """Show what was read from DATA, how columns matched items, and which rows were rejected.
+
+    With --project DIR [--wave LABEL], show the import report stored with a wave.
+    """
+    responses, _ = one_wave(
         data,
-        list(instrument),
+        project_dir,
+        wave_label,
+        instrument,
         fmt=fmt,
         mapping=mapping,
         id_column=id_column,

@@ -39,13 +39,13 @@ def _clean(value: Any) -> Any:
     return value
 
 
-def instrument_option(multiple: bool = False) -> Callable[[F], F]:
+def instrument_option(multiple: bool = False, required: bool = True) -> Callable[[F], F]:
     """``--instrument ID|PATH`` (repeatable when ``multiple``)."""
     return click.option(
         "--instrument",
         "-i",
         "instrument",
-        required=True,
+        required=required,
         multiple=multiple,
         metavar="ID|PATH",
         help="A built-in instrument id (see `cop-eval instruments list`) or a YAML file."
@@ -241,3 +241,76 @@ def responses_from_project(
             f"--project {project_dir} --wave LABEL --instrument ID`."
         )
     return loaded
+
+
+wave_option = click.option(
+    "--wave",
+    "wave_label",
+    default=None,
+    metavar="LABEL",
+    help="With --project: the stored wave to use (default: the latest).",
+)
+
+
+def one_wave(
+    data: Path | None,
+    project_dir: Path | None,
+    wave_label: str | None,
+    instruments: Sequence[str],
+    *,
+    fmt: str | None = None,
+    mapping: Path | None = None,
+    id_column: str | None = None,
+    group_column: str | None = None,
+) -> tuple[ResponseSet, tuple[Instrument, ...]]:
+    """The one wave a single-wave command works on: a DATA file, or a wave stored in a project.
+
+    Returns the responses and the instruments to use, in the order asked for. For a stored
+    wave these are the versions it was imported with (``instruments`` names them by id or
+    path; empty means all of them).
+    """
+    from cop_eval.errors import OptionError
+    from cop_eval.instruments import load_instrument
+
+    if data is not None and project_dir is not None:
+        raise click.UsageError("give a DATA file or --project DIR, not both")
+    if data is not None:
+        if wave_label is not None:
+            raise click.UsageError("--wave goes with --project")
+        if not instruments:
+            raise click.UsageError("Missing option '--instrument' / '-i'.")
+        responses = load_responses(
+            data,
+            list(instruments),
+            fmt=fmt,
+            mapping=mapping,
+            id_column=id_column,
+            group_column=group_column,
+        )
+        return responses, responses.instruments
+    if project_dir is None:
+        raise click.UsageError("give a DATA file, or --project DIR (with --wave LABEL)")
+    given = [("--format", fmt), ("--mapping", mapping), ("--id-column", id_column)]
+    used = [name for name, value in given if value is not None]
+    if used:
+        raise click.UsageError(
+            f"{', '.join(used)}: these describe a DATA file; a stored wave was read at import"
+        )
+    waves = responses_from_project(project_dir, [wave_label] if wave_label else None)
+    responses = waves[-1]
+    if group_column is not None:
+        (responses,) = unify_group_column([responses], group_column)
+    if not instruments:
+        return responses, responses.instruments
+    chosen = []
+    for ref in instruments:
+        ident = load_instrument(ref).id
+        try:
+            chosen.append(responses.instrument(ident))
+        except KeyError:
+            stored = ", ".join(i.id for i in responses.instruments)
+            raise OptionError(
+                f"wave {responses.wave!r} of {project_dir} was not imported with instrument "
+                f"{ident!r}; it holds: {stored}"
+            ) from None
+    return responses, tuple(chosen)

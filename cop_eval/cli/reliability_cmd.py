@@ -15,9 +15,11 @@ from cop_eval.cli.common import (
     err,
     instrument_option,
     json_option,
-    load_responses,
+    one_wave,
     out,
     print_json,
+    project_option,
+    wave_option,
 )
 from cop_eval.reliability import LOW_ALPHA, ReliabilityResult, reliability
 
@@ -104,9 +106,11 @@ def print_result(result: ReliabilityResult, title: str) -> None:
 
 
 @click.command("reliability")
-@click.argument("data", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("data", required=False, type=click.Path(path_type=Path, dir_okay=False))
 @instrument_option()
 @data_options
+@project_option
+@wave_option
 @click.option(
     "--missing",
     type=click.Choice(["pairwise", "listwise"]),
@@ -117,30 +121,36 @@ def print_result(result: ReliabilityResult, title: str) -> None:
 )
 @json_option
 def reliability_cmd(
-    data: Path,
+    data: Path | None,
     instrument: str,
     fmt: str | None,
     mapping: Path | None,
     id_column: str | None,
     group_column: str | None,
+    project_dir: Path | None,
+    wave_label: str | None,
     missing: Literal["pairwise", "listwise"],
     as_json: bool,
 ) -> None:
-    """Alpha (with CI), standardised alpha, average r, omega and item statistics per scale."""
-    responses = load_responses(
+    """Alpha (with CI), standardised alpha, average r, omega and item statistics per scale.
+
+    DATA is a survey export; or use --project DIR [--wave LABEL] for a stored wave.
+    """
+    responses, (inst,) = one_wave(
         data,
+        project_dir,
+        wave_label,
         [instrument],
         fmt=fmt,
         mapping=mapping,
         id_column=id_column,
         group_column=group_column,
     )
-    inst = responses.instruments[0]
     result = reliability(responses.items, inst, missing=missing)
     if as_json:
         print_json(result.to_json_dict())
         return
-    err.print(Text(f"{responses.n} respondents read from {data}"))
+    err.print(Text(f"{responses.n} respondents read from {data or responses.source}"))
     print_result(result, inst.title)
 
 

@@ -11,7 +11,15 @@ from rich.table import Table
 from rich.text import Text
 
 from cop_eval.classify import continuum_summary, profile
-from cop_eval.cli.common import data_options, err, instrument_option, load_responses, out
+from cop_eval.cli.common import (
+    data_options,
+    err,
+    instrument_option,
+    one_wave,
+    out,
+    project_option,
+    wave_option,
+)
 from cop_eval.errors import OptionError
 from cop_eval.instruments import ContinuumClassification, ProfileClassification
 from cop_eval.privacy import DEFAULT_MIN_GROUP_SIZE
@@ -124,9 +132,11 @@ def print_summary(table: ScoreTable) -> None:
 
 
 @click.command("score")
-@click.argument("data", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("data", required=False, type=click.Path(path_type=Path, dir_okay=False))
 @instrument_option()
 @data_options
+@project_option
+@wave_option
 @click.option(
     "--out",
     "out_path",
@@ -137,24 +147,30 @@ def print_summary(table: ScoreTable) -> None:
     "column per scale, then classification columns. Without it a summary is printed.",
 )
 def score_cmd(
-    data: Path,
+    data: Path | None,
     instrument: str,
     fmt: str | None,
     mapping: Path | None,
     id_column: str | None,
     group_column: str | None,
+    project_dir: Path | None,
+    wave_label: str | None,
     out_path: Path | None,
 ) -> None:
-    """Score every scale (and classification) of an instrument for each respondent."""
-    responses = load_responses(
+    """Score every scale (and classification) of an instrument for each respondent.
+
+    DATA is a survey export; or use --project DIR [--wave LABEL] for a stored wave.
+    """
+    responses, (inst,) = one_wave(
         data,
+        project_dir,
+        wave_label,
         [instrument],
         fmt=fmt,
         mapping=mapping,
         id_column=id_column,
         group_column=group_column,
     )
-    inst = responses.instruments[0]
     table = score(responses, inst)
     rejected = responses.report.rows_rejected
     err.print(
@@ -166,7 +182,7 @@ def score_cmd(
     if out_path is None:
         print_summary(table)
         return
-    frame = scores_frame(table, id_column)
+    frame = scores_frame(table, id_column or ("respondent" if project_dir else None))
     try:
         frame.to_csv(out_path, index=False, float_format="%.10g", encoding="utf-8")
     except OSError as exc:
