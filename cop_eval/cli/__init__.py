@@ -7,6 +7,7 @@ shows a Python traceback; set ``COP_EVAL_DEBUG=1`` to see one for an internal er
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 import traceback
@@ -20,7 +21,42 @@ from cop_eval.errors import CopEvalError
 __all__ = ["cli", "main", "run"]
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+#: command name -> the module that defines it (and attaches it with ``register(group)``).
+#: Modules are imported when their command runs, so ``cop-eval instruments list`` does not pay
+#: for scipy, statsmodels or WeasyPrint.
+COMMAND_MODULES: dict[str, str] = {
+    "instruments": "instruments_cmd",
+    "template": "template_cmd",
+    "check": "check_cmd",
+    "score": "score_cmd",
+    "reliability": "reliability_cmd",
+    "compare": "compare_cmd",
+    "report": "report_cmd",
+    "init": "project_cmd",
+    "import": "project_cmd",
+    "waves": "project_cmd",
+    "demo": "demo_cmd",
+    "serve": "serve_cmd",
+}
+
+
+class LazyGroup(click.Group):
+    """A group that imports a command's module only when the command is used (or listed)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(super().list_commands(ctx)) | set(COMMAND_MODULES))
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in COMMAND_MODULES:
+            module = importlib.import_module(f"cop_eval.cli.{COMMAND_MODULES[cmd_name]}")
+            module.register(self)
+        return super().get_command(ctx, cmd_name)
+
+
+@click.group(
+    cls=LazyGroup,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
 @click.version_option(__version__, prog_name="cop-eval")
 def cli() -> None:
     """Evaluate a Community of Practice from survey exports.
@@ -31,37 +67,6 @@ def cli() -> None:
       cop-eval check DATA --instrument ID what was read, matched and rejected
       cop-eval demo --out DIR             the whole job on the bundled sample data
     """
-
-
-def _register() -> None:
-    # One line per command module; each module defines click commands and attaches them here.
-    from cop_eval.cli import check_cmd, instruments_cmd
-
-    instruments_cmd.register(cli)
-    check_cmd.register(cli)
-    from cop_eval.cli import project_cmd
-
-    project_cmd.register(cli)
-    from cop_eval.cli import serve_cmd
-
-    serve_cmd.register(cli)
-    from cop_eval.cli import reliability_cmd, score_cmd
-
-    score_cmd.register(cli)
-    reliability_cmd.register(cli)
-    from cop_eval.cli import demo_cmd
-
-    demo_cmd.register(cli)
-    from cop_eval.cli import report_cmd, template_cmd
-
-    report_cmd.register(cli)
-    template_cmd.register(cli)
-    from cop_eval.cli import compare_cmd
-
-    compare_cmd.register(cli)
-
-
-_register()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
