@@ -75,3 +75,12 @@ def test_report_with_per_file_columns(tmp_path: Path) -> None:
     args += [a for col in GROUPS for a in ("--group-column", col)]
     assert main(args) == 0
     assert out.read_bytes().startswith(b"%PDF")
+
+
+def test_report_refuses_a_missing_output_folder_before_working(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "absent" / "r.pdf"
+    assert main(["report", str(WAVES[2]), "-i", "reflection", "--out", str(target)]) == 1
+    err = capsys.readouterr().err
+    assert "does not exist" in err and "Reading" not in err

@@ -156,6 +156,13 @@ def report_cmd(
     if project_dir is None and not data:
         raise click.UsageError("give at least one DATA file (one per wave), or --project DIR")
     member_sizes = parse_members(members)
+    for option, target in [("--out", out_pdf), ("--html", out_html), ("--xlsx", out_xlsx)]:
+        # Say so before minutes of work, not after.
+        if target is not None and not target.resolve().parent.is_dir():
+            raise OptionError(
+                f"{option} {target}: the folder {target.resolve().parent} does not exist; "
+                "create it first or write somewhere else"
+            )
     groups = per_file(group_column, max(len(data), 1), "--group-column")
     group_name = groups[0]
     if project_dir is not None:
