@@ -39,3 +39,19 @@ def test_damaged_key_file_is_a_clear_error(tmp_path: Path) -> None:
     path.write_bytes(b"short")
     with pytest.raises(CopEvalError, match="too short"):
         load_or_create_key(path)
+
+
+def test_id_column_cannot_also_be_the_group_column(tmp_path: Path) -> None:
+    """Otherwise every raw id would be listed as a subgroup name in tables and reports."""
+    from cop_eval.errors import OptionError
+    from cop_eval.ingest import read_responses
+    from cop_eval.instruments import load_instrument
+
+    inst = load_instrument("reflection")
+    header = ["email", *(item.id for item in inst.items)]
+    rows = [[f"person{k}@example.org", *(["3"] * len(inst.items))] for k in range(6)]
+    path = tmp_path / "w.csv"
+    path.write_text("\n".join(",".join(r) for r in [header, *rows]) + "\n", encoding="utf-8")
+    with pytest.raises(OptionError, match="same column as --id-column") as info:
+        read_responses(path, [inst], id_column="email", group_columns=["email"], key=b"k" * 32)
+    assert "person" not in str(info.value)

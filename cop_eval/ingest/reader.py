@@ -124,6 +124,13 @@ def read_responses(
 
     id_col = require_column(id_column, names, texts, source, "--id-column") if id_column else None
     group_cols = [require_column(g, names, texts, source, "--group-column") for g in group_columns]
+    if id_col is not None and id_col in group_cols:
+        # Each respondent would be a group of one, listed by raw id in every subgroup table.
+        raise OptionError(
+            f"{source}: --group-column names the same column as --id-column "
+            f"({names[id_col]!r}); respondent ids are pseudonymised and never shown, so they "
+            "cannot be subgroups. Give a column such as role or strand for --group-column."
+        )
     excluded = set(layout.metadata) | set(group_cols) | ({id_col} if id_col is not None else set())
     matches, match_warnings = match_columns(
         instruments, names, texts, mapping=load_mapping(mapping), excluded=excluded, source=source
