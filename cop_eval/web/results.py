@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
 from cop_eval.errors import OptionError
 from cop_eval.instruments import Instrument
@@ -31,6 +32,7 @@ from cop_eval.report.compose import compose_report
 from cop_eval.report.facts import ReportFacts, WaveStat
 from cop_eval.report.model import Cell, Column, ReportModel, Row, Table
 from cop_eval.report.render import ChartImage, chart_images
+from cop_eval.scoring import score_items
 from cop_eval.store.models import WaveInfo
 from cop_eval.tables import ResponseSet
 from cop_eval.web.services import open_project
@@ -94,10 +96,16 @@ def subgroup_choices(
     any of them (primary or complementary, :func:`cop_eval.privacy.suppressed_groups`).
 
     Filtering the pages to a group hidden in the report would let its figures be read (or
-    recovered from the total by subtraction), so such a filter is refused.
+    recovered from the total by subtraction), so such a filter is refused. Each scale is its own
+    family: a group whose members skipped a scale can be hidden on that scale alone (and another
+    group with it), so the scored counts of every scale of the common questionnaires count too.
     """
     names: dict[str, None] = {}
     hidden: set[str] = set()
+    try:
+        instruments = _instruments(waves)
+    except OptionError:
+        instruments = []
     for rs in waves:
         values = _group_values(rs, column)
         counts: dict[str, int] = {}
@@ -105,6 +113,13 @@ def subgroup_choices(
             counts[value] = counts.get(value, 0) + 1
         names.update(dict.fromkeys(counts))
         hidden |= suppressed_groups(counts, min_group_size)
+        codes = pd.Series(values, dtype="object")
+        for instrument in instruments:
+            scores = score_items(rs.items, instrument)
+            for scale_id in scores.columns:
+                scored = codes[scores[scale_id].notna().to_numpy()].value_counts()
+                per_scale = {g: int(scored.get(g, 0)) for g in counts}
+                hidden |= suppressed_groups(per_scale, min_group_size)
     return [SubgroupChoice(name, name in hidden) for name in sorted(names, key=str.casefold)]
 
 

@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 from fastapi.testclient import TestClient
 
+from cop_eval.errors import OptionError
 from cop_eval.ingest import read_responses
 from cop_eval.instruments import load_instrument
 from cop_eval.store import Project
@@ -193,3 +194,35 @@ def test_pages_without_waves(tmp_path: Path) -> None:
         assert "There are no stored waves yet" in empty.get("/results").text
         assert "Comparing needs at least two stored waves" in empty.get("/compare").text
         assert "There are no stored waves yet" in empty.get("/report").text
+
+
+def test_a_group_hidden_on_one_scale_cannot_be_filtered_to(tmp_path: Path) -> None:
+    """Six has 6 members but only 4 membership scores: on that scale Six is hidden and Big, the
+    only other group, is hidden with it. Showing Big on its own would give Six's mean over 4 as
+    (24 x overall mean - 20 x Big's mean) / 4, so the filter is refused."""
+    from cop_eval.web.results import ResultsCache, results_for, subgroup_choices
+
+    instrument = load_instrument(INSTRUMENT)
+    items = list(instrument.item_ids)
+    lines = [",".join(["id", "team", *items])]
+    rng = np.random.default_rng(7)
+    for k in range(26):
+        team = "Big" if k < 20 else "Six"
+        answers = [str(int(v)) for v in rng.integers(1, 6, len(items))]
+        if k >= 24:  # two of Six skip the whole membership scale
+            answers = ["" if i.startswith("lm_membership") else a for i, a in zip(items, answers)]
+        lines.append(",".join([f"staff{k:03d}", team, *answers]))
+    path = tmp_path / "one.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    directory = tmp_path / "project"
+    create_project(directory)
+    with Project.open(directory) as project:
+        responses = read_responses(
+            path, [instrument], id_column="id", group_columns=("team",), key=project.key
+        )
+        project.add_wave(responses, "Only", date=dt.date(2025, 3, 1))
+        waves = project.load_waves(["Only"])
+    hidden = {c.value for c in subgroup_choices(waves, "team", 5) if c.hidden}
+    assert hidden == {"Big", "Six"}
+    with pytest.raises(OptionError, match="cannot be shown on its own"):
+        results_for(directory, ["Only"], group="Big", min_group_size=5, cache=ResultsCache())
