@@ -294,3 +294,24 @@ def test_short_scales_match_psych(entry: str) -> None:
         )
     else:
         assert math.isnan(got.omega_total)  # one factor is not identified from two items
+
+
+def test_reliability_cli_hides_scales_scored_by_fewer_than_five(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Four respondents: no alpha, item statistic or warning about them (the report, too,
+    leaves such scales out of its reliability table)."""
+    from cop_eval.cli import main
+
+    export = tmp_path / "four.csv"
+    _data("msq").iloc[:4].to_csv(export, index=False)
+    instrument = str(REF / "msq_instrument.yaml")
+    assert main(["reliability", str(export), "-i", instrument, "--json"]) == 0
+    payload = json.loads(capsys.readouterr().out)
+    assert payload["scales"]
+    for scale in payload["scales"]:
+        assert scale["suppressed"] is True
+        assert set(scale) == {"scale", "label", "suppressed", "reason"}
+    assert main(["reliability", str(export), "-i", instrument]) == 0
+    shown = capsys.readouterr().out
+    assert "suppressed" in shown and "Items of" not in shown and "warning(s)" not in shown

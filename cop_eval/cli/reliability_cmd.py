@@ -21,7 +21,28 @@ from cop_eval.cli.common import (
     project_option,
     wave_option,
 )
+from cop_eval.privacy import DEFAULT_MIN_GROUP_SIZE, suppression_reason
 from cop_eval.reliability import LOW_ALPHA, ReliabilityResult, reliability
+
+#: A scale scored by fewer respondents shows no reliability figures (STATISTICS.md, "Anonymity";
+#: the board report leaves such scales out of its reliability table the same way).
+_HIDDEN = suppression_reason(DEFAULT_MIN_GROUP_SIZE, complementary=False)
+
+
+def _hidden(n: int) -> bool:
+    return n < DEFAULT_MIN_GROUP_SIZE
+
+
+def json_dict(result: ReliabilityResult) -> dict[str, object]:
+    """``--json``: a scale scored by fewer than the minimum group size keeps only its name."""
+    doc = result.to_json_dict()
+    doc["scales"] = [
+        entry
+        if not _hidden(s.n)
+        else {"scale": s.scale, "label": s.label, "suppressed": True, "reason": _HIDDEN}
+        for s, entry in zip(result.scales, doc["scales"], strict=True)
+    ]
+    return doc
 
 
 def _num(value: float, digits: int = 2) -> str:
@@ -57,6 +78,15 @@ def print_result(result: ReliabilityResult, title: str) -> None:
             if s.published
             else "-"
         )
+        if _hidden(s.n):
+            scales.add_row(
+                Text(f"{s.label} [{s.scale}]"),
+                "suppressed",
+                str(s.n_items),
+                *(["suppressed"] * 5),
+                published,
+            )
+            continue
         scales.add_row(
             Text(f"{s.label} [{s.scale}]"),
             str(s.n),
@@ -70,6 +100,8 @@ def print_result(result: ReliabilityResult, title: str) -> None:
         )
     out.print(scales)
     for s in result.scales:
+        if _hidden(s.n):
+            continue
         items = Table(title=Text(f"Items of {s.label} [{s.scale}]"), title_justify="left")
         for name, justify in [
             ("item", "left"),
@@ -90,13 +122,23 @@ def print_result(result: ReliabilityResult, title: str) -> None:
                 Text(_num(i.alpha_if_deleted), style="yellow" if better else ""),
             )
         out.print(items)
-    warnings = result.warnings
+    if any(_hidden(s.n) for s in result.scales):
+        out.print(
+            Text(
+                f"Scales scored by fewer than {DEFAULT_MIN_GROUP_SIZE} respondents are "
+                "suppressed to protect anonymity."
+            )
+        )
+    warnings = [w for s in result.scales if not _hidden(s.n) for w in s.warnings]
     if warnings:
         out.print(Text(f"{len(warnings)} warning(s):", style="bold red"))
         for w in warnings:
             out.print(Text(f"  ! {w.message}", style="red"))
     else:
-        out.print(Text("No warnings: every alpha is at least .70 and no item-rest r is negative."))
+        shown = "shown " if any(_hidden(s.n) for s in result.scales) else ""
+        out.print(
+            Text(f"No warnings: every {shown}alpha is at least .70 and no item-rest r is negative.")
+        )
     out.print(
         Text(
             "Key: '-' = reverse-keyed (scored as min + max - answer). Alpha below .70 in red; "
@@ -148,7 +190,7 @@ def reliability_cmd(
     )
     result = reliability(responses.items, inst, missing=missing)
     if as_json:
-        print_json(result.to_json_dict())
+        print_json(json_dict(result))
         return
     err.print(Text(f"{responses.n} respondents read from {data or responses.source}"))
     print_result(result, inst.title)
