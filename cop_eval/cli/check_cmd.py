@@ -12,6 +12,7 @@ from cop_eval.cli.common import (
     data_options,
     instrument_option,
     json_option,
+    missing_items_hint,
     one_wave,
     out,
     print_json,
@@ -83,6 +84,9 @@ def print_report(report: ImportReport) -> None:
     out.print(matched)
     if report.unused_columns:
         out.print(plain("Columns not used: " + ", ".join(report.unused_columns)))
+    hint = missing_items_hint(report)
+    if hint is not None:
+        out.print(plain(hint), style="red")
 
     counts = _table(
         "Answers per item (accepted rows)",
@@ -169,6 +173,7 @@ def check_cmd(
         mapping=mapping,
         id_column=id_column,
         group_column=group_column,
+        warn=False,
     )
     if as_json:
         print_json(report_payload(responses.report))

@@ -12,7 +12,7 @@ import click
 from rich.console import Console
 
 from cop_eval.instruments import Instrument
-from cop_eval.tables import ResponseSet
+from cop_eval.tables import ImportReport, ResponseSet
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -168,6 +168,32 @@ def unify_group_column(responses: Sequence[ResponseSet], name: str) -> list[Resp
     return unified
 
 
+def missing_items_hint(report: ImportReport) -> str | None:
+    """A sentence naming the items no column was found for (``None`` when all were found).
+
+    Such items count as unanswered everywhere, so a misspelt column heading quietly lowers
+    every score's item count; commands say so instead of scoring in silence.
+    """
+    missing = report.unmatched_items
+    if not missing:
+        return None
+    count = f"{len(missing)} item" + ("s" if len(missing) > 1 else "")
+    return (
+        f"{report.source}: {count} not found in the file, counted as unanswered: "
+        f"{', '.join(missing)}. Name the column after the item id or the item text, or map it "
+        "with --mapping MAP.yaml (docs/import.md); `cop-eval check` lists the file's columns."
+    )
+
+
+def warn_missing_items(responses: ResponseSet) -> None:
+    """Print :func:`missing_items_hint` on stderr, when there is something to say."""
+    from rich.text import Text
+
+    hint = missing_items_hint(responses.report)
+    if hint is not None:
+        err.print(Text(f"warning: {hint}", style="yellow"))
+
+
 def load_responses(
     path: str | Path,
     instruments: Sequence[Instrument | str | Path],
@@ -177,11 +203,13 @@ def load_responses(
     id_column: str | None = None,
     group_column: str | None = None,
     wave: str | None = None,
+    warn: bool = True,
 ) -> ResponseSet:
     """Read a survey export for a command (instruments given as objects, ids or YAML paths).
 
     Several files read for one command get one subgroup column name with
-    :func:`unify_group_column`.
+    :func:`unify_group_column`. With ``warn`` (the default), items that no column was found
+    for are named on stderr (:func:`warn_missing_items`).
     """
     from cop_eval.ingest import read_responses
     from cop_eval.instruments import load_instruments
@@ -189,7 +217,7 @@ def load_responses(
     refs = [i for i in instruments if not isinstance(i, Instrument)]
     loaded = iter(load_instruments(refs)) if refs else iter(())
     resolved = [i if isinstance(i, Instrument) else next(loaded) for i in instruments]
-    return read_responses(
+    responses = read_responses(
         path,
         resolved,
         format=fmt,
@@ -198,6 +226,9 @@ def load_responses(
         group_columns=(group_column,) if group_column else (),
         wave=wave,
     )
+    if warn:
+        warn_missing_items(responses)
+    return responses
 
 
 # -- project store (stored waves) ----------------------------------------------------------------
@@ -262,12 +293,14 @@ def one_wave(
     mapping: Path | None = None,
     id_column: str | None = None,
     group_column: str | None = None,
+    warn: bool = True,
 ) -> tuple[ResponseSet, tuple[Instrument, ...]]:
     """The one wave a single-wave command works on: a DATA file, or a wave stored in a project.
 
     Returns the responses and the instruments to use, in the order asked for. For a stored
     wave these are the versions it was imported with (``instruments`` names them by id or
-    path; empty means all of them).
+    path; empty means all of them). ``warn`` as for :func:`load_responses` (a stored wave
+    was warned about when it was imported).
     """
     from cop_eval.errors import OptionError
     from cop_eval.instruments import load_instrument
@@ -286,6 +319,7 @@ def one_wave(
             mapping=mapping,
             id_column=id_column,
             group_column=group_column,
+            warn=warn,
         )
         return responses, responses.instruments
     if project_dir is None:

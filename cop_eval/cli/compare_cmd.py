@@ -181,7 +181,13 @@ def print_result(result: WaveComparison, title: str) -> None:
 @instrument_option()
 @multi_data_options
 @project_option
-@click.option("--labels", default=None, metavar="L1,L2,..", help="Wave labels, one per file.")
+@click.option(
+    "--labels",
+    default=None,
+    metavar="L1,L2,..",
+    help="Wave labels, one per file, separated by commas (with --project: one per stored wave, "
+    "instead of the stored labels).",
+)
 @click.option(
     "--design",
     type=click.Choice(["auto", "paired", "independent"]),
@@ -213,7 +219,9 @@ def compare_cmd(
 ) -> None:
     """Compare scale scores across waves: change, effect size, verdict (and trend for 3+ waves).
 
-    One DATA file per survey wave, oldest first; or --project DIR for stored waves.
+    One DATA file per survey wave, oldest first; or --project DIR for every wave stored in a
+    project, in date order. With --project, give --group-column COL once: each stored wave's
+    subgroup column is used under that name.
     """
     from cop_eval.scoring import score
 
@@ -257,9 +265,12 @@ def compare_cmd(
         try:
             used = r.instrument(inst.id)
         except KeyError:
+            held = ", ".join(i.id for i in r.instruments)
             raise OptionError(
-                f"wave {r.wave!r} was not imported with instrument {inst.id!r}; compare waves of "
-                "the same questionnaire"
+                f"wave {r.wave!r} was not imported with instrument {inst.id!r} (it holds: "
+                f"{held}); compare needs the questionnaire in every wave. With --project every "
+                "stored wave is compared: re-import that wave with the instrument added "
+                "(--replace), or keep waves of other questionnaires in a separate project"
             ) from None
         tables.append(score(r, used))
     result = compare_waves(

@@ -4,13 +4,23 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+import shlex
 from pathlib import Path
 
 import click
 from rich.table import Table
 from rich.text import Text
 
-from cop_eval.cli.common import data_options, err, instrument_option, json_option, out, print_json
+from cop_eval.cli.common import (
+    data_options,
+    err,
+    instrument_option,
+    json_option,
+    out,
+    print_json,
+    warn_missing_items,
+)
 from cop_eval.store import AuditEntry, ImportOutcome, Project, WaveInfo, sha256_file
 
 _project_required = click.option(
@@ -62,6 +72,23 @@ def _outcome_json(project: Project, outcome: ImportOutcome) -> dict[str, object]
     }
 
 
+def _parse_date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date | None:
+    """``--date``: a calendar date written year first, ``2025-03-15``."""
+    if value is None:
+        return None
+    try:
+        return dt.datetime.strptime(value.strip(), "%Y-%m-%d").date()
+    except ValueError:
+        if re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}", value.strip()):
+            problem = "is not a date in the calendar"
+        else:
+            problem = "is not written as YYYY-MM-DD (year, month, day)"
+        raise click.BadParameter(
+            f"{value!r} {problem}; write the day the survey opened as, for example, "
+            "2025-03-15 for 15 March 2025"
+        ) from None
+
+
 @click.command("import")
 @click.argument("data", type=click.Path(path_type=Path, dir_okay=False))
 @_project_required
@@ -71,10 +98,10 @@ def _outcome_json(project: Project, outcome: ImportOutcome) -> dict[str, object]
 @click.option(
     "--date",
     "wave_date",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
+    callback=_parse_date,
     default=None,
     metavar="YYYY-MM-DD",
-    help="When the survey ran; waves are ordered by it.",
+    help="When the survey ran, e.g. 2025-03-15 for 15 March 2025; waves are ordered by it.",
 )
 @instrument_option(multiple=True)
 @data_options
@@ -88,7 +115,7 @@ def import_cmd(
     data: Path,
     project_dir: Path,
     label: str,
-    wave_date: dt.datetime | None,
+    wave_date: dt.date | None,
     instrument: tuple[str, ...],
     fmt: str | None,
     mapping: Path | None,
@@ -122,13 +149,14 @@ def import_cmd(
             outcome = project.add_wave(
                 responses,
                 label,
-                date=wave_date.date() if wave_date else None,
+                date=wave_date,
                 source_sha256=digest,
                 source_name=data.name,
                 replace=replace,
             )
             for warning in responses.report.warnings:
                 err.print(Text(f"warning: {warning}", style="yellow"))
+            warn_missing_items(responses)
         if as_json:
             print_json(_outcome_json(project, outcome))
             return
@@ -143,7 +171,8 @@ def import_cmd(
                 )
             )
             if wave.rows_rejected:
-                options = [f"--instrument {i}" for i in instrument]
+                # Quoted for the shell: a user copies this line, and column headings have spaces.
+                options = [f"--instrument {shlex.quote(i)}" for i in instrument]
                 for flag, value in [
                     ("--format", fmt),
                     ("--mapping", mapping),
@@ -151,10 +180,9 @@ def import_cmd(
                     ("--group-column", group_column),
                 ]:
                     if value is not None:
-                        options.append(f"{flag} {value}")
-                out.print(
-                    Text(f"  Why rows were rejected: cop-eval check {data} {' '.join(options)}")
-                )
+                        options.append(f"{flag} {shlex.quote(str(value))}")
+                command = f"cop-eval check {shlex.quote(str(data))} {' '.join(options)}"
+                out.print(Text(f"  Why rows were rejected: {command}"))
 
 
 def _waves_table(waves: list[WaveInfo]) -> Table:

@@ -102,7 +102,13 @@ def _instruments(refs: tuple[str, ...], responses: list[ResponseSet]) -> tuple[I
     default=None,
     help="Also write the tables behind the report as CSV files into this folder.",
 )
-@click.option("--labels", default=None, metavar="L1,L2,..", help="Wave labels, one per file.")
+@click.option(
+    "--labels",
+    default=None,
+    metavar="L1,L2,..",
+    help="Wave labels, one per file, separated by commas (with --project: one per stored wave, "
+    "instead of the stored labels).",
+)
 @click.option(
     "--members",
     default=None,
@@ -145,7 +151,9 @@ def report_cmd(
 ) -> None:
     """Write the board report (PDF; optionally HTML and the tables as XLSX/CSV).
 
-    One DATA file per survey wave, oldest first; or --project DIR for stored waves.
+    One DATA file per survey wave, oldest first; or --project DIR for every wave stored in a
+    project, in date order. With --project, give --group-column COL once: each stored wave's
+    subgroup column is used under that name.
     """
     from cop_eval.report.build import build_report_model
     from cop_eval.report.export import export_tables

@@ -176,7 +176,12 @@ def score_cmd(
     err.print(
         Text(
             f"Scored {table.n} respondents on {len(inst.scales)} scales of {inst.id}"
-            + (f"; {rejected} rows rejected (see `cop-eval check`)" if rejected else "")
+            + (
+                f"; {rejected} row{'' if rejected == 1 else 's'} rejected (`cop-eval check` "
+                "says why)"
+                if rejected
+                else ""
+            )
         )
     )
     if out_path is None:

@@ -1,0 +1,106 @@
+"""Messages a new user meets: each says what is wrong, where, and how to fix it."""
+
+from __future__ import annotations
+
+import shlex
+from pathlib import Path
+
+import pytest
+
+from cop_eval.cli import main
+
+SAMPLE = Path(__file__).resolve().parent.parent / "sample_data"
+
+ITEMS = ["rf_time_to_reflect_1", "rf_time_to_reflect_2", "rf_time_to_reflect_3"]
+
+
+def _csv(path: Path, header: list[str]) -> Path:
+    rows = [[str(1 + (r + c) % 5) for c in range(len(header))] for r in range(8)]
+    path.write_text("\n".join(",".join(line) for line in [header, *rows]) + "\n", encoding="utf-8")
+    return path
+
+
+def test_score_names_an_item_whose_column_is_misspelt(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = _csv(tmp_path / "typo.csv", [ITEMS[0], "rf_time_to_reflct_2", *ITEMS[2:]])
+    assert main(["score", str(data), "-i", "reflection"]) == 0
+    err = capsys.readouterr().err
+    assert "warning: " in err and "rf_time_to_reflect_2" in err
+    assert "counted as unanswered" in err and "--mapping" in err
+
+
+def test_check_says_how_to_fix_an_item_not_found(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = _csv(tmp_path / "typo.csv", [ITEMS[0], "rf_time_to_reflct_2", *ITEMS[2:]])
+    assert main(["check", str(data), "-i", "reflection"]) == 0
+    captured = capsys.readouterr()
+    assert "not found in the file" in captured.out and "--mapping" in captured.out
+    assert "warning" not in captured.err  # check shows it in its report, not twice
+
+
+def test_no_warning_when_every_item_is_found(capsys: pytest.CaptureFixture[str]) -> None:
+    data = SAMPLE / "wave3_paper.csv"
+    assert main(["reliability", str(data), "-i", "reflection"]) == 0
+    assert "not found" not in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("date", "problem"),
+    [
+        ("15/03/2025", "is not written as YYYY-MM-DD"),
+        ("2025-02-30", "is not a date in the calendar"),
+        ("2025-13-01", "is not a date in the calendar"),
+    ],
+)
+def test_import_date_in_the_wrong_form_says_how_to_write_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], date: str, problem: str
+) -> None:
+    project = tmp_path / "proj"
+    assert main(["init", str(project)]) == 0
+    data = _csv(tmp_path / "w.csv", ITEMS)
+    args = ["import", str(data), "--project", str(project), "--wave", "w", "--date", date]
+    assert main([*args, "-i", "reflection"]) == 2
+    err = capsys.readouterr().err
+    assert problem in err and "2025-03-15" in err and "%Y" not in err
+    assert main(["waves", "--project", str(project), "--json"]) == 0
+    assert '"waves": []' in capsys.readouterr().out
+
+
+def test_import_hint_for_rejected_rows_can_be_pasted_into_a_shell(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project = tmp_path / "proj"
+    assert main(["init", str(project)]) == 0
+    capsys.readouterr()
+    group = "Which part of the people function do you work in?"
+    data = SAMPLE / "wave2_msforms.xlsx"  # one duplicate submission is rejected
+    args = ["import", str(data), "--project", str(project), "--wave", "Sep 2025"]
+    assert main([*args, "-i", "reflection", "--id-column", "Email", "--group-column", group]) == 0
+    line = next(
+        line for line in capsys.readouterr().out.splitlines() if "Why rows were rejected" in line
+    )
+    command = shlex.split(line.split(": ", 1)[1])
+    assert command[:3] == ["cop-eval", "check", str(data)]
+    assert command[command.index("--group-column") + 1] == group
+    assert main(command[1:]) == 0
+
+
+def test_compare_names_the_stored_wave_without_the_instrument(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project = tmp_path / "proj"
+    assert main(["init", str(project)]) == 0
+    for label, instrument in [("a", "reflection"), ("b", "le_may_success_factors")]:
+        data = SAMPLE / "wave3_paper.csv" if label == "a" else SAMPLE / "wave1_qualtrics.csv"
+        assert (
+            main(
+                ["import", str(data), "--project", str(project), "--wave", label, "-i", instrument]
+            )
+            == 0
+        )
+    capsys.readouterr()
+    assert main(["compare", "--project", str(project), "-i", "reflection"]) == 1
+    err = capsys.readouterr().err
+    assert "wave 'b'" in err and "le_may_success_factors" in err and "separate project" in err
