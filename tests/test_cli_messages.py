@@ -104,3 +104,21 @@ def test_compare_names_the_stored_wave_without_the_instrument(
     assert main(["compare", "--project", str(project), "-i", "reflection"]) == 1
     err = capsys.readouterr().err
     assert "wave 'b'" in err and "le_may_success_factors" in err and "separate project" in err
+
+
+def test_score_out_of_a_stored_wave_without_ids(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project = tmp_path / "proj"
+    assert main(["init", str(project)]) == 0
+    data = _csv(tmp_path / "w.csv", ITEMS)
+    assert (
+        main(["import", str(data), "--project", str(project), "--wave", "w", "-i", "reflection"])
+        == 0
+    )
+    scores = tmp_path / "scores.csv"
+    args = ["score", "--project", str(project), "-i", "reflection", "--out", str(scores)]
+    assert main(args) == 0, capsys.readouterr().err
+    assert scores.read_text(encoding="utf-8").splitlines()[0] == (
+        "time_to_reflect,reflecting_with_others,closing_the_loop"
+    )

@@ -187,7 +187,9 @@ def score_cmd(
     if out_path is None:
         print_summary(table)
         return
-    frame = scores_frame(table, id_column or ("respondent" if project_dir else None))
+    # A stored wave has a `respondent` column of pseudonyms when it was imported with ids.
+    stored_ids = project_dir is not None and table.respondent_ids is not None
+    frame = scores_frame(table, id_column or ("respondent" if stored_ids else None))
     try:
         frame.to_csv(out_path, index=False, float_format="%.10g", encoding="utf-8")
     except OSError as exc:
