@@ -122,3 +122,15 @@ def test_score_out_of_a_stored_wave_without_ids(
     assert scores.read_text(encoding="utf-8").splitlines()[0] == (
         "time_to_reflect,reflecting_with_others,closing_the_loop"
     )
+
+
+def test_validate_says_an_item_text_file_is_not_an_instrument(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    examples = Path(__file__).resolve().parent.parent / "docs" / "examples"
+    assert main(["instruments", "validate", str(examples / "licensed_item_text.yaml")]) == 1
+    assert "not an instrument" in capsys.readouterr().err
+    assert (
+        main(["instruments", "validate", *map(str, sorted(examples.glob("*instrument.yaml")))]) == 0
+    )
+    assert "not an instrument" not in capsys.readouterr().err

@@ -119,12 +119,37 @@ def validate_cmd(paths: tuple[Path, ...]) -> None:
         except InstrumentError as exc:
             failures.append(exc)
             err.print(Text(str(exc)))
+            if _looks_like_item_list(path):
+                err.print(Text(f"  {_NOT_AN_INSTRUMENT}"))
         else:
             out.print(
                 Text(f"{path}: ok ({inst.id}: {len(inst.items)} items, {len(inst.scales)} scales)")
             )
     if failures:
         raise click.exceptions.Exit(1)
+
+
+_NOT_AN_INSTRUMENT = (
+    "This file maps item ids to text: an item_text_file (item id: wording) or a --mapping file "
+    "(item id: column header), not an instrument. Validate the instrument file instead; its "
+    "item_text_file is checked with it."
+)
+
+
+def _looks_like_item_list(path: Path) -> bool:
+    """A YAML mapping of ids to text with none of an instrument's keys (``items``, ``scales``)."""
+    import yaml
+
+    try:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return False
+    return (
+        isinstance(data, dict)
+        and bool(data)
+        and not {"id", "items", "scales"} & {str(k) for k in data}
+        and all(isinstance(v, str) for v in data.values())
+    )
 
 
 def register(cli: click.Group) -> None:
