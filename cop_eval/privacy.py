@@ -26,6 +26,7 @@ __all__ = [
     "default_key",
     "load_or_create_key",
     "pseudonymise",
+    "residual_recoverable",
     "suppressed_groups",
     "suppression_reason",
 ]
@@ -120,7 +121,9 @@ DEFAULT_MIN_GROUP_SIZE = 5
 
 
 def suppressed_groups(
-    counts: Mapping[str, int], min_size: int = DEFAULT_MIN_GROUP_SIZE
+    counts: Mapping[str, int],
+    min_size: int = DEFAULT_MIN_GROUP_SIZE,
+    also_hidden: Iterable[str] = (),
 ) -> frozenset[str]:
     """Groups whose figures must be hidden, primary and complementary.
 
@@ -132,6 +135,9 @@ def suppressed_groups(
         own key), so that subtraction from the total is accounted for.
     min_size
         The smallest group a figure may describe.
+    also_hidden
+        Groups hidden for another reason (e.g. :func:`residual_recoverable`); complementary
+        suppression protects them like small groups.
 
     Returns
     -------
@@ -155,7 +161,7 @@ def suppressed_groups(
     for group, n in counts.items():
         if n < 0:
             raise ValueError(f"group {group!r} has a negative count ({n})")
-    hidden = {g for g, n in counts.items() if n < min_size}
+    hidden = {g for g, n in counts.items() if n < min_size} | (set(also_hidden) & set(counts))
     while True:
         occupied = [g for g in hidden if counts[g] > 0]
         if not occupied:
@@ -168,6 +174,52 @@ def suppressed_groups(
             break
         hidden.add(candidates[0][1])
     return frozenset(hidden)
+
+
+#: Shown in place of a paired comparison hidden by :func:`residual_recoverable`.
+RESIDUAL_REASON = (
+    "hidden so that the few respondents who answered only one of the two waves cannot be worked "
+    "out from the wave means (anonymity rule)"
+)
+
+
+def residual_recoverable(residuals: Iterable[int], min_size: int = DEFAULT_MIN_GROUP_SIZE) -> bool:
+    """Whether a paired comparison would give away the respondents outside the pairs.
+
+    A paired change (mean difference over the matched people) shown beside each wave's mean
+    (over everyone who answered it) lets a reader work out the sum of the scores of the people
+    who are not in the pairs: with ``n`` pairs, ``n_later * mean_later - n * (mean_earlier +
+    change)`` is the later wave's extra people minus the earlier wave's extra people. When all
+    of one wave's people are matched, that is the total of the other wave's extra people alone,
+    so one new joiner's score can be read exactly.
+
+    Parameters
+    ----------
+    residuals
+        The number of people in each wave's figure who are not in the pairs (earlier, later).
+    min_size
+        The smallest group a figure may describe.
+
+    Returns
+    -------
+    bool
+        True when the people outside the pairs are a single set of 1 to ``min_size - 1`` people,
+        or several sets with fewer than ``min_size`` together (the same test as complementary
+        suppression in :func:`suppressed_groups`): the comparison must then be hidden.
+
+    Examples
+    --------
+    >>> residual_recoverable([0, 1], 5), residual_recoverable([0, 0], 5)
+    (True, False)
+    >>> residual_recoverable([6, 0], 5), residual_recoverable([2, 3], 5), residual_recoverable([1, 2], 5)
+    (False, False, True)
+    """
+    occupied = [r for r in residuals if r > 0]
+    if not occupied:
+        return False
+    if len(occupied) == 1:
+        return occupied[0] < min_size
+    return sum(occupied) < min_size
 
 
 def suppression_reason(min_size: int, *, complementary: bool) -> str:

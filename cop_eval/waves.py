@@ -38,7 +38,12 @@ import numpy.typing as npt
 import pandas as pd
 
 from cop_eval.errors import CopEvalError, OptionError
-from cop_eval.privacy import DEFAULT_MIN_GROUP_SIZE, suppression_reason
+from cop_eval.privacy import (
+    DEFAULT_MIN_GROUP_SIZE,
+    RESIDUAL_REASON,
+    residual_recoverable,
+    suppression_reason,
+)
 from cop_eval.tables import ScoreTable
 from cop_eval.waves_cells import (
     Pair,
@@ -321,8 +326,16 @@ def compare_waves(
                 if p.design == "paired"
                 else min(c.n_from, c.n_to) < min_group_size
             )
+            reason = primary
+            if not small and p.design == "paired":
+                # People outside the pairs could be worked out from the two wave means.
+                outside = [
+                    int(np.isfinite(data[k].scores[:, s]).sum()) - c.n for k in (p.earlier, p.later)
+                ]
+                small = residual_recoverable(outside, min_group_size)
+                reason = RESIDUAL_REASON
             family.append(
-                SuppressedCell(wave_labels[p.earlier], primary, to_label=wave_labels[p.later])
+                SuppressedCell(wave_labels[p.earlier], reason, to_label=wave_labels[p.later])
                 if small
                 else c
             )

@@ -26,7 +26,12 @@ from cop_eval.effects import (
     wilcoxon_signed_rank,
 )
 from cop_eval.mixed import TrendFit, fit_trend
-from cop_eval.privacy import suppressed_groups, suppression_reason
+from cop_eval.privacy import (
+    RESIDUAL_REASON,
+    residual_recoverable,
+    suppressed_groups,
+    suppression_reason,
+)
 from cop_eval.verdict import verdict
 from cop_eval.waves_results import Cell, Comparison, ComparisonCell, SuppressedCell, WaveStat
 
@@ -151,11 +156,19 @@ def adjust(cells: Sequence[ComparisonCell], method: Literal["holm", "bh"]) -> li
 # ---------------------------------------------------------------------------------------------
 
 
-def _hidden(counts: IntArray, names: Sequence[str], min_size: int) -> dict[int, str]:
-    """Hidden group index -> reason, primary and complementary."""
-    hidden = suppressed_groups({names[g]: int(counts[g]) for g in range(len(names))}, min_size)
+def _hidden(
+    counts: IntArray, names: Sequence[str], min_size: int, also: Sequence[int] = ()
+) -> dict[int, str]:
+    """Hidden group index -> reason, primary and complementary (``also``: residual-hidden)."""
+    hidden = suppressed_groups(
+        {names[g]: int(counts[g]) for g in range(len(names))},
+        min_size,
+        also_hidden=[names[g] for g in also],
+    )
     return {
-        g: suppression_reason(min_size, complementary=counts[g] >= min_size)
+        g: RESIDUAL_REASON
+        if g in also and counts[g] >= min_size
+        else suppression_reason(min_size, complementary=counts[g] >= min_size)
         for g in range(len(names))
         if names[g] in hidden
     }
@@ -225,7 +238,25 @@ def group_comparison_cells(
         g = groups_earlier[pair.rows_earlier]
         ok = np.isfinite(xe) & np.isfinite(xl)
         xe, xl, g = xe[ok], xl[ok], g[ok]
-        hidden = _hidden(np.bincount(g, minlength=n_groups).astype(np.int64), names, min_size)
+        paired = np.bincount(g, minlength=n_groups).astype(np.int64)
+        # People of a group's wave cells who are not in its pairs (in the later wave, also pairs
+        # that moved to another group): the wave means would give them away when few.
+        g_later = groups_later[pair.rows_later][ok]
+        stayed = np.bincount(g[g == g_later], minlength=n_groups)
+        n_earlier = np.bincount(groups_earlier[np.isfinite(x_earlier)], minlength=n_groups)
+        n_later = np.bincount(groups_later[np.isfinite(x_later)], minlength=n_groups)
+        residual = [
+            k
+            for k in range(n_groups)
+            if residual_recoverable(
+                [
+                    int(n_earlier[k] - paired[k]),
+                    int(n_later[k] - stayed[k] + paired[k] - stayed[k]),
+                ],
+                min_size,
+            )
+        ]
+        hidden = _hidden(paired, names, min_size, residual)
         order, bounds = _slices(g, n_groups)
         xe, xl = xe[order], xl[order]
         for k, name in enumerate(names):

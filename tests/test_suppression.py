@@ -169,7 +169,9 @@ def test_subgroup_comparisons_are_suppressed_the_same_way(result_json: dict[str,
     hidden = [c for c in visible if c.get("suppressed")]
     # Paired by the w1 group: Finance has 3 matched pairs -> hidden, with a complementary cell.
     assert len(hidden) + sum(1 for g in scale["subgroups"] if g.get("suppressed")) >= 2
-    assert total["n"] - sum(c["n"] for c in shown) >= 5
+    # All of w2 is matched and w1 has one respondent more: the total change is hidden, or that
+    # one respondent's score would follow from the wave means (residual_recoverable).
+    assert total["suppressed"] and "only one of the two waves" in total["reason"]
     assert all(c["p_adjusted"] >= c["p"] for c in shown)
     assert all(c["adjustment"].startswith("Benjamini") for c in shown)
 
@@ -234,3 +236,47 @@ def test_engine_output_never_allows_recovery(
             occupied = [g for g in hidden if truth.get(g, 0) > 0]
             assert residual == sum(truth.get(g, 0) for g in hidden)
             assert not occupied or (len(occupied) >= 2 and residual >= min_size)
+
+
+def _joined(extra: dict[str, int], groups: dict[str, int]) -> list[ScoreTable]:
+    """Two waves of the same people (``groups``: size per team); ``extra`` joins in the second."""
+    inst = load_instrument("reflection")
+    rng = np.random.default_rng(11)
+    tables = []
+    for label, sizes in (
+        ("w1", groups),
+        ("w2", {g: n + extra.get(g, 0) for g, n in groups.items()}),
+    ):
+        team = [g for g, n in sizes.items() for _ in range(n)]
+        ids = [f"{g}{k}" for g, n in sizes.items() for k in range(n)]
+        scores = pd.DataFrame({s: rng.normal(3, 1, len(team)) for s in inst.scale_ids})
+        tables.append(
+            ScoreTable(
+                inst,
+                scores,
+                respondent_ids=pd.Series(ids, dtype=object),
+                groups=pd.DataFrame({"team": pd.Series(team, dtype=object)}),
+                wave=label,
+            )
+        )
+    return tables
+
+
+def test_paired_change_hidden_when_few_answered_one_wave_only() -> None:
+    """One newcomer: n2 * mean2 - n * (mean1 + change) would be exactly the newcomer's score."""
+    tables = _joined({"A": 1}, {"A": 15, "B": 15})
+    result = compare_waves(tables, group_column="team", min_group_size=5)
+    doc = json.loads(json.dumps(result.to_json_dict()))
+    for scale in doc["scales"]:
+        (total,) = scale["comparisons"]
+        assert total["suppressed"] and "only one of the two waves" in total["reason"]
+        assert all(w["n"] in (30, 31) for w in scale["waves"])  # the wave means stay
+        # Team A has the newcomer; B is hidden with it, or A's change would follow from the
+        # total of the pairs by subtraction.
+        for group in scale["subgroups"]:
+            cells = [group] if group.get("suppressed") else group["comparisons"]
+            assert all(c.get("suppressed") and "mean_diff" not in c for c in cells)
+    # Five newcomers together are a group the rule allows: everything is shown.
+    shown = compare_waves(_joined({"A": 3, "B": 2}, {"A": 15, "B": 15}), group_column="team")
+    doc = json.loads(json.dumps(shown.to_json_dict()))
+    assert all("mean_diff" in scale["comparisons"][0] for scale in doc["scales"])

@@ -82,7 +82,11 @@ def close(actual: float, expected: float, tol: float = TOL) -> bool:
 @pytest.fixture(scope="module")
 def paired() -> Any:
     reliabilities = REF["reliability"]
-    return compare_waves(orthodont_waves(), reliabilities=reliabilities)
+    # Orthodont loses one child per wave: with the anonymity rule (min 5) that one child's score
+    # could be worked out from the wave means and the paired change, so the paired comparisons
+    # are hidden (test_paired_change_hidden_when_few_answered_one_wave_only). The match with R
+    # is checked without the rule.
+    return compare_waves(orthodont_waves(), reliabilities=reliabilities, min_group_size=1)
 
 
 @pytest.fixture(scope="module")
@@ -203,7 +207,7 @@ def test_trend_without_ids_is_ols_and_matches_lm() -> None:
 
 
 def test_subgroups_match_r_with_bh_across_grid() -> None:
-    result = compare_waves(orthodont_waves(with_groups=True), group_column="Sex")
+    result = compare_waves(orthodont_waves(with_groups=True), group_column="Sex", min_group_size=1)
     for pair_key, cells in REF["by_sex"].items():
         for ref in cells:
             scale = result.scale(ref["scale"])
@@ -257,7 +261,7 @@ def test_json_contract_keys(paired: Any) -> None:
 
 
 def test_two_waves_have_no_trend_and_verdicts_use_effect_and_p(paired: Any) -> None:
-    two = compare_waves(orthodont_waves()[:2])
+    two = compare_waves(orthodont_waves()[:2], min_group_size=1)
     scale = two.scale("distance")
     assert scale.trend is None and len(scale.comparisons) == 1
     c = scale.comparisons[0]

@@ -137,7 +137,9 @@ def change_section(facts: ReportFacts, num: Numbering) -> Section:
         blocks.append(
             Paragraph(
                 f"No comparison between {first} and {last} can be shown: too few respondents "
-                f"(fewer than {facts.min_group_size}) answered in one of the waves.",
+                f"(fewer than {facts.min_group_size}) answered in one of the waves, or so few "
+                "answered only one of them that their scores could be worked out from the wave "
+                "means (anonymity rule).",
                 "warning",
             )
         )
