@@ -210,7 +210,10 @@ def test_a_group_hidden_on_one_scale_cannot_be_filtered_to(tmp_path: Path) -> No
         team = "Big" if k < 20 else "Six"
         answers = [str(int(v)) for v in rng.integers(1, 6, len(items))]
         if k >= 24:  # two of Six skip the whole membership scale
-            answers = ["" if i.startswith("lm_membership") else a for i, a in zip(items, answers)]
+            answers = [
+                "" if i.startswith("lm_membership") else a
+                for i, a in zip(items, answers, strict=True)
+            ]
         lines.append(",".join([f"staff{k:03d}", team, *answers]))
     path = tmp_path / "one.csv"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
