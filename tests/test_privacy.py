@@ -55,3 +55,25 @@ def test_id_column_cannot_also_be_the_group_column(tmp_path: Path) -> None:
     with pytest.raises(OptionError, match="same column as --id-column") as info:
         read_responses(path, [inst], id_column="email", group_columns=["email"], key=b"k" * 32)
     assert "person" not in str(info.value)
+
+
+def test_an_item_cannot_be_mapped_to_the_id_column(tmp_path: Path) -> None:
+    """Its raw ids would be quoted as unusable answers in the import report."""
+    from cop_eval.errors import OptionError
+    from cop_eval.ingest import read_responses
+    from cop_eval.instruments import load_instrument
+
+    inst = load_instrument("reflection")
+    header = ["email", *(item.id for item in inst.items[1:])]
+    rows = [[f"person{k}@example.org", *(["3"] * (len(inst.items) - 1))] for k in range(6)]
+    path = tmp_path / "w.csv"
+    path.write_text("\n".join(",".join(r) for r in [header, *rows]) + "\n", encoding="utf-8")
+    with pytest.raises(OptionError, match="mapped to the --id-column") as info:
+        read_responses(
+            path,
+            [inst],
+            id_column="email",
+            mapping={inst.items[0].id: "email"},
+            key=b"k" * 32,
+        )
+    assert "person" not in str(info.value)

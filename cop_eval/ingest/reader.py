@@ -20,7 +20,12 @@ import pyarrow.compute as pc
 
 from cop_eval import quality
 from cop_eval.errors import DataImportError, OptionError
-from cop_eval.ingest.matching import load_mapping, match_columns, require_column
+from cop_eval.ingest.matching import (
+    load_mapping,
+    match_columns,
+    require_column,
+    resolve_column,
+)
 from cop_eval.ingest.recode import (
     ANSWERED,
     BLANK,
@@ -132,8 +137,17 @@ def read_responses(
             "cannot be subgroups. Give a column such as role or strand for --group-column."
         )
     excluded = set(layout.metadata) | set(group_cols) | ({id_col} if id_col is not None else set())
+    item_columns = load_mapping(mapping)
+    if id_col is not None:
+        for item_id, header in item_columns.items():
+            if resolve_column(header, names, texts) == id_col:
+                # Its cells would be quoted, raw, as answers that are not on the scale.
+                raise OptionError(
+                    f"mapping: item {item_id} is mapped to the --id-column '{names[id_col]}'; "
+                    "respondent ids are never read as answers. Map the item to its own column."
+                )
     matches, match_warnings = match_columns(
-        instruments, names, texts, mapping=load_mapping(mapping), excluded=excluded, source=source
+        instruments, names, texts, mapping=item_columns, excluded=excluded, source=source
     )
     if not matches:
         shown = ", ".join(repr(n) for n in names[:30]) + (" ..." if len(names) > 30 else "")
