@@ -134,3 +134,15 @@ def test_validate_says_an_item_text_file_is_not_an_instrument(
         main(["instruments", "validate", *map(str, sorted(examples.glob("*instrument.yaml")))]) == 0
     )
     assert "not an instrument" not in capsys.readouterr().err
+
+
+def test_score_counts_answers_that_could_not_be_used(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = tmp_path / "values.csv"
+    rows = [",".join(ITEMS)] + [",".join(["3", "4", "2"])] * 6 + ["Agree strongly,7,2"]
+    data.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    assert main(["score", str(data), "-i", "reflection"]) == 0
+    err = capsys.readouterr().err
+    assert "2 answers could not be used" in err
+    assert "1 not a code or label" in err and "1 a number outside the scale" in err

@@ -185,13 +185,35 @@ def missing_items_hint(report: ImportReport) -> str | None:
     )
 
 
-def warn_missing_items(responses: ResponseSet) -> None:
-    """Print :func:`missing_items_hint` on stderr, when there is something to say."""
+def unusable_answers_hint(report: ImportReport) -> str | None:
+    """A sentence counting the answers that could not be used (``None`` when there are none)."""
+    unparseable = sum(s.unparseable for s in report.items)
+    out_of_range = sum(s.out_of_range for s in report.items)
+    total = unparseable + out_of_range
+    if not total:
+        return None
+    kinds = [
+        f"{n} {what}"
+        for n, what in [
+            (unparseable, "not a code or label of the answer scale"),
+            (out_of_range, "a number outside the scale"),
+        ]
+        if n
+    ]
+    answers = "1 answer" if total == 1 else f"{total} answers"
+    return (
+        f"{report.source}: {answers} could not be used and count as missing ({'; '.join(kinds)}); "
+        "`cop-eval check` lists each with its row and column."
+    )
+
+
+def warn_about_input(responses: ResponseSet) -> None:
+    """On stderr: items not found in the file, and answers that could not be used."""
     from rich.text import Text
 
-    hint = missing_items_hint(responses.report)
-    if hint is not None:
-        err.print(Text(f"warning: {hint}", style="yellow"))
+    for hint in [missing_items_hint(responses.report), unusable_answers_hint(responses.report)]:
+        if hint is not None:
+            err.print(Text(f"warning: {hint}", style="yellow"))
 
 
 def load_responses(
@@ -209,7 +231,7 @@ def load_responses(
 
     Several files read for one command get one subgroup column name with
     :func:`unify_group_column`. With ``warn`` (the default), items that no column was found
-    for are named on stderr (:func:`warn_missing_items`).
+    for, and answers that could not be used, are reported on stderr (:func:`warn_about_input`).
     """
     from cop_eval.ingest import read_responses
     from cop_eval.instruments import load_instruments
@@ -227,7 +249,7 @@ def load_responses(
         wave=wave,
     )
     if warn:
-        warn_missing_items(responses)
+        warn_about_input(responses)
     return responses
 
 

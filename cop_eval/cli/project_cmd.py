@@ -19,7 +19,7 @@ from cop_eval.cli.common import (
     json_option,
     out,
     print_json,
-    warn_missing_items,
+    warn_about_input,
 )
 from cop_eval.store import AuditEntry, ImportOutcome, Project, WaveInfo, sha256_file
 
@@ -156,7 +156,7 @@ def import_cmd(
             )
             for warning in responses.report.warnings:
                 err.print(Text(f"warning: {warning}", style="yellow"))
-            warn_missing_items(responses)
+            warn_about_input(responses)
         if as_json:
             print_json(_outcome_json(project, outcome))
             return
