@@ -146,3 +146,23 @@ def test_score_counts_answers_that_could_not_be_used(
     err = capsys.readouterr().err
     assert "2 answers could not be used" in err
     assert "1 not a code or label" in err and "1 a number outside the scale" in err
+
+
+def test_report_names_the_stored_wave_without_the_instrument(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project = tmp_path / "proj"
+    assert main(["init", str(project)]) == 0
+    imports = [
+        ("a", SAMPLE / "wave3_paper.csv", "reflection"),
+        ("b", SAMPLE / "wave1_qualtrics.csv", "le_may_success_factors"),
+    ]
+    for label, data, instrument in imports:
+        args = ["import", str(data), "--project", str(project), "--wave", label]
+        assert main([*args, "-i", instrument]) == 0
+    capsys.readouterr()
+    out = tmp_path / "r.pdf"
+    assert main(["report", "--project", str(project), "-i", "reflection", "--out", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert "wave 'b'" in err and "it holds: le_may_success_factors" in err
+    assert "separate project" in err and not out.exists()

@@ -64,6 +64,23 @@ def _instruments(refs: tuple[str, ...], responses: list[ResponseSet]) -> tuple[I
     raise OptionError("give at least one --instrument ID (see `cop-eval instruments list`)")
 
 
+def _check_stored_instruments(
+    project_dir: Path, responses: list[ResponseSet], instruments: tuple[Instrument, ...]
+) -> None:
+    """Every stored wave must hold every instrument of the report; name the first that does not."""
+    for wave in responses:
+        held = [i.id for i in wave.instruments]
+        missing = [i.id for i in instruments if i.id not in held]
+        if missing:
+            raise OptionError(
+                f"{project_dir}: wave {wave.wave!r} was not imported with "
+                f"{', '.join(missing)} (it holds: {', '.join(held)}); the report needs each "
+                "instrument in every stored wave. Name the instruments all waves hold with "
+                "--instrument, re-import that wave with the others added (--replace), or keep "
+                "surveys of other questionnaires in a separate project"
+            )
+
+
 @click.command("report")
 @click.argument("data", nargs=-1, type=click.Path(path_type=Path, dir_okay=False))
 @click.option(
@@ -179,6 +196,7 @@ def report_cmd(
         responses = responses_from_project(project_dir)
         wave_labels = parse_labels(labels, len(responses))
         instruments = _instruments(instrument_refs, responses)
+        _check_stored_instruments(project_dir, responses, instruments)
     else:
         wave_labels = parse_labels(labels, len(data))
         instruments = _instruments(instrument_refs, [])
