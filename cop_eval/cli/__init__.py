@@ -66,6 +66,7 @@ def cli() -> None:
       cop-eval instruments list           the built-in questionnaires
       cop-eval check DATA --instrument ID what was read, matched and rejected
       cop-eval demo --out DIR             the whole job on the bundled sample data
+      cop-eval COMMAND --help             the options of one command
     """
 
 

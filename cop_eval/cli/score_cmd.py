@@ -144,7 +144,8 @@ def print_summary(table: ScoreTable) -> None:
     default=None,
     metavar="scores.csv",
     help="Write one row per respondent: the id column (with --id-column, pseudonymised), one "
-    "column per scale, then classification columns. Without it a summary is printed.",
+    "column per scale, then the respondent's level on each continuum classification. Without "
+    "it a summary is printed (with the group's profile classifications).",
 )
 def score_cmd(
     data: Path | None,
