@@ -370,3 +370,45 @@ def one_wave(
                 f"{ident!r}; it holds: {stored}"
             ) from None
     return responses, tuple(chosen)
+
+
+def waves_from_files(
+    data: Sequence[Path],
+    instruments: Sequence[Instrument | str | Path],
+    labels: Sequence[str] | None,
+    *,
+    fmt: str | None,
+    mapping: Path | None,
+    id_column: Sequence[str],
+    group_column: Sequence[str],
+) -> list[ResponseSet]:
+    """Read one DATA file per wave for a multi-wave command (``compare``, ``report``).
+
+    ``id_column`` and ``group_column`` are the repeatable options (once, or once per file);
+    the subgroup column gets the first name given in every wave.
+    """
+    ids = per_file(id_column, len(data), "--id-column")
+    groups = per_file(group_column, len(data), "--group-column")
+    responses = []
+    for index, path in enumerate(data):
+        err.print(f"Reading {path} ...", markup=False, highlight=False)
+        responses.append(
+            load_responses(
+                path,
+                instruments,
+                fmt=fmt,
+                mapping=mapping,
+                id_column=ids[index],
+                group_column=groups[index],
+                wave=labels[index] if labels else None,
+            )
+        )
+    return unify_group_column(responses, group_column[0]) if group_column else responses
+
+
+def waves_from_project(project_dir: Path, group_column: Sequence[str]) -> list[ResponseSet]:
+    """Every stored wave of a project, its subgroup column under the one name given."""
+    if len(group_column) > 1:
+        raise click.UsageError("with --project, give --group-column once")
+    responses = responses_from_project(project_dir)
+    return unify_group_column(responses, group_column[0]) if group_column else responses

@@ -11,17 +11,14 @@ from rich.table import Table
 from rich.text import Text
 
 from cop_eval.cli.common import (
-    err,
     instrument_option,
     json_option,
-    load_responses,
     multi_data_options,
     out,
-    per_file,
     print_json,
     project_option,
-    responses_from_project,
-    unify_group_column,
+    waves_from_files,
+    waves_from_project,
 )
 from cop_eval.effects import PairedTest
 from cop_eval.errors import OptionError
@@ -228,12 +225,9 @@ def compare_cmd(
     if project_dir is not None and data:
         raise click.UsageError("give DATA files or --project DIR, not both")
     inst = load_instrument(instrument)
-    groups = per_file(group_column, max(len(data), 1), "--group-column")
-    group_name = groups[0]
+    group_name = group_column[0] if group_column else None
     if project_dir is not None:
-        if len(group_column) > 1:
-            raise click.UsageError("with --project, give --group-column once")
-        responses = responses_from_project(project_dir)
+        responses = waves_from_project(project_dir, group_column)
         wave_labels = parse_labels(labels, len(responses)) or [
             r.wave or f"wave {k + 1}" for k, r in enumerate(responses)
         ]
@@ -241,23 +235,15 @@ def compare_cmd(
         if len(data) < 2:
             raise click.UsageError("give at least two DATA files (one per wave), or --project DIR")
         wave_labels = parse_labels(labels, len(data)) or [p.stem for p in data]
-        ids = per_file(id_column, len(data), "--id-column")
-        responses = []
-        for path, label, id_col, group_col in zip(data, wave_labels, ids, groups, strict=True):
-            err.print(Text(f"Reading {path} ..."))
-            responses.append(
-                load_responses(
-                    path,
-                    [inst],
-                    fmt=fmt,
-                    mapping=mapping,
-                    id_column=id_col,
-                    group_column=group_col,
-                    wave=label,
-                )
-            )
-    if group_name is not None:
-        responses = unify_group_column(responses, group_name)
+        responses = waves_from_files(
+            data,
+            [inst],
+            wave_labels,
+            fmt=fmt,
+            mapping=mapping,
+            id_column=id_column,
+            group_column=group_column,
+        )
     if len(responses) < 2:
         raise OptionError("compare needs at least two waves; the project has only one")
     tables: list[ScoreTable] = []

@@ -9,12 +9,10 @@ from rich.text import Text
 
 from cop_eval.cli.common import (
     err,
-    load_responses,
     multi_data_options,
-    per_file,
     project_option,
-    responses_from_project,
-    unify_group_column,
+    waves_from_files,
+    waves_from_project,
 )
 from cop_eval.errors import OptionError
 from cop_eval.instruments import Instrument, load_instruments
@@ -188,35 +186,24 @@ def report_cmd(
                 f"{option} {target}: the folder {target.resolve().parent} does not exist; "
                 "create it first or write somewhere else"
             )
-    groups = per_file(group_column, max(len(data), 1), "--group-column")
-    group_name = groups[0]
+    group_name = group_column[0] if group_column else None
     if project_dir is not None:
-        if len(group_column) > 1:
-            raise click.UsageError("with --project, give --group-column once")
-        responses = responses_from_project(project_dir)
+        responses = waves_from_project(project_dir, group_column)
         wave_labels = parse_labels(labels, len(responses))
         instruments = _instruments(instrument_refs, responses)
         _check_stored_instruments(project_dir, responses, instruments)
     else:
         wave_labels = parse_labels(labels, len(data))
         instruments = _instruments(instrument_refs, [])
-        ids = per_file(id_column, len(data), "--id-column")
-        responses = []
-        for index, path in enumerate(data):
-            err.print(Text(f"Reading {path} ..."))
-            responses.append(
-                load_responses(
-                    path,
-                    instruments,
-                    fmt=fmt,
-                    mapping=mapping,
-                    id_column=ids[index],
-                    group_column=groups[index],
-                    wave=wave_labels[index] if wave_labels else None,
-                )
-            )
-    if group_name is not None:
-        responses = unify_group_column(responses, group_name)
+        responses = waves_from_files(
+            data,
+            instruments,
+            wave_labels,
+            fmt=fmt,
+            mapping=mapping,
+            id_column=id_column,
+            group_column=group_column,
+        )
     err.print(Text("Scoring, checking reliability and comparing waves ..."))
     model = build_report_model(
         responses,
