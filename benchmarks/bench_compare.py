@@ -49,7 +49,7 @@ def _instrument(n_scales: int):  # type: ignore[no-untyped-def]
 
 
 def _waves(n: int, n_scales: int, n_waves: int, matched: float, groups: int):  # type: ignore[no-untyped-def]
-    from cop_eval.tables import ScoreTable
+    from cop_eval.measure.scores import ScoreTable
 
     rng = np.random.default_rng(1)
     inst = _instrument(n_scales)
@@ -85,7 +85,7 @@ def _waves(n: int, n_scales: int, n_waves: int, matched: float, groups: int):  #
 
 
 def _run(name: str, n: int, n_scales: int, queue: mp.Queue) -> None:  # type: ignore[type-arg]
-    from cop_eval.waves import compare_waves
+    from cop_eval.compare.waves import compare_waves
 
     if name == "paired":
         tables, kw = _waves(n, n_scales, 2, 0.3, 0), {"design": "auto"}

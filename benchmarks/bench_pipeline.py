@@ -140,11 +140,11 @@ def main() -> None:
         f"{'yardstick: pandas.read_csv(pyarrow), 1 wave':<52} {floor:7.2f} s  peak {floor_mb:6.0f} MB"
     )
 
+    from cop_eval.compare.waves import compare_waves
     from cop_eval.ingest import read_responses
     from cop_eval.instruments import parse_instrument
-    from cop_eval.reliability import reliability
-    from cop_eval.scoring import score
-    from cop_eval.waves import compare_waves
+    from cop_eval.measure.reliability import reliability
+    from cop_eval.measure.scoring import score
 
     instrument = parse_instrument(instrument_dict())
     sampler = PeakSampler()

@@ -86,9 +86,9 @@ def _peak_mb() -> float:
 
 
 def child(task: str, rows: int, csv_path: str | None) -> dict[str, Any]:
-    from cop_eval.itemstats import item_statistics
-    from cop_eval.reliability import reliability
-    from cop_eval.scoring import score_items
+    from cop_eval.measure.items import item_statistics
+    from cop_eval.measure.reliability import reliability
+    from cop_eval.measure.scoring import score_items
 
     instrument = build_instrument()
     if task in ("read_csv", "read_responses"):

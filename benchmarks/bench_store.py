@@ -27,9 +27,9 @@ import pandas as pd
 
 from cop_eval.instruments import Instrument, parse_instrument
 from cop_eval.privacy import pseudonymise
+from cop_eval.responses import ImportReport, ResponseSet
 from cop_eval.store import Project
 from cop_eval.store.codec import encode_answers
-from cop_eval.tables import ImportReport, ResponseSet
 
 SCALES, PER_SCALE = 10, 10
 

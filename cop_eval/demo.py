@@ -22,8 +22,8 @@ import yaml
 from cop_eval.errors import CopEvalError
 from cop_eval.ingest import read_responses
 from cop_eval.instruments import Instrument, load_instrument
+from cop_eval.responses import ResponseSet
 from cop_eval.store import Project, sha256_file
-from cop_eval.tables import ResponseSet
 
 __all__ = ["DemoResult", "DemoWave", "load_manifest", "run_demo", "sample_data_dir"]
 

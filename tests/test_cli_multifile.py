@@ -12,7 +12,7 @@ import pytest
 from cop_eval.cli import main
 from cop_eval.cli.common import per_file, unify_group_column
 from cop_eval.errors import OptionError
-from cop_eval.tables import ImportReport, ResponseSet
+from cop_eval.responses import ImportReport, ResponseSet
 
 SAMPLE = Path(__file__).resolve().parent.parent / "sample_data"
 WAVES = [SAMPLE / "wave1_qualtrics.csv", SAMPLE / "wave2_msforms.xlsx", SAMPLE / "wave3_paper.csv"]

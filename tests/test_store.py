@@ -25,11 +25,11 @@ from cop_eval.cli.common import responses_from_project
 from cop_eval.errors import OptionError, StoreError
 from cop_eval.instruments import Instrument, load_instrument
 from cop_eval.privacy import pseudonymise
+from cop_eval.responses import ImportReport, RejectedRow, ResponseSet
 from cop_eval.store import SCHEMA_VERSION, Project
 from cop_eval.store import db as store_db
 from cop_eval.store.codec import encode_answers
 from cop_eval.store.schema import APPLICATION_ID, MIGRATIONS
-from cop_eval.tables import ImportReport, RejectedRow, ResponseSet
 
 INSTRUMENT_ID = "le_may_success_factors"
 REPO = Path(__file__).resolve().parent.parent

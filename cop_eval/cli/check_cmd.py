@@ -19,7 +19,7 @@ from cop_eval.cli.common import (
     project_option,
     wave_option,
 )
-from cop_eval.tables import ImportReport
+from cop_eval.responses import ImportReport
 
 _SHOWN_ROWS = 50
 

@@ -12,7 +12,7 @@ import click
 from rich.console import Console
 
 from cop_eval.instruments import Instrument
-from cop_eval.tables import ImportReport, ResponseSet
+from cop_eval.responses import ImportReport, ResponseSet
 
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -20,13 +20,14 @@ from cop_eval.cli.common import (
     waves_from_files,
     waves_from_project,
 )
-from cop_eval.effects import PairedTest
+from cop_eval.compare.results import Comparison, ScaleComparison, SuppressedCell, WaveComparison
+from cop_eval.compare.waves import compare_waves
 from cop_eval.errors import OptionError
 from cop_eval.instruments import Instrument, load_instrument
+from cop_eval.measure.scores import ScoreTable
 from cop_eval.privacy import DEFAULT_MIN_GROUP_SIZE
-from cop_eval.tables import ResponseSet, ScoreTable
-from cop_eval.waves import compare_waves
-from cop_eval.waves_results import Comparison, ScaleComparison, SuppressedCell, WaveComparison
+from cop_eval.responses import ResponseSet
+from cop_eval.stats.ttests import PairedTest
 
 
 def _num(value: float, digits: int = 2) -> str:
@@ -53,7 +54,7 @@ def parse_labels(text: str | None, count: int) -> list[str] | None:
 
 def _alphas(first: ResponseSet, instrument: Instrument) -> dict[str, float]:
     """Observed alpha per scale in the first wave, for the reliable change index."""
-    from cop_eval.reliability import reliability
+    from cop_eval.measure.reliability import reliability
 
     result = reliability(first.items_of(instrument), instrument)
     return {
@@ -220,7 +221,7 @@ def compare_cmd(
     project, in date order. With --project, give --group-column COL once: each stored wave's
     subgroup column is used under that name.
     """
-    from cop_eval.scoring import score
+    from cop_eval.measure.scoring import score
 
     if project_dir is not None and data:
         raise click.UsageError("give DATA files or --project DIR, not both")

@@ -21,8 +21,8 @@ from cop_eval.cli.common import (
     project_option,
     wave_option,
 )
+from cop_eval.measure.reliability import LOW_ALPHA, ReliabilityResult, reliability
 from cop_eval.privacy import DEFAULT_MIN_GROUP_SIZE, suppression_reason
-from cop_eval.reliability import LOW_ALPHA, ReliabilityResult, reliability
 
 #: A scale scored by fewer respondents shows no reliability figures (STATISTICS.md, "Anonymity";
 #: the board report leaves such scales out of its reliability table the same way).

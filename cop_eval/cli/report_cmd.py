@@ -17,7 +17,7 @@ from cop_eval.cli.common import (
 from cop_eval.errors import OptionError
 from cop_eval.instruments import Instrument, load_instruments
 from cop_eval.privacy import DEFAULT_MIN_GROUP_SIZE
-from cop_eval.tables import ResponseSet
+from cop_eval.responses import ResponseSet
 
 __all__ = ["parse_labels", "parse_members", "register", "report_cmd"]
 

@@ -10,7 +10,6 @@ import pandas as pd
 from rich.table import Table
 from rich.text import Text
 
-from cop_eval.classify import continuum_summary, profile
 from cop_eval.cli.common import (
     data_options,
     err,
@@ -22,9 +21,10 @@ from cop_eval.cli.common import (
 )
 from cop_eval.errors import OptionError
 from cop_eval.instruments import ContinuumClassification, ProfileClassification
+from cop_eval.measure.classification import continuum_summary, profile
+from cop_eval.measure.scores import ScoreTable
+from cop_eval.measure.scoring import score
 from cop_eval.privacy import DEFAULT_MIN_GROUP_SIZE
-from cop_eval.scoring import score
-from cop_eval.tables import ScoreTable
 
 
 def _num(value: float, digits: int = 2) -> str:

@@ -1,4 +1,4 @@
-"""Survey import: export files in, a validated :class:`~cop_eval.tables.ResponseSet` out.
+"""Survey import: export files in, a validated :class:`~cop_eval.responses.ResponseSet` out.
 
 One module per container (``csv_source``, ``excel_source``, ``spss_source``; chosen by
 ``sources``), platform header layouts in ``layouts``, column matching in ``matching``, answer

@@ -1,4 +1,4 @@
-"""``read_responses``: an export file in, a :class:`~cop_eval.tables.ResponseSet` out.
+"""``read_responses``: an export file in, a :class:`~cop_eval.responses.ResponseSet` out.
 
 Steps: open the container (text / xlsx / sav) and read its header layout → match columns to items
 → read only the needed columns → recode answers per distinct value → reject rows (reader problems,
@@ -18,7 +18,6 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from cop_eval import quality
 from cop_eval.errors import DataImportError, OptionError
 from cop_eval.ingest.matching import (
     load_mapping,
@@ -37,8 +36,9 @@ from cop_eval.ingest.recode import (
 from cop_eval.ingest.report import MAX_PROBLEMS_PER_ITEM, build_report
 from cop_eval.ingest.sources import open_source
 from cop_eval.instruments import Instrument
+from cop_eval.measure import quality
 from cop_eval.privacy import default_key, pseudonymise
-from cop_eval.tables import ResponseSet
+from cop_eval.responses import ResponseSet
 
 __all__ = ["MAX_PROBLEMS_PER_ITEM", "open_source", "read_responses"]
 

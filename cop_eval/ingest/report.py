@@ -8,7 +8,6 @@ import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
 
-from cop_eval import quality
 from cop_eval.ingest.matching import Match
 from cop_eval.ingest.raw import RawTable
 from cop_eval.ingest.recode import (
@@ -20,13 +19,8 @@ from cop_eval.ingest.recode import (
     Recoded,
 )
 from cop_eval.instruments import Instrument
-from cop_eval.tables import (
-    ColumnMatch,
-    ImportReport,
-    ItemSummary,
-    RejectedRow,
-    ValueProblem,
-)
+from cop_eval.measure import quality
+from cop_eval.responses import ColumnMatch, ImportReport, ItemSummary, RejectedRow, ValueProblem
 
 __all__ = ["MAX_PROBLEMS_PER_ITEM", "build_report"]
 

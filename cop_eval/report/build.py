@@ -1,10 +1,10 @@
 """Build the report from survey responses: results → :class:`ReportFacts` → :class:`ReportModel`.
 
 This module only calls the statistics modules and arranges what they return; it computes no
-statistics itself. Scoring: :func:`cop_eval.scoring.score`; reliability:
-:func:`cop_eval.reliability.reliability`; stage profile, success-factor profile and identity
-continuum: :mod:`cop_eval.classify`; wave comparisons, verdicts, trend, reliable change and
-subgroup cells: :func:`cop_eval.waves.compare_waves` and :mod:`cop_eval.waves_cells`; small-group
+statistics itself. Scoring: :func:`cop_eval.measure.scoring.score`; reliability:
+:func:`cop_eval.measure.reliability.reliability`; stage profile, success-factor profile and identity
+continuum: :mod:`cop_eval.measure.classification`; wave comparisons, verdicts, trend, reliable change and
+subgroup cells: :func:`cop_eval.compare.waves.compare_waves` and :mod:`cop_eval.compare.cells`; small-group
 suppression: :func:`cop_eval.privacy.suppressed_groups`.
 """
 
@@ -16,10 +16,12 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from cop_eval import __version__
-from cop_eval.classify import continuum_summary, profile, stage_profile
 from cop_eval.errors import OptionError
 from cop_eval.instruments import ContinuumClassification, Instrument, ProfileClassification
-from cop_eval.reliability import ReliabilityResult, reliability
+from cop_eval.measure.classification import continuum_summary, profile, stage_profile
+from cop_eval.measure.reliability import ReliabilityResult, reliability
+from cop_eval.measure.scores import ScoreTable
+from cop_eval.measure.scoring import score
 from cop_eval.report.build_groups import (
     NO_GROUP,
     group_values,
@@ -40,8 +42,7 @@ from cop_eval.report.facts import (
 from cop_eval.report.findings import STAGE_NAMES
 from cop_eval.report.model import ReportModel
 from cop_eval.report.scales import scale_results
-from cop_eval.scoring import score
-from cop_eval.tables import ResponseSet, ScoreTable
+from cop_eval.responses import ResponseSet
 
 __all__ = ["DEFAULT_TITLE", "NO_GROUP", "build_report_facts", "build_report_model"]
 
@@ -372,7 +373,7 @@ def build_report_model(
     Parameters
     ----------
     responses
-        One :class:`~cop_eval.tables.ResponseSet` per wave, in time order, each read with all of
+        One :class:`~cop_eval.responses.ResponseSet` per wave, in time order, each read with all of
         ``instruments``.
     instruments
         The questionnaires to report on.

@@ -2,7 +2,7 @@
 membership sizes, and subgroup x scale cells of the latest wave.
 
 Suppression: :func:`cop_eval.privacy.suppressed_groups` (primary and complementary) for counts;
-:func:`cop_eval.waves_cells.group_wave_cells` for scale cells.
+:func:`cop_eval.compare.cells.group_wave_cells` for scale cells.
 """
 
 from __future__ import annotations
@@ -13,11 +13,12 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from cop_eval.compare.cells import group_wave_cells
 from cop_eval.errors import OptionError
+from cop_eval.measure.scores import ScoreTable
 from cop_eval.privacy import suppressed_groups
 from cop_eval.report.facts import ParticipationFacts, SubgroupFacts, SubgroupRow
-from cop_eval.tables import ResponseSet, ScoreTable
-from cop_eval.waves_cells import group_wave_cells
+from cop_eval.responses import ResponseSet
 
 __all__ = ["NO_GROUP", "group_values", "members_of", "participation_facts", "subgroup_facts"]
 

@@ -1,7 +1,7 @@
 """Arrange per-scale results (wave summaries, comparisons, trend, reliable change) as facts.
 
-Two or more waves: :func:`cop_eval.waves.compare_waves` per instrument. One wave:
-:func:`cop_eval.waves_cells.wave_stat` per scale. Waves with fewer respondents than the minimum
+Two or more waves: :func:`cop_eval.compare.waves.compare_waves` per instrument. One wave:
+:func:`cop_eval.compare.cells.wave_stat` per scale. Waves with fewer respondents than the minimum
 group size are suppressed.
 """
 
@@ -13,15 +13,15 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
+from cop_eval.compare.cells import wave_stat
+from cop_eval.compare.results import Comparison as WaveComparisonCell
+from cop_eval.compare.results import SuppressedCell
+from cop_eval.compare.results import WaveStat as EngineWaveStat
+from cop_eval.compare.waves import compare_waves
 from cop_eval.instruments import ContinuumClassification, Instrument
-from cop_eval.reliability import ReliabilityResult
+from cop_eval.measure.reliability import ReliabilityResult
+from cop_eval.measure.scores import ScoreTable
 from cop_eval.report.facts import Comparison, Direction, ReliableChangeFact, ScaleResult, WaveStat
-from cop_eval.tables import ScoreTable
-from cop_eval.waves import compare_waves
-from cop_eval.waves_cells import wave_stat
-from cop_eval.waves_results import Comparison as WaveComparisonCell
-from cop_eval.waves_results import SuppressedCell
-from cop_eval.waves_results import WaveStat as EngineWaveStat
 
 __all__ = ["direction_of", "scale_results", "weak_end_scales"]
 

@@ -1,7 +1,7 @@
 """The project store: waves, their answers and an audit trail in one SQLite file.
 
 See ``docs/projects.md`` for the user's view. Raw respondent ids never reach the store: waves
-arrive as :class:`~cop_eval.tables.ResponseSet` values whose ids were pseudonymised with the
+arrive as :class:`~cop_eval.responses.ResponseSet` values whose ids were pseudonymised with the
 project's key (``Project.key``), and :meth:`Project.add_wave` refuses anything else.
 """
 

@@ -3,7 +3,7 @@
 Columns: ``row`` (file row numbers, when known), ``id`` (pseudonymised respondent ids, when the
 wave has them), ``g:<name>`` per subgroup column and ``i:<item>`` per item. The prefixes keep a
 subgroup named like an item apart. Item columns keep their dtype (float32 per the
-:class:`~cop_eval.tables.ResponseSet` contract) and NaN stays NaN. Parquet's dictionary encoding
+:class:`~cop_eval.responses.ResponseSet` contract) and NaN stays NaN. Parquet's dictionary encoding
 plus zstd stores a 700,000 × 100 wave of 1..5 answers in a few tens of MB (see
 ``benchmarks/bench_store.py``), and reads back in about a second.
 """

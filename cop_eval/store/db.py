@@ -14,10 +14,10 @@ from pathlib import Path
 from typing import Any
 
 from cop_eval.errors import OptionError, StoreError
+from cop_eval.responses import ImportReport, ResponseSet
 from cop_eval.store.codec import DATA_FORMAT, EncodedAnswers
 from cop_eval.store.models import ImportOutcome, InstrumentRef, WaveInfo
 from cop_eval.store.schema import MIGRATIONS, SCHEMA_VERSION, check_version
-from cop_eval.tables import ImportReport, ResponseSet
 
 #: Chunks of a wave's Parquet file (SQLite values are limited to 1 GB).
 CHUNK_BYTES = 64 << 20

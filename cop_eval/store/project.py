@@ -21,11 +21,11 @@ from types import TracebackType
 from cop_eval.errors import OptionError, StoreError
 from cop_eval.instruments import Instrument
 from cop_eval.privacy import load_or_create_key
+from cop_eval.responses import ImportReport, ResponseSet
 from cop_eval.store import db
 from cop_eval.store.codec import DATA_FORMAT, decode_answers, encode_answers
 from cop_eval.store.models import AuditEntry, ImportOutcome, WaveInfo
 from cop_eval.store.schema import APPLICATION_ID, SCHEMA_VERSION, check_version
-from cop_eval.tables import ImportReport, ResponseSet
 
 __all__ = ["DATABASE_NAME", "KEY_NAME", "Project", "sha256_file"]
 

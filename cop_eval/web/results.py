@@ -26,15 +26,15 @@ import pandas as pd
 
 from cop_eval.errors import OptionError
 from cop_eval.instruments import Instrument
+from cop_eval.measure.scoring import score_items
 from cop_eval.privacy import suppressed_groups
 from cop_eval.report.build import DEFAULT_TITLE, NO_GROUP, build_report_facts
 from cop_eval.report.compose import compose_report
 from cop_eval.report.facts import ReportFacts, WaveStat
 from cop_eval.report.model import Cell, Column, ReportModel, Row, Table
 from cop_eval.report.render import ChartImage, chart_images
-from cop_eval.scoring import score_items
+from cop_eval.responses import ResponseSet
 from cop_eval.store.models import WaveInfo
-from cop_eval.tables import ResponseSet
 from cop_eval.web.services import open_project
 
 __all__ = [

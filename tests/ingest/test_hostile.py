@@ -16,7 +16,7 @@ from cop_eval.cli import main
 from cop_eval.errors import CopEvalError, DataImportError, OptionError
 from cop_eval.ingest import read_responses
 from cop_eval.instruments import Instrument
-from cop_eval.tables import ImportReport, ResponseSet
+from cop_eval.responses import ImportReport, ResponseSet
 
 from .conftest import ITEMS, LABELS, make_instrument
 

@@ -1,0 +1,157 @@
+"""Cross-checks of an instrument. They run on plain dicts so that they can also report on a file
+whose structure pydantic rejected, and list every problem with its key path and item id."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+
+def _as_list(value: Any) -> list[Any]:
+    return list(value) if isinstance(value, list | tuple) else []
+
+
+def _where(kind: str, index: int, entry: Any) -> str:
+    ident = entry.get("id") if isinstance(entry, Mapping) else None
+    return f"{kind}[{index}]" + (f" (id: {ident})" if ident else "")
+
+
+def _check_response_scale(rs: Any, where: str) -> list[str]:
+    if not isinstance(rs, Mapping):
+        return []
+    lo, hi, labels = rs.get("min"), rs.get("max"), rs.get("labels")
+    if not (isinstance(lo, int) and isinstance(hi, int)):
+        return []
+    if lo >= hi:
+        return [f"{where}: min ({lo}) must be less than max ({hi})"]
+    if not isinstance(labels, Mapping):
+        return []
+    problems = []
+    keys = {int(k) for k in labels if isinstance(k, int) or str(k).lstrip("-").isdigit()}
+    missing = [v for v in range(lo, hi + 1) if v not in keys]
+    if missing:
+        problems.append(
+            f"{where}.labels: no label for {', '.join(map(str, missing))}; "
+            f"give a label for every value from {lo} to {hi}"
+        )
+    outside = sorted(k for k in keys if k < lo or k > hi)
+    if outside:
+        problems.append(f"{where}.labels: {outside} lie outside min..max ({lo}..{hi})")
+    texts = [str(t).strip().casefold() for t in labels.values()]
+    for missing_label in _as_list(rs.get("missing_labels")):
+        if str(missing_label).strip().casefold() in texts:
+            problems.append(
+                f"{where}.missing_labels: '{missing_label}' is also a scored label; "
+                "an answer cannot be both a score and missing"
+            )
+    return problems
+
+
+def cross_check(data: Mapping[str, Any]) -> list[str]:
+    """Return every consistency problem in an instrument given as a plain mapping.
+
+    Checks: ids unique; every item names an existing scale; every scale has at least two items;
+    labels cover min..max; classification rules name existing scales and levels are distinct;
+    item text present unless the licence forbids redistributing it; published reliability names
+    existing scales.
+    """
+    problems: list[str] = []
+    items = _as_list(data.get("items"))
+    scales = _as_list(data.get("scales"))
+
+    def ids_of(entries: list[Any], kind: str) -> list[str]:
+        seen: dict[str, int] = {}
+        out = []
+        for index, entry in enumerate(entries):
+            ident = entry.get("id") if isinstance(entry, Mapping) else None
+            if not isinstance(ident, str):
+                continue
+            if ident in seen:
+                problems.append(
+                    f"{kind}[{index}] (id: {ident}): duplicate id, already used by "
+                    f"{kind}[{seen[ident]}]; give each {kind[:-1]} its own id"
+                )
+            else:
+                seen[ident] = index
+            out.append(ident)
+        return out
+
+    item_ids = ids_of(items, "items")
+    scale_ids = ids_of(scales, "scales")
+    clash = sorted(set(item_ids) & set(scale_ids))
+    if clash:
+        problems.append(f"ids used for both an item and a scale: {', '.join(clash)}; rename one")
+
+    known_scales = set(scale_ids)
+    per_scale: dict[str, int] = dict.fromkeys(scale_ids, 0)
+    license_ = data.get("license")
+    redistributable = not (
+        isinstance(license_, Mapping) and license_.get("item_text_redistributable") is False
+    )
+    for index, item in enumerate(items):
+        if not isinstance(item, Mapping):
+            continue
+        where = _where("items", index, item)
+        scale = item.get("scale")
+        if isinstance(scale, str):
+            if scale in known_scales:
+                per_scale[scale] += 1
+            else:
+                problems.append(
+                    f"{where}.scale: '{scale}' is not a scale of this instrument; "
+                    f"scales are: {', '.join(scale_ids) or '(none)'}"
+                )
+        text = item.get("text")
+        if redistributable and not (isinstance(text, str) and text.strip()):
+            problems.append(
+                f"{where}.text: missing; every item needs its wording unless "
+                "license.item_text_redistributable is false"
+            )
+        problems.extend(
+            _check_response_scale(item.get("response_scale"), f"{where}.response_scale")
+        )
+
+    for index, scale in enumerate(scales):
+        ident = scale.get("id") if isinstance(scale, Mapping) else None
+        if isinstance(ident, str) and per_scale.get(ident, 0) < 2:
+            problems.append(
+                f"{_where('scales', index, scale)}: has {per_scale.get(ident, 0)} item(s); "
+                "a scale needs at least two items"
+            )
+
+    problems.extend(_check_response_scale(data.get("response_scale"), "response_scale"))
+
+    for index, entry in enumerate(_as_list(data.get("published_reliability"))):
+        if (
+            isinstance(entry, Mapping)
+            and isinstance(entry.get("scale"), str)
+            and entry["scale"] not in known_scales
+        ):
+            problems.append(
+                f"published_reliability[{index}].scale: '{entry['scale']}' is not a scale "
+                "of this instrument"
+            )
+
+    for index, rule in enumerate(_as_list(data.get("classification"))):
+        if not isinstance(rule, Mapping):
+            continue
+        where = _where("classification", index, rule)
+        named: list[tuple[str, Any]] = []
+        if rule.get("kind", "continuum") == "continuum":
+            levels = _as_list(rule.get("levels"))
+            named = [
+                (f"{where}.levels[{i}].scale", lvl.get("scale"))
+                for i, lvl in enumerate(levels)
+                if isinstance(lvl, Mapping)
+            ]
+            used = [s for _, s in named if isinstance(s, str)]
+            if len(set(used)) != len(used):
+                problems.append(f"{where}.levels: two levels use the same scale")
+        else:
+            named = [
+                (f"{where}.scales[{i}]", s) for i, s in enumerate(_as_list(rule.get("scales")))
+            ]
+        for location, scale in named:
+            if isinstance(scale, str) and scale not in known_scales:
+                problems.append(f"{location}: '{scale}' is not a scale of this instrument")
+    return problems

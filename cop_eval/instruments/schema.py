@@ -1,0 +1,219 @@
+"""The instrument schema: frozen pydantic models with ``extra="forbid"``.
+
+The model validator runs :func:`cop_eval.instruments.checks.cross_check` so that one
+:class:`~cop_eval.errors.InstrumentError` can list every problem of a file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    model_validator,
+)
+
+from cop_eval.instruments.checks import cross_check
+
+_ID_PATTERN = r"^[a-z][a-z0-9_]*$"
+Identifier = Annotated[str, Field(pattern=_ID_PATTERN, max_length=64)]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class ResponseScale(_Model):
+    """The answer options: integer codes ``min..max`` with labels, plus answers that mean missing."""
+
+    min: int
+    max: int
+    labels: dict[int, str]
+    missing_labels: tuple[str, ...] = ("Don't know", "Not applicable")
+
+    @property
+    def points(self) -> int:
+        """Number of scored answer options."""
+        return self.max - self.min + 1
+
+    def reverse(self, value: float) -> float:
+        """Reverse-key one answer against the declared range: ``min + max - value``."""
+        return self.min + self.max - value
+
+
+class Source(_Model):
+    """Where a construct or item wording comes from."""
+
+    citation: str = Field(min_length=3)
+    note: str | None = None
+    locator: str | None = Field(
+        default=None,
+        description="file and line numbers, or page/table, e.g. 'seeds/000.txt:529-565'",
+    )
+
+
+class License(_Model):
+    """Who may use and redistribute the instrument's wording."""
+
+    status: Literal["project-authored", "open", "public-domain", "restricted", "proprietary"]
+    item_text_redistributable: bool = True
+    holder: str | None = None
+    url: str | None = None
+    note: str | None = None
+
+
+class PublishedReliability(_Model):
+    """A reliability coefficient reported in the literature, shown beside the observed one."""
+
+    scale: Identifier
+    alpha: float = Field(ge=0, le=1)
+    n: int | None = Field(default=None, ge=1)
+    population: str | None = None
+    citation: str
+
+
+class Item(_Model):
+    """One question. ``text`` may be omitted only when the licence forbids redistributing it."""
+
+    id: Identifier
+    text: str | None = None
+    scale: Identifier
+    reverse: bool = False
+    short: str | None = Field(default=None, description="short label for charts and tables")
+    response_scale: ResponseScale | None = None
+
+
+class Scale(_Model):
+    """A scale (subscale) scored from its items."""
+
+    id: Identifier
+    label: str
+    description: str | None = None
+    method: Literal["mean", "sum"] = "mean"
+    min_answered: float = Field(default=0.5, gt=0, le=1)
+    stage: Annotated[int, Field(strict=True, ge=1, le=3)] | None = None
+
+
+class ClassificationLevel(_Model):
+    """One level of a continuum, endorsed through the score on one scale."""
+
+    id: Identifier
+    label: str
+    scale: Identifier
+    description: str | None = None
+
+
+class ContinuumClassification(_Model):
+    """Place each respondent, and the group, on an ordered continuum of levels (weak → strong).
+
+    Rule (documented in ``description`` of each instrument that uses it): a level is *endorsed* when
+    its scale score is at least ``threshold``. A respondent's level is the strongest endorsed level;
+    when none is endorsed it is the weakest level. A respondent whose level scales are all missing is
+    not classified. The group's level is the lower median of its members' levels.
+    """
+
+    kind: Literal["continuum"] = "continuum"
+    id: Identifier
+    label: str
+    description: str
+    levels: tuple[ClassificationLevel, ...] = Field(min_length=2)
+    threshold: float
+    group_rule: Literal["lower_median"] = "lower_median"
+
+
+class ProfileClassification(_Model):
+    """Compare a set of scales to name the strongest and weakest (e.g. le May's success factors).
+
+    The margin between the weakest scale and the next weakest says how clearly it stands out;
+    a margin below ``tie_margin`` is reported as a tie.
+    """
+
+    kind: Literal["profile"] = "profile"
+    id: Identifier
+    label: str
+    description: str
+    scales: tuple[Identifier, ...] = Field(min_length=2)
+    tie_margin: float = Field(default=0.1, ge=0)
+
+
+def _classification_kind(value: Any) -> str:
+    # ``kind`` may be left out: a rule without it is a continuum (the documented default).
+    if isinstance(value, Mapping):
+        return str(value.get("kind", "continuum"))
+    return str(getattr(value, "kind", "continuum"))
+
+
+Classification = Annotated[
+    Annotated[ContinuumClassification, Tag("continuum")]
+    | Annotated[ProfileClassification, Tag("profile")],
+    Discriminator(_classification_kind),
+]
+
+
+class Instrument(_Model):
+    """A questionnaire: items, scales, response scale, provenance, licence and classifications."""
+
+    id: Identifier
+    version: str
+    title: str
+    description: str
+    status: Literal["validated", "adapted", "seed-derived"]
+    sources: tuple[Source, ...] = Field(min_length=1)
+    license: License
+    published_reliability: tuple[PublishedReliability, ...] = ()
+    response_scale: ResponseScale
+    items: tuple[Item, ...] = Field(min_length=2)
+    scales: tuple[Scale, ...] = Field(min_length=1)
+    classification: tuple[Classification, ...] = ()
+
+    @model_validator(mode="after")
+    def _cross_check(self) -> Instrument:
+        problems = cross_check(self.model_dump(mode="python"))
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    # -- convenience views -------------------------------------------------------------------
+    @property
+    def item_ids(self) -> tuple[str, ...]:
+        """Item ids in questionnaire order."""
+        return tuple(item.id for item in self.items)
+
+    @property
+    def scale_ids(self) -> tuple[str, ...]:
+        """Scale ids in declaration order."""
+        return tuple(scale.id for scale in self.scales)
+
+    def item(self, item_id: str) -> Item:
+        """Return the item with this id (``KeyError`` when absent)."""
+        for item in self.items:
+            if item.id == item_id:
+                return item
+        raise KeyError(item_id)
+
+    def scale(self, scale_id: str) -> Scale:
+        """Return the scale with this id (``KeyError`` when absent)."""
+        for scale in self.scales:
+            if scale.id == scale_id:
+                return scale
+        raise KeyError(scale_id)
+
+    def items_of(self, scale_id: str) -> tuple[Item, ...]:
+        """The items that score into ``scale_id``, in questionnaire order."""
+        return tuple(item for item in self.items if item.scale == scale_id)
+
+    def response_scale_of(self, item_id: str) -> ResponseScale:
+        """The response scale that applies to an item (its own, or the instrument default)."""
+        return self.item(item_id).response_scale or self.response_scale
+
+    def published_alpha(self, scale_id: str) -> PublishedReliability | None:
+        """The published reliability for a scale, if the instrument declares one."""
+        for entry in self.published_reliability:
+            if entry.scale == scale_id:
+                return entry
+        return None

@@ -1,0 +1,154 @@
+"""Survey responses as read from one export: :class:`ResponseSet` and its :class:`ImportReport`.
+
+``export file ─read─▶ ResponseSet (+ ImportReport) ─score─▶ ScoreTable ─compare─▶ WaveComparison``
+
+:class:`ResponseSet` holds pandas objects (a frozen dataclass: the frames are not copied, treat them
+as read-only). :class:`ImportReport` is a plain pydantic model: it goes to JSON and into the report as
+it is. Respondent ids are already pseudonymised (see :mod:`cop_eval.privacy`); raw identifiers never
+leave the reader. The scores made from a response set are a
+:class:`~cop_eval.measure.scores.ScoreTable`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field
+
+from cop_eval.instruments import Instrument
+
+__all__ = [
+    "ColumnMatch",
+    "ImportReport",
+    "ItemSummary",
+    "RejectedRow",
+    "ResponseSet",
+    "ValueProblem",
+]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class RejectedRow(_Frozen):
+    """A data row that was not scored, and why. ``row`` is the 1-based row number in the file
+    as a spreadsheet shows it (header rows included)."""
+
+    row: int
+    reason: str
+
+
+class ColumnMatch(_Frozen):
+    """How an instrument item was found in the file."""
+
+    item: str
+    column: str
+    how: Literal["id", "text", "mapping", "position"]
+
+
+class ValueProblem(_Frozen):
+    """A cell that could not be used as an answer (it is treated as missing, the row is kept)."""
+
+    row: int
+    column: str
+    item: str
+    value: str
+    problem: Literal["out_of_range", "unparseable"]
+
+
+class ItemSummary(_Frozen):
+    """Per-item counts over accepted rows."""
+
+    item: str
+    column: str | None
+    answered: int
+    missing: int
+    missing_label: int = Field(description='answers such as "Don\'t know" (counted in missing)')
+    out_of_range: int
+    unparseable: int
+
+
+class ImportReport(_Frozen):
+    """Everything that happened to every row of one export file.
+
+    Invariant: ``rows_accepted + len(rejected) == rows_read``.
+    """
+
+    source: str
+    format: str
+    encoding: str | None = None
+    delimiter: str | None = None
+    rows_read: int
+    rows_accepted: int
+    rejected: tuple[RejectedRow, ...] = ()
+    matches: tuple[ColumnMatch, ...] = ()
+    unmatched_items: tuple[str, ...] = ()
+    unused_columns: tuple[str, ...] = ()
+    items: tuple[ItemSummary, ...] = ()
+    value_problems: tuple[ValueProblem, ...] = Field(
+        default=(),
+        description="cells that became missing; complete unless value_problems_truncated",
+    )
+    value_problems_truncated: int = Field(default=0, description="problems beyond those listed")
+    duplicate_ids: tuple[str, ...] = Field(default=(), description="pseudonymised ids seen twice")
+    straight_liners: tuple[int, ...] = Field(default=(), description="rows with one answer to all")
+    partial_responses: int = 0
+    incomplete_responses: int = Field(
+        default=0,
+        description="accepted rows with some but not all items answered (any skipped item); "
+        "partial_responses counts only those that left a whole scale unanswered",
+    )
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def rows_rejected(self) -> int:
+        """Number of rows not scored."""
+        return len(self.rejected)
+
+
+@dataclass(frozen=True)
+class ResponseSet:
+    """Validated answers from one export file (one wave).
+
+    Attributes
+    ----------
+    items
+        One float32 column per item of every instrument (raw answer codes, *not* reverse-keyed;
+        NaN = missing). Items not found in the file are all-NaN columns. Index: 0..n-1.
+    respondent_ids
+        Pseudonymised ids aligned with ``items`` (``None`` when no id column was given).
+    groups
+        Subgroup columns (strings), aligned with ``items``; may have no columns.
+    row_numbers
+        The file row (as in :class:`RejectedRow`) each accepted row came from.
+    """
+
+    source: str
+    instruments: tuple[Instrument, ...]
+    items: pd.DataFrame
+    report: ImportReport
+    respondent_ids: pd.Series | None = None
+    groups: pd.DataFrame = field(default_factory=pd.DataFrame)
+    row_numbers: npt.NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    wave: str | None = None
+
+    @property
+    def n(self) -> int:
+        """Number of accepted respondents."""
+        return len(self.items)
+
+    def instrument(self, instrument_id: str) -> Instrument:
+        """The instrument with this id (``KeyError`` when absent)."""
+        for instrument in self.instruments:
+            if instrument.id == instrument_id:
+                return instrument
+        raise KeyError(instrument_id)
+
+    def items_of(self, instrument: Instrument) -> pd.DataFrame:
+        """The item columns of one instrument, in questionnaire order."""
+        return self.items.loc[:, list(instrument.item_ids)]

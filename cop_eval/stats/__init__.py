@@ -1,0 +1,13 @@
+"""Numeric kernels: arrays in, frozen results out. Nothing here imports the rest of cop_eval.
+
+- :mod:`~cop_eval.stats.alpha`: pairwise moments, Cronbach's alpha and its item statistics, Feldt CI.
+- :mod:`~cop_eval.stats.omega`: McDonald's omega total from a one-factor minres fit.
+- :mod:`~cop_eval.stats.ttests`: paired and Welch t-tests, d_z, d_av, Hedges' g, noncentral-t CIs.
+- :mod:`~cop_eval.stats.ranktests`: Wilcoxon signed-rank and Mann–Whitney as R computes them.
+- :mod:`~cop_eval.stats.multiplicity`: Holm and Benjamini–Hochberg adjusted p-values.
+- :mod:`~cop_eval.stats.proportions` / :mod:`~cop_eval.stats.favourable`: Wilson and Newcombe
+  intervals, change in % favourable.
+- :mod:`~cop_eval.stats.reml` / :mod:`~cop_eval.stats.trend`: the mixed-model trend over waves.
+- :mod:`~cop_eval.stats.reliable_change`: the Jacobson–Truax reliable change index.
+- :mod:`~cop_eval.stats.verdict`: plain-English verdicts from effect size and uncertainty.
+"""
