@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -19,7 +19,7 @@ from typing import Literal
 import yaml
 
 from cop_eval.errors import DataImportError, OptionError
-from cop_eval.instruments import Instrument
+from cop_eval.instruments import Instrument, Item
 
 __all__ = ["Match", "load_mapping", "match_columns", "normalise_text", "resolve_column"]
 
@@ -153,12 +153,6 @@ def match_columns(
         )
     taken: dict[int, str] = {}
     found: dict[str, Match] = {}
-    warnings: list[str] = []
-
-    def take(item: str, column: int, how: How) -> None:
-        taken[column] = item
-        found[item] = Match(item, column, how)
-
     for item_id, header in mapping.items():
         column = resolve_column(header, names, texts)
         if column is None:
@@ -171,66 +165,83 @@ def match_columns(
                 f"mapping: column '{header}' is mapped to both {taken[column]} and {item_id}; "
                 "map each item to its own column."
             )
-        take(item_id, column, "mapping")
+        taken[column] = item_id
+        found[item_id] = Match(item_id, column, "mapping")
+    columns = _Header(names, texts, [i for i in range(len(names)) if i not in excluded])
+    warnings = columns.match(items, found, taken)
+    order = {item.id: k for k, item in enumerate(items)}
+    return sorted(found.values(), key=lambda m: order[m.item]), warnings
 
-    free = [i for i in range(len(names)) if i not in excluded]
-    norm_names = {i: normalise_text(names[i]) for i in free}
-    norm_texts = {i: [normalise_text(t) for t in texts[i]] if i < len(texts) else [] for i in free}
-    brackets = {
-        i: [normalise_text(b) for s in (names[i], *texts[i]) for b in _BRACKETS.findall(s)]
-        for i in free
-    }
 
-    def candidates_id(item_id: str) -> list[int]:
+class _Header:
+    """The header of the columns that may be items, normalised once for the matching rounds."""
+
+    def __init__(
+        self, names: Sequence[str], texts: Sequence[Sequence[str]], free: list[int]
+    ) -> None:
+        self.names, self.free = names, free
+        self.norm_names = {i: normalise_text(names[i]) for i in free}
+        self.norm_texts = {
+            i: [normalise_text(t) for t in texts[i]] if i < len(texts) else [] for i in free
+        }
+        self.brackets = {
+            i: [normalise_text(b) for s in (names[i], *texts[i]) for b in _BRACKETS.findall(s)]
+            for i in free
+        }
+
+    def by_id(self, item_id: str) -> list[int]:
         key = item_id.casefold()
-        exact = [i for i in free if names[i].strip().casefold() == key]
-        return exact or [i for i in free if key in (b.replace(" ", "_") for b in brackets[i])]
+        exact = [i for i in self.free if self.names[i].strip().casefold() == key]
+        return exact or [
+            i for i in self.free if key in (b.replace(" ", "_") for b in self.brackets[i])
+        ]
 
-    def exact_text(text: str) -> list[int]:
-        return [i for i in free if norm_names[i] == text or text in norm_texts[i]]
+    def exact_text(self, text: str) -> list[int]:
+        return [i for i in self.free if self.norm_names[i] == text or text in self.norm_texts[i]]
 
-    def bracket_text(text: str) -> list[int]:
-        return [i for i in free if text in brackets[i]]
+    def bracket_text(self, text: str) -> list[int]:
+        return [i for i in self.free if text in self.brackets[i]]
 
-    def suffix_text(text: str) -> list[int]:
+    def suffix_text(self, text: str) -> list[int]:
         tail = " " + text
         return [
             i
-            for i in free
-            if norm_names[i].endswith(tail) or any(t.endswith(tail) for t in norm_texts[i])
+            for i in self.free
+            if self.norm_names[i].endswith(tail)
+            or any(t.endswith(tail) for t in self.norm_texts[i])
         ]
 
-    rounds: list[tuple[How, object]] = [
-        ("id", candidates_id),
-        ("text", exact_text),
-        ("text", bracket_text),
-        ("text", suffix_text),
-    ]
-    for how, finder in rounds:
-        for item in items:
-            if item.id in found:
-                continue
-            if how == "id":
-                cands = finder(item.id)  # type: ignore[operator]
-            else:
-                if not item.text:
+    def match(
+        self, items: Sequence[Item], found: dict[str, Match], taken: dict[int, str]
+    ) -> list[str]:
+        """Match the items not in ``found`` round by round (id, exact text, bracketed text,
+        text at the end); returns the warnings."""
+        warnings: list[str] = []
+        rounds: list[tuple[How, Callable[[str], list[int]]]] = [
+            ("id", self.by_id),
+            ("text", self.exact_text),
+            ("text", self.bracket_text),
+            ("text", self.suffix_text),
+        ]
+        for how, finder in rounds:
+            for item in items:
+                if item.id in found:
                     continue
-                text = normalise_text(item.text)
-                if not text:
+                key = item.id if how == "id" else normalise_text(item.text or "")
+                if not key:
                     continue
-                cands = finder(text)  # type: ignore[operator]
-            cands = [c for c in cands if c not in taken]
-            if not cands:
-                continue
-            if len(cands) > 1:
-                warnings.append(
-                    f"item {item.id} matches several columns "
-                    f"({', '.join(repr(names[c]) for c in cands[:5])}); used the first. "
-                    "Use --mapping to choose."
-                )
-            take(item.id, cands[0], how)
-    order = {item.id: k for k, item in enumerate(items)}
-    return sorted(found.values(), key=lambda m: order[m.item]), warnings
+                cands = [c for c in finder(key) if c not in taken]
+                if not cands:
+                    continue
+                if len(cands) > 1:
+                    warnings.append(
+                        f"item {item.id} matches several columns "
+                        f"({', '.join(repr(self.names[c]) for c in cands[:5])}); used the first. "
+                        "Use --mapping to choose."
+                    )
+                taken[cands[0]] = item.id
+                found[item.id] = Match(item.id, cands[0], how)
+        return warnings
 
 
 def _list_columns(names: Sequence[str], limit: int = 40) -> str:

@@ -9,41 +9,45 @@ Every data row ends up either accepted or rejected with a reason.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 
 from cop_eval.errors import DataImportError, OptionError
+from cop_eval.ingest.layouts import Layout
 from cop_eval.ingest.matching import (
+    Match,
     load_mapping,
     match_columns,
     require_column,
     resolve_column,
 )
+from cop_eval.ingest.raw import Column, RawTable
 from cop_eval.ingest.recode import (
-    ANSWERED,
-    BLANK,
     OUT_OF_RANGE,
     PLATFORM_MISSING_CODES,
     Recoded,
     recode_column,
 )
 from cop_eval.ingest.report import MAX_PROBLEMS_PER_ITEM, build_report
+from cop_eval.ingest.rows import (
+    duplicate_reasons,
+    empty_row_reasons,
+    preview_reasons,
+    text_values,
+)
 from cop_eval.ingest.sources import open_source
 from cop_eval.instruments import Instrument
-from cop_eval.measure import quality
 from cop_eval.privacy import default_key, pseudonymise
 from cop_eval.responses import ResponseSet
 
 __all__ = ["MAX_PROBLEMS_PER_ITEM", "open_source", "read_responses"]
 
 
-def _instrument_items(instruments: Sequence[Instrument]) -> list[str]:
+def _check_distinct_items(instruments: Sequence[Instrument]) -> None:
     if not instruments:
         raise OptionError("no instrument given; name at least one with --instrument.")
     seen: dict[str, str] = {}
@@ -55,7 +59,6 @@ def _instrument_items(instruments: Sequence[Instrument]) -> list[str]:
                     "instruments read together need distinct item ids."
                 )
             seen[item] = instrument.id
-    return list(seen)
 
 
 def read_responses(
@@ -119,14 +122,123 @@ def read_responses(
     """
     path = Path(path)
     source = str(path)
-    all_items = _instrument_items(instruments)
-    scales = {
-        item.id: inst.response_scale_of(item.id) for inst in instruments for item in inst.items
-    }
+    _check_distinct_items(instruments)
     src = open_source(path, format)
-    layout = src.layout
-    names, texts = list(layout.names), list(layout.texts)
+    roles = _resolve_roles(src.layout, id_column, group_columns, source)
+    matches, match_warnings = _match_items(
+        src.layout, instruments, load_mapping(mapping), roles, source
+    )
+    raw = src.load(sorted({m.column for m in matches} | roles.text), roles.text)
+    # Cells are kept only where a value problem must quote them; the rest is released as soon
+    # as a column is recoded (at 700,000 rows the raw columns are the bulk of the memory).
+    cells: dict[int, Column] = dict(raw.columns)
+    raw = replace(raw, columns={})
+    recoded, translated = _recode_items(instruments, src.layout, raw, cells, matches, roles)
+    decisions = _decide_rows(src.layout, raw, cells, recoded, roles, key)
+    translated_columns = [src.layout.names[m.column] for m in matches if m.item in translated]
+    warnings = [*match_warnings, *_translation_note(translated_columns)]
+    parts = _Parts(source, src.layout, raw, cells, matches, recoded, roles, decisions)
+    return _assemble(parts, instruments, warnings, wave)
 
+
+@dataclass(frozen=True)
+class _Decisions:
+    """Why each rejected row was rejected; the pseudonymised ids; the repeated ids."""
+
+    reasons: dict[int, str]
+    ids: pd.Series | None
+    duplicates: list[str]
+
+
+@dataclass(frozen=True)
+class _Parts:
+    """What the steps of :func:`read_responses` found, handed to :func:`_assemble`."""
+
+    source: str
+    layout: Layout
+    raw: RawTable
+    cells: Mapping[int, Column]
+    matches: list[Match]
+    recoded: Mapping[str, Recoded]
+    roles: _Roles
+    decisions: _Decisions
+
+
+def _assemble(
+    parts: _Parts, instruments: Sequence[Instrument], warnings: list[str], wave: str | None
+) -> ResponseSet:
+    """The accepted rows as a :class:`ResponseSet`, with the import report."""
+    source, layout, raw, cells = parts.source, parts.layout, parts.raw, parts.cells
+    recoded, roles, decisions = parts.recoded, parts.roles, parts.decisions
+    accepted = np.ones(raw.n_rows, dtype=bool)
+    if decisions.reasons:
+        accepted[list(decisions.reasons)] = False
+    names = list(layout.names)
+    all_items = [item for instrument in instruments for item in instrument.item_ids]
+    report = build_report(
+        source=source,
+        layout_format=layout.format,
+        raw=raw,
+        cells=cells,
+        names=names,
+        instruments=instruments,
+        all_items=all_items,
+        matches=parts.matches,
+        recoded=recoded,
+        accepted=accepted,
+        reasons=decisions.reasons,
+        duplicates=decisions.duplicates,
+        roles=roles.columns,
+        warnings=[*layout.warnings, *raw.warnings, *warnings],
+    )
+    ids = decisions.ids
+    return ResponseSet(
+        source=source,
+        instruments=tuple(instruments),
+        items=_item_frame(all_items, recoded, accepted),
+        report=report,
+        respondent_ids=ids[accepted].reset_index(drop=True) if ids is not None else None,
+        groups=pd.DataFrame(
+            {
+                names[g]: pd.Series(text_values(cells[g], keep_none=True)[accepted], dtype=object)
+                for g in roles.groups
+            }
+        ),
+        row_numbers=raw.row_numbers[accepted].astype(np.int64),
+        wave=wave,
+    )
+
+
+@dataclass(frozen=True)
+class _Roles:
+    """The columns that are not items: respondent id, subgroups, platform metadata."""
+
+    id: int | None
+    groups: tuple[int, ...]
+    metadata: frozenset[int]
+    preview: tuple[int, ...]
+
+    @property
+    def columns(self) -> set[int]:
+        """Id and group columns (named by the user)."""
+        return {*self.groups, *([self.id] if self.id is not None else [])}
+
+    @property
+    def text(self) -> set[int]:
+        """Columns read as text, never as numbers."""
+        return {*self.columns, *self.preview}
+
+    @property
+    def excluded(self) -> set[int]:
+        """Columns never matched to an item."""
+        return {*self.metadata, *self.columns}
+
+
+def _resolve_roles(
+    layout: Layout, id_column: str | None, group_columns: Sequence[str], source: str
+) -> _Roles:
+    """Find the ``id_column`` and ``group_columns`` in the header."""
+    names, texts = list(layout.names), list(layout.texts)
     id_col = require_column(id_column, names, texts, source, "--id-column") if id_column else None
     group_cols = [require_column(g, names, texts, source, "--group-column") for g in group_columns]
     if id_col is not None and id_col in group_cols:
@@ -136,18 +248,33 @@ def read_responses(
             f"({names[id_col]!r}); respondent ids are pseudonymised and never shown, so they "
             "cannot be subgroups. Give a column such as role or strand for --group-column."
         )
-    excluded = set(layout.metadata) | set(group_cols) | ({id_col} if id_col is not None else set())
-    item_columns = load_mapping(mapping)
-    if id_col is not None:
+    return _Roles(
+        id=id_col,
+        groups=tuple(group_cols),
+        metadata=layout.metadata,
+        preview=tuple(rule.column for rule in layout.preview),
+    )
+
+
+def _match_items(
+    layout: Layout,
+    instruments: Sequence[Instrument],
+    item_columns: Mapping[str, str],
+    roles: _Roles,
+    source: str,
+) -> tuple[list[Match], list[str]]:
+    """Match columns to items; refuse a file where no column is an item."""
+    names, texts = list(layout.names), list(layout.texts)
+    if roles.id is not None:
         for item_id, header in item_columns.items():
-            if resolve_column(header, names, texts) == id_col:
+            if resolve_column(header, names, texts) == roles.id:
                 # Its cells would be quoted, raw, as answers that are not on the scale.
                 raise OptionError(
-                    f"mapping: item {item_id} is mapped to the --id-column '{names[id_col]}'; "
+                    f"mapping: item {item_id} is mapped to the --id-column '{names[roles.id]}'; "
                     "respondent ids are never read as answers. Map the item to its own column."
                 )
-    matches, match_warnings = match_columns(
-        instruments, names, texts, mapping=item_columns, excluded=excluded, source=source
+    matches, warnings = match_columns(
+        instruments, names, texts, mapping=item_columns, excluded=roles.excluded, source=source
     )
     if not matches:
         shown = ", ".join(repr(n) for n in names[:30]) + (" ..." if len(names) > 30 else "")
@@ -156,20 +283,25 @@ def read_responses(
             f"(columns are: {shown}). Name the columns by item id (see `cop-eval instruments show "
             "ID`) or by the item text, or give --mapping MAP.yaml (docs/import.md)."
         )
-    preview_cols = [rule.column for rule in layout.preview]
-    text_cols = {*group_cols, *preview_cols, *([id_col] if id_col is not None else [])}
-    wanted = sorted({m.column for m in matches} | text_cols)
-    raw = src.load(wanted, text_cols)
-    n = raw.n_rows
-    # Cells are kept only where a value problem must quote them; the rest is released as soon
-    # as a column is recoded (at 700,000 rows the raw columns are the bulk of the memory).
-    cells: dict[int, pa.Array | pa.ChunkedArray] = dict(raw.columns)
-    raw = replace(raw, columns={})
+    return matches, warnings
 
+
+def _recode_items(
+    instruments: Sequence[Instrument],
+    layout: Layout,
+    raw: RawTable,
+    cells: dict[int, Column],
+    matches: Sequence[Match],
+    roles: _Roles,
+) -> tuple[dict[str, Recoded], set[str]]:
+    """Recode every matched column; returns the recoded items and those translated through
+    value labels. Columns without a value problem to quote are dropped from ``cells``."""
+    scales = {
+        item.id: inst.response_scale_of(item.id) for inst in instruments for item in inst.items
+    }
     missing_codes = PLATFORM_MISSING_CODES.get(layout.format, ())
     recoded: dict[str, Recoded] = {}
-    all_blank = np.ones(n, dtype=bool)
-    translated: list[str] = []
+    translated: set[str] = set()
     for m in matches:
         result = recode_column(
             cells[m.column],
@@ -179,117 +311,44 @@ def read_responses(
         )
         recoded[m.item] = result
         if result.translated:
-            translated.append(names[m.column])
-        all_blank &= result.status == BLANK
-        if m.column not in text_cols and not (result.status >= OUT_OF_RANGE).any():
+            translated.add(m.item)
+        if m.column not in roles.text and not (result.status >= OUT_OF_RANGE).any():
             del cells[m.column]
+    return recoded, translated
 
-    # -- row decisions -------------------------------------------------------------------
+
+def _decide_rows(
+    layout: Layout,
+    raw: RawTable,
+    cells: Mapping[int, Column],
+    recoded: Mapping[str, Recoded],
+    roles: _Roles,
+    key: bytes | None,
+) -> _Decisions:
+    """The reason for every rejected row, the pseudonymised ids and the repeated ids."""
     reasons: dict[int, str] = dict(raw.rejected)
-    for rule in layout.preview:
-        values = _text_values(cells[rule.column])
-        hit = np.isin(values, list(rule.values))
-        for k in np.flatnonzero(hit):
-            reasons.setdefault(int(k), f"{rule.reason} ({names[rule.column]}={values[k]!r})")
-    any_answer = np.zeros(n, dtype=bool)
-    for r in recoded.values():
-        any_answer |= r.status == ANSWERED
-    for empty in np.flatnonzero(~any_answer).tolist():
-        reasons.setdefault(
-            empty,
-            "no answer to any item of the instrument(s): every item cell is empty"
-            if all_blank[empty]
-            else "no usable answer to any item of the instrument(s): only missing-answer labels "
-            '(such as "Don\'t know") or values that are not answers on the scale',
-        )
-    ids: pd.Series | None = None
-    duplicates: list[str] = []
-    if id_col is not None:
-        ids = pseudonymise(_text_values(cells[id_col], keep_none=True), key or default_key())
-        candidate = np.ones(n, dtype=bool)
-        if reasons:
-            candidate[list(reasons)] = False
-        cand_pos = np.flatnonzero(candidate)
-        earlier, kept = quality.duplicate_ids(ids.iloc[cand_pos])
-        for j in np.flatnonzero(earlier):
-            row, keep = int(cand_pos[j]), int(cand_pos[kept[j]])
-            reasons[row] = (
-                f"duplicate respondent id {ids.iloc[row]}: the later row {raw.row_numbers[keep]} "
-                "with the same id was kept"
-            )
-        duplicates = sorted({str(ids.iloc[int(cand_pos[j])]) for j in np.flatnonzero(earlier)})
-    accepted = np.ones(n, dtype=bool)
-    if reasons:
-        accepted[list(reasons)] = False
-    rows = raw.row_numbers
+    preview_reasons(layout.preview, cells, layout.names, reasons)
+    empty_row_reasons(recoded, raw.n_rows, reasons)
+    if roles.id is None:
+        return _Decisions(reasons, None, [])
+    ids = pseudonymise(text_values(cells[roles.id], keep_none=True), key or default_key())
+    duplicates = duplicate_reasons(ids, raw.row_numbers, reasons)
+    return _Decisions(reasons, ids, duplicates)
 
-    # -- the ResponseSet -------------------------------------------------------------------
+
+def _item_frame(
+    all_items: Sequence[str], recoded: Mapping[str, Recoded], accepted: npt.NDArray[np.bool_]
+) -> pd.DataFrame:
+    """One float32 column per item over the accepted rows (all-NaN for an unmatched item)."""
     n_ok = int(accepted.sum())
-    everyone = n_ok == n
+    everyone = n_ok == len(accepted)
     data: dict[str, npt.NDArray[np.float32]] = {}
     for item in all_items:
         if item not in recoded:
             data[item] = np.full(n_ok, np.nan, np.float32)
         else:
             data[item] = recoded[item].values if everyone else recoded[item].values[accepted]
-    items = pd.DataFrame(data, copy=False)
-    groups = pd.DataFrame(
-        {
-            names[g]: pd.Series(_text_values(cells[g], keep_none=True)[accepted], dtype=object)
-            for g in group_cols
-        }
-    )
-    respondent_ids = ids[accepted].reset_index(drop=True) if ids is not None else None
-
-    report = build_report(
-        source=source,
-        layout_format=layout.format,
-        raw=raw,
-        cells=cells,
-        names=names,
-        instruments=instruments,
-        all_items=all_items,
-        matches=matches,
-        recoded=recoded,
-        accepted=accepted,
-        reasons=reasons,
-        duplicates=duplicates,
-        roles={*group_cols, *([id_col] if id_col is not None else [])},
-        warnings=[*layout.warnings, *raw.warnings, *match_warnings, *_translation_note(translated)],
-    )
-    return ResponseSet(
-        source=source,
-        instruments=tuple(instruments),
-        items=items,
-        report=report,
-        respondent_ids=respondent_ids,
-        groups=groups,
-        row_numbers=rows[accepted].astype(np.int64),
-        wave=wave,
-    )
-
-
-def _text_values(
-    column: pa.Array | pa.ChunkedArray, keep_none: bool = False
-) -> npt.NDArray[np.object_]:
-    """Cells as stripped text, vectorised; blank cells become ``None`` (``keep_none``) or, for
-    comparisons, casefolded text with ``""`` for blanks."""
-    array = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
-    if pa.types.is_null(array.type):
-        array = pa.nulls(len(array), pa.string())
-    elif pa.types.is_binary(array.type):
-        array = pa.array(
-            [None if v is None else v.decode("utf-8", "replace") for v in array.to_pylist()],
-            pa.string(),
-        )
-    elif not pa.types.is_string(array.type):
-        array = pc.cast(array, pa.string())
-    array = pc.utf8_trim_whitespace(array)
-    if keep_none:
-        array = pc.if_else(pc.equal(array, ""), pa.scalar(None, pa.string()), array)
-        return np.asarray(array.to_numpy(zero_copy_only=False), dtype=object)
-    array = pc.fill_null(pc.utf8_lower(array), "")
-    return np.asarray(array.to_numpy(zero_copy_only=False), dtype=object)
+    return pd.DataFrame(data, copy=False)
 
 
 def _translation_note(columns: list[str]) -> list[str]:

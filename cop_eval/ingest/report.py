@@ -46,8 +46,50 @@ def build_report(
     roles: set[int],
     warnings: list[str],
 ) -> ImportReport:
-    rows = raw.row_numbers
     by_item = {m.item: m for m in matches}
+    summaries, problems, truncated = _item_summaries(
+        all_items, by_item, recoded, accepted, cells, names, raw.row_numbers
+    )
+    rows = raw.row_numbers
+    n_ok = int(accepted.sum())
+    partial, incomplete, flagged = _quality_flags(instruments, matches, recoded, accepted)
+    used = {m.column for m in matches} | set(roles)
+    unused = tuple(names[i] for i in range(len(names)) if i not in used)
+    return ImportReport(
+        source=source,
+        format=layout_format,
+        encoding=raw.encoding,
+        delimiter=raw.delimiter,
+        rows_read=raw.n_rows,
+        rows_accepted=n_ok,
+        rejected=tuple(
+            RejectedRow(row=int(rows[k]), reason=reason) for k, reason in sorted(reasons.items())
+        ),
+        matches=tuple(ColumnMatch(item=m.item, column=names[m.column], how=m.how) for m in matches),
+        unmatched_items=tuple(i for i in all_items if i not in by_item),
+        unused_columns=unused,
+        items=tuple(summaries),
+        value_problems=tuple(problems),
+        value_problems_truncated=truncated,
+        duplicate_ids=tuple(duplicates),
+        straight_liners=tuple(int(r) for r in rows[flagged]),
+        partial_responses=partial,
+        incomplete_responses=incomplete,
+        warnings=tuple(warnings),
+    )
+
+
+def _item_summaries(
+    all_items: Sequence[str],
+    by_item: Mapping[str, Match],
+    recoded: Mapping[str, Recoded],
+    accepted: npt.NDArray[np.bool_],
+    cells: Mapping[int, pa.Array | pa.ChunkedArray],
+    names: Sequence[str],
+    rows: npt.NDArray[np.int64],
+) -> tuple[list[ItemSummary], list[ValueProblem], int]:
+    """Per item: answer counts over the accepted rows, and the cells that are not answers
+    (at most :data:`MAX_PROBLEMS_PER_ITEM` each; the rest counted as truncated)."""
     summaries: list[ItemSummary] = []
     problems: list[ValueProblem] = []
     truncated = 0
@@ -90,6 +132,16 @@ def build_report(
                         else "unparseable",
                     )
                 )
+    return summaries, problems, truncated
+
+
+def _quality_flags(
+    instruments: Sequence[Instrument],
+    matches: Sequence[Match],
+    recoded: Mapping[str, Recoded],
+    accepted: npt.NDArray[np.bool_],
+) -> tuple[int, int, npt.NDArray[np.bool_]]:
+    """Partial and incomplete responses among the accepted rows, and the straight-liners."""
     n = len(accepted)
     answered = [recoded[m.item].status == ANSWERED for m in matches]
     position = {m.item: k for k, m in enumerate(matches)}
@@ -106,31 +158,7 @@ def build_report(
         present = [recoded[i].values for i in instrument.item_ids if i in recoded]
         if len(present) >= 5:
             flagged |= quality.straight_lining(present, n=n)
-    flagged &= accepted
-    used = {m.column for m in matches} | set(roles)
-    unused = tuple(names[i] for i in range(len(names)) if i not in used)
-    return ImportReport(
-        source=source,
-        format=layout_format,
-        encoding=raw.encoding,
-        delimiter=raw.delimiter,
-        rows_read=raw.n_rows,
-        rows_accepted=n_ok,
-        rejected=tuple(
-            RejectedRow(row=int(rows[k]), reason=reason) for k, reason in sorted(reasons.items())
-        ),
-        matches=tuple(ColumnMatch(item=m.item, column=names[m.column], how=m.how) for m in matches),
-        unmatched_items=tuple(i for i in all_items if i not in by_item),
-        unused_columns=unused,
-        items=tuple(summaries),
-        value_problems=tuple(problems),
-        value_problems_truncated=truncated,
-        duplicate_ids=tuple(duplicates),
-        straight_liners=tuple(int(r) for r in rows[flagged]),
-        partial_responses=partial,
-        incomplete_responses=incomplete,
-        warnings=tuple(warnings),
-    )
+    return partial, incomplete, flagged & accepted
 
 
 def _shown(value: object) -> str:
