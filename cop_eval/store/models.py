@@ -70,7 +70,10 @@ class WaveInfo(_Frozen):
 class AuditEntry(_Frozen):
     """One row of the append-only audit trail.
 
-    ``action`` is one of ``init``, ``import``, ``replace`` and ``migrate``.
+    ``action`` is one of ``init``, ``import``, ``replace`` and ``migrate`` (waves and the
+    schema); ``context``, ``members``, ``roster`` and ``attendance`` (the evaluation cycle);
+    ``action-add``, ``action-update`` and ``action-close`` (actions). ``detail`` says what
+    changed (for the cycle and actions: JSON of the old and new values; never a raw id).
     """
 
     id: int

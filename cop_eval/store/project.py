@@ -23,7 +23,9 @@ from cop_eval.instruments import Instrument
 from cop_eval.privacy import load_or_create_key
 from cop_eval.responses import ImportReport, ResponseSet
 from cop_eval.store import db
+from cop_eval.store.actions import ActionStore
 from cop_eval.store.codec import DATA_FORMAT, decode_answers, encode_answers
+from cop_eval.store.cycle import CycleStore
 from cop_eval.store.models import AuditEntry, ImportOutcome, WaveInfo
 from cop_eval.store.schema import APPLICATION_ID, SCHEMA_VERSION, check_version
 
@@ -45,8 +47,13 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
-class Project:
+class Project(CycleStore, ActionStore):
     """An opened project store. Use :meth:`create` or :meth:`open`; close it (or use ``with``).
+
+    Besides the survey waves it holds the rest of the evaluation cycle: the context
+    (:meth:`set_context`), membership per wave (:meth:`set_members`, :meth:`import_roster`),
+    the attendance register (:meth:`import_attendance`) and the actions agreed after a wave
+    (:meth:`add_action`, :meth:`update_action`, :meth:`close_action`).
 
     Examples
     --------
@@ -236,6 +243,25 @@ class Project:
                 self._conn.execute("COMMIT")
         except sqlite3.OperationalError as exc:
             raise db.store_error(exc, self.database_path) from None
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        # One write transaction (BEGIN IMMEDIATE: a second writer waits for busy_timeout).
+        conn = self._conn
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+                conn.execute("COMMIT")
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+        except sqlite3.OperationalError as exc:
+            raise db.store_error(exc, self.database_path) from None
+        except sqlite3.IntegrityError as exc:
+            raise StoreError(f"{self.database_path}: nothing was changed ({exc}).") from None
+        self._checkpoint()
 
     def waves(self) -> list[WaveInfo]:
         """Stored waves in date order (undated waves last), then import order."""

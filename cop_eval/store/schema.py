@@ -102,6 +102,109 @@ MIGRATIONS: tuple[Migration, ...] = (
                BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END""",
         ),
     ),
+    Migration(
+        3,
+        "the evaluation cycle: project context, membership per wave (counts or a pseudonymised "
+        "roster), the attendance register, and actions with their targets and dated notes",
+        (
+            # Purpose and context of the evaluation: one row per field (name, purpose, ...).
+            """CREATE TABLE context (
+                field      TEXT PRIMARY KEY,
+                value      TEXT NOT NULL,
+                updated_at TEXT NOT NULL,
+                updated_by TEXT NOT NULL
+            ) WITHOUT ROWID""",
+            # Membership is keyed by wave label, not by waves(id): it may be given before the
+            # wave is imported, and survives a wave being replaced.
+            """CREATE TABLE membership (
+                wave          TEXT PRIMARY KEY COLLATE NOCASE,
+                kind          TEXT NOT NULL CHECK (kind IN ('counts', 'roster')),
+                source_name   TEXT,
+                source_sha256 TEXT CHECK (source_sha256 IS NULL OR length(source_sha256) = 64),
+                set_at        TEXT NOT NULL,
+                set_by        TEXT NOT NULL
+            ) WITHOUT ROWID""",
+            # subgroup '' is the whole group (membership given without subgroups).
+            """CREATE TABLE member_counts (
+                wave     TEXT NOT NULL COLLATE NOCASE
+                         REFERENCES membership(wave) ON DELETE CASCADE,
+                subgroup TEXT NOT NULL,
+                n        INTEGER NOT NULL CHECK (n >= 0),
+                PRIMARY KEY (wave, subgroup)
+            ) WITHOUT ROWID""",
+            # Only pseudonyms fit here: 'p_' and 20 hex digits (privacy.pseudonymise).
+            """CREATE TABLE roster (
+                wave     TEXT NOT NULL COLLATE NOCASE
+                         REFERENCES membership(wave) ON DELETE CASCADE,
+                member   TEXT NOT NULL CHECK (
+                             length(member) = 22 AND substr(member, 1, 2) = 'p_'
+                             AND substr(member, 3) NOT GLOB '*[^0-9a-f]*'),
+                subgroup TEXT NOT NULL,
+                PRIMARY KEY (wave, member)
+            ) WITHOUT ROWID""",
+            """CREATE TABLE attendance_imports (
+                id            INTEGER PRIMARY KEY,
+                source_name   TEXT NOT NULL,
+                source_sha256 TEXT NOT NULL CHECK (length(source_sha256) = 64),
+                imported_at   TEXT NOT NULL,
+                imported_by   TEXT NOT NULL,
+                rows_read     INTEGER NOT NULL,
+                rows_accepted INTEGER NOT NULL,
+                rows_rejected INTEGER NOT NULL,
+                meetings      INTEGER NOT NULL,
+                first_meeting TEXT,
+                last_meeting  TEXT
+            )""",
+            # One record per person and meeting; a later register replaces the records of the
+            # meetings it covers. subgroup: the register's own column, when it has one.
+            """CREATE TABLE attendance (
+                member       TEXT NOT NULL CHECK (
+                                 length(member) = 22 AND substr(member, 1, 2) = 'p_'
+                                 AND substr(member, 3) NOT GLOB '*[^0-9a-f]*'),
+                meeting_date TEXT NOT NULL,
+                attended     INTEGER NOT NULL CHECK (attended IN (0, 1)),
+                minutes      REAL CHECK (minutes IS NULL OR minutes >= 0),
+                subgroup     TEXT,
+                import_id    INTEGER NOT NULL REFERENCES attendance_imports(id),
+                PRIMARY KEY (member, meeting_date)
+            ) WITHOUT ROWID""",
+            "CREATE INDEX attendance_meeting ON attendance(meeting_date)",
+            """CREATE TABLE actions (
+                id              INTEGER PRIMARY KEY,
+                title           TEXT NOT NULL CHECK (length(trim(title)) > 0),
+                description     TEXT NOT NULL DEFAULT '',
+                owner           TEXT NOT NULL DEFAULT '',
+                agreed_after    TEXT NOT NULL COLLATE NOCASE,
+                due             TEXT,
+                status          TEXT NOT NULL
+                                CHECK (status IN ('planned', 'under_way', 'done', 'dropped')),
+                success_measure TEXT NOT NULL DEFAULT '',
+                recommendation  TEXT,
+                created_at      TEXT NOT NULL,
+                created_by      TEXT NOT NULL,
+                updated_at      TEXT NOT NULL
+            )""",
+            # target: 'instrument_id.scale_id', or 'stage:N' for every scale of a model stage.
+            """CREATE TABLE action_targets (
+                action_id INTEGER NOT NULL REFERENCES actions(id) ON DELETE CASCADE,
+                position  INTEGER NOT NULL,
+                target    TEXT NOT NULL,
+                PRIMARY KEY (action_id, position),
+                UNIQUE (action_id, target)
+            ) WITHOUT ROWID""",
+            # Dated notes; status is the status the note set (NULL: unchanged).
+            """CREATE TABLE action_notes (
+                id          INTEGER PRIMARY KEY,
+                action_id   INTEGER NOT NULL REFERENCES actions(id) ON DELETE CASCADE,
+                note_date   TEXT NOT NULL,
+                text        TEXT NOT NULL,
+                status      TEXT
+                            CHECK (status IN ('planned', 'under_way', 'done', 'dropped')),
+                recorded_at TEXT NOT NULL,
+                recorded_by TEXT NOT NULL
+            )""",
+        ),
+    ),
 )
 
 #: The schema version this cop-eval writes.
