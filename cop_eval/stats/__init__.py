@@ -9,5 +9,7 @@
   intervals, change in % favourable.
 - :mod:`~cop_eval.stats.reml` / :mod:`~cop_eval.stats.trend`: the mixed-model trend over waves.
 - :mod:`~cop_eval.stats.reliable_change`: the Jacobson–Truax reliable change index.
+- :mod:`~cop_eval.stats.power`: the smallest effect a comparison detects with 80% power, and the n
+  needed to detect an effect.
 - :mod:`~cop_eval.stats.verdict`: plain-English verdicts from effect size and uncertainty.
 """
