@@ -31,6 +31,7 @@ COMMAND_MODULES: dict[str, str] = {
     "score": "score_cmd",
     "reliability": "reliability_cmd",
     "compare": "compare_cmd",
+    "equity": "equity_cmd",
     "report": "report_cmd",
     "init": "project_cmd",
     "import": "project_cmd",

@@ -1,0 +1,224 @@
+"""Is a subgroup's gap widening? The change in the gap from the first to the last wave.
+
+Used by :func:`cop_eval.compare.equity.equity_gaps` (its docstring states the rules). For a
+subgroup and a scale, ``score ~ C(wave) + (1 | respondent)`` is fitted by exact REML
+(:func:`cop_eval.stats.reml.profile_reml`) to the subgroup's answers and to the rest's; the gap
+change is the subgroup's last-wave effect minus the rest's, its SE the root of the sum of their
+squared SEs (independent fits of different people), with a two-sided Wald z test. The same
+model in R: ``nlme::lme(score ~ factor(wave), random = ~ 1 | id, method = "REML")`` on each
+subset (tests/reference/equity.R).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+from scipy import stats
+
+from cop_eval.measure.scores import ScoreTable
+from cop_eval.stats.multiplicity import benjamini_hochberg
+from cop_eval.stats.reml import profile_reml
+
+if TYPE_CHECKING:  # pragma: no cover
+    from cop_eval.compare.equity import Gap, HiddenGap
+
+__all__ = ["GapTrend", "SkippedTrend", "gap_trends"]
+
+FloatArray = npt.NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class GapTrend:
+    """The change in one subgroup's gap to the rest, first to last wave (positive: the subgroup
+    gained on the rest)."""
+
+    scale: str
+    group: str
+    from_label: str
+    to_label: str
+    n_group: int
+    n_rest: int
+    gap_first: float
+    gap_last: float
+    model_gap_first: float
+    b_group: float
+    se_group: float
+    b_rest: float
+    se_rest: float
+    change: float
+    se: float
+    ci: tuple[float, float]
+    z: float
+    p: float
+    p_adjusted: float
+    reliable: bool
+
+    @property
+    def widening(self) -> bool:
+        """The model's gap grew in size from the first to the last wave (reliably or not)."""
+        return abs(self.model_gap_first + self.change) > abs(self.model_gap_first)
+
+    def to_json_dict(self) -> dict[str, object]:
+        return {
+            "scale": self.scale,
+            "group": self.group,
+            "from": self.from_label,
+            "to": self.to_label,
+            "n_group": self.n_group,
+            "n_rest": self.n_rest,
+            "gap_first": self.gap_first,
+            "gap_last": self.gap_last,
+            "model_gap_first": self.model_gap_first,
+            "change": self.change,
+            "widening": self.widening,
+            "se": self.se,
+            "ci": [self.ci[0], self.ci[1]],
+            "z": self.z,
+            "p": self.p,
+            "p_adjusted": self.p_adjusted,
+            "reliable": self.reliable,
+            "model": "score ~ C(wave) + (1 | respondent), REML, fitted to the subgroup and to "
+            "the rest; change = difference of their last-wave effects (Wald z)",
+            "estimates": {
+                "group": {"b": self.b_group, "se": self.se_group},
+                "rest": {"b": self.b_rest, "se": self.se_rest},
+            },
+        }
+
+
+@dataclass(frozen=True)
+class SkippedTrend:
+    """No gap trend for this subgroup and scale, and why."""
+
+    scale: str
+    group: str
+    reason: str
+
+    def to_json_dict(self) -> dict[str, object]:
+        return {"scale": self.scale, "group": self.group, "skipped": True, "reason": self.reason}
+
+
+def _person_codes(waves: Sequence[ScoreTable]) -> list[npt.NDArray[np.int64]]:
+    """Person codes shared across waves; a row without an id (or all rows, when a wave has no
+    ids) gets a code of its own."""
+    linked = all(w.respondent_ids is not None for w in waves)
+    codes: list[npt.NDArray[np.int64]] = []
+    if linked:
+        pooled = pd.concat([w.respondent_ids for w in waves if w.respondent_ids is not None])
+        factor, _ = pd.factorize(pooled.astype("object"), use_na_sentinel=True)
+        start = 0
+        for w in waves:
+            codes.append(np.asarray(factor[start : start + w.n], dtype=np.int64))
+            start += w.n
+    else:
+        codes = [np.full(w.n, -1, dtype=np.int64) for w in waves]
+    next_code = 1 + max((int(c.max(initial=-1)) for c in codes), default=-1)
+    for c in codes:
+        missing = np.flatnonzero(c < 0)
+        c[missing] = np.arange(next_code, next_code + missing.size)
+        next_code += missing.size
+    return codes
+
+
+def _wide(
+    persons: Sequence[npt.NDArray[np.int64]],
+    scores: Sequence[FloatArray],
+    masks: Sequence[npt.NDArray[np.bool_]],
+) -> FloatArray:
+    """People × waves (NaN: not answered) for the rows selected by ``masks``."""
+    chosen = [p[m & np.isfinite(x)] for p, x, m in zip(persons, scores, masks, strict=True)]
+    uniq, inverse = np.unique(np.concatenate(chosen), return_inverse=True)
+    wide = np.full((uniq.size, len(scores)), np.nan)
+    start = 0
+    for k, (p, x, m) in enumerate(zip(chosen, scores, masks, strict=True)):
+        rows = inverse[start : start + p.size]
+        wide[rows, k] = x[m & np.isfinite(x)]
+        start += p.size
+    return wide
+
+
+def _fit(wide: FloatArray) -> tuple[float, float, float, bool]:
+    """First-wave mean, last-wave effect and its SE, and whether REML converged."""
+    fit = profile_reml(wide)
+    return float(fit.beta[0]), float(fit.beta[-1]), float(math.sqrt(fit.cov[-1, -1])), fit.converged
+
+
+def gap_trends(
+    waves: Sequence[ScoreTable],
+    labels: Sequence[str],
+    group_arrays: Sequence[npt.NDArray[np.object_]],
+    names: Sequence[str],
+    gaps: Sequence[Gap | HiddenGap],
+    min_size: int,
+    alpha: float,
+    level: float,
+) -> list[GapTrend | SkippedTrend]:
+    """Gap trends for every scale × subgroup (empty for a single wave), BH-adjusted."""
+    from cop_eval.compare.equity import Gap
+
+    if len(waves) < 2:
+        return []
+    persons = _person_codes(waves)
+    cells = {(g.scale, g.group, g.wave): g for g in gaps}
+    out: list[GapTrend | SkippedTrend] = []
+    q = float(stats.norm.ppf(0.5 + level / 2))
+    for scale in waves[0].instrument.scale_ids:
+        scores = [w.scores[scale].to_numpy(dtype=np.float64) for w in waves]
+        for name in names:
+            seen = [cells.get((scale, name, label)) for label in labels]
+            if all(c is None for c in seen):
+                continue
+            missing = [lab for lab, c in zip(labels, seen, strict=True) if not isinstance(c, Gap)]
+            if missing:
+                out.append(
+                    SkippedTrend(
+                        scale,
+                        name,
+                        f"not shown in {', '.join(missing)} (too few respondents, or hidden by "
+                        "the anonymity rule), so its gap cannot be followed over time",
+                    )
+                )
+                continue
+            first, last = seen[0], seen[-1]
+            assert isinstance(first, Gap) and isinstance(last, Gap)
+            inside = [g == name for g in group_arrays]
+            outside = [~m for m in inside]
+            wide_g, wide_r = _wide(persons, scores, inside), _wide(persons, scores, outside)
+            try:
+                a_g, b_g, se_g, ok_g = _fit(wide_g)
+                a_r, b_r, se_r, ok_r = _fit(wide_r)
+            except (ValueError, np.linalg.LinAlgError) as exc:
+                out.append(SkippedTrend(scale, name, f"no trend model: {exc}"))
+                continue
+            if not (ok_g and ok_r):
+                out.append(SkippedTrend(scale, name, "the mixed model did not converge"))
+                continue
+            change, se = b_g - b_r, math.sqrt(se_g**2 + se_r**2)
+            z = change / se if se > 0 else math.nan
+            p = float(2 * stats.norm.sf(abs(z))) if math.isfinite(z) else math.nan
+            n_group, n_rest = int(wide_g.shape[0]), int(wide_r.shape[0])
+            out.append(
+                GapTrend(
+                    scale, name, labels[0], labels[-1], n_group, n_rest, first.gap, last.gap,
+                    a_g - a_r,
+                    b_g, se_g, b_r, se_r, change, se, (change - q * se, change + q * se), z, p,
+                    math.nan, False,
+                )
+            )  # fmt: skip
+    adjusted = benjamini_hochberg(
+        np.array([t.p if isinstance(t, GapTrend) else np.nan for t in out], dtype=np.float64)
+    )
+    final: list[GapTrend | SkippedTrend] = []
+    for trend, p_adj in zip(out, adjusted, strict=True):
+        if isinstance(trend, GapTrend):
+            p_adj = float(p_adj)
+            trend = dataclasses.replace(trend, p_adjusted=p_adj, reliable=bool(p_adj < alpha))
+        final.append(trend)
+    return final

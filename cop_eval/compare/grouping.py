@@ -1,0 +1,127 @@
+"""Subgroup values of a wave, and the declared rule that merges small subgroups into "Other".
+
+Anonymity hides every subgroup with fewer than ``min_group_size`` respondents, and complementary
+suppression then hides the next-smallest too; in a group with three strands, two of them small,
+only one strand would be left to report on. :func:`merge_small_groups` is the alternative a
+report can declare: every subgroup that has 1 to ``min_group_size - 1`` respondents in *any* of
+the waves is reported together with the others like it as one group, "Other", in every wave (so
+that the groups are the same at every wave and trends stay comparable). "Other" is then an
+ordinary subgroup: it is shown when it has enough respondents and hidden, like any other group,
+when it has not.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+
+from cop_eval.errors import OptionError
+
+__all__ = ["DEFAULT_OTHER_LABEL", "NOT_STATED", "GroupMerge", "group_series", "merge_small_groups"]
+
+#: The label of the merged group.
+DEFAULT_OTHER_LABEL = "Other"
+#: The subgroup of respondents without a value in the group column (as in compare_waves).
+NOT_STATED = "(not stated)"
+
+
+def group_series(groups: pd.DataFrame, column: str, wave: str) -> pd.Series:
+    """The subgroup of each respondent as text; a blank value is the group ``"(not stated)"``."""
+    if column not in groups.columns:
+        have = ", ".join(map(str, groups.columns)) or "none"
+        raise OptionError(
+            f"wave {wave!r} has no subgroup column {column!r} (subgroup columns read: {have}); "
+            "name it as the group column when reading every wave"
+        )
+    series = groups[column].astype("object")
+    blank = series.isna() | (series.astype(str).str.strip() == "")
+    return series.where(~blank, NOT_STATED).astype(str)
+
+
+@dataclass(frozen=True)
+class GroupMerge:
+    """Which subgroups were merged into which label (empty when none was small)."""
+
+    label: str
+    merged: tuple[str, ...]
+    min_group_size: int
+
+    def apply(self, values: pd.Series) -> pd.Series:
+        """Replace each merged subgroup's name by the merged label."""
+        if not self.merged:
+            return values
+        return values.where(~values.isin(self.merged), self.label)
+
+    def describe(self) -> str:
+        """The rule in one sentence, for the report's methods."""
+        rule = (
+            f"Subgroups with fewer than {self.min_group_size} respondents in any wave are "
+            f'reported together as "{self.label}"'
+        )
+        if not self.merged:
+            return rule + " (no subgroup was that small)."
+        return rule + f": {', '.join(self.merged)}."
+
+
+def merge_small_groups(
+    counts_per_wave: Sequence[Mapping[str, int]],
+    min_group_size: int,
+    label: str = DEFAULT_OTHER_LABEL,
+) -> GroupMerge:
+    """The declared merge rule: subgroups small in any wave become one group, ``label``.
+
+    Every subgroup with 1 to ``min_group_size - 1`` respondents in any wave is merged. While
+    the merged group itself is still that small in some wave, the smallest remaining subgroup
+    (fewest respondents in its smallest wave; ties by name) joins it too — the subgroup that
+    complementary suppression would otherwise hide — unless only one subgroup would be left.
+
+    Parameters
+    ----------
+    counts_per_wave
+        Respondents per subgroup, one mapping per wave (a subgroup absent from a wave may be left
+        out or given 0: absence is not smallness).
+    min_group_size
+        The anonymity threshold.
+    label
+        The merged group's name (default "Other"). A subgroup that already has this name is
+        merged into it.
+
+    Returns
+    -------
+    GroupMerge
+        Apply it to each wave's subgroup values with :meth:`GroupMerge.apply`.
+
+    Examples
+    --------
+    >>> merge = merge_small_groups([{"HR": 20, "Admin": 3, "QA": 4}, {"HR": 21, "QA": 6}], 5)
+    >>> merge.merged
+    ('Admin', 'QA')
+    >>> merge.apply(pd.Series(["HR", "QA", "Admin"])).tolist()
+    ['HR', 'Other', 'Other']
+    >>> merge_small_groups([{"HR": 20, "OD": 12, "QA": 5, "Admin": 3}], 5).merged
+    ('Admin', 'QA')
+    """
+    if min_group_size < 1:
+        raise OptionError(f"the minimum group size must be at least 1, got {min_group_size}")
+    label = label.strip()
+    if not label:
+        raise OptionError("the label of the merged small groups must not be empty")
+    waves = [{str(g): int(n) for g, n in counts.items()} for counts in counts_per_wave]
+    names = sorted({g for counts in waves for g, n in counts.items() if n > 0})
+    merged = {g for counts in waves for g, n in counts.items() if 0 < n < min_group_size}
+    if merged and label in names:
+        merged.add(label)
+
+    def still_small() -> bool:
+        totals = [sum(counts.get(g, 0) for g in merged) for counts in waves]
+        return any(0 < t < min_group_size for t in totals)
+
+    while merged and still_small():
+        rest = [g for g in names if g not in merged]
+        if len(rest) <= 1:
+            break
+        smallest = min(rest, key=lambda g: (min(c.get(g, 0) or 10**12 for c in waves), g))
+        merged.add(smallest)
+    return GroupMerge(label, tuple(sorted(merged - {label})), min_group_size)
