@@ -1,4 +1,5 @@
-"""Generate the committed sample data: three survey waves in platform formats, plus the manifest.
+"""Generate the committed sample data: three survey waves in platform formats, a roster per wave,
+an attendance register, and the manifest.
 
 Usage::
 
@@ -17,6 +18,7 @@ from pathlib import Path
 if __package__ in (None, ""):  # run as a script: make `sample_data` importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from sample_data.cycle import write_cycle
 from sample_data.formats import write_manifest, write_wave
 from sample_data.plan import BUILT_IN_EFFECTS, SEED
 from sample_data.simulation import Simulation, simulate
@@ -32,6 +34,7 @@ def generate(out: Path = HERE, seed: int = SEED) -> tuple[Simulation, list[Path]
     out.mkdir(parents=True, exist_ok=True)
     sim = simulate(seed)
     paths = [write_wave(sim, wave, out) for wave in sim.waves]
+    paths += write_cycle(sim, out)
     write_manifest(sim, out / MANIFEST)
     return sim, [*paths, out / MANIFEST]
 

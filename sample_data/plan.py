@@ -17,8 +17,12 @@ from typing import Literal
 from cop_eval.instruments import Instrument
 
 __all__ = [
+    "ATTENDANCE_MISSES",
     "BUILT_IN_EFFECTS",
+    "CONTEXT",
+    "DEMO_ACTIONS",
     "LEVELS",
+    "MEETINGS",
     "SEED",
     "STRANDS",
     "WAVES",
@@ -280,6 +284,82 @@ SURNAMES = (
     "Bennett", "Doyle", "Iqbal", "Okafor",
 )  # fmt: skip
 EMAIL_DOMAIN = "example.org"
+
+
+# -- the evaluation cycle around the survey ----------------------------------------------------
+#: The project context the demo stores (the report's "Purpose and context").
+CONTEXT: Mapping[str, str] = {
+    "name": "HR Professional Group (simulated)",
+    "purpose": (
+        "To find out whether the group builds professional identity and capability, and whether "
+        "members reflect on and apply what they learn, so that the group can review and revise "
+        "how it works; for the group's sponsor and members."
+    ),
+    "cadence": (
+        "Monthly, two hours, in working hours (second Tuesday of the month; no meeting in August)."
+    ),
+    "membership_rules": (
+        "Everyone in HR, Organisational Development & Learning, the trainers and training "
+        "quality assurance is a member (membership became mandatory at the reorganisation). "
+        "HR administrators attend but are not members."
+    ),
+    "sponsor": "Director of People",
+    "evaluator": "The group's lead, with a colleague from OD&L (a survey run by the group itself)",
+}
+
+#: Meetings: the second Tuesday of each month, October 2024 to March 2026, none in August: 17.
+MEETINGS: tuple[dt.date, ...] = tuple(
+    day
+    for year, month in [(2024, m) for m in (10, 11, 12)] + [(2025, m) for m in range(1, 13)]
+    + [(2026, m) for m in (1, 2, 3)]
+    if month != 8 or year != 2025
+    for day in [dt.date(year, month, 8 + (1 - dt.date(year, month, 8).weekday()) % 7)]
+)  # fmt: skip
+
+#: Attendance (the thesis's pattern, T:12230+: most attend 15-16 of 17, one group far less).
+#: Most members miss 0-3 of the 17 meetings (weights below, scaled to the meetings they could
+#: attend); the trainers attend 20% to 40% of theirs; some absences are sent apologies.
+ATTENDANCE_MISSES: Mapping[int, float] = {0: 0.1, 1: 0.4, 2: 0.4, 3: 0.1}
+LOW_ATTENDANCE_GROUP = TRAINERS
+LOW_ATTENDANCE_RATE = (0.2, 0.4)
+APOLOGIES_SHARE = 0.4
+
+#: Two actions the group agreed after wave 1: one targets reflection time (which the sample's
+#: stage-3 effect then improves), one the collective agenda (held flat: it does not move).
+DEMO_ACTIONS: tuple[Mapping[str, object], ...] = (
+    {
+        "title": "Ten minutes of reflection at the end of every meeting",
+        "description": (
+            "Close each meeting with ten minutes in pairs: what will you use, and with whom? "
+            "Notes are shared with the next meeting's agenda."
+        ),
+        "owner": "Group lead",
+        "targets": ["reflection.time_to_reflect"],
+        "agreed_after": "Mar 2025",
+        "due": "2025-06-30",
+        "success_measure": "Time to reflect improves by the next survey",
+        "notes": [
+            {"date": "2025-04-08", "text": "Agreed at the April meeting; trial in May."},
+            {"date": "2025-05-13", "text": "First reflection slot held.", "status": "under_way"},
+            {"date": "2025-06-10", "text": "Part of every meeting now.", "status": "done"},
+        ],
+    },
+    {
+        "title": "Members propose and vote on next year's topics",
+        "description": (
+            "An open call for topics and a vote, so the programme is not set by a few voices."
+        ),
+        "owner": "Group facilitator",
+        "targets": ["strategic_direction_ownership.collective_agenda"],
+        "agreed_after": "Mar 2025",
+        "due": "2026-01-31",
+        "success_measure": "Collective agenda at 3.5 or more",
+        "notes": [
+            {"date": "2025-09-09", "text": "Call for topics sent.", "status": "under_way"},
+            {"date": "2026-01-13", "text": "Few proposals so far; vote postponed."},
+        ],
+    },
+)
 
 
 def true_mean(instrument: Instrument, scale: str, strand: str, wave: int) -> float:

@@ -32,7 +32,16 @@ from sample_data.plan import (
 )
 from sample_data.simulation import Simulation, simulate
 
-FILES = ("wave1_qualtrics.csv", "wave2_msforms.xlsx", "wave3_paper.csv", MANIFEST)
+FILES = (
+    "wave1_qualtrics.csv",
+    "wave2_msforms.xlsx",
+    "wave3_paper.csv",
+    "roster_mar2025.csv",
+    "roster_sep2025.csv",
+    "roster_mar2026.csv",
+    "attendance_register.csv",
+    MANIFEST,
+)
 
 
 @pytest.fixture(scope="module")
@@ -338,3 +347,63 @@ def test_files_import_without_surprises(sim: Simulation, manifest: dict[str, Any
         assert report.partial_responses == expected["partial_responses"]
         groups = result.groups[entry["group_column"]].value_counts().to_dict()
         assert groups == expected["respondents_by_group"]
+
+
+# -- the evaluation cycle: rosters, the register, context and actions --------------------------
+
+
+def test_rosters_list_the_members_without_the_administrators(
+    sim: Simulation, manifest: dict[str, Any]
+) -> None:
+    for wave in sim.waves:
+        entry = manifest["rosters"][wave.spec.label]
+        roster = pd.read_csv(HERE / entry["file"], dtype=str)
+        assert list(roster.columns) == ["Email", "Strand"]
+        members = {p.email: p.strand for p in wave.members if p.strand != HR_ADMIN}
+        assert dict(zip(roster["Email"], roster["Strand"], strict=True)) == members
+        assert roster["Strand"].value_counts().to_dict() == entry["members"]
+    assert [sum(manifest["rosters"][w]["members"].values()) for w in manifest["rosters"]] == [
+        48,
+        47,
+        48,
+    ]
+
+
+def test_register_follows_the_thesis_pattern(sim: Simulation, manifest: dict[str, Any]) -> None:
+    """Most attend 15-16 of 17 meetings, one group far less (thesis, Appendix 9, T:12230+)."""
+    register = pd.read_csv(HERE / "attendance_register.csv", dtype=str)
+    assert list(register.columns) == ["Name", "Email", "Meeting date", "Attended"]
+    assert set(register["Attended"]) == {"Yes", "No", "Apologies"}
+    dates = pd.to_datetime(register["Meeting date"], format="%d/%m/%Y")
+    assert dates.dt.weekday.eq(1).all() and dates.nunique() == 17
+    strand = {p.email: p.strand for p in sim.people}
+    attended = register[register["Attended"] == "Yes"].groupby("Email").size()
+    full = register.groupby("Email").size().pipe(lambda n: n[n == 17].index)
+    counts = attended.reindex(full, fill_value=0)
+    trainers = counts[[strand[e] == TRAINERS for e in counts.index]]
+    others = counts[[strand[e] != TRAINERS for e in counts.index]]
+    assert trainers.between(4, 7).all() and len(trainers) >= 5
+    assert others.between(14, 17).all() and others.isin([15, 16]).mean() > 0.5
+    summary = manifest["attendance"]["attended_of_17_by_strand"]
+    assert summary[TRAINERS] == {
+        "people": len(trainers),
+        "fewest": trainers.min(),
+        "most": trainers.max(),
+    }
+    assert manifest["attendance"]["records"] == len(register)
+
+
+def test_demo_actions_target_one_moving_and_one_flat_scale(manifest: dict[str, Any]) -> None:
+    moving = {e["instrument"] for e in manifest["effects"] if e["kind"] == "wave_change"}
+    flat = {
+        f"{e['instrument']}.{s}"
+        for e in manifest["effects"]
+        if e["kind"] == "level"
+        for s in e["scales"]
+    }
+    first, second = manifest["actions"]
+    assert [a["agreed_after"] for a in manifest["actions"]] == ["Mar 2025", "Mar 2025"]
+    assert first["targets"] == ["reflection.time_to_reflect"]
+    assert first["targets"][0].split(".")[0] in moving
+    assert second["targets"][0] in flat
+    assert set(manifest["context"]) >= {"name", "purpose", "cadence", "membership_rules", "sponsor"}
