@@ -140,7 +140,7 @@ def test_all_cross_check_problems_are_listed_at_once() -> None:
     data = minimal()
     data["items"][1]["id"] = "a1"  # duplicate id
     data["items"][2]["scale"] = "gamma"  # unknown scale; leaves beta with one item
-    data["response_scale"]["labels"].pop(4)  # labels do not cover 1..5
+    data["response_scale"]["labels"].pop(5)  # an end of 1..5 without a label
     data["scales"][1]["min_answered"] = 0  # outside (0, 1]
     data["scales"][0]["stage"] = 4
     data["classification"] = [
@@ -157,7 +157,7 @@ def test_all_cross_check_problems_are_listed_at_once() -> None:
     assert "items[1] (id: a1): duplicate id" in joined
     assert "items[2] (id: b1).scale: 'gamma' is not a scale" in joined
     assert "scales[1] (id: beta): has 1 item(s)" in joined
-    assert "response_scale.labels: no label for 4" in joined
+    assert "response_scale.labels: no label for 5; label at least both ends" in joined
     assert "scales[1] (id: beta).min_answered" in joined
     assert "scales[0] (id: alpha).stage" in joined
     assert "classification[0] (id: p).scales[1]: 'nope'" in joined
@@ -285,3 +285,62 @@ def test_instrument_constructed_in_code_is_cross_checked() -> None:
     data["items"][3]["scale"] = "alpha"
     with pytest.raises(ValueError, match="needs at least two items"):
         Instrument.model_validate(data)
+
+
+@pytest.mark.parametrize("item_id", ["A1", "Q1_1", "high.strung", "SQ001", "EE-3", "1_Q2"])
+def test_item_ids_may_be_written_as_the_data_names_its_columns(item_id: str) -> None:
+    data = minimal()
+    data["items"][0]["id"] = item_id
+    inst = parse_instrument(data)
+    assert inst.item_ids[0] == item_id  # case kept
+
+
+def test_an_item_id_with_other_characters_says_which_are_allowed() -> None:
+    data = minimal()
+    data["items"][0]["id"] = "Q1 (a)"
+    joined = "\n".join(problems_of(data))
+    assert "'Q1 (a)' is not a valid item id: use letters, digits, '_', '.' and '-'" in joined
+
+
+def test_item_ids_that_differ_only_in_case_are_refused() -> None:
+    data = minimal()
+    data["items"][0]["id"] = "Q1"
+    data["items"][1]["id"] = "q1"
+    joined = "\n".join(problems_of(data))
+    assert "item ids Q1 and q1 differ only in case" in joined
+
+
+def test_scale_ids_stay_lower_snake_case() -> None:
+    data = minimal()
+    data["scales"][0]["id"] = "Alpha"
+    data["items"][0]["scale"] = data["items"][1]["scale"] = "Alpha"
+    joined = "\n".join(problems_of(data))
+    assert "'Alpha' is not a valid id: use lower-case letters" in joined
+
+
+def test_a_numeric_scale_needs_labels_for_its_ends_only() -> None:
+    data = minimal()
+    data["response_scale"] = {"min": 0, "max": 1000, "labels": {0: "None", 1000: "All"}}
+    inst = parse_instrument(data)
+    assert not inst.response_scale.fully_labelled
+    assert inst.response_scale.label_of(0) == "None"
+    assert inst.response_scale.label_of(500) == "500"
+    data["response_scale"]["labels"] = {0: "None"}
+    joined = "\n".join(problems_of(data))
+    assert "response_scale.labels: no label for 1000; label at least both ends" in joined
+
+
+def test_a_questionnaire_prints_a_numeric_rating_by_its_numbers_and_end_labels() -> None:
+    from cop_eval.report.questionnaire import questionnaire_parts
+
+    data = minimal()
+    data["items"][2]["response_scale"] = {
+        "min": 0,
+        "max": 10,
+        "labels": {0: "Not at all", 10: "Completely"},
+    }
+    data["items"][3]["response_scale"] = {"min": 0, "max": 1000, "labels": {0: "None", 1000: "All"}}
+    parts = questionnaire_parts([parse_instrument(data)])
+    assert parts[0].answers == ("SD", "D", "N", "A", "SA")
+    assert parts[1].answers == ("0 (Not at all)", *map(str, range(1, 10)), "10 (Completely)")
+    assert parts[2].answers == ("Write a number from 0 (None) to 1000 (All)",)

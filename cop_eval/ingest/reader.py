@@ -29,6 +29,7 @@ from cop_eval.ingest.raw import Column, RawTable
 from cop_eval.ingest.recode import (
     OUT_OF_RANGE,
     PLATFORM_MISSING_CODES,
+    UNPARSEABLE,
     Recoded,
     recode_column,
 )
@@ -136,7 +137,11 @@ def read_responses(
     recoded, translated = _recode_items(instruments, src.layout, raw, cells, matches, roles)
     decisions = _decide_rows(src.layout, raw, cells, recoded, roles, key)
     translated_columns = [src.layout.names[m.column] for m in matches if m.item in translated]
-    warnings = [*match_warnings, *_translation_note(translated_columns)]
+    warnings = [
+        *match_warnings,
+        *_translation_note(translated_columns),
+        *_unlabelled_text_note(instruments, matches, recoded, src.layout.names),
+    ]
     parts = _Parts(source, src.layout, raw, cells, matches, recoded, roles, decisions)
     return _assemble(parts, instruments, warnings, wave)
 
@@ -349,6 +354,28 @@ def _item_frame(
         else:
             data[item] = recoded[item].values if everyone else recoded[item].values[accepted]
     return pd.DataFrame(data, copy=False)
+
+
+def _unlabelled_text_note(
+    instruments: Sequence[Instrument],
+    matches: Sequence[Match],
+    recoded: Mapping[str, Recoded],
+    names: Sequence[str],
+) -> list[str]:
+    """Text answers to an item whose scale labels only its ends cannot be read as codes."""
+    notes = []
+    by_item = {item.id: inst for inst in instruments for item in inst.items}
+    for m in matches:
+        scale = by_item[m.item].response_scale_of(m.item)
+        if scale.fully_labelled or not (recoded[m.item].status == UNPARSEABLE).any():
+            continue
+        notes.append(
+            f"item {m.item} (column {names[m.column]!r}) has text answers, but its response "
+            f"scale labels only some of the values {scale.min} to {scale.max}; the text "
+            "answers were not scored. Give the scale a label for every value (the text "
+            "respondents saw), or export the answers as numbers."
+        )
+    return notes
 
 
 def _translation_note(columns: list[str]) -> list[str]:

@@ -28,11 +28,13 @@ def _check_response_scale(rs: Any, where: str) -> list[str]:
         return []
     problems = []
     keys = {int(k) for k in labels if isinstance(k, int) or str(k).lstrip("-").isdigit()}
-    missing = [v for v in range(lo, hi + 1) if v not in keys]
-    if missing:
+    ends = [v for v in (lo, hi) if v not in keys]
+    if ends:
+        # A numeric rating needs its ends named; text answers need every code (docs/instruments.md).
         problems.append(
-            f"{where}.labels: no label for {', '.join(map(str, missing))}; "
-            f"give a label for every value from {lo} to {hi}"
+            f"{where}.labels: no label for {' and '.join(map(str, ends))}; label at least "
+            f"both ends ({lo} and {hi}), and every value from {lo} to {hi} if answers arrive "
+            "as text"
         )
     outside = sorted(k for k in keys if k < lo or k > hi)
     if outside:
@@ -78,6 +80,14 @@ def cross_check(data: Mapping[str, Any]) -> list[str]:
 
     item_ids = ids_of(items, "items")
     scale_ids = ids_of(scales, "scales")
+    folded: dict[str, str] = {}
+    for item_id in item_ids:
+        other = folded.setdefault(item_id.casefold(), item_id)
+        if other != item_id:
+            problems.append(
+                f"item ids {other} and {item_id} differ only in case; columns are matched to "
+                "items without regard to case, so give them distinct ids"
+            )
     clash = sorted(set(item_ids) & set(scale_ids))
     if clash:
         problems.append(f"ids used for both an item and a scale: {', '.join(clash)}; rename one")

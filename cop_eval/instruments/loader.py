@@ -55,6 +55,16 @@ def _pydantic_problems(exc: ValidationError, data: Mapping[str, Any]) -> list[st
             message = "unknown key; check the spelling against docs/instruments.md"
         elif err["type"] == "missing":
             message = "required key is missing"
+        elif (
+            err["type"] == "string_pattern_mismatch"
+            and err["loc"][-1:] == ("id",)
+            and (err["loc"][:1] == ("items",))
+        ):
+            message = (
+                f"'{err.get('input')}' is not a valid item id: use letters, digits, '_', '.' "
+                "and '-' (as the data's column is named, e.g. A1, Q1_1, high.strung), starting "
+                "with a letter or digit"
+            )
         elif err["type"] == "string_pattern_mismatch":
             message = (
                 f"'{err.get('input')}' is not a valid id: use lower-case letters, digits and "

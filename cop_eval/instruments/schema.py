@@ -22,6 +22,10 @@ from cop_eval.instruments.checks import cross_check
 
 _ID_PATTERN = r"^[a-z][a-z0-9_]*$"
 Identifier = Annotated[str, Field(pattern=_ID_PATTERN, max_length=64)]
+#: Item ids are written as the data's columns name them (``A1``, ``Q1_1``, ``high.strung``,
+#: ``SQ001``, ``EE-3``): letters, digits, ``_ . -``, case kept.
+_ITEM_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$"
+ItemId = Annotated[str, Field(pattern=_ITEM_ID_PATTERN, max_length=64)]
 
 
 class _Model(BaseModel):
@@ -29,7 +33,11 @@ class _Model(BaseModel):
 
 
 class ResponseScale(_Model):
-    """The answer options: integer codes ``min..max`` with labels, plus answers that mean missing."""
+    """The answer options: integer codes ``min..max`` with labels, plus answers that mean missing.
+
+    Every code needs a label where answers arrive as text ("Agree"); a numeric rating (0-10, or
+    a 0-1000 measure) needs labels for its two ends only.
+    """
 
     min: int
     max: int
@@ -44,6 +52,15 @@ class ResponseScale(_Model):
     def reverse(self, value: float) -> float:
         """Reverse-key one answer against the declared range: ``min + max - value``."""
         return self.min + self.max - value
+
+    def label_of(self, code: int) -> str:
+        """The label of ``code``, or the code itself where only the ends are labelled."""
+        return self.labels.get(code, str(code))
+
+    @property
+    def fully_labelled(self) -> bool:
+        """Every code from ``min`` to ``max`` has a label."""
+        return all(code in self.labels for code in range(self.min, self.max + 1))
 
 
 class Source(_Model):
@@ -80,7 +97,7 @@ class PublishedReliability(_Model):
 class Item(_Model):
     """One question. ``text`` may be omitted only when the licence forbids redistributing it."""
 
-    id: Identifier
+    id: ItemId
     text: str | None = None
     scale: Identifier
     reverse: bool = False

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cop_eval.errors import OptionError
-from cop_eval.instruments import Instrument
+from cop_eval.instruments import Instrument, ResponseScale
 from cop_eval.report.render import environment, font_css, render_html_to_pdf, templates_dir
 
 __all__ = [
@@ -86,7 +86,7 @@ def questionnaire_parts(instruments: Sequence[Instrument]) -> tuple[Questionnair
         key: tuple[str, tuple[str, ...], tuple[str, ...]] | None = None
         for item in instrument.items:
             rs = instrument.response_scale_of(item.id)
-            answers = tuple(rs.labels[v] for v in range(rs.min, rs.max + 1))
+            answers = _answer_boxes(rs)
             this = (item.scale, answers, tuple(rs.missing_labels))
             if key is not None and this != key and current:
                 parts.append(_part(instrument, key, current))
@@ -97,6 +97,23 @@ def questionnaire_parts(instruments: Sequence[Instrument]) -> tuple[Questionnair
         if key is not None and current:
             parts.append(_part(instrument, key, current))
     return tuple(parts)
+
+
+#: A numeric rating with more points than this is printed as one write-in box.
+_MAX_BOXES = 11
+
+
+def _answer_boxes(rs: ResponseScale) -> tuple[str, ...]:
+    """One box per answer; a rating labelled at its ends only shows the other codes as numbers,
+    and a long one (0-1000) is one box to write the number in."""
+    if rs.fully_labelled:
+        return tuple(rs.labels[v] for v in range(rs.min, rs.max + 1))
+    ends = f"{rs.min} ({rs.label_of(rs.min)}) to {rs.max} ({rs.label_of(rs.max)})"
+    if rs.points > _MAX_BOXES:
+        return (f"Write a number from {ends}",)
+    return tuple(
+        f"{v} ({rs.labels[v]})" if v in rs.labels else str(v) for v in range(rs.min, rs.max + 1)
+    )
 
 
 def _part(
