@@ -25,7 +25,7 @@ from cop_eval.compare.waves import compare_waves
 from cop_eval.errors import OptionError
 from cop_eval.instruments import Instrument, load_instrument
 from cop_eval.measure.scores import ScoreTable
-from cop_eval.privacy import DEFAULT_MIN_GROUP_SIZE
+from cop_eval.privacy import DEFAULT_MIN_GROUP_SIZE, PrivacyPolicy
 from cop_eval.responses import ResponseSet
 from cop_eval.stats.ttests import PairedTest
 
@@ -265,7 +265,7 @@ def compare_cmd(
         labels=wave_labels,
         design=design,
         group_column=group_name,
-        min_group_size=min_group_size,
+        privacy=PrivacyPolicy(min_group_size),
         reliabilities=_alphas(responses[0], inst),
     )
     if as_json:

@@ -22,15 +22,15 @@ from cop_eval.cli.common import (
     wave_option,
 )
 from cop_eval.measure.reliability import LOW_ALPHA, ReliabilityResult, reliability
-from cop_eval.privacy import DEFAULT_MIN_GROUP_SIZE, suppression_reason
+from cop_eval.privacy import DEFAULT_PRIVACY
 
 #: A scale scored by fewer respondents shows no reliability figures (STATISTICS.md, "Anonymity";
 #: the board report leaves such scales out of its reliability table the same way).
-_HIDDEN = suppression_reason(DEFAULT_MIN_GROUP_SIZE, complementary=False)
+_HIDDEN = DEFAULT_PRIVACY.reason()
 
 
 def _hidden(n: int) -> bool:
-    return n < DEFAULT_MIN_GROUP_SIZE
+    return DEFAULT_PRIVACY.hides(n)
 
 
 def json_dict(result: ReliabilityResult) -> dict[str, object]:
@@ -125,7 +125,7 @@ def print_result(result: ReliabilityResult, title: str) -> None:
     if any(_hidden(s.n) for s in result.scales):
         out.print(
             Text(
-                f"Scales scored by fewer than {DEFAULT_MIN_GROUP_SIZE} respondents are "
+                f"Scales scored by fewer than {DEFAULT_PRIVACY.min_group_size} respondents are "
                 "suppressed to protect anonymity."
             )
         )

@@ -16,7 +16,7 @@ from cop_eval.cli.common import (
 )
 from cop_eval.errors import OptionError
 from cop_eval.instruments import Instrument, load_instruments
-from cop_eval.privacy import DEFAULT_MIN_GROUP_SIZE
+from cop_eval.privacy import DEFAULT_MIN_GROUP_SIZE, PrivacyPolicy
 from cop_eval.responses import ResponseSet
 
 __all__ = ["parse_labels", "parse_members", "register", "report_cmd"]
@@ -210,7 +210,7 @@ def report_cmd(
         instruments,
         labels=wave_labels,
         group_column=group_name,
-        min_group_size=min_group_size,
+        privacy=PrivacyPolicy(min_group_size),
         members=member_sizes,
         title=title,
         organisation=organisation,

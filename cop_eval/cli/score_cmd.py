@@ -24,7 +24,7 @@ from cop_eval.instruments import ContinuumClassification, ProfileClassification
 from cop_eval.measure.classification import continuum_summary, profile
 from cop_eval.measure.scores import ScoreTable
 from cop_eval.measure.scoring import score
-from cop_eval.privacy import DEFAULT_MIN_GROUP_SIZE
+from cop_eval.privacy import DEFAULT_PRIVACY
 
 
 def _num(value: float, digits: int = 2) -> str:
@@ -70,7 +70,7 @@ def print_summary(table: ScoreTable) -> None:
     for scale in instrument.scales:
         values = table.scores[scale.id].dropna()
         n = int(values.size)
-        hidden = n < DEFAULT_MIN_GROUP_SIZE
+        hidden = DEFAULT_PRIVACY.hides(n)
         k = len(instrument.items_of(scale.id))
         rs = instrument.response_scale_of(instrument.items_of(scale.id)[0].id)
         factor = k if scale.method == "sum" else 1
@@ -84,11 +84,11 @@ def print_summary(table: ScoreTable) -> None:
         )
     out.print(overview)
     if table.n and any(
-        table.scores[s.id].notna().sum() < DEFAULT_MIN_GROUP_SIZE for s in instrument.scales
+        DEFAULT_PRIVACY.hides(int(table.scores[s.id].notna().sum())) for s in instrument.scales
     ):
         out.print(
             Text(
-                f"Figures describing fewer than {DEFAULT_MIN_GROUP_SIZE} respondents are "
+                f"Figures describing fewer than {DEFAULT_PRIVACY.min_group_size} respondents are "
                 "suppressed to protect anonymity."
             )
         )
@@ -98,7 +98,7 @@ def print_summary(table: ScoreTable) -> None:
             levels = Table(title=Text(f"{rule.label} [{rule.id}]"), title_justify="left")
             for name, justify in [("level", "left"), ("members", "right"), ("%", "right")]:
                 levels.add_column(name, justify=justify)  # type: ignore[arg-type]
-            hidden = summary.n_classified < DEFAULT_MIN_GROUP_SIZE
+            hidden = DEFAULT_PRIVACY.hides(summary.n_classified)
             for lc in summary.levels:
                 levels.add_row(
                     Text(lc.label),
@@ -115,8 +115,13 @@ def print_summary(table: ScoreTable) -> None:
             )
         elif isinstance(rule, ProfileClassification):
             result = profile(table.scores, rule)
-            if any(s.n < DEFAULT_MIN_GROUP_SIZE for s in result.scales):
-                out.print(Text(f"{rule.label}: suppressed (fewer than 5 respondents)"))
+            if any(DEFAULT_PRIVACY.hides(s.n) for s in result.scales):
+                out.print(
+                    Text(
+                        f"{rule.label}: suppressed (fewer than "
+                        f"{DEFAULT_PRIVACY.min_group_size} respondents)"
+                    )
+                )
                 continue
             labels = {s.id: s.label for s in instrument.scales}
             out.print(Text(f"{rule.label} [{rule.id}]", style="bold"))

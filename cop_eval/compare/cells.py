@@ -15,12 +15,7 @@ import pandas as pd
 from scipy import stats
 
 from cop_eval.compare.results import Cell, Comparison, ComparisonCell, SuppressedCell, WaveStat
-from cop_eval.privacy import (
-    RESIDUAL_REASON,
-    residual_recoverable,
-    suppressed_groups,
-    suppression_reason,
-)
+from cop_eval.privacy import RESIDUAL_REASON, PrivacyPolicy
 from cop_eval.stats.multiplicity import benjamini_hochberg, holm
 from cop_eval.stats.ranktests import mann_whitney, wilcoxon_signed_rank
 from cop_eval.stats.reliable_change import reliable_change
@@ -150,18 +145,17 @@ def adjust(cells: Sequence[ComparisonCell], method: Literal["holm", "bh"]) -> li
 
 
 def _hidden(
-    counts: IntArray, names: Sequence[str], min_size: int, also: Sequence[int] = ()
+    counts: IntArray, names: Sequence[str], privacy: PrivacyPolicy, also: Sequence[int] = ()
 ) -> dict[int, str]:
     """Hidden group index -> reason, primary and complementary (``also``: residual-hidden)."""
-    hidden = suppressed_groups(
+    hidden = privacy.suppressed_groups(
         {names[g]: int(counts[g]) for g in range(len(names))},
-        min_size,
         also_hidden=[names[g] for g in also],
     )
     return {
         g: RESIDUAL_REASON
-        if g in also and counts[g] >= min_size
-        else suppression_reason(min_size, complementary=counts[g] >= min_size)
+        if g in also and not privacy.hides(int(counts[g]))
+        else privacy.reason(complementary=not privacy.hides(int(counts[g])))
         for g in range(len(names))
         if names[g] in hidden
     }
@@ -176,12 +170,17 @@ def _slices(codes: IntArray, n_groups: int) -> tuple[IntArray, IntArray]:
 
 
 def group_wave_cells(
-    label: str, x: FloatArray, codes: IntArray, names: Sequence[str], min_size: int, level: float
+    label: str,
+    x: FloatArray,
+    codes: IntArray,
+    names: Sequence[str],
+    privacy: PrivacyPolicy,
+    level: float,
 ) -> list[Cell]:
     """One cell per group for one wave and scale, suppression applied."""
     ok = np.isfinite(x)
     counts = np.bincount(codes[ok], minlength=len(names)).astype(np.int64)
-    hidden = _hidden(counts, names, min_size)
+    hidden = _hidden(counts, names, privacy)
     frame = pd.DataFrame({"g": codes[ok], "x": x[ok]})
     agg = frame.groupby("g")["x"].agg(["count", "mean", "std"]).reindex(range(len(names)))
     n_arr = agg["count"].fillna(0).to_numpy(dtype=np.int64)
@@ -212,7 +211,7 @@ def group_comparison_cells(
     groups_earlier: IntArray,
     groups_later: IntArray,
     names: Sequence[str],
-    min_size: int,
+    privacy: PrivacyPolicy,
     level: float,
 ) -> list[ComparisonCell]:
     """One comparison per group for one wave pair and scale (p not yet adjusted).
@@ -241,15 +240,14 @@ def group_comparison_cells(
         residual = [
             k
             for k in range(n_groups)
-            if residual_recoverable(
+            if privacy.residual_recoverable(
                 [
                     int(n_earlier[k] - paired[k]),
                     int(n_later[k] - stayed[k] + paired[k] - stayed[k]),
-                ],
-                min_size,
+                ]
             )
         ]
-        hidden = _hidden(paired, names, min_size, residual)
+        hidden = _hidden(paired, names, privacy, residual)
         order, bounds = _slices(g, n_groups)
         xe, xl = xe[order], xl[order]
         for k, name in enumerate(names):
@@ -262,9 +260,9 @@ def group_comparison_cells(
     oke, okl = np.isfinite(x_earlier), np.isfinite(x_later)
     xe, ge = x_earlier[oke], groups_earlier[oke]
     xl, gl = x_later[okl], groups_later[okl]
-    hidden = _hidden(np.bincount(ge, minlength=n_groups).astype(np.int64), names, min_size)
+    hidden = _hidden(np.bincount(ge, minlength=n_groups).astype(np.int64), names, privacy)
     for k, reason in _hidden(
-        np.bincount(gl, minlength=n_groups).astype(np.int64), names, min_size
+        np.bincount(gl, minlength=n_groups).astype(np.int64), names, privacy
     ).items():
         hidden.setdefault(k, reason)
     order_e, bounds_e = _slices(ge, n_groups)
@@ -284,18 +282,20 @@ def trend_for_scale(
     data: Sequence[Wave],
     column: int,
     linked: bool,
-    min_group_size: int,
+    privacy: PrivacyPolicy,
     strategy: Literal["auto", "mixedlm", "profile_reml"],
 ) -> tuple[TrendFit | None, str | None]:
     """The mixed-model (or OLS) trend of one scale, or ``None`` and the reason it was skipped."""
     labels = [w.label for w in data]
     columns = [w.scores[:, column] for w in data]
     short = [
-        w.label for w, x in zip(data, columns, strict=True) if np.isfinite(x).sum() < min_group_size
+        w.label
+        for w, x in zip(data, columns, strict=True)
+        if privacy.hides(int(np.isfinite(x).sum()))
     ]
     if short:
         return None, (
-            f"no trend model: wave(s) {', '.join(short)} have fewer than {min_group_size} scores "
+            f"no trend model: wave(s) {', '.join(short)} have fewer than {privacy.min_group_size} scores "
             "(anonymity rule)"
         )
     if linked:

@@ -12,6 +12,7 @@ from typing import Literal
 
 import pandas as pd
 
+from cop_eval.privacy import PrivacyPolicy
 from cop_eval.stats.ranktests import RankTest
 from cop_eval.stats.reliable_change import ReliableChange
 from cop_eval.stats.trend import TrendFit
@@ -247,8 +248,13 @@ class WaveComparison:
     design: Literal["auto", "paired", "independent"]
     scales: tuple[ScaleComparison, ...]
     group_column: str | None
-    min_group_size: int
+    privacy: PrivacyPolicy
     notes: tuple[str, ...]
+
+    @property
+    def min_group_size(self) -> int:
+        """The smallest group any figure of this comparison describes."""
+        return self.privacy.min_group_size
 
     @property
     def labels(self) -> tuple[str, ...]:

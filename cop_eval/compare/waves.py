@@ -58,12 +58,7 @@ from cop_eval.compare.results import (
 )
 from cop_eval.errors import CopEvalError, OptionError
 from cop_eval.measure.scores import ScoreTable
-from cop_eval.privacy import (
-    DEFAULT_MIN_GROUP_SIZE,
-    RESIDUAL_REASON,
-    residual_recoverable,
-    suppression_reason,
-)
+from cop_eval.privacy import DEFAULT_PRIVACY, RESIDUAL_REASON, PrivacyPolicy
 
 __all__ = ["NOT_STATED", "compare_waves", "wave_pairs"]
 
@@ -170,7 +165,7 @@ def _group_codes(
     return names, [np.asarray(index.get_indexer(v), dtype=np.int64) for v in values]
 
 
-def _resolve_pairs(data: Sequence[Wave], design: str, min_group_size: int) -> list[Pair]:
+def _resolve_pairs(data: Sequence[Wave], design: str, privacy: PrivacyPolicy) -> list[Pair]:
     pairs: list[Pair] = []
     for a, b in wave_pairs(len(data)):
         wa, wb = data[a], data[b]
@@ -196,10 +191,10 @@ def _resolve_pairs(data: Sequence[Wave], design: str, min_group_size: int) -> li
         matched = int(rows_a.size)
         attrition = int(np.count_nonzero(wa.codes >= 0)) - matched
         joiners = int(np.count_nonzero(has_b)) - matched
-        if design == "auto" and matched < min_group_size:
+        if design == "auto" and privacy.hides(matched):
             note = (
                 f"only {matched} respondent(s) of {wa.label!r} were found in {wb.label!r} "
-                f"(fewer than {min_group_size}): compared as independent samples"
+                f"(fewer than {privacy.min_group_size}): compared as independent samples"
             )
             pairs.append(Pair(a, b, "independent", None, None, None, None, None, note))
             continue
@@ -213,7 +208,7 @@ def compare_waves(
     labels: Sequence[str] | None = None,
     design: Literal["auto", "paired", "independent"] = "auto",
     group_column: str | None = None,
-    min_group_size: int = DEFAULT_MIN_GROUP_SIZE,
+    privacy: PrivacyPolicy = DEFAULT_PRIVACY,
     reliabilities: Mapping[str, float] | None = None,
     level: float = 0.95,
     trend_strategy: Literal["auto", "mixedlm", "profile_reml"] = "auto",
@@ -229,12 +224,13 @@ def compare_waves(
         Wave labels (default: each table's ``wave``, else "wave 1", "wave 2", ...).
     design
         ``"auto"``: paired on matched respondents when both waves of a pair have ids and at least
-        ``min_group_size`` people answered both, independent otherwise. ``"paired"`` requires
+        ``privacy.min_group_size`` people answered both, independent otherwise. ``"paired"`` requires
         ids; ``"independent"`` never pairs.
     group_column
         A column of the tables' ``groups`` to break results down by (role, strand, ...).
-    min_group_size
-        The smallest number of respondents any reported figure may describe (default 5).
+    privacy
+        The anonymity rule (:class:`~cop_eval.privacy.PrivacyPolicy`; default: no figure
+        describes fewer than 5 respondents, with complementary suppression).
     reliabilities
         ``{scale id: observed alpha}`` for the Jacobson–Truax reliable change index (paired
         comparisons only); scales without an entry get no reliable change.
@@ -247,7 +243,7 @@ def compare_waves(
     -------
     WaveComparison
         Frozen; ``to_json_dict()`` is the ``cop-eval compare --json`` contract. Cells describing
-        fewer than ``min_group_size`` respondents, and complementary subgroup cells, are
+        fewer than ``privacy.min_group_size`` respondents, and complementary subgroup cells, are
         :class:`~cop_eval.compare.results.SuppressedCell` objects without numbers.
 
     Examples
@@ -268,8 +264,6 @@ def compare_waves(
     """
     if len(waves) < 2:
         raise OptionError(f"compare needs at least two waves, got {len(waves)}")
-    if min_group_size < 1:
-        raise OptionError(f"--min-group-size must be at least 1, got {min_group_size}")
     if design not in ("auto", "paired", "independent"):
         raise OptionError(f"--design must be auto, paired or independent, got {design!r}")
     wave_labels = _labels(waves, labels)
@@ -294,7 +288,7 @@ def compare_waves(
         )
         for w, label, c, g in zip(waves, wave_labels, codes, group_codes, strict=True)
     ]
-    pairs = _resolve_pairs(data, design, min_group_size)
+    pairs = _resolve_pairs(data, design, privacy)
     notes = [p.note for p in pairs if p.note]
     if design == "independent" and any(w.respondent_ids is not None for w in waves):
         notes.append(
@@ -302,7 +296,7 @@ def compare_waves(
             "people who answered two waves count in both samples"
         )
     linked = design != "independent" and all(c is not None for c in codes)
-    primary = suppression_reason(min_group_size, complementary=False)
+    primary = privacy.reason()
 
     # Top level: per-wave summaries, comparisons (Holm across scales per pair), trend.
     wave_cells: list[list[Cell]] = []
@@ -310,7 +304,7 @@ def compare_waves(
         row: list[Cell] = []
         for w in data:
             stat = wave_stat(w.label, w.scores[:, s], level)
-            row.append(stat if stat.n >= min_group_size else SuppressedCell(w.label, primary))
+            row.append(SuppressedCell(w.label, primary) if privacy.hides(stat.n) else stat)
         wave_cells.append(row)
     comparisons: list[list[ComparisonCell]] = [[] for _ in scales]
     for p in pairs:
@@ -321,18 +315,14 @@ def compare_waves(
                 assert p.rows_earlier is not None and p.rows_later is not None
                 xe, xl = xe[p.rows_earlier], xl[p.rows_later]
             c = compare_pair(p, wave_labels, xe, xl, reliabilities.get(scale), level)
-            small = (
-                c.n < min_group_size
-                if p.design == "paired"
-                else min(c.n_from, c.n_to) < min_group_size
-            )
+            small = privacy.hides(c.n if p.design == "paired" else min(c.n_from, c.n_to))
             reason = primary
             if not small and p.design == "paired":
                 # People outside the pairs could be worked out from the two wave means.
                 outside = [
                     int(np.isfinite(data[k].scores[:, s]).sum()) - c.n for k in (p.earlier, p.later)
                 ]
-                small = residual_recoverable(outside, min_group_size)
+                small = privacy.residual_recoverable(outside)
                 reason = RESIDUAL_REASON
             family.append(
                 SuppressedCell(wave_labels[p.earlier], reason, to_label=wave_labels[p.later])
@@ -342,7 +332,7 @@ def compare_waves(
         for s, cell in enumerate(adjust(family, "holm")):
             comparisons[s].append(cell)
     trends = [
-        trend_for_scale(data, s, linked, min_group_size, trend_strategy)
+        trend_for_scale(data, s, linked, privacy, trend_strategy)
         if len(data) >= 3
         else (None, None)
         for s in range(len(scales))
@@ -353,7 +343,7 @@ def compare_waves(
     if group_column is not None:
         g_waves = [
             [
-                group_wave_cells(w.label, w.scores[:, s], w.groups, names, min_group_size, level)
+                group_wave_cells(w.label, w.scores[:, s], w.groups, names, privacy, level)
                 for w in data
                 if w.groups is not None
             ]
@@ -374,7 +364,7 @@ def compare_waves(
                         we.groups,
                         wl.groups,
                         names,
-                        min_group_size,
+                        privacy,
                         level,
                     )
                 )
@@ -418,6 +408,6 @@ def compare_waves(
             for s, scale in enumerate(scales)
         ),
         group_column=group_column,
-        min_group_size=min_group_size,
+        privacy=privacy,
         notes=tuple(notes),
     )

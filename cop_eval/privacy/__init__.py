@@ -1,9 +1,17 @@
-"""Privacy: pseudonymised respondent identifiers and small-group suppression.
+"""Privacy: the anonymity rule (one :class:`PrivacyPolicy` value) and pseudonymised ids.
 
+- :mod:`cop_eval.privacy.policy`: :class:`PrivacyPolicy`, which figures may be shown (scale and
+  comment thresholds, complementary suppression, the floor a threshold may not go below).
 - :mod:`cop_eval.privacy.pseudonyms`: keyed hashing of respondent ids (HMAC-SHA256, project key).
-- :mod:`cop_eval.privacy.suppression`: which cells are hidden (primary and complementary rules).
 """
 
+from cop_eval.privacy.policy import (
+    DEFAULT_MIN_COMMENT_GROUP_SIZE,
+    DEFAULT_MIN_GROUP_SIZE,
+    DEFAULT_PRIVACY,
+    RESIDUAL_REASON,
+    PrivacyPolicy,
+)
 from cop_eval.privacy.pseudonyms import (
     PSEUDONYM_PREFIX,
     default_key,
@@ -11,23 +19,16 @@ from cop_eval.privacy.pseudonyms import (
     normalise_identifier,
     pseudonymise,
 )
-from cop_eval.privacy.suppression import (
-    DEFAULT_MIN_GROUP_SIZE,
-    RESIDUAL_REASON,
-    residual_recoverable,
-    suppressed_groups,
-    suppression_reason,
-)
 
 __all__ = [
+    "DEFAULT_MIN_COMMENT_GROUP_SIZE",
     "DEFAULT_MIN_GROUP_SIZE",
+    "DEFAULT_PRIVACY",
     "PSEUDONYM_PREFIX",
     "RESIDUAL_REASON",
+    "PrivacyPolicy",
     "default_key",
     "load_or_create_key",
     "normalise_identifier",
     "pseudonymise",
-    "residual_recoverable",
-    "suppressed_groups",
-    "suppression_reason",
 ]

@@ -5,7 +5,7 @@ statistics itself. Scoring: :func:`cop_eval.measure.scoring.score`; reliability:
 :func:`cop_eval.measure.reliability.reliability`; stage profile, success-factor profile and identity
 continuum: :mod:`cop_eval.measure.classification`; wave comparisons, verdicts, trend, reliable change and
 subgroup cells: :func:`cop_eval.compare.waves.compare_waves` and :mod:`cop_eval.compare.cells`; small-group
-suppression: :func:`cop_eval.privacy.suppressed_groups`.
+suppression: :class:`cop_eval.privacy.PrivacyPolicy`.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from cop_eval.measure.classification import continuum_summary, profile, stage_pr
 from cop_eval.measure.reliability import ReliabilityResult, reliability
 from cop_eval.measure.scores import ScoreTable
 from cop_eval.measure.scoring import score
+from cop_eval.privacy import DEFAULT_PRIVACY, PrivacyPolicy
 from cop_eval.report.build_groups import (
     NO_GROUP,
     group_values,
@@ -77,7 +78,7 @@ def _labels(responses: Sequence[ResponseSet], labels: Sequence[str] | None) -> t
 
 
 def _stages(
-    per_wave: list[list[ScoreTable]], labels: tuple[str, ...], min_group_size: int
+    per_wave: list[list[ScoreTable]], labels: tuple[str, ...], privacy: PrivacyPolicy
 ) -> tuple[tuple[StageResult, ...], int | None, float | None]:
     staged = [
         [t for t in tables if any(s.stage is not None for s in t.instrument.scales)]
@@ -94,7 +95,7 @@ def _stages(
             summary = next((s for s in prof.stages if s.stage == stage), None) if prof else None
             if summary is None or summary.n == 0:
                 stats.append(WaveStat(label, 0, None))
-            elif summary.n < min_group_size:
+            elif privacy.hides(summary.n):
                 stats.append(WaveStat(label, None, None, suppressed=True))
             else:
                 stats.append(
@@ -126,7 +127,7 @@ def _factor_profile(table: ScoreTable) -> tuple[str | None, str | None, bool]:
 
 
 def _identity(
-    tables: list[ScoreTable], labels: tuple[str, ...], min_group_size: int
+    tables: list[ScoreTable], labels: tuple[str, ...], privacy: PrivacyPolicy
 ) -> tuple[IdentityWave, ...]:
     out = []
     for table, label in zip(tables, labels, strict=True):
@@ -137,7 +138,7 @@ def _identity(
         if rule is None or rule.id not in table.classifications.columns:
             return ()
         summary = continuum_summary(table.classifications[rule.id], rule)
-        if summary.n_classified < min_group_size:
+        if privacy.hides(summary.n_classified):
             continue
         out.append(
             IdentityWave(
@@ -162,13 +163,13 @@ def _reliability_facts(
     instrument: Instrument,
     results: list[ReliabilityResult],
     labels: tuple[str, ...],
-    min_group_size: int,
+    privacy: PrivacyPolicy,
 ) -> tuple[list[ReliabilityFact], list[str]]:
     facts: list[ReliabilityFact] = []
     warnings: list[str] = []
     for result, label in zip(results, labels, strict=True):
         for scale in result.scales:
-            if scale.n < min_group_size:
+            if privacy.hides(scale.n):
                 continue
             published = scale.published
             facts.append(
@@ -232,7 +233,7 @@ def build_report_facts(
     *,
     labels: Sequence[str] | None = None,
     group_column: str | None = None,
-    min_group_size: int = 5,
+    privacy: PrivacyPolicy = DEFAULT_PRIVACY,
     members: int | Mapping[str, int] | None = None,
     title: str = DEFAULT_TITLE,
     organisation: str | None = None,
@@ -246,8 +247,6 @@ def build_report_facts(
         raise OptionError("the report needs at least one data file (one per wave)")
     if not instruments:
         raise OptionError("the report needs at least one instrument (--instrument ID)")
-    if min_group_size < 1:
-        raise OptionError(f"--min-group-size must be at least 1, got {min_group_size}")
     wave_labels = _labels(responses, labels)
     # Check the options before the (slower) statistics run.
     _, per_group = members_of(members, wave_labels, [rs.n for rs in responses])
@@ -278,33 +277,33 @@ def build_report_facts(
         for instrument in instruments
     }
     scales, matched, design, trend, notes = scale_results(
-        instruments, per_instrument, reliabilities, wave_labels, group_column, min_group_size
+        instruments, per_instrument, reliabilities, wave_labels, group_column, privacy
     )
     participation = participation_facts(
-        responses, wave_labels, group_column, min_group_size, members, matched, design
+        responses, wave_labels, group_column, privacy, members, matched, design
     )
     per_wave = [[per_instrument[i.id][w] for i in instruments] for w in range(len(responses))]
-    stages, weakest, margin = _stages(per_wave, wave_labels, min_group_size)
+    stages, weakest, margin = _stages(per_wave, wave_labels, privacy)
     weakest_factor = strongest_factor = None
     tie = False
     identity: tuple[IdentityWave, ...] = ()
     for instrument in instruments:
         latest = per_instrument[instrument.id][-1]
-        if latest.n >= min_group_size and any(
+        if not privacy.hides(latest.n) and any(
             isinstance(r, ProfileClassification) for r in instrument.classification
         ):
             weakest_factor, strongest_factor, tie = _factor_profile(latest)
         if not identity and any(
             isinstance(r, ContinuumClassification) for r in instrument.classification
         ):
-            identity = _identity(per_instrument[instrument.id], wave_labels, min_group_size)
+            identity = _identity(per_instrument[instrument.id], wave_labels, privacy)
     subgroups = (
         subgroup_facts(
             per_wave[-1],
             responses[-1],
             wave_labels[-1],
             group_column,
-            min_group_size,
+            privacy,
             participation,
             {s.key: s.waves[-1].mean for s in scales},
         )
@@ -315,7 +314,7 @@ def build_report_facts(
     warnings: list[str] = []
     for instrument in instruments:
         found, said = _reliability_facts(
-            instrument, reliabilities[instrument.id], wave_labels, min_group_size
+            instrument, reliabilities[instrument.id], wave_labels, privacy
         )
         reliability_facts.extend(found)
         warnings.extend(said)
@@ -333,7 +332,7 @@ def build_report_facts(
         title=title.strip() or DEFAULT_TITLE,
         organisation=(organisation or "").strip() or None,
         waves=wave_labels,
-        min_group_size=min_group_size,
+        min_group_size=privacy.min_group_size,
         instruments=tuple(_instrument_fact(i) for i in instruments),
         scales=tuple(scales),
         stages=stages,
@@ -362,7 +361,7 @@ def build_report_model(
     *,
     labels: Sequence[str] | None = None,
     group_column: str | None = None,
-    min_group_size: int = 5,
+    privacy: PrivacyPolicy = DEFAULT_PRIVACY,
     members: int | Mapping[str, int] | None = None,
     title: str = DEFAULT_TITLE,
     organisation: str | None = None,
@@ -382,8 +381,9 @@ def build_report_model(
     group_column
         A subgroup column read with the data (role, strand), for the participation table and the
         subgroup heatmaps.
-    min_group_size
-        No figure describes fewer respondents (default 5); complementary suppression applies.
+    privacy
+        The anonymity rule (:class:`~cop_eval.privacy.PrivacyPolicy`; default: no figure describes
+        fewer than 5 respondents, with complementary suppression).
     members
         Membership size (for response rates): one number, or sizes per subgroup.
     title, organisation
@@ -406,7 +406,7 @@ def build_report_model(
         instruments,
         labels=labels,
         group_column=group_column,
-        min_group_size=min_group_size,
+        privacy=privacy,
         members=members,
         title=title,
         organisation=organisation,

@@ -1,7 +1,8 @@
 """Participation and subgroup facts: responses per wave and subgroup (with small-cell suppression),
 membership sizes, and subgroup x scale cells of the latest wave.
 
-Suppression: :func:`cop_eval.privacy.suppressed_groups` (primary and complementary) for counts;
+Suppression: :meth:`cop_eval.privacy.PrivacyPolicy.suppressed_groups` (primary and complementary)
+for counts;
 :func:`cop_eval.compare.cells.group_wave_cells` for scale cells.
 """
 
@@ -16,7 +17,7 @@ import pandas as pd
 from cop_eval.compare.cells import group_wave_cells
 from cop_eval.errors import OptionError
 from cop_eval.measure.scores import ScoreTable
-from cop_eval.privacy import suppressed_groups
+from cop_eval.privacy import PrivacyPolicy
 from cop_eval.report.facts import ParticipationFacts, SubgroupFacts, SubgroupRow
 from cop_eval.responses import ResponseSet
 
@@ -75,7 +76,7 @@ def participation_facts(
     responses: Sequence[ResponseSet],
     labels: tuple[str, ...],
     group_column: str | None,
-    min_group_size: int,
+    privacy: PrivacyPolicy,
     members: int | Mapping[str, int] | None,
     matched: tuple[tuple[str, str, int], ...],
     design: str,
@@ -88,7 +89,7 @@ def participation_facts(
         for index, (rs, label) in enumerate(zip(responses, labels, strict=True)):
             tally = group_values(rs, group_column, index, label).value_counts()
             counts: dict[str, int] = {str(k): int(v) for k, v in tally.items()}
-            hidden = suppressed_groups(counts, min_group_size)
+            hidden = privacy.suppressed_groups(counts)
             table.append({g: (None if g in hidden else n) for g, n in counts.items()})
             groups.extend(g for g in counts if g not in groups)
         groups.sort(key=lambda g: (g == NO_GROUP, g.casefold()))
@@ -117,7 +118,7 @@ def subgroup_facts(
     rs: ResponseSet,
     label: str,
     group_column: str,
-    min_group_size: int,
+    privacy: PrivacyPolicy,
     participation: ParticipationFacts,
     overall_means: Mapping[str, float | None],
 ) -> SubgroupFacts:
@@ -135,7 +136,7 @@ def subgroup_facts(
             keys.append(f"{table.instrument.id}.{scale.id}")
             scale_labels.append(scale.label)
             overall.append(overall_means.get(keys[-1]))
-            cells = group_wave_cells(label, x, codes.astype(np.int64), names, min_group_size, 0.95)
+            cells = group_wave_cells(label, x, codes.astype(np.int64), names, privacy, 0.95)
             columns.append({name: cell for name, cell in zip(names, cells, strict=True)})
     latest_counts = {
         g: counts[-1]
@@ -158,6 +159,6 @@ def subgroup_facts(
         scale_labels=tuple(scale_labels),
         rows=tuple(rows),
         overall=tuple(overall),
-        min_group_size=min_group_size,
+        min_group_size=privacy.min_group_size,
         n_suppressed=sum(1 for r in rows if r.suppressed),
     )

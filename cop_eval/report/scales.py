@@ -21,6 +21,7 @@ from cop_eval.compare.waves import compare_waves
 from cop_eval.instruments import ContinuumClassification, Instrument
 from cop_eval.measure.reliability import ReliabilityResult
 from cop_eval.measure.scores import ScoreTable
+from cop_eval.privacy import PrivacyPolicy
 from cop_eval.report.facts import Comparison, Direction, ReliableChangeFact, ScaleResult, WaveStat
 
 __all__ = ["direction_of", "scale_results", "weak_end_scales"]
@@ -42,8 +43,8 @@ def direction_of(comparison: WaveComparisonCell) -> Direction:
     return "unclear"
 
 
-def _wave(cell: EngineWaveStat | SuppressedCell, min_group_size: int) -> WaveStat:
-    if isinstance(cell, SuppressedCell) or cell.n < min_group_size:
+def _wave(cell: EngineWaveStat | SuppressedCell, privacy: PrivacyPolicy) -> WaveStat:
+    if isinstance(cell, SuppressedCell) or privacy.hides(cell.n):
         return WaveStat(cell.label, None, None, suppressed=True)
     return WaveStat(
         cell.label,
@@ -96,7 +97,7 @@ def scale_results(
     reliabilities: Mapping[str, list[ReliabilityResult]],
     labels: tuple[str, ...],
     group_column: str | None,
-    min_group_size: int,
+    privacy: PrivacyPolicy,
 ) -> tuple[list[ScaleResult], tuple[tuple[str, str, int], ...], str, str | None, list[str]]:
     """Per-scale facts, matched counts per consecutive pair, design, trend sentence, notes."""
     del group_column  # subgroups are arranged from the latest wave in build.py
@@ -123,7 +124,7 @@ def scale_results(
                         scale.stage,
                         rs.min,
                         rs.max,
-                        (_wave(stat, min_group_size),),
+                        (_wave(stat, privacy),),
                         favourable=scale.id not in weak_end,
                     )
                 )
@@ -131,7 +132,7 @@ def scale_results(
         comparison = compare_waves(
             tables,
             labels=list(labels),
-            min_group_size=min_group_size,
+            privacy=privacy,
             reliabilities=_first_alpha(reliabilities[instrument.id]),
         )
         notes.extend(f"{instrument.title}: {n}" for n in comparison.notes)
@@ -165,7 +166,7 @@ def scale_results(
                     scale.stage,
                     rs.min,
                     rs.max,
-                    tuple(_wave(c, min_group_size) for c in sc.waves),
+                    tuple(_wave(c, privacy) for c in sc.waves),
                     tuple(_comparison(c) for c in cells),
                     reliable_change=ReliableChangeFact(
                         labels[0],

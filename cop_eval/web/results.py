@@ -27,7 +27,7 @@ import pandas as pd
 from cop_eval.errors import OptionError
 from cop_eval.instruments import Instrument
 from cop_eval.measure.scoring import score_items
-from cop_eval.privacy import suppressed_groups
+from cop_eval.privacy import DEFAULT_PRIVACY, PrivacyPolicy
 from cop_eval.report.build import DEFAULT_TITLE, NO_GROUP, build_report_facts
 from cop_eval.report.compose import compose_report
 from cop_eval.report.facts import ReportFacts, WaveStat
@@ -90,10 +90,10 @@ def _group_values(rs: ResponseSet, column: str) -> list[str]:
 
 
 def subgroup_choices(
-    waves: Sequence[ResponseSet], column: str, min_group_size: int
+    waves: Sequence[ResponseSet], column: str, privacy: PrivacyPolicy
 ) -> list[SubgroupChoice]:
     """Every subgroup of ``column`` in ``waves``; hidden when the suppression rule hides it in
-    any of them (primary or complementary, :func:`cop_eval.privacy.suppressed_groups`).
+    any of them (primary or complementary, :meth:`cop_eval.privacy.PrivacyPolicy.suppressed_groups`).
 
     Filtering the pages to a group hidden in the report would let its figures be read (or
     recovered from the total by subtraction), so such a filter is refused. Each scale is its own
@@ -112,14 +112,14 @@ def subgroup_choices(
         for value in values:
             counts[value] = counts.get(value, 0) + 1
         names.update(dict.fromkeys(counts))
-        hidden |= suppressed_groups(counts, min_group_size)
+        hidden |= privacy.suppressed_groups(counts)
         codes = pd.Series(values, dtype="object")
         for instrument in instruments:
             scores = score_items(rs.items, instrument)
             for scale_id in scores.columns:
                 scored = codes[scores[scale_id].notna().to_numpy()].value_counts()
                 per_scale = {g: int(scored.get(g, 0)) for g in counts}
-                hidden |= suppressed_groups(per_scale, min_group_size)
+                hidden |= privacy.suppressed_groups(per_scale)
     return [SubgroupChoice(name, name in hidden) for name in sorted(names, key=str.casefold)]
 
 
@@ -245,7 +245,7 @@ def results_for(
     labels: Sequence[str],
     *,
     group: str = ALL,
-    min_group_size: int = 5,
+    privacy: PrivacyPolicy = DEFAULT_PRIVACY,
     cache: ResultsCache,
 ) -> Results:
     """Build (or fetch) the results of ``labels`` (time order), for everyone or one subgroup.
@@ -265,14 +265,14 @@ def results_for(
             str(directory),
             tuple((w.label, w.imported_at.isoformat(), w.source_sha256) for w in infos),
             group,
-            min_group_size,
+            privacy,
         )
         cached = cache.get(key)
         if cached is not None:
             return cached
         waves = project.load_waves([w.label for w in infos])
     column = common_group_column(waves)
-    choices = subgroup_choices(waves, column, min_group_size) if column else []
+    choices = subgroup_choices(waves, column, privacy) if column else []
     if group != ALL:
         if column is None:
             raise OptionError(
@@ -285,7 +285,7 @@ def results_for(
         if by_value[group].hidden:
             raise OptionError(
                 f"'{group}' cannot be shown on its own: in at least one of these waves it has "
-                f"fewer than {min_group_size} respondents, or is hidden so that a smaller group "
+                f"fewer than {privacy.min_group_size} respondents, or is hidden so that a smaller group "
                 "cannot be worked out from the totals (anonymity rule). Choose another subgroup "
                 "or 'All respondents'."
             )
@@ -297,7 +297,7 @@ def results_for(
             _instruments(waves),
             labels=labels,
             group_column=column,
-            min_group_size=min_group_size,
+            privacy=privacy,
         )
         model = compose_report(facts)
         images = chart_images(model)

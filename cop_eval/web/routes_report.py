@@ -80,7 +80,7 @@ async def _report_results(request: Request, directory: Path, form: FormData) -> 
             directory,
             [label for label in stored if label in chosen],
             group=ALL,
-            min_group_size=state.min_group_size,
+            privacy=state.privacy,
             cache=request.app.state.results_cache,
         )
     )

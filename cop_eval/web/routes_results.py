@@ -34,7 +34,7 @@ async def _results(
                 directory,
                 labels,
                 group=group,
-                min_group_size=state.min_group_size,
+                privacy=state.privacy,
                 cache=request.app.state.results_cache,
             )
         )

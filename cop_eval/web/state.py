@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from cop_eval.errors import StoreError
-from cop_eval.privacy import DEFAULT_MIN_GROUP_SIZE
+from cop_eval.privacy import DEFAULT_MIN_GROUP_SIZE, PrivacyPolicy
 
 __all__ = [
     "SETTINGS_FILE",
@@ -134,6 +134,11 @@ class WebState:
         self.min_group_size = (
             read_min_group_size(directory) if directory is not None else DEFAULT_MIN_GROUP_SIZE
         )
+
+    @property
+    def privacy(self) -> PrivacyPolicy:
+        """The anonymity rule of every results page and the report."""
+        return PrivacyPolicy(self.min_group_size)
 
     def set_min_group_size(self, size: int) -> None:
         """Change the threshold and keep it with the open project."""

@@ -20,7 +20,7 @@ from cop_eval.compare.waves import NOT_STATED, compare_waves
 from cop_eval.errors import CopEvalError
 from cop_eval.instruments import load_instrument
 from cop_eval.measure.scores import ScoreTable
-from cop_eval.privacy import suppressed_groups
+from cop_eval.privacy import PrivacyPolicy
 
 
 def _recoverable(counts: dict[str, int], hidden: frozenset[str], min_size: int) -> bool:
@@ -33,18 +33,18 @@ def _recoverable(counts: dict[str, int], hidden: frozenset[str], min_size: int) 
 
 def test_examples() -> None:
     counts = {"HR": 40, "Finance": 3, "IT": 12, "Legal": 25}
-    assert suppressed_groups(counts, 5) == {"Finance", "IT"}  # IT: next-smallest
-    assert suppressed_groups({"HR": 40, "IT": 12}, 5) == frozenset()
+    assert PrivacyPolicy(5).suppressed_groups(counts) == {"Finance", "IT"}  # IT: next-smallest
+    assert PrivacyPolicy(5).suppressed_groups({"HR": 40, "IT": 12}) == frozenset()
     # Two small groups together reach the threshold: nothing more to hide.
-    assert suppressed_groups({"A": 3, "B": 4, "C": 50}, 5) == {"A", "B"}
+    assert PrivacyPolicy(5).suppressed_groups({"A": 3, "B": 4, "C": 50}) == {"A", "B"}
     # Two small groups together stay below it: hide the next-smallest as well.
-    assert suppressed_groups({"A": 1, "B": 2, "C": 30, "D": 50}, 5) == {"A", "B", "C"}
+    assert PrivacyPolicy(5).suppressed_groups({"A": 1, "B": 2, "C": 30, "D": 50}) == {"A", "B", "C"}
     # A group with nobody in it is hidden (nothing to show) but cannot protect anyone.
-    assert suppressed_groups({"A": 2, "B": 0, "C": 30}, 5) == {"A", "B", "C"}
+    assert PrivacyPolicy(5).suppressed_groups({"A": 2, "B": 0, "C": 30}) == {"A", "B", "C"}
     # The only group, too small: hidden; nothing else can be hidden.
-    assert suppressed_groups({"A": 3}, 5) == {"A"}
+    assert PrivacyPolicy(5).suppressed_groups({"A": 3}) == {"A"}
     with pytest.raises(CopEvalError, match="at least 1"):
-        suppressed_groups({"A": 3}, 0)
+        PrivacyPolicy(0).suppressed_groups({"A": 3})
 
 
 @settings(max_examples=200, deadline=None)
@@ -53,7 +53,7 @@ def test_examples() -> None:
     st.integers(1, 12),
 )
 def test_no_hidden_group_recoverable_by_subtraction(counts: dict[str, int], min_size: int) -> None:
-    hidden = suppressed_groups(counts, min_size)
+    hidden = PrivacyPolicy(min_size).suppressed_groups(counts)
     assert {g for g, n in counts.items() if n < min_size} <= hidden
     occupied_visible = [g for g in counts if g not in hidden and counts[g] > 0]
     # Either protected, or there is no visible group left to hide (then the total itself is
@@ -96,7 +96,7 @@ def _tables() -> list[ScoreTable]:
 
 @pytest.fixture(scope="module")
 def result_json() -> dict[str, Any]:
-    result = compare_waves(_tables(), group_column="team", min_group_size=5)
+    result = compare_waves(_tables(), group_column="team", privacy=PrivacyPolicy(5))
     return json.loads(json.dumps(result.to_json_dict()))
 
 
@@ -184,7 +184,7 @@ def test_top_level_cells_below_threshold_are_hidden() -> None:
         )  # type: ignore[union-attr]
         for t in tables
     ]
-    doc = json.loads(json.dumps(compare_waves(small, min_group_size=5).to_json_dict()))
+    doc = json.loads(json.dumps(compare_waves(small, privacy=PrivacyPolicy(5)).to_json_dict()))
     for scale in doc["scales"]:
         assert all(w["suppressed"] and "n" not in w and "mean" not in w for w in scale["waves"])
         assert all(c["suppressed"] and "mean_diff" not in c for c in scale["comparisons"])
@@ -215,7 +215,9 @@ def test_engine_output_never_allows_recovery(
         )
     doc = json.loads(
         json.dumps(
-            compare_waves(tables, group_column="unit", min_group_size=min_size).to_json_dict()
+            compare_waves(
+                tables, group_column="unit", privacy=PrivacyPolicy(min_size)
+            ).to_json_dict()
         )
     )
     for scale in doc["scales"]:
@@ -265,7 +267,7 @@ def _joined(extra: dict[str, int], groups: dict[str, int]) -> list[ScoreTable]:
 def test_paired_change_hidden_when_few_answered_one_wave_only() -> None:
     """One newcomer: n2 * mean2 - n * (mean1 + change) would be exactly the newcomer's score."""
     tables = _joined({"A": 1}, {"A": 15, "B": 15})
-    result = compare_waves(tables, group_column="team", min_group_size=5)
+    result = compare_waves(tables, group_column="team", privacy=PrivacyPolicy(5))
     doc = json.loads(json.dumps(result.to_json_dict()))
     for scale in doc["scales"]:
         (total,) = scale["comparisons"]

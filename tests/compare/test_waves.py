@@ -24,6 +24,7 @@ from cop_eval.compare.waves import compare_waves, wave_pairs
 from cop_eval.errors import CopEvalError, OptionError
 from cop_eval.instruments import Instrument, parse_instrument
 from cop_eval.measure.scores import ScoreTable
+from cop_eval.privacy import PrivacyPolicy
 
 REF_DIR = Path(__file__).parent.parent / "reference"
 REF = json.loads((REF_DIR / "waves.json").read_text())["orthodont"]
@@ -86,7 +87,7 @@ def paired() -> Any:
     # could be worked out from the wave means and the paired change, so the paired comparisons
     # are hidden (test_paired_change_hidden_when_few_answered_one_wave_only). The match with R
     # is checked without the rule.
-    return compare_waves(orthodont_waves(), reliabilities=reliabilities, min_group_size=1)
+    return compare_waves(orthodont_waves(), reliabilities=reliabilities, privacy=PrivacyPolicy(1))
 
 
 @pytest.fixture(scope="module")
@@ -207,7 +208,9 @@ def test_trend_without_ids_is_ols_and_matches_lm() -> None:
 
 
 def test_subgroups_match_r_with_bh_across_grid() -> None:
-    result = compare_waves(orthodont_waves(with_groups=True), group_column="Sex", min_group_size=1)
+    result = compare_waves(
+        orthodont_waves(with_groups=True), group_column="Sex", privacy=PrivacyPolicy(1)
+    )
     for pair_key, cells in REF["by_sex"].items():
         for ref in cells:
             scale = result.scale(ref["scale"])
@@ -261,7 +264,7 @@ def test_json_contract_keys(paired: Any) -> None:
 
 
 def test_two_waves_have_no_trend_and_verdicts_use_effect_and_p(paired: Any) -> None:
-    two = compare_waves(orthodont_waves()[:2], min_group_size=1)
+    two = compare_waves(orthodont_waves()[:2], privacy=PrivacyPolicy(1))
     scale = two.scale("distance")
     assert scale.trend is None and len(scale.comparisons) == 1
     c = scale.comparisons[0]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from cop_eval.instruments import load_builtin_instruments
-from cop_eval.privacy import suppressed_groups
+from cop_eval.privacy import PrivacyPolicy
 from cop_eval.report.facts import (
     Comparison,
     IdentityWave,
@@ -144,7 +144,9 @@ def sample_facts(
     )
     sizes = [12, 11, 8, 3, 6] + [5 + (i % 7) for i in range(5, len(names))]
     sizes = sizes[: len(names)]
-    hidden_names = suppressed_groups(dict(zip(names, sizes, strict=True)), min_group_size)
+    hidden_names = PrivacyPolicy(min_group_size).suppressed_groups(
+        dict(zip(names, sizes, strict=True))
+    )
     hidden = {i for i, name in enumerate(names) if name in hidden_names}
     le_may = [s for s in scales if s.instrument_id == "le_may_success_factors"]
     sub_scales = [s for s in scales]

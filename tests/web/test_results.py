@@ -16,6 +16,7 @@ from fastapi.testclient import TestClient
 from cop_eval.errors import OptionError
 from cop_eval.ingest import read_responses
 from cop_eval.instruments import load_instrument
+from cop_eval.privacy import PrivacyPolicy
 from cop_eval.store import Project
 from cop_eval.web import create_app
 from cop_eval.web.services import create_project
@@ -225,7 +226,9 @@ def test_a_group_hidden_on_one_scale_cannot_be_filtered_to(tmp_path: Path) -> No
         )
         project.add_wave(responses, "Only", date=dt.date(2025, 3, 1))
         waves = project.load_waves(["Only"])
-    hidden = {c.value for c in subgroup_choices(waves, "team", 5) if c.hidden}
+    hidden = {c.value for c in subgroup_choices(waves, "team", PrivacyPolicy(5)) if c.hidden}
     assert hidden == {"Big", "Six"}
     with pytest.raises(OptionError, match="cannot be shown on its own"):
-        results_for(directory, ["Only"], group="Big", min_group_size=5, cache=ResultsCache())
+        results_for(
+            directory, ["Only"], group="Big", privacy=PrivacyPolicy(5), cache=ResultsCache()
+        )
