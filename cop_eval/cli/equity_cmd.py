@@ -24,7 +24,7 @@ from cop_eval.compare.grouping import DEFAULT_OTHER_LABEL, group_series, merge_s
 from cop_eval.errors import OptionError
 from cop_eval.instruments import load_instrument
 from cop_eval.measure.scores import ScoreTable
-from cop_eval.privacy import DEFAULT_MIN_GROUP_SIZE
+from cop_eval.privacy import DEFAULT_MIN_GROUP_SIZE, PrivacyPolicy
 
 
 def _num(value: float, signed: bool = False) -> str:
@@ -200,7 +200,7 @@ def equity_cmd(
         ]
         merge = merge_small_groups(counts, min_group_size, merge_label)
     result = equity_gaps(
-        tables, name, labels=wave_labels, min_group_size=min_group_size, merge=merge
+        tables, name, labels=wave_labels, privacy=PrivacyPolicy(min_group_size), merge=merge
     )
     if as_json:
         print_json(result.to_json_dict())

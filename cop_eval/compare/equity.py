@@ -20,7 +20,7 @@ Gap trend (two or more waves, where sizes allow)
     person. A respondent is placed in the subgroup of each wave's answer.
 Anonymity
     Within each family (one wave, one scale) the subgroups hidden by
-    :func:`cop_eval.privacy.suppressed_groups` (primary and complementary) get a
+    :meth:`cop_eval.privacy.PrivacyPolicy.suppressed_groups` (primary and complementary) get a
     :class:`HiddenGap` without numbers; a gap trend needs the subgroup visible at every wave.
     Small subgroups can instead be merged into "Other" beforehand by a declared rule
     (:func:`cop_eval.compare.grouping.merge_small_groups`).
@@ -45,7 +45,7 @@ from cop_eval.compare.equity_trend import GapTrend, SkippedTrend, gap_trends
 from cop_eval.compare.grouping import GroupMerge, group_series
 from cop_eval.errors import CopEvalError, OptionError
 from cop_eval.measure.scores import ScoreTable
-from cop_eval.privacy import DEFAULT_MIN_GROUP_SIZE, suppressed_groups, suppression_reason
+from cop_eval.privacy import DEFAULT_PRIVACY, PrivacyPolicy
 from cop_eval.stats.multiplicity import benjamini_hochberg
 from cop_eval.stats.ttests import welch_test
 
@@ -207,17 +207,17 @@ def _wave_gaps(
     scale: str,
     wave: str,
     names: Sequence[str],
-    min_size: int,
+    privacy: PrivacyPolicy,
     level: float,
 ) -> tuple[list[Gap | HiddenGap], Overall]:
     """Gaps of one scale in one wave, p not yet adjusted (``p_adjusted`` NaN)."""
     ok = np.isfinite(x)
     x, groups = x[ok], groups[ok]
     counts = {name: int(np.count_nonzero(groups == name)) for name in names}
-    hidden = suppressed_groups(counts, min_size)
+    hidden = privacy.suppressed_groups(counts)
     overall_mean = float(x.mean()) if x.size else math.nan
     overall = Overall(scale, wave, int(x.size), overall_mean)
-    if x.size < min_size:
+    if privacy.hides(int(x.size)):
         overall = Overall(scale, wave, None, None)
     cells: list[Gap | HiddenGap] = []
     for name in names:
@@ -225,11 +225,11 @@ def _wave_gaps(
             continue
         inside = groups == name
         if name in hidden:
-            reason = suppression_reason(min_size, complementary=counts[name] >= min_size)
+            reason = privacy.reason(complementary=not privacy.hides(counts[name]))
             cells.append(HiddenGap(scale, name, wave, reason))
             continue
         n_rest = int(x.size - counts[name])
-        if n_rest < max(min_size, 2) or counts[name] < 2:
+        if n_rest < max(privacy.min_group_size, 2) or counts[name] < 2:
             reason = "no one else to compare with" if n_rest == 0 else "too few to compare with"
             cells.append(HiddenGap(scale, name, wave, reason))
             continue
@@ -275,7 +275,7 @@ def equity_gaps(
     group_column: str,
     *,
     labels: Sequence[str] | None = None,
-    min_group_size: int = DEFAULT_MIN_GROUP_SIZE,
+    privacy: PrivacyPolicy = DEFAULT_PRIVACY,
     merge: GroupMerge | None = None,
     alpha: float = 0.05,
     level: float = 0.95,
@@ -291,8 +291,9 @@ def equity_gaps(
         The subgroup column (role, strand, site).
     labels
         Wave labels (default: each table's ``wave``).
-    min_group_size
-        No figure describes fewer respondents; complementary suppression applies.
+    privacy
+        The anonymity rule (:class:`~cop_eval.privacy.PrivacyPolicy`): no figure describes fewer
+        respondents than its threshold; complementary suppression applies.
     merge
         A declared rule merging small subgroups (see
         :func:`~cop_eval.compare.grouping.merge_small_groups`), applied before anything else.
@@ -321,8 +322,6 @@ def equity_gaps(
     """
     if not waves:
         raise OptionError("equity needs at least one wave")
-    if min_group_size < 1:
-        raise OptionError(f"the minimum group size must be at least 1, got {min_group_size}")
     wave_labels = _labels(waves, labels)
     instrument = waves[0].instrument
     if any(w.instrument.id != instrument.id for w in waves):
@@ -342,13 +341,11 @@ def equity_gaps(
         family: list[Gap | HiddenGap] = []
         for scale in scales:
             x = table.scores[scale].to_numpy(dtype=np.float64)
-            cells, all_row = _wave_gaps(
-                x, group_arrays[w], scale, label, names, min_group_size, level
-            )
+            cells, all_row = _wave_gaps(x, group_arrays[w], scale, label, names, privacy, level)
             family.extend(cells)
             overall.append(all_row)
         gaps.extend(_adjust(family, alpha))
-    trends = gap_trends(waves, wave_labels, group_arrays, names, gaps, min_group_size, alpha, level)
+    trends = gap_trends(waves, wave_labels, group_arrays, names, gaps, privacy, alpha, level)
     return EquityResult(
         instrument=instrument.id,
         group_column=group_column,
@@ -356,7 +353,7 @@ def equity_gaps(
         scales=scales,
         scale_labels=tuple(instrument.scale(s).label for s in scales),
         groups=tuple(names),
-        min_group_size=min_group_size,
+        min_group_size=privacy.min_group_size,
         alpha=alpha,
         gaps=tuple(gaps),
         overall=tuple(overall),

@@ -23,6 +23,7 @@ import pandas as pd
 from scipy import stats
 
 from cop_eval.measure.scores import ScoreTable
+from cop_eval.privacy import PrivacyPolicy
 from cop_eval.stats.multiplicity import benjamini_hochberg
 from cop_eval.stats.reml import profile_reml
 
@@ -156,7 +157,7 @@ def gap_trends(
     group_arrays: Sequence[npt.NDArray[np.object_]],
     names: Sequence[str],
     gaps: Sequence[Gap | HiddenGap],
-    min_size: int,
+    privacy: PrivacyPolicy,
     alpha: float,
     level: float,
 ) -> list[GapTrend | SkippedTrend]:

@@ -30,6 +30,7 @@ from cop_eval.compare.grouping import merge_small_groups
 from cop_eval.errors import OptionError
 from cop_eval.instruments import Instrument, parse_instrument
 from cop_eval.measure.scores import ScoreTable
+from cop_eval.privacy import PrivacyPolicy
 
 REF_DIR = Path(__file__).parent.parent / "reference"
 REF = json.loads((REF_DIR / "equity.json").read_text())
@@ -83,7 +84,7 @@ def tables(with_ids: bool = True, data: pd.DataFrame = DATA) -> list[ScoreTable]
 @pytest.fixture(scope="module")
 def result() -> EquityResult:
     # R reference values are for every subgroup: no suppression (min_group_size=1).
-    return equity_gaps(tables(), "group", min_group_size=1)
+    return equity_gaps(tables(), "group", privacy=PrivacyPolicy(1))
 
 
 def close(got: float, want: float, tol: float = TOL) -> None:
@@ -138,7 +139,7 @@ def test_the_planted_effect_is_found_and_widening(result: EquityResult) -> None:
 
 def test_small_groups_are_hidden_with_complementary_suppression() -> None:
     # C has 6 people; with a threshold of 7 it is hidden, and B (11) is hidden to protect it.
-    res = equity_gaps(tables(), "group", min_group_size=7)
+    res = equity_gaps(tables(), "group", privacy=PrivacyPolicy(7))
     for wave in LABELS:
         assert isinstance(res.gap("relevance", "C", wave), HiddenGap)
         assert isinstance(res.gap("relevance", "B", wave), HiddenGap)
@@ -157,12 +158,12 @@ def test_merging_small_groups_into_other_keeps_more_groups_visible() -> None:
     data.loc[data["group"] == "B", "group"] = "A"
     c = data.index[data["group"] == "C"]
     data.loc[c, "group"] = ["C1" if int(i[1:]) % 2 else "C2" for i in data.loc[c, "id"]]
-    plain = equity_gaps(tables(data=data), "group", min_group_size=5)
+    plain = equity_gaps(tables(data=data), "group", privacy=PrivacyPolicy(5))
     assert [g for g in plain.groups if isinstance(plain.gap("relevance", g, "W1"), Gap)] == ["A"]
     counts = [data[data["wave"] == w]["group"].value_counts().to_dict() for w in (1, 2, 3)]
     merge = merge_small_groups(counts, 5)
     assert merge.merged == ("C1", "C2")
-    merged = equity_gaps(tables(data=data), "group", min_group_size=5, merge=merge)
+    merged = equity_gaps(tables(data=data), "group", privacy=PrivacyPolicy(5), merge=merge)
     assert merged.groups == ("A", "Other")
     assert all(isinstance(merged.gap("relevance", g, "W1"), Gap) for g in merged.groups)
     other = merged.gap("relevance", "Other", "W2")
@@ -180,7 +181,7 @@ def test_a_merged_group_still_too_small_takes_in_the_next_smallest() -> None:
     counts = [DATA[DATA["wave"] == w]["group"].value_counts().to_dict() for w in (1, 2, 3)]
     merge = merge_small_groups(counts, 7)
     assert merge.merged == ("B", "C")
-    res = equity_gaps(tables(), "group", min_group_size=7, merge=merge)
+    res = equity_gaps(tables(), "group", privacy=PrivacyPolicy(7), merge=merge)
     assert all(isinstance(res.gap("relevance", g, "W3"), Gap) for g in ("A", "Other"))
     # Never down to a single group.
     assert merge_small_groups([{"A": 20, "B": 3}], 5).merged == ("B",)
@@ -188,17 +189,17 @@ def test_a_merged_group_still_too_small_takes_in_the_next_smallest() -> None:
 
 
 def test_without_ids_every_answer_is_its_own_person() -> None:
-    res = equity_gaps(tables(with_ids=False), "group", min_group_size=1)
+    res = equity_gaps(tables(with_ids=False), "group", privacy=PrivacyPolicy(1))
     trend = next(t for t in res.trends if (t.scale, t.group) == ("relevance", "B"))
     assert isinstance(trend, GapTrend)
     assert trend.n_group == int((DATA["group"] == "B").sum())
     # Gaps within a wave do not depend on ids.
-    ref = equity_gaps(tables(), "group", min_group_size=1)
+    ref = equity_gaps(tables(), "group", privacy=PrivacyPolicy(1))
     assert res.gaps == ref.gaps
 
 
 def test_one_wave_has_gaps_and_no_trend() -> None:
-    res = equity_gaps(tables()[:1], "group", min_group_size=1)
+    res = equity_gaps(tables()[:1], "group", privacy=PrivacyPolicy(1))
     assert res.trends == () and len(res.reliable_gaps()) >= 1
     frame = res.to_frame()
     assert {"scale", "group", "gap", "ci_low", "ci_high", "p_adjusted"} <= set(frame.columns)
