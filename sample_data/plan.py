@@ -21,6 +21,7 @@ __all__ = [
     "BUILT_IN_EFFECTS",
     "CONTEXT",
     "DEMO_ACTIONS",
+    "FIRST_INSTRUMENTS",
     "LEVELS",
     "MEETINGS",
     "SEED",
@@ -108,6 +109,19 @@ ITEM_NOISE_SD = 0.5  # per answer
 REVERSE_EXTRA_SD = 0.3  # reverse-keyed statements are answered less consistently
 DEFAULT_LEVEL = 3.3  # true mean of a scale not listed in LEVELS
 
+#: The instruments of the first sample data, in questionnaire order. Their latent variables,
+#: noise and missing answers are drawn from the original random streams, so that adding an
+#: instrument later changes none of their answers; every other instrument draws from streams of
+#: its own (seeded by the seed and the instrument id).
+FIRST_INSTRUMENTS: tuple[str, ...] = (
+    "strategic_direction_ownership",
+    "professional_identity",
+    "reflection",
+    "transfer_of_learning",
+    "le_may_success_factors",
+    "mcdermott_identity_strength",
+)
+
 #: True mean (1-5) of each scale at wave 1 for members outside the trainers subgroup, before
 #: the effects below. Stage 3 (reflection, transfer of learning) starts lowest.
 LEVELS: Mapping[str, Mapping[str, float]] = {
@@ -143,6 +157,13 @@ LEVELS: Mapping[str, Mapping[str, float]] = {
         "infrastructure": 3.2,
         "skills": 3.0,
         "resources": 2.7,
+    },
+    "value_creation": {
+        "immediate_value": 3.9,
+        "potential_value": 3.6,
+        "applied_value": 2.9,
+        "realised_value": 2.6,
+        "reframing_value": 2.4,
     },
 }
 
@@ -235,6 +256,19 @@ BUILT_IN_EFFECTS: tuple[Effect, ...] = (
     Effect(
         "stage2_stable_control", "no_change", "professional_identity", (), 0.0,
         "Control: the four stage-2 scales do not change across waves.",
+    ),
+    Effect(
+        "value_stops_at_application", "level", "value_creation", ("applied_value",), 2.9,
+        "Value stops flowing at applied value: members find taking part worthwhile (immediate "
+        "value 3.9) and gain knowledge and contacts (potential value 3.6), but few change their "
+        "practice (applied value 2.9), and fewer still see results (realised 2.6, reframing "
+        "2.4).",
+    ),
+    Effect(
+        "value_applied_grows", "wave_change", "value_creation", ("applied_value",), 0.2,
+        "Applied value grows by +0.2 per wave, with transfer of learning, but stays below "
+        "agreement (3.3 at wave 3): value still stops at application.",
+        by_wave=(0.0, 0.2, 0.4),
     ),
 )  # fmt: skip
 

@@ -26,7 +26,8 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
-from collections.abc import Mapping, Sequence
+import zlib
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -42,6 +43,7 @@ from sample_data.plan import (
     DONT_KNOW_RATE,
     DUPLICATE,
     EMAIL_DOMAIN,
+    FIRST_INSTRUMENTS,
     FIRST_NAMES,
     HR,
     ITEM_NOISE_SD,
@@ -212,23 +214,114 @@ def _working_time(rng: np.random.Generator, opened: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time()) + dt.timedelta(seconds=seconds)
 
 
-class _AnswerModel:
-    """Draws the latent variables once, then answers any (person, wave)."""
+def _stream_key(instrument_id: str) -> int:
+    """A stable number for an instrument id (seeds the random streams of its own)."""
+    return zlib.crc32(instrument_id.encode("utf-8"))
 
-    def __init__(self, instruments: Sequence[Instrument], n_people: int, seed: int) -> None:
-        self.instruments = tuple(instruments)
-        self.scales = [(inst, s) for inst in instruments for s in inst.scale_ids]
-        self.items = [(inst, item) for inst in instruments for item in inst.items]
-        streams = [np.random.default_rng(s) for s in np.random.SeedSequence([seed, 1]).spawn(3)]
+
+class _Draws:
+    """The random variables of a block of scales and items, drawn from one set of streams."""
+
+    def __init__(self, entropy: Sequence[int], n_people: int, n_scales: int, n_items: int) -> None:
+        streams = [np.random.default_rng(s) for s in np.random.SeedSequence(list(entropy)).spawn(3)]
         latent, noise, self.missing_rng = streams
-        n_waves, n_scales, n_items = len(WAVES), len(self.scales), len(self.items)
+        n_waves = len(WAVES)
         self.trait = latent.normal(0.0, TRAIT_SD, n_people)
         self.deviation = latent.normal(0.0, SCALE_SD, (n_people, n_scales))
         self.occasion = latent.normal(0.0, OCCASION_SD, (n_waves, n_people, n_scales))
         self.offset = latent.normal(0.0, ITEM_OFFSET_SD, n_items)
         self.noise = noise.normal(0.0, ITEM_NOISE_SD, (n_waves, n_people, n_items))
         self.reverse_noise = noise.normal(0.0, REVERSE_EXTRA_SD, (n_waves, n_people, n_items))
+
+
+class _AnswerModel:
+    """Draws the latent variables once, then answers any (person, wave).
+
+    The instruments of :data:`~sample_data.plan.FIRST_INSTRUMENTS` share the original streams
+    (seeded by ``[seed, 1]``); every other instrument has streams of its own (``[seed, 1, key]``),
+    so adding an instrument leaves the others' answers as they were. The general attitude
+    (trait) is the original one for every instrument.
+    """
+
+    def __init__(self, instruments: Sequence[Instrument], n_people: int, seed: int) -> None:
+        self.instruments = tuple(instruments)
+        self.seed = seed
+        self.scales = [(inst, s) for inst in instruments for s in inst.scale_ids]
+        self.items = [(inst, item) for inst in instruments for item in inst.items]
+        first = [inst for inst in instruments if inst.id in FIRST_INSTRUMENTS]
+        base = _Draws(
+            [seed, 1], n_people, sum(len(i.scales) for i in first), sum(len(i.items) for i in first)
+        )
+        self.trait = base.trait
+        self.blocks: dict[str, _Draws] = {inst.id: base for inst in first}
+        for inst in instruments:
+            if inst.id not in FIRST_INSTRUMENTS:
+                self.blocks[inst.id] = _Draws(
+                    [seed, 1, _stream_key(inst.id)], n_people, len(inst.scales), len(inst.items)
+                )
+        self.deviation = self._assemble(lambda d: d.deviation, "scales")
+        self.occasion = self._assemble(lambda d: d.occasion, "scales")
+        self.offset = self._assemble(lambda d: d.offset, "items")
+        self.noise = self._assemble(lambda d: d.noise, "items")
+        self.reverse_noise = self._assemble(lambda d: d.reverse_noise, "items")
         self.scale_index = {(inst.id, s): k for k, (inst, s) in enumerate(self.scales)}
+
+    def _assemble(self, part: Callable[[_Draws], FloatArray], kind: str) -> FloatArray:
+        """One array over all scales (or items) in questionnaire order, from the blocks' arrays."""
+        pieces: list[FloatArray] = []
+        used: dict[int, int] = {}
+        for inst in self.instruments:
+            draws = self.blocks[inst.id]
+            width = len(inst.scales) if kind == "scales" else len(inst.items)
+            start = used.get(id(draws), 0)
+            pieces.append(part(draws)[..., start : start + width])
+            used[id(draws)] = start + width
+        return np.concatenate(pieces, axis=-1)
+
+    def missing_rng_of(self, instrument_id: str) -> np.random.Generator:
+        return self.blocks[instrument_id].missing_rng
+
+    def duplicate_draws(self, wave: int) -> tuple[FloatArray, FloatArray]:
+        """A fresh occasion (people × scales) and noise (items) for a second submission."""
+        occasions: list[FloatArray] = []
+        noises: list[FloatArray] = []
+        first = [inst for inst in self.instruments if inst.id in FIRST_INSTRUMENTS]
+        n_people = self.trait.size
+        if first:
+            occasions.append(
+                np.random.default_rng([self.seed, 2, wave]).normal(
+                    0.0, OCCASION_SD, (n_people, sum(len(i.scales) for i in first))
+                )
+            )
+            noises.append(
+                np.random.default_rng([self.seed, 3, wave]).normal(
+                    0.0, ITEM_NOISE_SD, sum(len(i.items) for i in first)
+                )
+            )
+        own: dict[str, tuple[FloatArray, FloatArray]] = {}
+        for inst in self.instruments:
+            if inst.id not in FIRST_INSTRUMENTS:
+                key = _stream_key(inst.id)
+                own[inst.id] = (
+                    np.random.default_rng([self.seed, 2, wave, key]).normal(
+                        0.0, OCCASION_SD, (n_people, len(inst.scales))
+                    ),
+                    np.random.default_rng([self.seed, 3, wave, key]).normal(
+                        0.0, ITEM_NOISE_SD, len(inst.items)
+                    ),
+                )
+        occ_parts: list[FloatArray] = []
+        noise_parts: list[FloatArray] = []
+        s0 = i0 = 0
+        for inst in self.instruments:
+            if inst.id in FIRST_INSTRUMENTS:
+                occ_parts.append(occasions[0][:, s0 : s0 + len(inst.scales)])
+                noise_parts.append(noises[0][i0 : i0 + len(inst.items)])
+                s0, i0 = s0 + len(inst.scales), i0 + len(inst.items)
+            else:
+                occ_parts.append(own[inst.id][0])
+                noise_parts.append(own[inst.id][1])
+        return np.concatenate(occ_parts, axis=-1), np.concatenate(noise_parts)
 
     def true_scores(self, person: Person, wave: int, occasion: FloatArray) -> FloatArray:
         means = np.array(
@@ -259,9 +352,9 @@ class _AnswerModel:
         return self.codes(person, wave, self.occasion[wave - 1], noise)
 
     def with_missing(self, codes: Mapping[str, int], first_wave: bool) -> dict[str, Answer]:
-        rng = self.missing_rng
         out: dict[str, Answer] = {}
         for inst, item in self.items:
+            rng = self.missing_rng_of(inst.id)
             labels = inst.response_scale_of(item.id).missing_labels
             dont_know = DONT_KNOW_PRONE.get((inst.id, item.scale), DONT_KNOW_RATE)
             if first_wave:
@@ -296,6 +389,14 @@ def simulate(seed: int = SEED) -> Simulation:
     names_rng, plan_rng, time_rng = (np.random.default_rng(s) for s in ss)
     people = _people(names_rng)
     model = _AnswerModel(instruments, len(people), seed)
+    previews: dict[str, np.random.Generator] = {}
+
+    def preview_rng(instrument_id: str) -> np.random.Generator:
+        """The preview row's answers to an instrument not in FIRST_INSTRUMENTS (own stream)."""
+        if instrument_id not in previews:
+            previews[instrument_id] = np.random.default_rng([seed, 5, _stream_key(instrument_id)])
+        return previews[instrument_id]
+
     item_ids = [item.id for _, item in model.items]
     waves: list[SimulatedWave] = []
     for spec in WAVES:
@@ -347,12 +448,7 @@ def simulate(seed: int = SEED) -> Simulation:
             )
             if person.index == duplicate:
                 # An earlier submission, two days before: the same person, answered afresh.
-                occasion = np.random.default_rng([seed, 2, w]).normal(
-                    0.0, OCCASION_SD, model.occasion[w - 1].shape
-                )
-                noise = np.random.default_rng([seed, 3, w]).normal(
-                    0.0, ITEM_NOISE_SD, len(item_ids)
-                )
+                occasion, noise = model.duplicate_draws(w)
                 first = model.with_missing(model.codes(person, w, occasion, noise), False)
                 first_start = started - dt.timedelta(days=2, minutes=int(time_rng.integers(5, 300)))
                 first_end = first_start + dt.timedelta(seconds=round(duration * 1.1))
@@ -366,7 +462,8 @@ def simulate(seed: int = SEED) -> Simulation:
             codes: dict[str, Answer] = {}
             for inst, item in model.items:
                 rs = inst.response_scale_of(item.id)
-                codes[item.id] = int(time_rng.integers(rs.min, rs.max + 1))
+                rng = time_rng if inst.id in FIRST_INSTRUMENTS else preview_rng(inst.id)
+                codes[item.id] = int(rng.integers(rs.min, rs.max + 1))
             submissions.append(
                 Submission(
                     None, HR, codes, opened, opened + dt.timedelta(seconds=95), "preview", 100

@@ -26,6 +26,7 @@ BUILTIN = {
     "transfer_of_learning": {3},
     "mcdermott_identity_strength": set(),
     "le_may_success_factors": set(),
+    "value_creation": set(),
 }
 LE_MAY_FACTORS = [
     "membership",

@@ -24,6 +24,7 @@ from cop_eval.instruments import ContinuumClassification, Instrument
 from sample_data.generate import HERE, MANIFEST, generate
 from sample_data.plan import (
     BUILT_IN_EFFECTS,
+    FIRST_INSTRUMENTS,
     HR_ADMIN,
     SEED,
     STRAND_QUESTION,
@@ -310,6 +311,42 @@ def test_collective_agenda_is_low_and_stage2_is_stable(
         assert sdo.idxmin() == "collective_agenda" and sdo["collective_agenda"] < 3.0
         stage2.append(_stage_mean(sim, answers, 2))
     assert max(stage2) - min(stage2) < 0.15
+
+
+def test_value_stops_flowing_at_application_in_every_wave(
+    sim: Simulation, waves: dict[int, pd.DataFrame]
+) -> None:
+    # value_stops_at_application and value_applied_grows: immediate and potential value above
+    # agreement (3.5), applied value the first cycle below it, at every wave; applied rises.
+    cycle = ["immediate_value", "potential_value", "applied_value", "realised_value"]
+    applied = []
+    for answers in waves.values():
+        means = _scored(sim, answers, "value_creation").mean()
+        assert means["immediate_value"] >= 3.5 and means["potential_value"] >= 3.5
+        assert next(s for s in cycle if means[s] < 3.5) == "applied_value"
+        applied.append(means["applied_value"])
+    assert applied[-1] - applied[0] > 0.15
+
+
+def test_adding_an_instrument_leaves_the_first_instruments_answers_alone() -> None:
+    # Every instrument outside FIRST_INSTRUMENTS draws from streams of its own: the answers to
+    # the first six are the same with or without it.
+    from sample_data import simulation
+
+    full = simulate(SEED)
+    original, check = simulation.survey_instruments, simulation.check_plan
+    try:
+        simulation.survey_instruments = lambda: tuple(  # type: ignore[assignment]
+            i for i in original() if i.id in FIRST_INSTRUMENTS
+        )
+        # The plan's effects on the other instruments have no instrument to check against.
+        simulation.check_plan = lambda instruments: None  # type: ignore[assignment]
+        first_only = simulate(SEED)
+    finally:
+        simulation.survey_instruments, simulation.check_plan = original, check  # type: ignore[assignment]
+    for number in (1, 2, 3):
+        a, b = full.answers(number), first_only.answers(number)
+        pd.testing.assert_frame_equal(a[b.columns], b)
 
 
 def test_effects_are_documented(manifest: dict[str, Any]) -> None:
