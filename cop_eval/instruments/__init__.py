@@ -29,6 +29,7 @@ from cop_eval.instruments.schema import (
     ResponseScale,
     Scale,
     Source,
+    StatusRules,
 )
 
 __all__ = [
@@ -42,6 +43,7 @@ __all__ = [
     "ResponseScale",
     "Scale",
     "Source",
+    "StatusRules",
     "builtin_instrument_ids",
     "instruments_dir",
     "load_builtin_instruments",

@@ -49,6 +49,33 @@ def _check_response_scale(rs: Any, where: str) -> list[str]:
     return problems
 
 
+def _check_status_rules(data: Mapping[str, Any]) -> list[str]:
+    rules, rs = data.get("status_rules"), data.get("response_scale")
+    if not (isinstance(rules, Mapping) and isinstance(rs, Mapping)):
+        return []
+    lo, hi = rs.get("min"), rs.get("max")
+    if not (isinstance(lo, int) and isinstance(hi, int)):
+        return []
+    problems = []
+    values = {}
+    for key in ("strength", "concern", "favourable"):
+        value = rules.get(key)
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            values[key] = float(value)
+            if not lo <= value <= hi:
+                problems.append(
+                    f"status_rules.{key}: {value} lies outside the response scale ({lo}..{hi})"
+                )
+    strength = values.get("strength", lo + 0.75 * (hi - lo))
+    concern = values.get("concern", (lo + hi) / 2)
+    if concern >= strength:
+        problems.append(
+            f"status_rules: concern ({concern:g}) must be below strength ({strength:g}); scores "
+            "between the two are 'watch'"
+        )
+    return problems
+
+
 def cross_check(data: Mapping[str, Any]) -> list[str]:
     """Return every consistency problem in an instrument given as a plain mapping.
 
@@ -130,6 +157,7 @@ def cross_check(data: Mapping[str, Any]) -> list[str]:
             )
 
     problems.extend(_check_response_scale(data.get("response_scale"), "response_scale"))
+    problems.extend(_check_status_rules(data))
 
     for index, entry in enumerate(_as_list(data.get("published_reliability"))):
         if (

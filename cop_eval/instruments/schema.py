@@ -116,6 +116,38 @@ class Scale(_Model):
     stage: Annotated[int, Field(strict=True, ge=1, le=3)] | None = None
 
 
+class StatusRules(_Model):
+    """How the report's dashboard labels each scale: strength, watch or concern.
+
+    Thresholds are points on the response scale, read as if a higher score were better; a scale
+    whose ``direction`` is ``lower_is_better`` uses their mirror image (``min + max - value``),
+    and a ``neutral`` scale gets no status. Left out, a threshold takes its default from the
+    response scale (on 1-5: strength 4, concern 3, favourable 3.5). The report's methods print
+    the rules it used.
+    """
+
+    strength: float | None = Field(
+        default=None,
+        description="a latest mean at least this good is a strength (default: three quarters "
+        "of the way up the response scale, 4 on 1-5), unless it deteriorated reliably",
+    )
+    concern: float | None = Field(
+        default=None,
+        description="a latest mean worse than this is a concern (default: the midpoint, 3 on "
+        "1-5); between concern and strength: watch",
+    )
+    favourable: float | None = Field(
+        default=None,
+        description="a respondent's scale score at least this good counts as favourable, for the "
+        "% favourable (default: 3.5 on 1-5, nearer 'agree' than 'neither')",
+    )
+    decline_is_concern: bool = Field(
+        default=True,
+        description="a deterioration since the previous wave that the verdict calls likely real "
+        "makes the scale a concern whatever its level",
+    )
+
+
 class ClassificationLevel(_Model):
     """One level of a continuum, endorsed through the score on one scale."""
 
@@ -187,6 +219,7 @@ class Instrument(_Model):
     items: tuple[Item, ...] = Field(min_length=2)
     scales: tuple[Scale, ...] = Field(min_length=1)
     classification: tuple[Classification, ...] = ()
+    status_rules: StatusRules = StatusRules()
 
     @model_validator(mode="after")
     def _cross_check(self) -> Instrument:
