@@ -6,8 +6,7 @@ Scenarios (each in a fresh process, so peak memory is its own):
 
 - ``paired``: 2 waves, ~30% of wave-1 respondents matched in wave 2 by pseudonymised id.
 - ``independent``: the same 2 waves, forced independent (no ids used).
-- ``trend``: 3 waves with ids (trend model: exact profile REML above 2,000 observations).
-- ``trend_mixedlm``: statsmodels MixedLM on 700 respondents per wave × 3 waves, for comparison.
+- ``trend``: 3 waves with ids (trend model: exact REML from pattern sufficient statistics).
 - ``subgroups``: 3 waves, 200 subgroups (per-subgroup summaries and comparisons, suppression).
 
 Prints wall time and peak resident memory (ru_maxrss) of the compare_waves call's process.
@@ -93,8 +92,6 @@ def _run(name: str, n: int, n_scales: int, queue: mp.Queue) -> None:  # type: ig
         tables, kw = _waves(n, n_scales, 2, 0.3, 0), {"design": "independent"}
     elif name == "trend":
         tables, kw = _waves(n, n_scales, 3, 0.3, 0), {}
-    elif name == "trend_mixedlm":
-        tables, kw = _waves(700, n_scales, 3, 0.3, 0), {"trend_strategy": "mixedlm"}
     else:
         tables, kw = _waves(n, n_scales, 3, 0.3, 200), {"group_column": "unit"}
     reliab = {f"s{s}": 0.8 for s in range(n_scales)} if name == "paired" else None
@@ -121,7 +118,7 @@ def main() -> None:
     parser.add_argument(
         "--only",
         nargs="*",
-        default=["paired", "independent", "trend", "trend_mixedlm", "subgroups"],
+        default=["paired", "independent", "trend", "subgroups"],
     )
     args = parser.parse_args()
     ctx = mp.get_context("spawn")

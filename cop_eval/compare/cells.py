@@ -283,7 +283,6 @@ def trend_for_scale(
     column: int,
     linked: bool,
     privacy: PrivacyPolicy,
-    strategy: Literal["auto", "mixedlm", "profile_reml"],
 ) -> tuple[TrendFit | None, str | None]:
     """The mixed-model (or OLS) trend of one scale, or ``None`` and the reason it was skipped."""
     labels = [w.label for w in data]
@@ -318,6 +317,6 @@ def trend_for_scale(
             wide[start : start + x.size, k] = x
             start += x.size
     try:
-        return fit_trend(wide, labels, linked=linked, strategy=strategy), None
+        return fit_trend(wide, labels, linked=linked), None
     except (ValueError, np.linalg.LinAlgError) as exc:
         return None, f"no trend model: {exc}"

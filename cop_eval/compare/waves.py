@@ -211,7 +211,6 @@ def compare_waves(
     privacy: PrivacyPolicy = DEFAULT_PRIVACY,
     reliabilities: Mapping[str, float] | None = None,
     level: float = 0.95,
-    trend_strategy: Literal["auto", "mixedlm", "profile_reml"] = "auto",
 ) -> WaveComparison:
     """Compare every scale of one instrument across two or more waves.
 
@@ -236,8 +235,6 @@ def compare_waves(
         comparisons only); scales without an entry get no reliable change.
     level
         Confidence level of every interval.
-    trend_strategy
-        How the mixed model is fitted, see :func:`cop_eval.stats.trend.fit_trend`.
 
     Returns
     -------
@@ -332,7 +329,7 @@ def compare_waves(
         for s, cell in enumerate(adjust(family, "holm")):
             comparisons[s].append(cell)
     trends = [
-        trend_for_scale(data, s, linked, privacy, trend_strategy)
+        trend_for_scale(data, s, linked, privacy)
         if len(data) >= 3
         else (None, None)
         for s in range(len(scales))

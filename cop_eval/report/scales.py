@@ -184,7 +184,7 @@ def scale_results(
             )
     trend = None
     if fits:
-        how = f" (optimiser: {', '.join(sorted(optimisers))})" if optimisers else ""
+        how = f" ({', '.join(sorted(optimisers))})" if optimisers else ""
         trend = (
             "Trend over three or more waves: a linear mixed model with a random intercept per "
             f"respondent was fitted for each scale; it converged for {converged} of {fits} "

@@ -32,8 +32,9 @@ METHODS = (
     "Comparing waves: without a respondent id, waves are independent samples (Welch's t-test, "
     "Hedges' g); with a pseudonymised id, matched members are compared with a paired t-test "
     "(d_z). Several scales: Holm's adjustment; subgroup heatmaps: Benjamini-Hochberg.",
-    "Three or more waves: a linear mixed model with a random intercept per respondent "
-    "(REML), wave as a categorical effect; convergence is checked and reported.",
+    "Three or more waves: a linear mixed model with a random intercept per respondent, wave as "
+    "a categorical effect, fitted by REML computed exactly (the estimates of R's nlme::lme); a "
+    "fit without an optimum is reported as such.",
     "Individual change: the Jacobson-Truax reliable change index (Jacobson & Truax 1991).",
     "Anonymity: no figure describes fewer than the minimum group size; the next-smallest group "
     "is hidden too (complementary suppression). Respondent ids are replaced by keyed hashes.",

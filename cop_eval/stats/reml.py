@@ -2,13 +2,15 @@
 
 With only wave dummies as fixed effects, a respondent's design matrix depends only on *which*
 waves they answered, so every term of the REML criterion (``X'V⁻¹X``, ``X'V⁻¹y``, ``y'V⁻¹y``,
-``log|V|``) is a sum over at most 2^W − 1 response patterns of per-pattern totals. One pass over
-the data builds the totals; the criterion, profiled over the residual variance, is then minimised
-over the intraclass correlation in [0, 1). Used by :func:`cop_eval.stats.trend.fit_trend`.
+``log|V|``) and its derivative is a sum over the observed response patterns (at most 2^W − 1)
+of per-pattern totals. One pass over the data builds the totals; the criterion, profiled over
+the residual variance, is then minimised over the intraclass correlation in [0, 1) by locating
+the root of its analytic derivative. The cost after the pass does not depend on the number of
+respondents. Used by :func:`cop_eval.stats.trend.fit_trend`.
 
 Notation: :math:`V_i = \\sigma^2 H_i`, :math:`H_i = I + \\lambda J`,
-:math:`\\lambda = \\tau^2/\\sigma^2`, :math:`H_i^{-1} = I - \\tfrac{\\lambda}{1 + m_i\\lambda} J`,
-:math:`|H_i| = 1 + m_i\\lambda`.
+:math:`\\lambda = \\tau^2/\\sigma^2`, :math:`H_i^{-1} = I - g_i J` with
+:math:`g_i = \\lambda/(1 + m_i\\lambda)`, :math:`|H_i| = 1 + m_i\\lambda`.
 
 References
 ----------
@@ -24,11 +26,13 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-from scipy import optimize
 
-__all__ = ["ProfileREML", "gls_covariance", "profile_reml", "treatment_design"]
+__all__ = ["ProfileREML", "profile_reml", "treatment_design"]
 
 FloatArray = npt.NDArray[np.float64]
+
+#: Grid over the intraclass correlation on which the derivative's sign changes are bracketed.
+_GRID = np.concatenate([np.linspace(0.0, 0.98, 99), 1.0 - np.geomspace(1e-2, 1e-9, 15)[1:]])
 
 
 def treatment_design(n_waves: int) -> FloatArray:
@@ -41,66 +45,142 @@ def treatment_design(n_waves: int) -> FloatArray:
 
 @dataclass(frozen=True)
 class _Patterns:
-    masks: FloatArray  # P × W (1 where observed)
-    count: FloatArray  # clusters per pattern
-    m: FloatArray  # observations per cluster
-    ysum: FloatArray  # P × W: summed scores per wave
-    q: FloatArray  # sum of squares
-    r: FloatArray  # sum over clusters of (cluster total)^2
+    """Totals per response pattern (the data enter the criterion only through these)."""
+
+    count: FloatArray  # respondents with the pattern
+    m: FloatArray  # answers per respondent of the pattern
+    c: FloatArray  # P × p: column sums of one respondent's X
+    total: FloatArray  # sum over respondents of (their total score)
+    r: FloatArray  # sum over respondents of (their total score)^2
+    xtx0: FloatArray  # X'X
+    xty0: FloatArray  # X'y
+    yty0: float  # y'y
+    n_obs: int
 
 
 def _patterns(y: FloatArray) -> _Patterns:
+    n_waves = y.shape[1]
     ok = np.isfinite(y)
-    weights = (1 << np.arange(y.shape[1])).astype(np.int64)
-    code = ok.astype(np.int64) @ weights
-    keep = code > 0
-    code, y0, ok = code[keep], np.where(ok, y, 0.0)[keep], ok[keep]
-    # Pattern codes are < 2^W: count them directly instead of sorting (one pass, no sort).
-    present = np.bincount(code, minlength=1 << y.shape[1])
-    uniq = np.flatnonzero(present).astype(np.int64)
-    lookup = np.zeros(present.size, dtype=np.int64)
-    lookup[uniq] = np.arange(uniq.size)
-    inv = lookup[code]
+    y0 = np.where(ok, y, 0.0)
+    code = np.zeros(y.shape[0], dtype=np.int64)
+    for k in range(n_waves):  # bit k set when wave k was answered
+        code |= ok[:, k].astype(np.int64) << k
+    if n_waves <= 16:
+        # Codes are < 2^W: count them directly (one pass, no sort).
+        present = np.bincount(code, minlength=1 << n_waves)
+        present[0] = 0
+        uniq = np.flatnonzero(present)
+    else:
+        uniq = np.unique(code)
+        uniq = uniq[uniq > 0]
     n_pat = uniq.size
-    count = present[uniq].astype(np.float64)
-    ysum = np.zeros((n_pat, y.shape[1]))
-    for k in range(y.shape[1]):  # W columns, vectorised over respondents
-        ysum[:, k] = np.bincount(inv, weights=y0[:, k], minlength=n_pat)
-    q = np.bincount(inv, weights=(y0**2).sum(axis=1), minlength=n_pat).astype(np.float64)
-    r = np.bincount(inv, weights=y0.sum(axis=1) ** 2, minlength=n_pat).astype(np.float64)
-    masks = ((uniq[:, None] & weights[None, :]) > 0).astype(np.float64)
-    return _Patterns(masks, count, masks.sum(axis=1), ysum, q, r)
+    # Respondents with no answer (code 0) go to an extra bin that is dropped.
+    if n_waves <= 16:
+        lookup = np.full(1 << n_waves, n_pat, dtype=np.int64)
+        lookup[uniq] = np.arange(n_pat)
+        inv = lookup[code]
+    else:
+        inv = np.searchsorted(uniq, code)
+        inv[code == 0] = n_pat
+
+    def per_pattern(weights: FloatArray | None = None) -> FloatArray:
+        return np.bincount(inv, weights=weights, minlength=n_pat + 1)[:n_pat].astype(np.float64)
+
+    masks = ((uniq[:, None] >> np.arange(n_waves)) & 1).astype(np.float64)
+    count = per_pattern()
+    design = treatment_design(n_waves)
+    per_wave_sum = y0.sum(axis=0)
+    totals = y0.sum(axis=1)
+    n_per_wave = count @ masks
+    return _Patterns(
+        count=count,
+        m=masks.sum(axis=1),
+        c=masks @ design,
+        total=per_pattern(totals),
+        r=per_pattern(totals**2),
+        xtx0=design.T @ (n_per_wave[:, None] * design),
+        xty0=design.T @ per_wave_sum,
+        yty0=float(np.einsum("ij,ij->", y0, y0)),
+        n_obs=round(float(n_per_wave.sum())),
+    )
 
 
-def _reml_pieces(
-    pat: _Patterns, design: FloatArray, lam: float
-) -> tuple[FloatArray, FloatArray, float, float]:
-    g = lam / (1 + pat.m * lam)
-    c = pat.masks @ design  # P × p: column sums of each pattern's X
-    xtx = np.einsum("pk,ki,kj->ij", pat.count[:, None] * pat.masks, design, design)
-    xtx -= np.einsum("p,pi,pj->ij", g * pat.count, c, c)
-    totals = pat.ysum.sum(axis=1)
-    xty = design.T @ pat.ysum.sum(axis=0) - c.T @ (g * totals)
-    yty = float(np.sum(pat.q - g * pat.r))
-    logdet_h = float(np.sum(pat.count * np.log1p(pat.m * lam)))
-    return xtx, xty, yty, logdet_h
+@dataclass(frozen=True)
+class _Points:
+    """The criterion and its derivative in λ at G values of λ, with the GLS quantities there."""
+
+    value: FloatArray  # G
+    slope: FloatArray  # G
+    xtx: FloatArray  # G × p × p: X'H⁻¹X
+    beta: FloatArray  # G × p
+    rss: FloatArray  # G
 
 
-def _neg_reml(pat: _Patterns, design: FloatArray, n_obs: int, rho: float) -> float:
-    lam = rho / (1 - rho)
-    xtx, xty, yty, logdet_h = _reml_pieces(pat, design, lam)
-    beta = np.linalg.solve(xtx, xty)
-    rss = yty - float(beta @ xty)
-    dfree = n_obs - design.shape[1]
-    if rss <= 0:
-        return math.inf
-    _sign, logdet_x = np.linalg.slogdet(xtx)
-    return float(dfree * math.log(rss / dfree) + logdet_h + logdet_x)
+def _at(pat: _Patterns, lam: FloatArray) -> _Points:
+    """Evaluate at every λ at once (a batch of p × p solves)."""
+    one_m = 1.0 + np.outer(lam, pat.m)  # G × P
+    g = lam[:, None] / one_m
+    dg = 1.0 / one_m**2
+    outer = pat.c[:, :, None] * pat.c[:, None, :] * pat.count[:, None, None]  # P × p × p
+    xtx = pat.xtx0 - np.tensordot(g, outer, axes=1)
+    dxtx = -np.tensordot(dg, outer, axes=1)
+    xty = pat.xty0 - (g * pat.total) @ pat.c
+    dxty = -(dg * pat.total) @ pat.c
+    yty = pat.yty0 - g @ pat.r
+    beta: FloatArray = np.linalg.solve(xtx, xty[:, :, None])[:, :, 0].astype(np.float64)
+    rss = yty - np.einsum("gi,gi->g", beta, xty)
+    drss = -(dg @ pat.r) - 2.0 * np.einsum("gi,gi->g", beta, dxty)
+    drss += np.einsum("gi,gij,gj->g", beta, dxtx, beta)
+    dfree = pat.n_obs - pat.c.shape[1]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        _sign, logdet_x = np.linalg.slogdet(xtx)
+        value = dfree * np.log(rss / dfree) + np.log(one_m) @ pat.count + logdet_x
+        slope = dfree * drss / rss + (pat.m / one_m) @ pat.count
+        slope += np.einsum("gii->g", np.linalg.solve(xtx, dxtx))
+    bad = ~(rss > 0)
+    value[bad], slope[bad] = np.inf, np.nan
+    return _Points(value, slope, xtx, beta, rss)
+
+
+def _slope(pat: _Patterns, rho: float) -> float:
+    return float(_at(pat, np.array([_lam(rho)])).slope[0])
+
+
+def _lam(rho: float) -> float:
+    return rho / (1.0 - rho)
+
+
+_GRID_LAM = _GRID / (1.0 - _GRID)
+
+
+def _root(pat: _Patterns, lo: float, hi: float) -> float:
+    """Bisection safeguarded secant (Illinois) on the derivative's sign change in [lo, hi]."""
+    f_lo, f_hi = _slope(pat, lo), _slope(pat, hi)
+    side = 0
+    for _ in range(200):
+        mid = hi - f_hi * (hi - lo) / (f_hi - f_lo)
+        if not lo < mid < hi:
+            mid = 0.5 * (lo + hi)
+        f_mid = _slope(pat, mid)
+        if f_mid == 0 or hi - lo <= 4e-16 * max(1.0, hi):
+            return mid
+        if (f_mid < 0) == (f_lo < 0):
+            lo, f_lo = mid, f_mid
+            f_hi = f_hi / 2 if side == -1 else f_hi
+            side = -1
+        else:
+            hi, f_hi = mid, f_mid
+            f_lo = f_lo / 2 if side == 1 else f_lo
+            side = 1
+    return 0.5 * (lo + hi)
 
 
 @dataclass(frozen=True)
 class ProfileREML:
-    """REML estimates: fixed effects (intercept = first wave), their covariance, variances."""
+    """REML estimates: fixed effects (intercept = first wave), their covariance, variances.
+
+    ``log_likelihood`` is the restricted log-likelihood as nlme reports it (``logLik(fit)``).
+    """
 
     beta: FloatArray
     cov: FloatArray
@@ -111,6 +191,27 @@ class ProfileREML:
     message: str
     n_obs: int
     n_respondents: int
+    log_likelihood: float
+
+
+def _optimum(pat: _Patterns) -> tuple[float, bool, str]:
+    """The intraclass correlation minimising the criterion, whether found, and how."""
+    if not np.any((pat.m > 1) & (pat.count > 0)):
+        return 0.0, True, "nobody answered two waves: the respondent variance is not identified"
+    grid = _at(pat, _GRID_LAM)
+    slopes, values = grid.slope, grid.value
+    candidates: list[tuple[float, float]] = []
+    if slopes[0] >= 0:
+        candidates.append((float(values[0]), 0.0))  # rising from 0: the boundary is a minimum
+    for k in np.flatnonzero((slopes[:-1] < 0) & (slopes[1:] >= 0)):
+        rho = _root(pat, float(_GRID[k]), float(_GRID[k + 1]))
+        candidates.append((float(_at(pat, np.array([_lam(rho)])).value[0]), rho))
+    if not candidates:
+        return float(_GRID[-1]), False, "the criterion still falls as the residual variance → 0"
+    value, rho = min(candidates)
+    if rho == 0.0:
+        return rho, True, "the criterion rises from zero respondent variance (boundary)"
+    return rho, math.isfinite(value), "root of the profiled REML score"
 
 
 def profile_reml(y: FloatArray) -> ProfileREML:
@@ -119,47 +220,45 @@ def profile_reml(y: FloatArray) -> ProfileREML:
     Notes
     -----
     Minimises :math:`(N - p)\\log\\hat\\sigma^2 + \\sum_i \\log(1 + m_i\\lambda) +
-    \\log|X'H^{-1}X|` over :math:`\\rho = \\lambda/(1+\\lambda)`: a 200-point grid, then bounded
-    Brent around the best point; :math:`\\rho = 0` (no respondent variance) is allowed.
-    The fixed-effect covariance is :math:`\\hat\\sigma^2 (X'H^{-1}X)^{-1}`, as in nlme.
+    \\log|X'H^{-1}X|` over :math:`\\rho = \\lambda/(1+\\lambda) \\in [0, 1)`: the sign changes
+    of its analytic derivative are bracketed on a grid and each root is refined to machine
+    precision; :math:`\\rho = 0` (no respondent variance) is the answer when the criterion
+    rises from there. The fixed-effect covariance is
+    :math:`\\hat\\sigma^2 (X'H^{-1}X)^{-1}`, as in nlme.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> y = np.array([[3.0, 3.5, 4.0], [2.0, 2.4, 3.1], [4.0, 4.1, np.nan], [3.0, 3.9, 4.2]])
+    >>> fit = profile_reml(y)  # In R: nlme::lme(score ~ factor(wave), random = ~1 | id)
+    >>> [round(float(b), 4) for b in fit.beta], round(fit.tau2, 4)
+    ([3.0, 0.475, 1.0292], 0.5533)
     """
-    pat = _patterns(y)
-    design = treatment_design(y.shape[1])
-    n_obs = int(np.sum(pat.count * pat.m))
-    if n_obs - y.shape[1] <= 0:
+    pat = _patterns(np.asarray(y, dtype=np.float64))
+    p = pat.c.shape[1]
+    if pat.n_obs - p <= 0:
         raise ValueError("too few observations for a trend model")
-    grid = np.linspace(0.0, 0.995, 200)
-    values = np.array([_neg_reml(pat, design, n_obs, float(r)) for r in grid])
-    best = int(np.argmin(values))
-    lo = float(grid[max(best - 1, 0)])
-    hi = float(grid[best + 1]) if best < grid.size - 1 else 1 - 1e-12
-    res = optimize.minimize_scalar(
-        lambda r: _neg_reml(pat, design, n_obs, r),
-        bounds=(lo, hi),
-        method="bounded",
-        options={"xatol": 1e-12, "maxiter": 500},
+    rho, converged, message = _optimum(pat)
+    lam = _lam(rho)
+    point = _at(pat, np.array([lam]))
+    dfree = pat.n_obs - p
+    sigma2 = float(point.rss[0]) / dfree
+    xtx = point.xtx[0]
+    cov = np.asarray(sigma2 * np.linalg.inv(xtx), dtype=np.float64)
+    loglik = -0.5 * (
+        dfree * (math.log(2 * math.pi) + 1 + math.log(sigma2))
+        + float(pat.count @ np.log1p(pat.m * lam))
+        + float(np.linalg.slogdet(xtx)[1])
     )
-    rho = 0.0 if values[0] <= res.fun else float(res.x)
-    converged = bool(res.success) and math.isfinite(float(res.fun))
-    lam = rho / (1 - rho)
-    xtx, xty, yty, _ = _reml_pieces(pat, design, lam)
-    beta: FloatArray = np.asarray(np.linalg.solve(xtx, xty), dtype=np.float64)
-    sigma2 = (yty - float(beta @ xty)) / (n_obs - design.shape[1])
-    cov: FloatArray = np.asarray(sigma2 * np.linalg.inv(xtx), dtype=np.float64)
     return ProfileREML(
-        beta,
-        cov,
-        sigma2,
-        lam * sigma2,
-        rho,
-        converged,
-        str(res.message),
-        n_obs,
-        int(pat.count.sum()),
+        beta=np.asarray(point.beta[0], dtype=np.float64),
+        cov=cov,
+        sigma2=sigma2,
+        tau2=lam * sigma2,
+        rho=rho,
+        converged=converged,
+        message=message,
+        n_obs=pat.n_obs,
+        n_respondents=int(pat.count.sum()),
+        log_likelihood=loglik,
     )
-
-
-def gls_covariance(y: FloatArray, sigma2: float, tau2: float) -> FloatArray:
-    """:math:`\\sigma^2 (X'H^{-1}X)^{-1}` at given variance components (nlme's fixed-effect SEs)."""
-    xtx, _, _, _ = _reml_pieces(_patterns(y), treatment_design(y.shape[1]), tau2 / sigma2)
-    return np.asarray(sigma2 * np.linalg.inv(xtx), dtype=np.float64)

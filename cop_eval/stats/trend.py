@@ -1,34 +1,30 @@
 """Trend over three or more waves: ``score ~ C(wave)`` with a random intercept per respondent.
 
-Three ways to the same model, chosen by :func:`fit_trend` and named in the result's ``method``
-and ``note``:
+Two fits, chosen by whether respondents are linked across waves, and named in the result's
+``method`` and ``note``:
 
-``mixedlm``
-    statsmodels ``MixedLM`` fitted by REML, optimisers tried in turn (lbfgs, bfgs, powell, nm,
-    cg) until one converges with finite standard errors. Used up to :data:`MIXEDLM_MAX_OBS`
-    observations. A fit that converges with none of them is never reported silently: the exact
-    profile REML below is used instead and the note says so.
-``profile_reml``
-    The same REML estimates computed exactly from sufficient statistics. With only wave dummies
-    as fixed effects, a respondent's design matrix depends only on *which* waves they answered,
-    so every term of the REML likelihood (``X'V⁻¹X``, ``X'V⁻¹y``, ``y'V⁻¹y``, ``log|V|``) is a sum
-    over at most 2^W − 1 response patterns of per-pattern totals. The likelihood is profiled over
-    the residual variance and maximised over the intraclass correlation in [0, 1), so the cost
-    is one pass over the data however many respondents there are (a national survey of 700,000
-    respondents × 3 waves takes well under a second); no subsample, no respondent is dropped.
+``reml``
+    The REML estimates computed exactly from per-pattern sufficient statistics
+    (:func:`cop_eval.stats.reml.profile_reml`), at every size. With only wave dummies as fixed
+    effects, a respondent's design matrix depends only on *which* waves they answered, so every
+    term of the REML likelihood (``X'V⁻¹X``, ``X'V⁻¹y``, ``y'V⁻¹y``, ``log|V|``) is a sum over at
+    most 2^W − 1 response patterns of per-pattern totals. The likelihood is profiled over the
+    residual variance and maximised over the intraclass correlation in [0, 1) (the boundary,
+    no respondent variance, included), so the cost is one pass over the data however many
+    respondents there are: no iterative optimiser that can fail to converge, no subsample, no
+    respondent dropped. Equal to ``nlme::lme(..., method = "REML")`` to 1e-6 (tests/reference).
 ``ols``
     When respondents cannot be linked across waves (no ids), a random intercept cannot be
     separated from the residual: every respondent is seen once and the model reduces to
     ordinary least squares ``score ~ C(wave)`` (= R ``lm(score ~ factor(wave))``).
 
 Reference: ``nlme::lme(score ~ factor(wave), random = ~ 1 | id, method = "REML")``
-(tests/reference/waves.R).
+(tests/reference/waves.R, tests/reference/trend.R).
 """
 
 from __future__ import annotations
 
 import math
-import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -37,38 +33,17 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from cop_eval.stats.reml import gls_covariance, profile_reml, treatment_design
+from cop_eval.stats.reml import profile_reml, treatment_design
 
-__all__ = [
-    "MIXEDLM_MAX_OBS",
-    "OPTIMISERS",
-    "FitAttempt",
-    "TrendFit",
-    "fit_trend",
-]
+__all__ = ["TrendFit", "fit_trend"]
 
 FloatArray = npt.NDArray[np.float64]
 
-#: Above this many observations the exact profile REML replaces statsmodels (same estimates;
-#: MixedLM's generic optimiser takes minutes at national scale).
-MIXEDLM_MAX_OBS = 2_000
-
-#: statsmodels optimisers, tried in this order.
-OPTIMISERS: tuple[str, ...] = ("lbfgs", "bfgs", "powell", "nm", "cg")
-
-Method = Literal["mixedlm", "profile_reml", "ols"]
+Method = Literal["reml", "ols"]
 
 _MODEL = "score ~ C(wave) + (1 | respondent), REML"
 _OLS_MODEL = "score ~ C(wave), OLS (respondents not linked)"
-
-
-@dataclass(frozen=True)
-class FitAttempt:
-    """One optimiser run: whether it converged and what statsmodels said."""
-
-    optimiser: str
-    converged: bool
-    messages: tuple[str, ...]
+_ENGINE = "exact REML"
 
 
 @dataclass(frozen=True)
@@ -85,11 +60,14 @@ class TrendFit:
     intercept, intercept_se
         The first wave's model mean and its SE.
     converged
-        Whether the reported fit converged (``False`` is always accompanied by a note).
+        Whether the optimum was found (``False`` is always accompanied by a note).
     optimiser
-        The statsmodels optimiser that converged (``mixedlm``), else the method's own.
+        How the estimates were computed (``"exact REML"``; ``None`` for ``ols``).
     sigma, tau
         Residual and random-intercept SDs (``tau`` is NaN for ``ols``).
+    log_likelihood
+        The restricted log-likelihood (``reml``; R ``logLik(fit)`` of nlme) or the OLS
+        log-likelihood (R ``logLik(lm(...))``).
     """
 
     method: Method
@@ -101,11 +79,11 @@ class TrendFit:
     intercept_se: float
     converged: bool
     optimiser: str | None
-    attempts: tuple[FitAttempt, ...]
     n_obs: int
     n_respondents: int
     sigma: float
     tau: float
+    log_likelihood: float
     note: str
 
     def to_json_dict(self) -> dict[str, object]:
@@ -119,14 +97,11 @@ class TrendFit:
             "intercept_se": self.intercept_se,
             "converged": self.converged,
             "optimiser": self.optimiser,
-            "attempts": [
-                {"optimiser": a.optimiser, "converged": a.converged, "messages": list(a.messages)}
-                for a in self.attempts
-            ],
             "n_obs": self.n_obs,
             "n_respondents": self.n_respondents,
             "sigma": self.sigma,
             "tau": self.tau,
+            "log_likelihood": self.log_likelihood,
             "note": self.note,
         }
 
@@ -175,11 +150,6 @@ def _result(
     )
 
 
-# ---------------------------------------------------------------------------------------------
-# OLS (respondents not linked)
-# ---------------------------------------------------------------------------------------------
-
-
 def _fit_ols(y: FloatArray, labels: Sequence[str]) -> TrendFit:
     ok = np.isfinite(y)
     n_k = ok.sum(axis=0).astype(np.float64)
@@ -193,6 +163,9 @@ def _fit_ols(y: FloatArray, labels: Sequence[str]) -> TrendFit:
     # Cov of (mean_1, mean_k - mean_1): var(mean_1) = s2/n_1; cov(b_0, b_k) = -s2/n_1.
     d_inv = np.linalg.inv(treatment_design(len(labels)))
     cov = d_inv @ np.diag(s2 / n_k) @ d_inv.T
+    loglik = (
+        -0.5 * n_obs * (math.log(2 * math.pi * resid_ss / n_obs) + 1) if resid_ss > 0 else math.inf
+    )
     return _result(
         "ols",
         labels,
@@ -200,11 +173,11 @@ def _fit_ols(y: FloatArray, labels: Sequence[str]) -> TrendFit:
         cov,
         converged=True,
         optimiser=None,
-        attempts=(),
         n_obs=n_obs,
         n_respondents=n_obs,
         sigma=math.sqrt(s2),
         tau=math.nan,
+        log_likelihood=loglik,
         note=(
             "Respondents are not linked across waves (no respondent ids), so a random intercept "
             "cannot be separated from the residual: fitted as OLS score ~ C(wave), which treats "
@@ -213,116 +186,34 @@ def _fit_ols(y: FloatArray, labels: Sequence[str]) -> TrendFit:
     )
 
 
-def _fit_profile_reml(y: FloatArray, labels: Sequence[str], note: str) -> TrendFit:
+def _fit_reml(y: FloatArray, labels: Sequence[str]) -> TrendFit:
     fit = profile_reml(y)
-    extra = (
-        " The respondent variance is estimated at zero (on the boundary)." if fit.rho == 0 else ""
+    note = (
+        f"REML estimates computed exactly from per-pattern sufficient statistics "
+        f"({fit.n_obs:,} answers of {fit.n_respondents:,} respondents; no subsample)."
     )
+    if fit.rho == 0:
+        note += " The respondent variance is estimated at zero (on the boundary)"
+        note += f": {fit.message}." if fit.converged and "not identified" in fit.message else "."
+    if not fit.converged:
+        note += f" The optimum was not found: {fit.message}; the estimates are not reliable."
     return _result(
-        "profile_reml",
+        "reml",
         labels,
         fit.beta,
         fit.cov,
         converged=fit.converged,
-        optimiser="profile REML (bounded Brent over the intraclass correlation)",
-        attempts=(
-            FitAttempt("profile_reml", fit.converged, () if fit.converged else (fit.message,)),
-        ),
+        optimiser=_ENGINE,
         n_obs=fit.n_obs,
         n_respondents=fit.n_respondents,
         sigma=math.sqrt(fit.sigma2),
         tau=math.sqrt(fit.tau2),
-        note=note + extra,
+        log_likelihood=fit.log_likelihood,
+        note=note,
     )
 
 
-# ---------------------------------------------------------------------------------------------
-# statsmodels MixedLM
-# ---------------------------------------------------------------------------------------------
-
-
-def _fit_mixedlm(
-    y: FloatArray, labels: Sequence[str], optimisers: Sequence[str]
-) -> tuple[TrendFit | None, tuple[FitAttempt, ...]]:
-    from statsmodels.regression.mixed_linear_model import MixedLM
-    from statsmodels.tools.sm_exceptions import ConvergenceWarning
-
-    rows, waves = np.nonzero(np.isfinite(y))
-    endog = y[rows, waves]
-    exog = treatment_design(len(labels))[waves]
-    attempts: list[FitAttempt] = []
-    for name in optimisers:
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            try:
-                model = MixedLM(endog, exog, groups=rows)
-                fit = model.fit(reml=True, method=name)
-            except (np.linalg.LinAlgError, ValueError) as exc:
-                attempts.append(FitAttempt(name, False, (f"{type(exc).__name__}: {exc}",)))
-                continue
-        messages = tuple(
-            str(w.message)
-            for w in caught
-            if issubclass(w.category, ConvergenceWarning | UserWarning)
-        )
-        fe = np.asarray(fit.fe_params, dtype=np.float64)
-        cov = np.asarray(fit.cov_params(), dtype=np.float64)[: len(labels), : len(labels)]
-        ok = (
-            bool(fit.converged)
-            and np.all(np.isfinite(fe))
-            and np.all(np.isfinite(np.diag(cov)))
-            and np.all(np.diag(cov) > 0)
-            and not any("Hessian" in m or "singular" in m for m in messages)
-        )
-        attempts.append(FitAttempt(name, bool(ok), messages))
-        if ok:
-            sigma2 = float(fit.scale)
-            tau2 = max(float(np.asarray(fit.cov_re)[0, 0]), 0.0)
-            # Fixed-effect SEs as nlme and lme4 report them, sigma^2 (X'H^-1 X)^-1 at the REML
-            # variance estimates; statsmodels' default (the joint Hessian with the variance
-            # parameters) differs from nlme in the fourth decimal.
-            cov = gls_covariance(y, sigma2, tau2)
-            note = f"statsmodels MixedLM (REML), converged with the {name} optimiser"
-            if len(attempts) > 1:
-                failed = ", ".join(a.optimiser for a in attempts[:-1])
-                note += f" after {failed} did not"
-            note += "."
-            if tau2 < 1e-8 * sigma2:
-                note += " The respondent variance is estimated at zero (on the boundary)."
-            return (
-                _result(
-                    "mixedlm",
-                    labels,
-                    fe,
-                    cov,
-                    converged=True,
-                    optimiser=name,
-                    attempts=tuple(attempts),
-                    n_obs=int(endog.size),
-                    n_respondents=int(np.unique(rows).size),
-                    sigma=math.sqrt(sigma2),
-                    tau=math.sqrt(tau2),
-                    note=note,
-                ),
-                tuple(attempts),
-            )
-    return None, tuple(attempts)
-
-
-# ---------------------------------------------------------------------------------------------
-# Entry point
-# ---------------------------------------------------------------------------------------------
-
-
-def fit_trend(
-    wide: npt.ArrayLike,
-    labels: Sequence[str],
-    *,
-    linked: bool = True,
-    strategy: Literal["auto", "mixedlm", "profile_reml"] = "auto",
-    optimisers: Sequence[str] = OPTIMISERS,
-    max_mixedlm_obs: int = MIXEDLM_MAX_OBS,
-) -> TrendFit:
+def fit_trend(wide: npt.ArrayLike, labels: Sequence[str], *, linked: bool = True) -> TrendFit:
     """Fit ``score ~ C(wave)`` with a random intercept per respondent (REML).
 
     Parameters
@@ -335,17 +226,12 @@ def fit_trend(
         Wave labels (the first is the reference level).
     linked
         ``False`` when rows are not people followed over time (no ids): OLS is fitted.
-    strategy
-        ``"auto"``: statsmodels MixedLM up to ``max_mixedlm_obs`` observations, the exact
-        profile REML above that (and whenever MixedLM converges with no optimiser).
-    optimisers
-        statsmodels optimisers tried in turn.
 
     Returns
     -------
     TrendFit
-        Estimates and SEs of each later wave against the first; ``method``, ``converged``,
-        ``optimiser``, ``attempts`` and ``note`` say how they were obtained.
+        Estimates and SEs of each later wave against the first; ``method``, ``converged`` and
+        ``note`` say how they were obtained.
 
     Notes
     -----
@@ -371,30 +257,8 @@ def fit_trend(
     >>> import numpy as np
     >>> y = np.array([[3.0, 3.5, 4.0], [2.0, 2.4, 3.1], [4.0, 4.1, np.nan], [3.0, 3.9, 4.2]])
     >>> fit = fit_trend(y, ["t1", "t2", "t3"])   # In R: nlme::lme(..., random = ~1 | id)
-    >>> fit.method, round(fit.estimates["t2"], 3)
-    ('mixedlm', 0.475)
+    >>> fit.method, round(fit.estimates["t2"], 3), round(fit.estimates["t3"], 3)
+    ('reml', 0.475, 1.029)
     """
     y = _check_wide(wide, labels)
-    if not linked:
-        return _fit_ols(y, labels)
-    n_obs = int(np.isfinite(y).sum())
-    if strategy == "profile_reml" or (strategy == "auto" and n_obs > max_mixedlm_obs):
-        note = (
-            f"{n_obs:,} observations: REML estimates computed exactly from per-pattern sufficient "
-            "statistics (same model and estimates as MixedLM, which is too slow at this size; "
-            "no subsample)."
-        )
-        return _fit_profile_reml(y, labels, note)
-    fit, attempts = _fit_mixedlm(y, labels, optimisers)
-    if fit is not None:
-        return fit
-    tried = ", ".join(optimisers)
-    if strategy == "mixedlm":
-        raise ValueError(f"MixedLM did not converge with any optimiser ({tried})")
-    exact = _fit_profile_reml(
-        y,
-        labels,
-        f"statsmodels MixedLM did not converge with any optimiser ({tried}); the estimates come "
-        "from the exact profile REML of the same model.",
-    )
-    return TrendFit(**{**exact.__dict__, "attempts": attempts + exact.attempts})
+    return _fit_reml(y, labels) if linked else _fit_ols(y, labels)
