@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import importlib
 import subprocess
 import sys
@@ -9,7 +10,7 @@ import sys
 import click
 import pytest
 
-from cop_eval.cli import COMMAND_MODULES, main
+from cop_eval.cli import COMMAND_MODULES, COMMAND_SUMMARIES, cli, main
 
 
 def test_every_registered_command_is_in_the_lazy_map() -> None:
@@ -28,10 +29,34 @@ def test_help_lists_every_command(capsys: pytest.CaptureFixture[str]) -> None:
     assert names == set(COMMAND_MODULES)
 
 
-def test_instruments_list_does_not_import_the_statistics() -> None:
+HEAVY = ("numpy", "pandas", "scipy", "statsmodels", "matplotlib", "weasyprint", "pyarrow")
+
+
+def _modules_imported_by(argv: list[str], candidates: tuple[str, ...]) -> list[str]:
     code = (
-        "import sys; from cop_eval.cli import main; main(['instruments', 'list']);"
-        "print(sorted(m for m in ('scipy', 'statsmodels', 'weasyprint') if m in sys.modules))"
+        f"import sys; from cop_eval.cli import main; main({argv!r});"
+        f"print(sorted(m for m in {candidates!r} if m in sys.modules))"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert done.stdout.strip().splitlines()[-1] == "[]"
+    return list(ast.literal_eval(done.stdout.strip().splitlines()[-1]))
+
+
+def test_instruments_list_does_not_import_the_data_libraries() -> None:
+    assert _modules_imported_by(["instruments", "list"], HEAVY) == []
+
+
+def test_help_imports_no_command() -> None:
+    imported = _modules_imported_by(["--help"], (*HEAVY, "pydantic", "yaml", "rich"))
+    assert imported == []
+
+
+def test_help_summaries_are_the_commands_own() -> None:
+    # --help lists commands from COMMAND_SUMMARIES without importing them; they must say what
+    # the commands' own help says (its first paragraph).
+    assert set(COMMAND_SUMMARIES) == set(COMMAND_MODULES)
+    ctx = click.Context(cli)
+    for name, summary in COMMAND_SUMMARIES.items():
+        command = cli.get_command(ctx, name)
+        assert command is not None
+        first = " ".join((command.help or "").split("\n\n")[0].split())
+        assert summary == first, name

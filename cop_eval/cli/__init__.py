@@ -23,7 +23,7 @@ __all__ = ["cli", "main", "run"]
 
 #: command name -> the module that defines it (and attaches it with ``register(group)``).
 #: Modules are imported when their command runs, so ``cop-eval instruments list`` does not pay
-#: for scipy, statsmodels or WeasyPrint.
+#: for scipy, pandas or WeasyPrint.
 COMMAND_MODULES: dict[str, str] = {
     "instruments": "instruments_cmd",
     "template": "template_cmd",
@@ -41,11 +41,53 @@ COMMAND_MODULES: dict[str, str] = {
 }
 
 
+#: command name -> the first paragraph of its help, so ``cop-eval --help`` lists the commands
+#: without importing any of them (tests/test_cli.py checks these against the commands' help).
+#: A command missing here is imported to list it: correct, only slower.
+COMMAND_SUMMARIES: dict[str, str] = {
+    "check": "Show what was read from DATA, how columns matched items, and which rows were "
+    "rejected.",
+    "compare": "Compare scale scores across waves: change, effect size, verdict (and trend for 3+ "
+    "waves).",
+    "demo": "Import the three sample waves, analyse them and write the board report.",
+    "import": "Add the survey export DATA to a project as one wave (all of it, or nothing).",
+    "init": "Create a project in DIRECTORY: a database of waves and a secret key for pseudonyms.",
+    "instruments": "List, show and validate questionnaire definitions.",
+    "reliability": "Alpha (with CI), standardised alpha, average r, omega and item statistics per "
+    "scale.",
+    "report": "Write the board report (PDF; optionally HTML and the tables as XLSX/CSV).",
+    "score": "Score every scale (and classification) of an instrument for each respondent.",
+    "serve": "Start the web app on this computer and print its address.",
+    "template": "A blank response template (CSV) or a printable questionnaire (HTML/PDF).",
+    "waves": "List the waves stored in a project (and, with --audit, who changed what and when).",
+}
+
+
 class LazyGroup(click.Group):
     """A group that imports a command's module only when the command is used (or listed)."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(set(super().list_commands(ctx)) | set(COMMAND_MODULES))
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The command list of ``--help``, from :data:`COMMAND_SUMMARIES` where it can."""
+        names = self.list_commands(ctx)
+        if not names:
+            return
+        limit = formatter.width - 6 - max(len(n) for n in names)
+        rows = []
+        for name in names:
+            if name in COMMAND_SUMMARIES and name not in self.commands:
+                stand_in = click.Command(name, help=COMMAND_SUMMARIES[name])
+                summary = stand_in.get_short_help_str(limit)
+            else:
+                cmd = self.get_command(ctx, name)
+                if cmd is None or cmd.hidden:
+                    continue
+                summary = cmd.get_short_help_str(limit)
+            rows.append((name, summary))
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name not in self.commands and cmd_name in COMMAND_MODULES:

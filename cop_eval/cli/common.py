@@ -6,13 +6,15 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 from rich.console import Console
 
 from cop_eval.instruments import Instrument
-from cop_eval.responses import ImportReport, ResponseSet
+
+if TYPE_CHECKING:  # pandas is imported by the commands that read data, not by every command
+    from cop_eval.responses import ImportReport, ResponseSet
 
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -93,7 +93,7 @@ def _merge_item_texts(data: dict[str, Any], base: Path | None, source: str) -> N
             ],
         )
     try:
-        texts = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
+        texts = fast_safe_load(path.read_text(encoding="utf-8-sig"))
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise InstrumentError(
             source, [f"item_text_file: {path} is not readable YAML: {exc}"]
@@ -162,6 +162,21 @@ def parse_instrument(
     raise InstrumentError(source, problems or ["the instrument is invalid"])
 
 
+def fast_safe_load(text: str) -> Any:
+    """``yaml.safe_load`` through libyaml when PyYAML has it (5-10x faster; same objects).
+
+    A document libyaml rejects is parsed again by the pure-Python loader, so error messages
+    (problem and line) stay those of ``yaml.safe_load``.
+    """
+    loader = getattr(yaml, "CSafeLoader", None)
+    if loader is None:
+        return yaml.safe_load(text)
+    try:
+        return yaml.load(text, Loader=loader)  # CSafeLoader: the safe loader, in C
+    except yaml.YAMLError:
+        return yaml.safe_load(text)
+
+
 def _read_yaml(path: Path) -> Any:
     try:
         text = path.read_text(encoding="utf-8-sig")
@@ -174,7 +189,7 @@ def _read_yaml(path: Path) -> Any:
             str(path), [f"not UTF-8 text (byte {exc.start}); save it as UTF-8"]
         ) from None
     try:
-        return yaml.safe_load(text)
+        return fast_safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark is not None else ""
