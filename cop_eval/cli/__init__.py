@@ -50,6 +50,7 @@ COMMAND_SUMMARIES: dict[str, str] = {
     "compare": "Compare scale scores across waves: change, effect size, verdict (and trend for 3+ "
     "waves).",
     "demo": "Import the three sample waves, analyse them and write the board report.",
+    "equity": "Equity between subgroups: each subgroup's gap to the rest, per scale and wave.",
     "import": "Add the survey export DATA to a project as one wave (all of it, or nothing).",
     "init": "Create a project in DIRECTORY: a database of waves and a secret key for pseudonyms.",
     "instruments": "List, show and validate questionnaire definitions.",
