@@ -329,9 +329,7 @@ def compare_waves(
         for s, cell in enumerate(adjust(family, "holm")):
             comparisons[s].append(cell)
     trends = [
-        trend_for_scale(data, s, linked, privacy)
-        if len(data) >= 3
-        else (None, None)
+        trend_for_scale(data, s, linked, privacy) if len(data) >= 3 else (None, None)
         for s in range(len(scales))
     ]
 
