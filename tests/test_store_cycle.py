@@ -274,8 +274,12 @@ def test_actions_round_trip_with_targets_notes_and_audit(project: Project) -> No
     closed = project.close_action(1, note="Done at every meeting since May")
     assert closed.status == "done" and not closed.open
     assert project.update_action(1, owner="Group lead") == closed  # no change, nothing written
-    second = project.add_action("Members vote on topics", targets=["collective_agenda"],
-                                agreed_after="Mar 2025", due=dt.date(2026, 1, 31))  # fmt: skip
+    second = project.add_action(
+        "Members vote on topics",
+        targets=["collective_agenda"],
+        agreed_after="Mar 2025",
+        due=dt.date(2026, 1, 31),
+    )
     assert second.targets == ("strategic_direction_ownership.collective_agenda",)
     assert second.overdue(dt.date(2026, 3, 15)) and not second.overdue(dt.date(2026, 1, 31))
     assert [a.id for a in project.actions()] == [1, 2]

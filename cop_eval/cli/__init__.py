@@ -36,6 +36,10 @@ COMMAND_MODULES: dict[str, str] = {
     "init": "project_cmd",
     "import": "project_cmd",
     "waves": "project_cmd",
+    "project": "cycle_cmd",
+    "members": "cycle_cmd",
+    "attendance": "cycle_cmd",
+    "actions": "actions_cmd",
     "demo": "demo_cmd",
     "serve": "serve_cmd",
 }

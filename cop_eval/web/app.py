@@ -53,13 +53,22 @@ _TITLES = {
 
 def routers() -> tuple[APIRouter, ...]:
     """The page routers, in navigation order."""
-    from cop_eval.web import routes_import, routes_project, routes_report, routes_results
+    from cop_eval.web import (
+        routes_actions,
+        routes_cycle,
+        routes_import,
+        routes_project,
+        routes_report,
+        routes_results,
+    )
 
     return (
         routes_project.router,
         routes_import.router,
+        routes_cycle.router,
         routes_results.router,
         routes_report.router,
+        routes_actions.router,
     )
 
 
