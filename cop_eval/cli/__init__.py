@@ -49,6 +49,8 @@ COMMAND_MODULES: dict[str, str] = {
 #: without importing any of them (tests/test_cli.py checks these against the commands' help).
 #: A command missing here is imported to list it: correct, only slower.
 COMMAND_SUMMARIES: dict[str, str] = {
+    "actions": "The actions the group agreed after a survey wave, and what they should move.",
+    "attendance": "The attendance register: who came to which meeting (ids hashed on import).",
     "check": "Show what was read from DATA, how columns matched items, and which rows were "
     "rejected.",
     "compare": "Compare scale scores across waves: change, effect size, verdict (and trend for 3+ "
@@ -58,6 +60,8 @@ COMMAND_SUMMARIES: dict[str, str] = {
     "import": "Add the survey export DATA to a project as one wave (all of it, or nothing).",
     "init": "Create a project in DIRECTORY: a database of waves and a secret key for pseudonyms.",
     "instruments": "List, show and validate questionnaire definitions.",
+    "members": "Who was invited to each wave: a number per subgroup, or a roster of members.",
+    "project": "The project's context: the group, the purpose of the evaluation, its sponsor.",
     "reliability": "Alpha (with CI), standardised alpha, average r, omega and item statistics per "
     "scale.",
     "report": "Write the board report (PDF; optionally HTML and the tables as XLSX/CSV).",
