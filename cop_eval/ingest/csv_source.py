@@ -97,13 +97,16 @@ class CsvSource:
         if used != encoding and encoding != "utf-8-sig":
             encoding = used
         text = text.lstrip("\ufeff")
+        if self.sample.nul_bytes:
+            text = text.replace("\x00", "")
         if looks_binary(text[:65536]):
             raise DataImportError(
                 f"{self.source}: this is not a text table (binary data after the header)."
             )
         ends = [end for _record, end in records_with_offsets(text, self.sample.delimiter, skip)]
         end = ends[-1] if len(ends) == skip else len(text)
-        body = text[end:].rstrip("\r\n")
+        body = text[end:]
+        body = body[: _blank_tail(body, self.sample.delimiter)]
         stream = pa.BufferReader(body.encode("utf-8"))
         table = self._arrow(stream, wanted, text_columns, quoted='"' in body)
         if table is not None:
@@ -167,9 +170,10 @@ class CsvSource:
             except ValueError:
                 return None
             try:
-                end = len(view)
-                while end > offset and view[end - 1] in b"\r\n":
-                    end -= 1  # trailing blank lines are not rows
+                tail = max(offset, len(view) - (1 << 16))
+                text = view[tail:].decode("utf-8", "replace")
+                cut = _blank_tail(text, self.sample.delimiter)
+                end = tail + len(text[:cut].encode("utf-8"))
                 quoted = view.find(b'"', offset, end) >= 0
             finally:
                 view.close()
@@ -192,6 +196,12 @@ class CsvSource:
     ) -> RawTable:
         columns: dict[int, Column] = {i: table.column(f"c{i}") for i in wanted}
         n = table.num_rows
+        warnings: tuple[str, ...] = ()
+        if self.sample.nul_bytes:
+            warnings = (
+                f"{self.sample.nul_bytes} NUL byte(s) in the header rows were removed (blank "
+                "padding written by the exporting program).",
+            )
         return RawTable(
             columns=columns,
             n_rows=n,
@@ -199,6 +209,7 @@ class CsvSource:
             rejected=rejected or {},
             encoding=encoding,
             delimiter=self.sample.delimiter,
+            warnings=warnings,
         )
 
     def _python(
@@ -259,6 +270,20 @@ class CsvSource:
                 "spreadsheet, save it again as CSV and retry."
             )
         return self._raw(table, wanted, first_row, encoding, rejected)
+
+
+def _blank_tail(text: str, delimiter: str) -> int:
+    """Where the rows of ``text`` end: trailing line breaks and trailing lines of nothing but
+    delimiters (Excel appends ``,,,,,`` rows for formatted but empty cells) are not rows."""
+    end = len(text)
+    while True:
+        trimmed = text[:end].rstrip("\r\n")
+        start = max(trimmed.rfind("\n"), trimmed.rfind("\r")) + 1
+        line = trimmed[start:]
+        if line and not line.strip(delimiter + ' \t"'):
+            end = start
+            continue
+        return len(trimmed)
 
 
 def _is_sep_hint(record: list[str], index: int) -> bool:

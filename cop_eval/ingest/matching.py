@@ -168,7 +168,7 @@ def match_columns(
         taken[column] = item_id
         found[item_id] = Match(item_id, column, "mapping")
     columns = _Header(names, texts, [i for i in range(len(names)) if i not in excluded])
-    warnings = columns.match(items, found, taken)
+    warnings = columns.match(items, found, taken, source)
     order = {item.id: k for k, item in enumerate(items)}
     return sorted(found.values(), key=lambda m: order[m.item]), warnings
 
@@ -212,11 +212,17 @@ class _Header:
         ]
 
     def match(
-        self, items: Sequence[Item], found: dict[str, Match], taken: dict[int, str]
+        self, items: Sequence[Item], found: dict[str, Match], taken: dict[int, str], source: str
     ) -> list[str]:
         """Match the items not in ``found`` round by round (id, exact text, bracketed text,
-        text at the end); returns the warnings."""
-        warnings: list[str] = []
+        text at the end).
+
+        Raises
+        ------
+        DataImportError
+            When two columns could be one item: two found by the same rule, or one named like
+            the item id beside one holding its text. Neither is chosen silently.
+        """
         rounds: list[tuple[How, Callable[[str], list[int]]]] = [
             ("id", self.by_id),
             ("text", self.exact_text),
@@ -233,15 +239,36 @@ class _Header:
                 cands = [c for c in finder(key) if c not in taken]
                 if not cands:
                     continue
+                if how == "id":
+                    cands += [c for c in self.by_text(item) if c not in taken and c not in cands]
                 if len(cands) > 1:
-                    warnings.append(
-                        f"item {item.id} matches several columns "
-                        f"({', '.join(repr(self.names[c]) for c in cands[:5])}); used the first. "
-                        "Use --mapping to choose."
-                    )
+                    raise DataImportError(self._ambiguous(item, cands, how, source))
                 taken[cands[0]] = item.id
                 found[item.id] = Match(item.id, cands[0], how)
-        return warnings
+        return []
+
+    def by_text(self, item: Item) -> list[int]:
+        """Columns holding the item's wording, by any of the text rules."""
+        text = normalise_text(item.text or "")
+        if not text:
+            return []
+        out: list[int] = []
+        for finder in (self.exact_text, self.bracket_text, self.suffix_text):
+            out += [c for c in finder(text) if c not in out]
+        return out
+
+    def _ambiguous(self, item: Item, cands: list[int], how: How, source: str) -> str:
+        shown = " and ".join(repr(self.names[c]) for c in cands[:4])
+        why = (
+            "one is named like the item id, the other holds its text"
+            if how == "id"
+            else "both hold its text"
+        )
+        return (
+            f"{source}: item {item.id} could be read from more than one column: {shown} "
+            f"({why}). Say which with --mapping MAP.yaml (a line '{item.id}: <column header>', "
+            "see docs/import.md), or remove the column that is not the answers."
+        )
 
 
 def _list_columns(names: Sequence[str], limit: int = 40) -> str:

@@ -153,6 +153,7 @@ class _Decisions:
     reasons: dict[int, str]
     ids: pd.Series | None
     duplicates: list[str]
+    warnings: list[str]
 
 
 @dataclass(frozen=True)
@@ -194,7 +195,7 @@ def _assemble(
         reasons=decisions.reasons,
         duplicates=decisions.duplicates,
         roles=roles.columns,
-        warnings=[*layout.warnings, *raw.warnings, *warnings],
+        warnings=[*layout.warnings, *raw.warnings, *warnings, *decisions.warnings],
     )
     ids = decisions.ids
     return ResponseSet(
@@ -332,13 +333,26 @@ def _decide_rows(
 ) -> _Decisions:
     """The reason for every rejected row, the pseudonymised ids and the repeated ids."""
     reasons: dict[int, str] = dict(raw.rejected)
-    preview_reasons(layout.preview, cells, layout.names, reasons)
+    warnings = preview_reasons(layout.preview, cells, layout.names, reasons)
     empty_row_reasons(recoded, raw.n_rows, reasons)
     if roles.id is None:
-        return _Decisions(reasons, None, [])
-    ids = pseudonymise(text_values(cells[roles.id], keep_none=True), key or default_key())
+        return _Decisions(reasons, None, [], warnings)
+    raw_ids = text_values(cells[roles.id], keep_none=True)
+    if layout.placeholder_ids:
+        # e.g. Microsoft Forms writes "anonymous" for every respondent it could not name
+        folded = np.array([v.casefold() if v is not None else None for v in raw_ids], object)
+        raw_ids[np.isin(folded, list(layout.placeholder_ids))] = None
+    name = layout.names[roles.id]
+    if all(v is None for v in raw_ids):
+        warnings.append(
+            f"the id column {name!r} is blank in every row: respondents are not identified "
+            "(read as without an id column), so waves cannot be paired through it. Check the "
+            "column name, or leave --id-column out."
+        )
+        return _Decisions(reasons, None, [], warnings)
+    ids = pseudonymise(raw_ids, key or default_key())
     duplicates = duplicate_reasons(ids, raw.row_numbers, reasons)
-    return _Decisions(reasons, ids, duplicates)
+    return _Decisions(reasons, ids, duplicates, warnings)
 
 
 def _item_frame(

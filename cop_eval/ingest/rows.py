@@ -56,13 +56,28 @@ def preview_reasons(
     cells: Mapping[int, pa.Array | pa.ChunkedArray],
     names: Sequence[str],
     reasons: dict[int, str],
-) -> None:
-    """Add a reason for every row a platform rule marks as its own preview/test/spam row."""
+) -> list[str]:
+    """Add a reason for every row a platform rule marks as its own preview/test/spam row.
+
+    Returns a warning for each column holding values that are neither (kept as real rows)."""
+    warnings: list[str] = []
+    checked: set[int] = set()
     for rule in rules:
         values = text_values(cells[rule.column])
         hit = np.isin(values, list(rule.values))
         for k in np.flatnonzero(hit):
             reasons.setdefault(int(k), f"{rule.reason} ({names[rule.column]}={values[k]!r})")
+        if rule.known and rule.column not in checked:
+            checked.add(rule.column)
+            unknown = sorted(set(values.tolist()) - rule.known - {""})
+            if unknown:
+                shown = ", ".join(repr(v) for v in unknown[:5])
+                warnings.append(
+                    f"column {names[rule.column]!r} has values that mark neither a real nor a "
+                    f"test response ({shown}); those rows were kept as real. Check them in the "
+                    "platform before reporting."
+                )
+    return warnings
 
 
 def empty_row_reasons(recoded: Mapping[str, Recoded], n: int, reasons: dict[int, str]) -> None:

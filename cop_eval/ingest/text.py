@@ -11,6 +11,7 @@ import codecs
 import csv
 import io
 import sys
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,7 +39,8 @@ def detect_encoding(head: bytes) -> str:
     """The encoding of a text export, from its first bytes.
 
     Returns a Python codec name: ``utf-8-sig`` (BOM), ``utf-16`` (BOM, either byte order),
-    ``utf-16-le``/``utf-16-be`` (no BOM, NUL pattern), ``utf-8`` (valid so far) or ``cp1252``.
+    ``utf-16-le``/``utf-16-be`` (no BOM, NUL pattern), ``utf-8`` (valid so far), or for other
+    bytes ``cp1252`` or ``mac_roman`` (:func:`single_byte_encoding`).
     """
     if head.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
@@ -55,8 +57,37 @@ def detect_encoding(head: bytes) -> str:
     try:
         codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
     except UnicodeDecodeError:
-        return "cp1252"
+        return single_byte_encoding(head)
     return "utf-8"
+
+
+def _implausible(text: str) -> int:
+    """Characters a real survey text rarely has: an accented capital straight after a
+    lower-case letter ("MembersÕ", "cafŽ"), or a symbol between letters ("caf¸")."""
+    count = 0
+    for before, ch, after in zip(" " + text[:-1], text, text[1:] + " ", strict=True):
+        if ch < "\x80":
+            continue
+        capital = ch.isupper() and before.isascii() and before.islower()
+        symbol = unicodedata.category(ch)[0] in "SC" and before.isalpha() and after.isalpha()
+        count += capital or symbol
+    return count
+
+
+def single_byte_encoding(head: bytes) -> str:
+    """``cp1252`` (Excel for Windows) or ``mac_roman`` (Excel for Mac "CSV") for bytes that are
+    not UTF-8: the one whose decoding reads as text; cp1252 when they read alike.
+
+    The two put their curly quotes and accents at different bytes: Excel for Mac's ``’`` (0xD5)
+    is ``Õ`` in cp1252 and its ``é`` (0x8E) is ``Ž``.
+    """
+    sample = head[:65536]
+    try:
+        windows = _implausible(sample.decode("cp1252"))
+    except UnicodeDecodeError:
+        windows = len(sample)  # bytes cp1252 leaves undefined
+    mac = _implausible(sample.decode("mac_roman"))
+    return "mac_roman" if mac < windows else "cp1252"
 
 
 def decode_all(data: bytes, encoding: str, source: str) -> tuple[str, str]:
@@ -127,6 +158,8 @@ class HeaderSample:
     offsets: list[int]
     complete: bool  # the sample is the whole file
     size: int
+    #: NUL bytes removed from the sample (blank padding some exports write in header cells).
+    nul_bytes: int = 0
 
 
 def records_with_offsets(text: str, delimiter: str, limit: int) -> Iterator[tuple[list[str], int]]:
@@ -174,6 +207,11 @@ def read_header_sample(
         text = _cp1252_or_latin1(head)
     else:
         text = codecs.getincrementaldecoder(enc)(errors="replace").decode(head, final=complete)
+    nul_bytes = text.count("\x00")
+    if nul_bytes and nul_bytes * 50 < len(text):
+        text = text.replace("\x00", "")  # a few NULs in a text table: padding, not binary data
+    else:
+        nul_bytes = 0
     if looks_binary(text):
         raise DataImportError(_not_a_table(source))
     first_line = text.lstrip("\ufeff").split("\n", 1)[0].strip()
@@ -189,9 +227,9 @@ def read_header_sample(
     # Byte offsets are needed (and exact) only for UTF-8, the one encoding read from an offset.
     bom = 3 if enc == "utf-8-sig" else 0
     offsets = [bom]
-    if enc in ("utf-8", "utf-8-sig"):
+    if enc in ("utf-8", "utf-8-sig") and not nul_bytes:
         offsets += [bom + len(text[:end].encode("utf-8")) for end in char_ends]
-    return HeaderSample(enc, delimiter, records, offsets, complete, size)
+    return HeaderSample(enc, delimiter, records, offsets, complete, size, nul_bytes)
 
 
 def _cp1252_or_latin1(data: bytes) -> str:

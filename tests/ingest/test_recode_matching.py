@@ -7,6 +7,7 @@ import math
 import pyarrow as pa
 import pytest
 
+from cop_eval.errors import DataImportError
 from cop_eval.ingest.matching import match_columns, normalise_text
 from cop_eval.ingest.recode import (
     ANSWERED,
@@ -136,10 +137,25 @@ def test_mapping_wins_and_each_column_is_used_once(instrument: Instrument) -> No
     assert _match(instrument, names, mapping={"sh_1": "Q7"}) == {"sh_1": "Q7|mapping"}
 
 
-def test_ambiguous_text_warns(instrument: Instrument) -> None:
+def test_two_columns_with_one_items_text_are_refused(instrument: Instrument) -> None:
+    # Before: the first was used with a warning, so the scale could silently score the wrong one.
     names = ["A - I share what I learn with the group.", "B - I share what I learn with the group."]
-    matches, warnings = match_columns(
-        [instrument], names, [(), ()], mapping={}, excluded=set(), source="x"
+    with pytest.raises(DataImportError) as info:
+        match_columns([instrument], names, [(), ()], mapping={}, excluded=set(), source="x")
+    message = str(info.value)
+    assert "item sh_1 could be read from more than one column" in message
+    assert "'A - I share what I learn with the group.' and 'B - I share" in message
+    assert "--mapping MAP.yaml" in message
+
+
+def test_a_mapping_settles_which_column_is_the_item(instrument: Instrument) -> None:
+    names = ["A - I share what I learn with the group.", "B - I share what I learn with the group."]
+    matches, _ = match_columns(
+        [instrument],
+        names,
+        [(), ()],
+        mapping={"sh_1": names[1]},
+        excluded=set(),
+        source="x",
     )
-    assert [m.column for m in matches] == [0]
-    assert "sh_1 matches several columns" in warnings[0]
+    assert [(m.item, m.column, m.how) for m in matches] == [("sh_1", 1, "mapping")]
