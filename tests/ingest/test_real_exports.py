@@ -1,0 +1,299 @@
+"""Exports as the platforms really write them (fixtures in tests/ingest/exports/, see its README).
+
+Each fixture is read with its true row count, every rejected row has its reason, and the scale
+scores equal a computation done here by hand from the answers the fixture holds (mean of the
+answered items, sh_3 reverse-keyed as 6 - answer, at least half the items answered). Before the
+fixes each of these files was refused, or read with a header row as a respondent, or read with
+test responses as real ones (the docstring of each test says which).
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from cop_eval.errors import DataImportError
+from cop_eval.ingest import read_responses
+from cop_eval.instruments import Instrument, parse_instrument
+from cop_eval.measure.scoring import score_items
+
+from .conftest import ITEMS, LABELS
+
+EXPORTS = Path(__file__).parent / "exports"
+KEY = b"k" * 32
+
+Answers = list[int | None]
+
+
+def hand_scores(answers: Answers) -> tuple[float | None, float | None]:
+    """(sharing, value) of one respondent, computed without cop-eval."""
+
+    def mean(values: list[int | None]) -> float | None:
+        given = [v for v in values if v is not None]
+        return sum(given) / len(given) if len(given) * 2 >= len(values) else None
+
+    sh1, sh2, sh3, va1, va2, va3 = answers
+    return mean([sh1, sh2, None if sh3 is None else 6 - sh3]), mean([va1, va2, va3])
+
+
+def check_scores(rs: Any, instrument: Instrument, expected: list[Answers]) -> None:
+    table = score_items(rs.items, instrument)
+    assert len(table) == len(expected)
+    for k, answers in enumerate(expected):
+        for scale, want in zip(("sharing", "value"), hand_scores(answers), strict=True):
+            got = table[scale].iloc[k]
+            if want is None:
+                assert math.isnan(got), (k, scale)
+            else:
+                assert got == pytest.approx(want), (k, scale)
+
+
+def read(name: str, instrument: Instrument, **options: Any) -> Any:
+    return read_responses(EXPORTS / name, [instrument], key=KEY, **options)
+
+
+def rejected(rs: Any) -> dict[int, str]:
+    return {r.row: r.reason for r in rs.report.rejected}
+
+
+def test_qualtrics_legacy_with_bom(instrument: Instrument) -> None:
+    """Before: 'ResponseID is not a column', and without an id column the question-text row was a
+    respondent and Status (named V7) never rejected the preview/test/spam rows."""
+    rs = read("qualtrics_legacy_bom.csv", instrument, id_column="ResponseID", group_columns=["Q1"])
+    report = rs.report
+    assert report.format == "qualtrics" and report.encoding == "utf-8-sig"
+    assert report.rows_read == 7
+    assert report.rows_read == report.rows_accepted + len(report.rejected)
+    reasons = rejected(rs)
+    assert sorted(reasons) == [4, 6, 8]  # file rows (two header rows, then data)
+    assert "Qualtrics preview response" in reasons[4] and "Status='1'" in reasons[4]
+    assert "Qualtrics test response" in reasons[6] and "Status='2'" in reasons[6]
+    assert "Qualtrics spam response" in reasons[8] and "Status='8'" in reasons[8]
+    assert list(rs.row_numbers) == [3, 5, 7, 9]  # codes 0, 0, 4 (imported), 16 (offline)
+    assert list(rs.groups["Q1"]) == ["1", "2", "3", "1"]
+    check_scores(
+        rs,
+        instrument,
+        [[4, 5, 2, 4, 4, 5], [2, 3, None, 3, 2, 2], [3, None, 3, 4, None, 3], [1, 2, 4, 2, 1, 2]],
+    )
+    assert rs.report.items[1].missing_label == 1  # -99: seen but not answered
+
+
+def test_qualtrics_legacy_without_bom(instrument: Instrument) -> None:
+    rs = read("qualtrics_legacy_nobom.csv", instrument)
+    assert (rs.report.format, rs.report.encoding, rs.report.rows_read) == ("qualtrics", "utf-8", 3)
+    assert rs.report.rows_accepted == 3
+    assert {m.column for m in rs.report.matches} == {f"Q2_{k}" for k in range(1, 7)}
+    check_scores(
+        rs, instrument, [[4, 5, 2, 4, 4, 5], [2, 3, None, 3, 2, 2], [3, None, 3, 4, None, 3]]
+    )
+
+
+def test_qualtrics_legacy_items_named_by_their_codes() -> None:
+    """Item ids as in the data: Q2_1 ... Q2_6, as the export's row 1 names the columns."""
+    data = {
+        "id": "legacy_codes",
+        "version": "1",
+        "title": "Codes",
+        "description": "Items named by their Qualtrics codes.",
+        "status": "seed-derived",
+        "sources": [{"citation": "tests"}],
+        "license": {"status": "project-authored"},
+        "response_scale": {"min": 1, "max": 5, "labels": LABELS},
+        "items": [
+            {**item, "id": f"Q2_{k}", "text": None}
+            for k, item in enumerate((dict(i) for i in ITEMS), start=1)
+        ],
+        "scales": [{"id": "sharing", "label": "Sharing"}, {"id": "value", "label": "Value"}],
+    }
+    data["license"]["item_text_redistributable"] = False
+    coded = parse_instrument(data)
+    rs = read_responses(EXPORTS / "qualtrics_legacy_nobom.csv", [coded], key=KEY)
+    assert [(m.item, m.column, m.how) for m in rs.report.matches][:2] == [
+        ("Q2_1", "Q2_1", "id"),
+        ("Q2_2", "Q2_2", "id"),
+    ]
+    assert rs.items["Q2_1"].tolist() == [4, 2, 3]
+
+
+def test_qualtrics_2016_import_ids_in_python_dict_quoting(instrument: Instrument) -> None:
+    """Before: row 3 ({'ImportId': 'QID1'}) was read as a respondent (5 rows read, one rejected
+    as 'no usable answer')."""
+    rs = read("qualtrics_2016_dict_importid.csv", instrument, id_column="ResponseID")
+    report = rs.report
+    assert (report.format, report.rows_read, report.rows_accepted) == ("qualtrics", 4, 3)
+    assert list(rejected(rs)) == [6] and "Qualtrics preview response" in rejected(rs)[6]
+    check_scores(rs, instrument, [[4, 5, 2, 4, 4, 5], [2, 3, None, 3, 2, 2], [3, 4, 3, 4, None, 3]])
+    mapped = read(
+        "qualtrics_2016_dict_importid.csv", instrument, mapping={"sh_1": "QID2-1", "sh_2": "QID2-2"}
+    )
+    assert [m.how for m in mapped.report.matches][:2] == ["mapping", "mapping"]
+
+
+def test_qualtrics_status_as_words(instrument: Instrument) -> None:
+    rs = read("qualtrics_status_text.csv", instrument, id_column="ResponseId", group_columns=["Q1"])
+    reasons = rejected(rs)
+    assert rs.report.rows_read == 7 and sorted(reasons) == [5, 7, 8]
+    assert "preview" in reasons[5] and "'survey preview'" in reasons[5]
+    assert "test response" in reasons[7] and "spam response" in reasons[8]
+    assert list(rs.groups["Q1"]) == ["Nurse", "Manager", "Therapist", "Nurse"]  # incl. Imported
+    check_scores(
+        rs,
+        instrument,
+        [[4, 5, 2, 4, 4, 5], [2, 3, None, 3, 2, 2], [3, 4, 3, 4, 3, 3], [1, 2, 4, 2, 1, 2]],
+    )
+
+
+def test_an_unknown_status_is_kept_and_named(instrument: Instrument, tmp_path: Path) -> None:
+    text = (EXPORTS / "qualtrics_status_text.csv").read_text(encoding="utf-8-sig")
+    path = tmp_path / "status.csv"
+    path.write_text(text.replace("Offline", "Kiosk"), encoding="utf-8")
+    rs = read_responses(path, [instrument], key=KEY)
+    assert rs.report.rows_accepted == 4
+    assert any("'kiosk'" in w and "kept as real" in w for w in rs.report.warnings)
+
+
+def test_surveymonkey_2017_legacy_export(instrument: Instrument) -> None:
+    """Before: refused as 'binary data' (NUL bytes in the sub-header row), and its names without
+    spaces (RespondentID, CollectorID) were not recognised."""
+    rs = read("surveymonkey_legacy_2017.csv", instrument, id_column="RespondentID")
+    report = rs.report
+    assert (report.format, report.rows_read, report.rows_accepted) == ("surveymonkey", 4, 3)
+    assert list(rejected(rs)) == [5] and "every item cell is empty" in rejected(rs)[5]
+    assert any("NUL byte" in w for w in report.warnings)
+    assert report.matches[0].column == (
+        "How far do you agree with each statement? - I share what I learn with the group."
+    )  # HTML tags of the question text removed
+    check_scores(
+        rs, instrument, [[4, 5, 2, 4, 4, 5], [2, 3, None, 3, 2, 2], [3, None, 3, 4, None, 3]]
+    )
+
+
+def test_surveymonkey_without_its_metadata_columns(instrument: Instrument) -> None:
+    """Before: not recognised; the 'Response' sub-header row was a respondent and no column
+    matched an item."""
+    rs = read("surveymonkey_no_metadata.csv", instrument, group_columns=["What is your role?"])
+    assert (rs.report.format, rs.report.rows_read, rs.report.rows_accepted) == (
+        "surveymonkey",
+        4,
+        4,
+    )
+    check_scores(
+        rs,
+        instrument,
+        [[4, 5, 2, 4, 4, 5], [2, 3, None, 3, 2, 2], [5, 5, 5, 5, 5, 5], [1, 2, 4, 2, 1, 2]],
+    )
+
+
+def test_excel_for_mac_csv(instrument: Instrument) -> None:
+    """Before: read as cp1252 ("MembersÕ questions" matched no item) with the three trailing
+    all-comma rows as respondents without answers."""
+    rs = read("excel_mac_roman.csv", instrument, id_column="Respondent", group_columns=["Role"])
+    report = rs.report
+    assert (report.encoding, report.rows_read, report.rows_accepted) == ("mac_roman", 3, 3)
+    assert len(report.matches) == 6 and not report.rejected
+    assert list(rs.groups["Role"]) == ["Nurse", "Manager", "Thérapiste"]
+    check_scores(
+        rs, instrument, [[4, 5, 2, 4, 4, 5], [2, 3, None, 3, 2, 2], [3, None, 3, 4, None, 3]]
+    )
+
+
+def test_a_column_named_like_an_item_id_beside_its_text_is_refused(instrument: Instrument) -> None:
+    """Before: the user's column 'sh_1' (all 9s here) silently replaced the real answers."""
+    with pytest.raises(DataImportError) as info:
+        read("id_column_beside_text.csv", instrument)
+    message = str(info.value)
+    assert "item sh_1 could be read from more than one column" in message
+    assert "'sh_1' and 'I share what I learn with the group.'" in message
+    assert "--mapping" in message
+    rs = read(
+        "id_column_beside_text.csv",
+        instrument,
+        mapping={"sh_1": "I share what I learn with the group."},
+    )
+    assert rs.items["sh_1"].tolist() == [4, 2, 1]
+
+
+def test_google_forms_grid(instrument: Instrument) -> None:
+    rs = read("google_forms_grid.csv", instrument, id_column="Email Address")
+    report = rs.report
+    assert (report.format, report.rows_read, report.rows_accepted) == ("google_forms", 5, 5)
+    assert all(m.how == "text" for m in report.matches) and len(report.matches) == 6
+    check_scores(
+        rs,
+        instrument,
+        [
+            [4, 5, 2, 4, 4, 5],
+            [2, 3, None, 3, 2, 2],
+            [5, 5, 5, 5, 5, 5],
+            [3, None, 3, 4, None, 3],
+            [1, 2, 4, 2, 1, 2],
+        ],
+    )
+
+
+def test_limesurvey_code_headings_match_items_named_by_subquestion_code() -> None:
+    data = {
+        "id": "lime_codes",
+        "version": "1",
+        "title": "Codes",
+        "description": "Items named by their LimeSurvey subquestion codes.",
+        "status": "seed-derived",
+        "sources": [{"citation": "tests"}],
+        "license": {"status": "project-authored"},
+        "response_scale": {"min": 1, "max": 5, "labels": LABELS},
+        "items": [{**item, "id": f"SQ00{k}"} for k, item in enumerate(ITEMS, start=1)],
+        "scales": [{"id": "sharing", "label": "Sharing"}, {"id": "value", "label": "Value"}],
+    }
+    coded = parse_instrument(data)
+    rs = read_responses(EXPORTS / "limesurvey_codes.csv", [coded], key=KEY, id_column="id")
+    report = rs.report
+    assert (report.format, report.rows_read, report.rows_accepted) == ("limesurvey", 4, 3)
+    assert [m.column for m in report.matches] == [f"G01Q02[SQ00{k}]" for k in range(1, 7)]
+    assert "every item cell is empty" in rejected(rs)[4]
+    table = score_items(rs.items, coded)
+    want = [hand_scores(a) for a in ([4, 5, 2, 4, 4, 5], [2, 3, None, 3, 2, 2], [1, 2, 4, 2, 1, 2])]
+    assert table["sharing"].tolist() == pytest.approx([w[0] for w in want])
+    assert table["value"].tolist() == pytest.approx([w[1] for w in want])
+
+
+MS_FORMS_ANSWERS: list[Answers] = [
+    [4, 5, 2, 4, 4, 5],
+    [2, 3, None, 3, 2, 2],
+    [5, 5, 5, 5, 5, 5],
+    [3, None, 3, 4, None, 3],
+    [1, 2, 4, 2, 1, 2],
+]
+
+
+def test_microsoft_forms_work_account_with_anonymous_respondents(instrument: Instrument) -> None:
+    """Before: the two 'anonymous' e-mails were one respondent id, and the earlier row was
+    rejected as a duplicate."""
+    rs = read("ms_forms_work.xlsx", instrument, id_column="Email")
+    assert (rs.report.format, rs.report.rows_read, rs.report.rows_accepted) == ("ms_forms", 5, 5)
+    assert rs.respondent_ids is not None
+    assert rs.respondent_ids.isna().tolist() == [False, True, False, True, False]
+    check_scores(rs, instrument, MS_FORMS_ANSWERS)
+
+
+def test_microsoft_forms_personal_account(instrument: Instrument) -> None:
+    rs = read("ms_forms_personal.xlsx", instrument, group_columns=["What is your role?"])
+    assert (rs.report.format, rs.report.rows_read, rs.report.rows_accepted) == ("ms_forms", 5, 5)
+    check_scores(rs, instrument, MS_FORMS_ANSWERS)
+
+
+def test_microsoft_forms_quiz_columns_are_not_items(instrument: Instrument) -> None:
+    rs = read("ms_forms_quiz.xlsx", instrument)
+    columns = {m.column for m in rs.report.matches}
+    assert columns == {item["text"] for item in ITEMS}
+    assert not any(c.startswith(("Points - ", "Feedback - ")) for c in columns)
+    check_scores(rs, instrument, MS_FORMS_ANSWERS)
+
+
+def test_an_id_column_blank_in_every_row_is_warned(instrument: Instrument) -> None:
+    rs = read("ms_forms_quiz.xlsx", instrument, id_column="Name")
+    assert rs.respondent_ids is None
+    assert any("'Name' is blank in every row" in w for w in rs.report.warnings)
