@@ -19,7 +19,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from cop_eval.errors import DataImportError
-from cop_eval.ingest.layouts import Layout, detect_layout, layout_for
+from cop_eval.ingest.layouts import Layout, read_layout
 from cop_eval.ingest.raw import Column, RawTable
 from cop_eval.ingest.text import (
     HeaderSample,
@@ -66,17 +66,13 @@ class CsvSource:
                 f"{source}: the first row holds numbers, not column names (a header row is "
                 "missing). Add a first row naming each column (item ids or question text)."
             )
-        layout = (
-            layout_for(fmt, records) if fmt not in (None, "csv") else detect_layout("csv", records)
-        )
-        if fmt == "csv":
-            layout = layout_for("csv", records)
+        layout = read_layout("csv", fmt, records)
         data_records = [r for r in records[layout.header_rows :] if not _empty(r)]
         if sample.complete and not data_records:
             raise DataImportError(
                 f"{source}: the file has column names but no responses (no data rows after the "
                 f"{layout.header_rows} header row{'s' if layout.header_rows > 1 else ''}). "
-                "Export the responses again, including the data."
+                + (layout.hint or "Export the responses again, including the data.")
             )
         self.layout: Layout = layout
         self.sample: HeaderSample = sample

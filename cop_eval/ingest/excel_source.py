@@ -15,7 +15,7 @@ import numpy as np
 import pyarrow as pa
 
 from cop_eval.errors import DataImportError
-from cop_eval.ingest.layouts import Layout, detect_layout, layout_for
+from cop_eval.ingest.layouts import Layout, read_layout
 from cop_eval.ingest.raw import Column, RawTable
 
 __all__ = ["ExcelSource"]
@@ -73,10 +73,7 @@ class ExcelSource:
             )
         width = len(header)
         records = [[_text(v) for v in row[:width]] for row in rows[lead : lead + 8]]
-        if fmt not in (None, "xlsx"):
-            layout = layout_for(fmt, records)
-        else:
-            layout = detect_layout("xlsx", records)
+        layout = read_layout("xlsx", fmt, records)
         self.layout: Layout = layout
         self.width = width
         self.first_row = lead + layout.header_rows + 1

@@ -36,6 +36,9 @@ class Layout:
     warnings: tuple[str, ...] = field(default=())
     #: Values a platform writes in place of a respondent id (Microsoft Forms: "anonymous").
     placeholder_ids: frozenset[str] = frozenset()
+    #: When the header looks like another layout than the one read: which, and the option to
+    #: give (appended to the messages of a file that cannot be used as read).
+    hint: str = ""
 
 
 def key(text: str) -> str:

@@ -12,12 +12,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 
 from cop_eval.ingest.header import Layout, PreviewRule, index, key, one_row
-from cop_eval.ingest.qualtrics import qualtrics_layout
-from cop_eval.ingest.surveymonkey import SURVEYMONKEY_META, surveymonkey_layout
+from cop_eval.ingest.qualtrics import looks_like_qualtrics, qualtrics_layout
+from cop_eval.ingest.surveymonkey import (
+    SURVEYMONKEY_META,
+    has_subheader_row,
+    surveymonkey_layout,
+)
 
-__all__ = ["FORMATS", "Layout", "PreviewRule", "detect_layout", "layout_for"]
+__all__ = ["FORMATS", "Layout", "PreviewRule", "detect_layout", "layout_for", "read_layout"]
 
 #: Format names accepted by ``--format`` (containers and platform layouts).
 FORMATS: tuple[str, ...] = (
@@ -124,3 +129,57 @@ def detect_layout(container: str, records: Sequence[Sequence[str]]) -> Layout:
     if _limesurvey(records):
         return one_row("limesurvey", records, _LIME_CODES | _LIME_TEXT)
     return one_row(container, records, set())
+
+
+_NAMES = {
+    "qualtrics": "Qualtrics",
+    "surveymonkey": "SurveyMonkey",
+    "ms_forms": "Microsoft Forms",
+    "google_forms": "Google Forms",
+    "limesurvey": "LimeSurvey",
+}
+
+
+def _likely_platform(container: str, records: Sequence[Sequence[str]]) -> str | None:
+    """The platform the header looks like, detected or (more loosely) by its tell-tale rows."""
+    detected = detect_layout(container, records).format
+    if detected in _NAMES:
+        return detected
+    if looks_like_qualtrics(records):
+        return "qualtrics"
+    if has_subheader_row(records):
+        return "surveymonkey"
+    return None
+
+
+def read_layout(container: str, fmt: str | None, records: Sequence[Sequence[str]]) -> Layout:
+    """The header of ``records`` as ``fmt`` names it (detected when ``None`` or the container).
+
+    A layout named with ``fmt`` that the header does not fit, or a plain table that looks like a
+    platform export, carries a warning and a :attr:`Layout.hint` naming the likely format and
+    the option that reads it.
+    """
+    forced = fmt is not None
+    layout = layout_for(fmt, records) if fmt is not None else detect_layout(container, records)
+    likely = _likely_platform(container, records)
+    if likely is None or likely == layout.format:
+        return layout
+    name = _NAMES[likely]
+    shape = detect_layout(container, records)
+    rows = shape.header_rows if shape.format == likely else layout_for(likely, records).header_rows
+    hint = (
+        f"The header looks like a {name} export ({rows} header row{'s' if rows > 1 else ''}): "
+        + (
+            f"leave --format out, or give --format {likely}."
+            if forced
+            else f"give --format {likely}."
+        )
+    )
+    warnings = layout.warnings
+    if forced or rows != layout.header_rows:
+        warnings = (
+            *warnings,
+            f"read as {layout.format} with {layout.header_rows} header row"
+            f"{'s' if layout.header_rows > 1 else ''}, but {hint[0].lower()}{hint[1:]}",
+        )
+    return replace(layout, hint=hint, warnings=warnings)

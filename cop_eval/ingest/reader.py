@@ -286,8 +286,12 @@ def _match_items(
         shown = ", ".join(repr(n) for n in names[:30]) + (" ..." if len(names) > 30 else "")
         raise DataImportError(
             f"{source}: no column matches an item of {', '.join(i.id for i in instruments)} "
-            f"(columns are: {shown}). Name the columns by item id (see `cop-eval instruments show "
-            "ID`) or by the item text, or give --mapping MAP.yaml (docs/import.md)."
+            f"(columns are: {shown}). "
+            + (
+                layout.hint
+                or "Name the columns by item id (see `cop-eval instruments show ID`) or by the "
+                "item text, or give --mapping MAP.yaml (docs/import.md)."
+            )
         )
     return matches, warnings
 

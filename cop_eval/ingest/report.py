@@ -54,7 +54,7 @@ def build_report(
     n_ok = int(accepted.sum())
     partial, incomplete, flagged = _quality_flags(instruments, matches, recoded, accepted)
     used = {m.column for m in matches} | set(roles)
-    unused = tuple(names[i] for i in range(len(names)) if i not in used)
+    unused = tuple(names[i] for i in range(len(names)) if i not in used and names[i].strip())
     return ImportReport(
         source=source,
         format=layout_format,

@@ -9,6 +9,7 @@ test responses as real ones (the docstring of each test says which).
 
 from __future__ import annotations
 
+import json
 import math
 from pathlib import Path
 from typing import Any
@@ -297,3 +298,71 @@ def test_an_id_column_blank_in_every_row_is_warned(instrument: Instrument) -> No
     rs = read("ms_forms_quiz.xlsx", instrument, id_column="Name")
     assert rs.respondent_ids is None
     assert any("'Name' is blank in every row" in w for w in rs.report.warnings)
+
+
+CHECK_OPTIONS: dict[str, list[str]] = {
+    "qualtrics_legacy_bom.csv": ["--id-column", "ResponseID", "--group-column", "Q1"],
+    "qualtrics_legacy_nobom.csv": [],
+    "qualtrics_2016_dict_importid.csv": ["--id-column", "ResponseID"],
+    "qualtrics_status_text.csv": ["--id-column", "ResponseId"],
+    "surveymonkey_legacy_2017.csv": ["--id-column", "RespondentID"],
+    "surveymonkey_no_metadata.csv": [],
+    "excel_mac_roman.csv": ["--id-column", "Respondent"],
+    "id_column_beside_text.csv": ["--mapping", "MAP"],
+    "google_forms_grid.csv": ["--id-column", "Email Address"],
+    "ms_forms_work.xlsx": ["--id-column", "Email"],
+    "ms_forms_personal.xlsx": [],
+    "ms_forms_quiz.xlsx": [],
+}
+
+
+@pytest.mark.parametrize("name", sorted(CHECK_OPTIONS))
+def test_check_accounts_for_every_row_of_every_fixture(
+    name: str, instrument: Instrument, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from cop_eval.cli import main
+
+    inst = tmp_path / "test_cop.yaml"
+    inst.write_text(instrument.model_dump_json(), encoding="utf-8")
+    mapping = tmp_path / "map.yaml"
+    mapping.write_text("sh_1: I share what I learn with the group.\n", encoding="utf-8")
+    options = [str(mapping) if o == "MAP" else o for o in CHECK_OPTIONS[name]]
+    code = main(["check", str(EXPORTS / name), "-i", str(inst), *options, "--json"])
+    out = json.loads(capsys.readouterr().out)
+    assert code == 0
+    assert out["rows_read"] == out["rows_accepted"] + len(out["rejected"])
+    assert all(r["reason"] for r in out["rejected"])
+    code = main(["check", str(EXPORTS / name), "-i", str(inst), *options])
+    text = capsys.readouterr().out
+    assert code == 0
+    assert f"rows read                               │ {out['rows_read']} " in text
+    for r in out["rejected"]:
+        assert f"│ {r['row']:>3} │ {r['reason'][:40]}" in text
+
+
+@pytest.mark.parametrize(
+    ("name", "fmt", "likely"),
+    [
+        ("qualtrics_status_text.csv", "csv", "a Qualtrics export (3 header rows)"),
+        ("qualtrics_legacy_bom.csv", "csv", "a Qualtrics export (2 header rows)"),
+        ("surveymonkey_no_metadata.csv", "csv", "a SurveyMonkey export (2 header rows)"),
+    ],
+)
+def test_a_file_read_as_a_plain_table_names_its_likely_format(
+    name: str, fmt: str, likely: str, instrument: Instrument
+) -> None:
+    with pytest.raises(DataImportError) as info:
+        read(name, instrument, format=fmt)
+    message = str(info.value)
+    platform = {"Q": "qualtrics", "S": "surveymonkey"}[likely[2]]
+    assert f"The header looks like {likely}" in message
+    assert f"--format {platform}" in message
+
+
+def test_a_format_that_does_not_fit_is_warned(instrument: Instrument) -> None:
+    rs = read("google_forms_grid.csv", instrument, format="qualtrics")
+    assert any(
+        "read as qualtrics with 3 header rows, but the header looks like a Google Forms export" in w
+        and "--format google_forms" in w
+        for w in rs.report.warnings
+    )
