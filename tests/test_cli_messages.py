@@ -120,7 +120,7 @@ def test_score_out_of_a_stored_wave_without_ids(
     args = ["score", "--project", str(project), "-i", "reflection", "--out", str(scores)]
     assert main(args) == 0, capsys.readouterr().err
     assert scores.read_text(encoding="utf-8").splitlines()[0] == (
-        "time_to_reflect,reflecting_with_others,closing_the_loop"
+        "row,time_to_reflect,reflecting_with_others,closing_the_loop"
     )
 
 

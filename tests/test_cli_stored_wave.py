@@ -69,10 +69,11 @@ def test_score_defaults_to_the_latest_wave(
         == 0
     )
     header = out.read_text(encoding="utf-8").splitlines()[0].split(",")
-    assert header[0] == "respondent" and "relevance" in header
+    assert header[:2] == ["row", "respondent"] and "relevance" in header
     assert len(out.read_text(encoding="utf-8").splitlines()) == 1 + 47  # wave W3
     rows = out.read_text(encoding="utf-8").splitlines()[1:]
-    assert all(row.startswith("p_") for row in rows)  # pseudonymised, never the e-mail
+    assert all(row.split(",")[1].startswith("p_") for row in rows)  # never the e-mail
+    assert all(row.split(",")[0].isdigit() for row in rows)  # the source row number
 
 
 def test_check_shows_the_stored_import_report(

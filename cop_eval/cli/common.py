@@ -81,11 +81,25 @@ def _data_options(func: F, *, per_file: bool) -> F:
         ),
         click.option(
             "--mapping",
-            type=click.Path(path_type=Path, dir_okay=False),
+            type=str if per_file else click.Path(path_type=Path, dir_okay=False),
             default=None,
+            multiple=per_file,
             metavar="MAP.yaml",
             help="YAML mapping of item id to column header, for columns named neither by item "
-            "id nor by item text (see docs/import.md).",
+            "id nor by item text (see docs/import.md)."
+            + (
+                " Repeat it once per DATA file, in order (write - for a file that needs none), "
+                "when a question was worded or named differently in one wave."
+                if per_file
+                else ""
+            ),
+        ),
+        click.option(
+            "--sheet",
+            default=None,
+            multiple=per_file,
+            metavar="NAME",
+            help="The sheet of an Excel workbook to read (default: the first)." + repeat,
         ),
         click.option(
             "--id-column",
@@ -210,9 +224,12 @@ def unusable_answers_hint(report: ImportReport) -> str | None:
 
 
 def warn_about_input(responses: ResponseSet) -> None:
-    """On stderr: items not found in the file, and answers that could not be used."""
+    """On stderr: the import's own warnings (layout, id column, ambiguous status values), items
+    not found in the file, and answers that could not be used."""
     from rich.text import Text
 
+    for warning in responses.report.warnings:
+        err.print(Text(f"warning: {responses.source}: {warning}", style="yellow"))
     for hint in [missing_items_hint(responses.report), unusable_answers_hint(responses.report)]:
         if hint is not None:
             err.print(Text(f"warning: {hint}", style="yellow"))
@@ -228,6 +245,7 @@ def load_responses(
     group_column: str | None = None,
     wave: str | None = None,
     warn: bool = True,
+    sheet: str | None = None,
 ) -> ResponseSet:
     """Read a survey export for a command (instruments given as objects, ids or YAML paths).
 
@@ -249,6 +267,7 @@ def load_responses(
         id_column=id_column,
         group_columns=(group_column,) if group_column else (),
         wave=wave,
+        sheet=sheet,
     )
     if warn:
         warn_about_input(responses)
@@ -318,6 +337,7 @@ def one_wave(
     id_column: str | None = None,
     group_column: str | None = None,
     warn: bool = True,
+    sheet: str | None = None,
 ) -> tuple[ResponseSet, tuple[Instrument, ...]]:
     """The one wave a single-wave command works on: a DATA file, or a wave stored in a project.
 
@@ -344,11 +364,17 @@ def one_wave(
             id_column=id_column,
             group_column=group_column,
             warn=warn,
+            sheet=sheet,
         )
         return responses, responses.instruments
     if project_dir is None:
         raise click.UsageError("give a DATA file, or --project DIR (with --wave LABEL)")
-    given = [("--format", fmt), ("--mapping", mapping), ("--id-column", id_column)]
+    given = [
+        ("--format", fmt),
+        ("--mapping", mapping),
+        ("--id-column", id_column),
+        ("--sheet", sheet),
+    ]
     used = [name for name, value in given if value is not None]
     if used:
         raise click.UsageError(
@@ -380,17 +406,23 @@ def waves_from_files(
     labels: Sequence[str] | None,
     *,
     fmt: str | None,
-    mapping: Path | None,
+    mapping: Sequence[str],
     id_column: Sequence[str],
     group_column: Sequence[str],
+    sheet: Sequence[str] = (),
 ) -> list[ResponseSet]:
     """Read one DATA file per wave for a multi-wave command (``compare``, ``report``).
 
-    ``id_column`` and ``group_column`` are the repeatable options (once, or once per file);
-    the subgroup column gets the first name given in every wave.
+    ``mapping``, ``id_column``, ``group_column`` and ``sheet`` are the repeatable options (once,
+    or once per file; a mapping of ``-`` is none for that file); the subgroup column gets the
+    first name given in every wave.
     """
     ids = per_file(id_column, len(data), "--id-column")
     groups = per_file(group_column, len(data), "--group-column")
+    maps = [
+        None if m in (None, "", "-") else Path(m) for m in per_file(mapping, len(data), "--mapping")
+    ]
+    sheets = per_file(sheet, len(data), "--sheet")
     responses = []
     for index, path in enumerate(data):
         err.print(f"Reading {path} ...", markup=False, highlight=False)
@@ -399,10 +431,11 @@ def waves_from_files(
                 path,
                 instruments,
                 fmt=fmt,
-                mapping=mapping,
+                mapping=maps[index],
                 id_column=ids[index],
                 group_column=groups[index],
                 wave=labels[index] if labels else None,
+                sheet=sheets[index],
             )
         )
     return unify_group_column(responses, group_column[0]) if group_column else responses

@@ -146,7 +146,8 @@ def equity_cmd(
     data: tuple[Path, ...],
     instrument: str,
     fmt: str | None,
-    mapping: Path | None,
+    mapping: tuple[str, ...],
+    sheet: tuple[str, ...],
     id_column: tuple[str, ...],
     group_column: tuple[str, ...],
     project_dir: Path | None,
@@ -178,7 +179,7 @@ def equity_cmd(
             raise click.UsageError("give one DATA file per wave, or --project DIR")
         wave_labels = parse_labels(labels, len(data)) or [p.stem for p in data]
         responses = waves_from_files(
-            data, [inst], wave_labels, fmt=fmt, mapping=mapping, id_column=id_column,
+            data, [inst], wave_labels, fmt=fmt, mapping=mapping, sheet=sheet, id_column=id_column,
             group_column=group_column,
         )  # fmt: skip
     tables: list[ScoreTable] = []

@@ -14,7 +14,6 @@ from rich.text import Text
 
 from cop_eval.cli.common import (
     data_options,
-    err,
     instrument_option,
     json_option,
     out,
@@ -119,6 +118,7 @@ def import_cmd(
     instrument: tuple[str, ...],
     fmt: str | None,
     mapping: Path | None,
+    sheet: str | None,
     id_column: str | None,
     group_column: str | None,
     replace: bool,
@@ -141,6 +141,7 @@ def import_cmd(
                 load_instruments(instrument),
                 format=fmt,
                 mapping=mapping,
+                sheet=sheet,
                 id_column=id_column,
                 group_columns=(group_column,) if group_column else (),
                 wave=label,
@@ -154,8 +155,6 @@ def import_cmd(
                 source_name=data.name,
                 replace=replace,
             )
-            for warning in responses.report.warnings:
-                err.print(Text(f"warning: {warning}", style="yellow"))
             warn_about_input(responses)
         if as_json:
             print_json(_outcome_json(project, outcome))
@@ -176,6 +175,7 @@ def import_cmd(
                 for flag, value in [
                     ("--format", fmt),
                     ("--mapping", mapping),
+                    ("--sheet", sheet),
                     ("--id-column", id_column),
                     ("--group-column", group_column),
                 ]:

@@ -167,6 +167,7 @@ def reliability_cmd(
     instrument: str,
     fmt: str | None,
     mapping: Path | None,
+    sheet: str | None,
     id_column: str | None,
     group_column: str | None,
     project_dir: Path | None,
@@ -185,6 +186,7 @@ def reliability_cmd(
         [instrument],
         fmt=fmt,
         mapping=mapping,
+        sheet=sheet,
         id_column=id_column,
         group_column=group_column,
     )

@@ -159,7 +159,8 @@ def report_cmd(
     title: str,
     organisation: str | None,
     fmt: str | None,
-    mapping: Path | None,
+    mapping: tuple[str, ...],
+    sheet: tuple[str, ...],
     id_column: tuple[str, ...],
     group_column: tuple[str, ...],
     project_dir: Path | None,
@@ -201,6 +202,7 @@ def report_cmd(
             wave_labels,
             fmt=fmt,
             mapping=mapping,
+            sheet=sheet,
             id_column=id_column,
             group_column=group_column,
         )

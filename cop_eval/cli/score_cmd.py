@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from pathlib import Path
 
 import click
@@ -31,16 +32,22 @@ def _num(value: float, digits: int = 2) -> str:
     return "-" if not math.isfinite(value) else f"{value:.{digits}f}"
 
 
-def scores_frame(table: ScoreTable, id_column: str | None) -> pd.DataFrame:
-    """The ``--out`` CSV: id column (when given), one column per scale, classification columns."""
+def scores_frame(
+    table: ScoreTable, id_column: str | None, rows: Sequence[int] | None = None
+) -> pd.DataFrame:
+    """The ``--out`` CSV: the source row number (``row``, as ``check`` numbers rows), the id
+    column (when given and read), one column per scale, classification columns."""
     parts: list[pd.DataFrame | pd.Series] = []
-    if id_column:
-        if table.respondent_ids is None:
-            raise OptionError(f"--id-column {id_column}: the data were read without respondent ids")
+    if rows is not None:
+        parts.append(pd.Series(list(rows), name="row", dtype="int64"))
+    if id_column and table.respondent_ids is not None:
+        # An id column blank in every row was read as none (the import warned about it).
         ids = table.respondent_ids.reset_index(drop=True).rename(id_column)
         parts.append(ids)
     scores = table.scores.reset_index(drop=True)
-    clash = [c for c in table.classifications.columns if c in scores.columns or c == id_column]
+    clash = [
+        c for c in table.classifications.columns if c in scores.columns or c in (id_column, "row")
+    ]
     if clash:
         raise OptionError(
             f"classification id(s) {', '.join(clash)} equal a scale id or the id column; "
@@ -148,8 +155,8 @@ def print_summary(table: ScoreTable) -> None:
     type=click.Path(path_type=Path, dir_okay=False),
     default=None,
     metavar="scores.csv",
-    help="Write one row per respondent: the id column (with --id-column, pseudonymised), one "
-    "column per scale, then the respondent's level on each continuum classification. Without "
+    help="Write one row per respondent: the source row number (`row`, as `cop-eval check` "
+    "numbers rows), the id column (with --id-column, pseudonymised), one column per scale, then the respondent's level on each continuum classification. Without "
     "it a summary is printed (with the group's profile classifications).",
 )
 def score_cmd(
@@ -157,6 +164,7 @@ def score_cmd(
     instrument: str,
     fmt: str | None,
     mapping: Path | None,
+    sheet: str | None,
     id_column: str | None,
     group_column: str | None,
     project_dir: Path | None,
@@ -174,6 +182,7 @@ def score_cmd(
         [instrument],
         fmt=fmt,
         mapping=mapping,
+        sheet=sheet,
         id_column=id_column,
         group_column=group_column,
     )
@@ -195,7 +204,8 @@ def score_cmd(
         return
     # A stored wave has a `respondent` column of pseudonyms when it was imported with ids.
     stored_ids = project_dir is not None and table.respondent_ids is not None
-    frame = scores_frame(table, id_column or ("respondent" if stored_ids else None))
+    rows = responses.row_numbers.tolist() if len(responses.row_numbers) == table.n else None
+    frame = scores_frame(table, id_column or ("respondent" if stored_ids else None), rows)
     try:
         frame.to_csv(out_path, index=False, float_format="%.10g", encoding="utf-8")
     except OSError as exc:

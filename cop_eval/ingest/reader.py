@@ -72,6 +72,7 @@ def read_responses(
     group_columns: Sequence[str] = (),
     wave: str | None = None,
     key: bytes | None = None,
+    sheet: str | None = None,
 ) -> ResponseSet:
     """Read a survey export into validated item answers and an import report.
 
@@ -94,6 +95,8 @@ def read_responses(
         Label stored on the result.
     key
         Pseudonymisation key (default :func:`cop_eval.privacy.default_key`).
+    sheet
+        The sheet of an .xlsx workbook to read (default: the first).
 
     Returns
     -------
@@ -124,7 +127,7 @@ def read_responses(
     path = Path(path)
     source = str(path)
     _check_distinct_items(instruments)
-    src = open_source(path, format)
+    src = open_source(path, format, sheet)
     roles = _resolve_roles(src.layout, id_column, group_columns, source)
     matches, match_warnings = _match_items(
         src.layout, instruments, load_mapping(mapping), roles, source

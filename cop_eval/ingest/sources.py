@@ -35,8 +35,11 @@ def _sniff_container(path: Path, source: str) -> str:
     return "text"
 
 
-def open_source(path: Path, fmt: str | None = None) -> Source:
-    """Open an export and read its header (format detected unless ``fmt`` names it)."""
+def open_source(path: Path, fmt: str | None = None, sheet: str | None = None) -> Source:
+    """Open an export and read its header (format detected unless ``fmt`` names it).
+
+    ``sheet`` names the sheet of an .xlsx workbook (default: the first).
+    """
     source = str(path)
     if fmt is not None:
         fmt = fmt.strip().lower().replace("-", "_")
@@ -50,6 +53,12 @@ def open_source(path: Path, fmt: str | None = None) -> Source:
         raise DataImportError(f"{source}: --format spss, but this is not an SPSS .sav file.")
     if fmt == "xlsx" and container != "xlsx":
         raise DataImportError(f"{source}: --format xlsx, but this is not an .xlsx workbook.")
+    if sheet is not None and container != "xlsx":
+        raise DataImportError(
+            f"{source}: --sheet {sheet!r} names a sheet of an Excel workbook, but this is "
+            f"{'an SPSS file' if container == 'spss' else 'a text file'}, which has none; leave "
+            "--sheet out."
+        )
     if container == "spss":
         from cop_eval.ingest.spss_source import SpssSource
 
@@ -57,7 +66,7 @@ def open_source(path: Path, fmt: str | None = None) -> Source:
     if container == "xlsx":
         from cop_eval.ingest.excel_source import ExcelSource
 
-        return ExcelSource(path, source, fmt)
+        return ExcelSource(path, source, fmt, sheet)
     from cop_eval.ingest.csv_source import CsvSource
 
     return CsvSource(path, source, fmt)

@@ -366,3 +366,46 @@ def test_a_format_that_does_not_fit_is_warned(instrument: Instrument) -> None:
         and "--format google_forms" in w
         for w in rs.report.warnings
     )
+
+
+def test_score_out_always_writes_the_source_row(
+    instrument: Instrument, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Before: without --id-column the scores had no row key (4 scores from 7 rows could not be
+    lined up with the input)."""
+    from cop_eval.cli import main
+
+    inst = tmp_path / "test_cop.yaml"
+    inst.write_text(instrument.model_dump_json(), encoding="utf-8")
+    out = tmp_path / "scores.csv"
+    data = str(EXPORTS / "qualtrics_legacy_bom.csv")
+    assert main(["score", data, "-i", str(inst), "--out", str(out)]) == 0
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert lines[0].split(",")[:3] == ["row", "sharing", "value"]
+    assert [line.split(",")[0] for line in lines[1:]] == ["3", "5", "7", "9"]
+    capsys.readouterr()
+    # an id column blank in every row: warned, read as none, the rows still keyed
+    data = str(EXPORTS / "ms_forms_quiz.xlsx")
+    assert main(["score", data, "-i", str(inst), "--id-column", "Name", "--out", str(out)]) == 0
+    assert "is blank in every row" in capsys.readouterr().err
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert lines[0].split(",")[:2] == ["row", "sharing"]
+    assert [line.split(",")[0] for line in lines[1:]] == ["2", "3", "4", "5", "6"]
+
+
+def test_sheet_names_the_sheet_to_read(instrument: Instrument, tmp_path: Path) -> None:
+    import openpyxl
+
+    book = openpyxl.load_workbook(EXPORTS / "ms_forms_personal.xlsx")
+    book.create_sheet("Notes", 0)  # an empty first sheet, as users add
+    path = tmp_path / "two_sheets.xlsx"
+    book.save(path)
+    with pytest.raises(DataImportError) as info:
+        read_responses(path, [instrument], key=KEY)
+    assert "the sheet 'Notes' is empty" in str(info.value) and "--sheet" in str(info.value)
+    rs = read_responses(path, [instrument], key=KEY, sheet="Sheet1")
+    assert rs.report.rows_read == 5
+    with pytest.raises(DataImportError, match="no sheet named 'Answers'; the sheets are"):
+        read_responses(path, [instrument], key=KEY, sheet="Answers")
+    with pytest.raises(DataImportError, match="names a sheet of an Excel workbook"):
+        read_responses(EXPORTS / "google_forms_grid.csv", [instrument], key=KEY, sheet="x")
