@@ -24,6 +24,7 @@ from cop_eval.compare.results import Comparison, ScaleComparison, SuppressedCell
 from cop_eval.compare.waves import compare_waves
 from cop_eval.errors import OptionError
 from cop_eval.instruments import Instrument, load_instrument
+from cop_eval.measure.coverage import items_scored, scales_with_differing_items
 from cop_eval.measure.scores import ScoreTable
 from cop_eval.privacy import DEFAULT_MIN_GROUP_SIZE, PrivacyPolicy
 from cop_eval.responses import ResponseSet
@@ -132,12 +133,19 @@ def _comparison_table(sc: ScaleComparison) -> Table:
     return table
 
 
-def print_result(result: WaveComparison, title: str) -> None:
-    """Per scale: wave means with CI, then each change with effect size and verdict."""
+def print_result(
+    result: WaveComparison, title: str, item_notes: dict[str, str] | None = None
+) -> None:
+    """Per scale: wave means with CI, then each change with effect size and verdict.
+
+    ``item_notes`` (scale id → sentence) is printed under a scale whose waves were scored from
+    different items."""
     waves = ", ".join(f"{w.label} (n={w.n})" for w in result.waves)
     out.print(Text(f"{title}: {waves}", style="bold"))
     for sc in result.scales:
         out.print(_scale_table(sc))
+        if item_notes and sc.scale in item_notes:
+            out.print(Text(f"Note: {item_notes[sc.scale]}", style="yellow"))
         if sc.comparisons:
             out.print(_comparison_table(sc))
         if sc.trend is not None:
@@ -270,10 +278,21 @@ def compare_cmd(
         privacy=PrivacyPolicy(min_group_size),
         reliabilities=_alphas(responses[0], inst),
     )
+    item_notes = scales_with_differing_items(responses, inst, wave_labels)
     if as_json:
-        print_json(result.to_json_dict())
+        payload = result.to_json_dict()
+        by_wave = [items_scored(r, inst) for r in responses]
+        scales = payload["scales"]
+        assert isinstance(scales, list)  # the contract: a list of one object per scale
+        for entry in scales:
+            scale = entry["scale"]
+            entry["items_by_wave"] = {
+                w.label: list(used[scale]) for w, used in zip(result.waves, by_wave, strict=True)
+            }
+            entry["items_differ"] = scale in item_notes
+        print_json(payload)
         return
-    print_result(result, inst.title)
+    print_result(result, inst.title, item_notes)
 
 
 def register(cli: click.Group) -> None:

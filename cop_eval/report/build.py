@@ -19,6 +19,7 @@ from cop_eval import __version__
 from cop_eval.errors import OptionError
 from cop_eval.instruments import ContinuumClassification, Instrument, ProfileClassification
 from cop_eval.measure.classification import continuum_summary, profile, stage_profile
+from cop_eval.measure.coverage import scales_with_differing_items
 from cop_eval.measure.reliability import ReliabilityResult, reliability
 from cop_eval.measure.scores import ScoreTable
 from cop_eval.measure.scoring import score
@@ -350,6 +351,11 @@ def build_report_facts(
         ),
         trend_model=trend,
         warnings=tuple(dict.fromkeys(warnings)),
+        item_notes=tuple(
+            note
+            for instrument in instruments
+            for note in scales_with_differing_items(responses, instrument, wave_labels).values()
+        ),
         date=date or dt.date.today().strftime("%-d %B %Y"),
         generator=f"cop-eval {__version__}",
     )

@@ -257,6 +257,8 @@ class ReportFacts:
     imports: tuple[ImportFact, ...] = ()
     trend_model: str | None = None
     warnings: tuple[str, ...] = ()
+    #: Scales some wave scored from other items than the rest (one sentence each).
+    item_notes: tuple[str, ...] = ()
     date: str = ""
     generator: str = "cop-eval"
 

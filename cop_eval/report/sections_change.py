@@ -133,6 +133,7 @@ def change_section(facts: ReportFacts, num: Numbering) -> Section:
                 caption=caption,
             )
         )
+        blocks.extend(Paragraph(note, "note") for note in facts.item_notes)
     else:
         blocks.append(
             Paragraph(

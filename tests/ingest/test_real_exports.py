@@ -409,3 +409,45 @@ def test_sheet_names_the_sheet_to_read(instrument: Instrument, tmp_path: Path) -
         read_responses(path, [instrument], key=KEY, sheet="Answers")
     with pytest.raises(DataImportError, match="names a sheet of an Excel workbook"):
         read_responses(EXPORTS / "google_forms_grid.csv", [instrument], key=KEY, sheet="x")
+
+
+def test_a_question_reworded_in_one_wave_is_fixed_by_a_mapping_for_that_file(
+    instrument: Instrument, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Before: --mapping applied to every file, so a question reworded in one wave could not be
+    mapped there; the wave's sharing scale quietly used 2 of its 3 items."""
+    from cop_eval.cli import main
+
+    inst = tmp_path / "test_cop.yaml"
+    inst.write_text(instrument.model_dump_json(), encoding="utf-8")
+    first = EXPORTS / "google_forms_grid.csv"
+    second = tmp_path / "autumn.csv"
+    reworded = "I seldom hear what other members are working on."
+    second.write_bytes(
+        first.read_bytes().replace(b"I rarely hear about others' work.", reworded.encode())
+    )
+    header = f"How far do you agree with each statement? [{reworded}]"
+    mapping = tmp_path / "autumn_map.yaml"
+    mapping.write_text(f'sh_3: "{header}"\n', encoding="utf-8")
+    base = ["compare", str(first), str(second), "-i", str(inst), "--labels", "Spring,Autumn"]
+
+    assert main([*base, "--json"]) == 0
+    sharing = next(
+        s for s in json.loads(capsys.readouterr().out)["scales"] if s["scale"] == "sharing"
+    )
+    assert sharing["items_differ"] is True
+    assert sharing["items_by_wave"] == {
+        "Spring": ["sh_1", "sh_2", "sh_3"],
+        "Autumn": ["sh_1", "sh_2"],
+    }
+    assert main(base) == 0
+    text = capsys.readouterr().out
+    assert "Sharing was scored from different items: Spring from sh_1, sh_2, sh_3; Autumn" in text
+
+    assert main([*base, "--mapping", "-", "--mapping", str(mapping), "--json"]) == 0
+    sharing = next(
+        s for s in json.loads(capsys.readouterr().out)["scales"] if s["scale"] == "sharing"
+    )
+    assert sharing["items_differ"] is False
+    assert main([*base, "--mapping", str(mapping), "--json"]) == 1  # one mapping for both files
+    assert f"column '{header}' for item sh_3 is not in" in capsys.readouterr().err
