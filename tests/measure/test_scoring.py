@@ -224,7 +224,8 @@ def test_score_cli_writes_ids_scores_and_classifications(tmp_path: Path) -> None
     assert code == 0
     written = pd.read_csv(out)
     instrument = load_instrument(yaml_path)
-    assert list(written.columns) == ["email", *instrument.scale_ids]
+    assert list(written.columns) == ["row", "email", *instrument.scale_ids]
+    assert written["row"].tolist() == list(range(2, 62))  # the source row of each score
     assert not written["email"].str.contains("@").any()  # pseudonymised, never raw
     assert written["email"].nunique() == 60
     raw = pd.read_csv(REF / "data" / "bfi.csv").iloc[:60]
@@ -250,7 +251,7 @@ def test_score_cli_classification_columns_and_summary(
     out = tmp_path / "scores.csv"
     assert main(["score", str(export), "-i", instrument.id, "--out", str(out)]) == 0
     written = pd.read_csv(out)
-    assert list(written.columns) == [*instrument.scale_ids, "identity_level"]
+    assert list(written.columns) == ["row", *instrument.scale_ids, "identity_level"]
     assert set(written["identity_level"]) <= {"interest_group", "network", "community_of_practice"}
     capsys.readouterr()
     assert main(["score", str(export), "-i", instrument.id]) == 0
