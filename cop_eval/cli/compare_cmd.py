@@ -90,7 +90,12 @@ def _scale_table(sc: ScaleComparison) -> Table:
 
 
 def _comparison_table(sc: ScaleComparison) -> Table:
-    table = Table(title=Text(f"Change in {sc.label}"), title_justify="left")
+    which = {
+        "lower_is_better": " (lower is better)",
+        "neutral": " (neither higher nor lower is better)",
+    }
+    title = f"Change in {sc.label}{which.get(sc.direction, '')}"
+    table = Table(title=Text(title), title_justify="left")
     for name, justify in [
         ("waves", "left"),
         ("design", "left"),

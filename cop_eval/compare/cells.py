@@ -21,7 +21,7 @@ from cop_eval.stats.ranktests import mann_whitney, wilcoxon_signed_rank
 from cop_eval.stats.reliable_change import reliable_change
 from cop_eval.stats.trend import TrendFit, fit_trend
 from cop_eval.stats.ttests import PairedTest, WelchTest, paired_test, welch_test
-from cop_eval.stats.verdict import verdict
+from cop_eval.stats.verdict import ScaleDirection, verdict
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -73,8 +73,12 @@ def compare_pair(
     x_later: FloatArray,
     reliability: float | None,
     level: float,
+    direction: ScaleDirection = "higher_is_better",
 ) -> Comparison:
-    """One comparison (paired arrays aligned, or two independent samples); p not yet adjusted."""
+    """One comparison (paired arrays aligned, or two independent samples); p not yet adjusted.
+
+    ``direction`` is the scale's: it names reliable change now and the verdict in :func:`adjust`.
+    """
     test: PairedTest | WelchTest
     if pair.design == "paired":
         ok = np.isfinite(x_earlier) & np.isfinite(x_later)
@@ -82,7 +86,11 @@ def compare_pair(
         test = paired_test(x_earlier, x_later, level)
         check = wilcoxon_signed_rank(x_earlier, x_later)
         n, n_from, n_to = test.n, test.n, test.n
-        rc = reliable_change(x_earlier, x_later, reliability) if reliability is not None else None
+        rc = (
+            reliable_change(x_earlier, x_later, reliability, direction=direction)
+            if reliability is not None
+            else None
+        )
     else:
         x_earlier = x_earlier[np.isfinite(x_earlier)]
         x_later = x_later[np.isfinite(x_later)]
@@ -104,7 +112,16 @@ def compare_pair(
         check=check,
         p_adjusted=math.nan,
         adjustment="none",
-        verdict=verdict(math.nan, (math.nan, math.nan), math.nan, 0, design=pair.design, basis=""),
+        # A placeholder until p is adjusted; it carries the scale's direction to _finish.
+        verdict=verdict(
+            math.nan,
+            (math.nan, math.nan),
+            math.nan,
+            0,
+            design=pair.design,
+            basis="",
+            scale_direction=direction,
+        ),
         reliable_change=rc,
         note=pair.note,
     )
@@ -112,8 +129,17 @@ def compare_pair(
 
 def _finish(c: Comparison, p_adjusted: float, adjustment: str) -> Comparison:
     t = c.test
+    direction = c.verdict.scale_direction
     if isinstance(t, PairedTest):
-        v = verdict(t.d_av, t.d_z_ci, p_adjusted, t.n, design="paired", basis="d_av")
+        v = verdict(
+            t.d_av,
+            t.d_z_ci,
+            p_adjusted,
+            t.n,
+            design="paired",
+            basis="d_av",
+            scale_direction=direction,
+        )
     else:
         v = verdict(
             t.hedges_g,
@@ -122,6 +148,7 @@ def _finish(c: Comparison, p_adjusted: float, adjustment: str) -> Comparison:
             min(t.n_earlier, t.n_later),
             design="independent",
             basis="hedges_g",
+            scale_direction=direction,
         )
     return dataclasses.replace(c, p_adjusted=p_adjusted, adjustment=adjustment, verdict=v)
 
@@ -213,6 +240,7 @@ def group_comparison_cells(
     names: Sequence[str],
     privacy: PrivacyPolicy,
     level: float,
+    direction: ScaleDirection = "higher_is_better",
 ) -> list[ComparisonCell]:
     """One comparison per group for one wave pair and scale (p not yet adjusted).
 
@@ -255,7 +283,7 @@ def group_comparison_cells(
                 cells.append(SuppressedCell(frm, hidden[k], group=name, to_label=to))
                 continue
             sl = slice(int(bounds[k]), int(bounds[k + 1]))
-            cells.append(compare_pair(bare, labels, xe[sl], xl[sl], None, level))
+            cells.append(compare_pair(bare, labels, xe[sl], xl[sl], None, level, direction))
         return cells
     oke, okl = np.isfinite(x_earlier), np.isfinite(x_later)
     xe, ge = x_earlier[oke], groups_earlier[oke]
@@ -274,7 +302,7 @@ def group_comparison_cells(
             continue
         se = slice(int(bounds_e[k]), int(bounds_e[k + 1]))
         sl = slice(int(bounds_l[k]), int(bounds_l[k + 1]))
-        cells.append(compare_pair(bare, labels, xe[se], xl[sl], None, level))
+        cells.append(compare_pair(bare, labels, xe[se], xl[sl], None, level, direction))
     return cells
 
 

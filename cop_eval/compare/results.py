@@ -17,7 +17,7 @@ from cop_eval.stats.ranktests import RankTest
 from cop_eval.stats.reliable_change import ReliableChange
 from cop_eval.stats.trend import TrendFit
 from cop_eval.stats.ttests import PairedTest, WelchTest
-from cop_eval.stats.verdict import Verdict
+from cop_eval.stats.verdict import ScaleDirection, Verdict
 
 __all__ = [
     "Comparison",
@@ -211,7 +211,10 @@ class SubgroupResult:
 
 @dataclass(frozen=True)
 class ScaleComparison:
-    """Everything about one scale: wave summaries, comparisons, trend and subgroups."""
+    """Everything about one scale: wave summaries, comparisons, trend and subgroups.
+
+    ``direction`` is the scale's declared direction, which the verdicts follow.
+    """
 
     scale: str
     label: str
@@ -220,12 +223,14 @@ class ScaleComparison:
     trend: TrendFit | None
     trend_note: str | None
     subgroups: tuple[SubgroupResult, ...] = ()
+    direction: ScaleDirection = "higher_is_better"
 
     def to_json_dict(self) -> dict[str, object]:
-        """The contract's scale object plus ``label``, ``trend_note`` and ``subgroups``."""
+        """The contract's scale object plus ``label``, ``direction``, ``trend_note``, ``subgroups``."""
         out: dict[str, object] = {
             "scale": self.scale,
             "label": self.label,
+            "direction": self.direction,
             "waves": [c.to_json_dict() for c in self.waves],
             "comparisons": [c.to_json_dict() for c in self.comparisons],
         }
@@ -293,6 +298,7 @@ class WaveComparison:
                 rows.append(
                     {
                         "scale": s.scale,
+                        "direction": s.direction,
                         "from": c.from_label,
                         "to": c.to_label,
                         "design": c.design,

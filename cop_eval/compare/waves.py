@@ -311,7 +311,15 @@ def compare_waves(
             if p.design == "paired":
                 assert p.rows_earlier is not None and p.rows_later is not None
                 xe, xl = xe[p.rows_earlier], xl[p.rows_later]
-            c = compare_pair(p, wave_labels, xe, xl, reliabilities.get(scale), level)
+            c = compare_pair(
+                p,
+                wave_labels,
+                xe,
+                xl,
+                reliabilities.get(scale),
+                level,
+                instrument.scale(scale).direction,
+            )
             small = privacy.hides(c.n if p.design == "paired" else min(c.n_from, c.n_to))
             reason = primary
             if not small and p.design == "paired":
@@ -361,6 +369,7 @@ def compare_waves(
                         names,
                         privacy,
                         level,
+                        instrument.scale(scales[s]).direction,
                     )
                 )
             adjusted = adjust(grid, "bh")
@@ -394,6 +403,7 @@ def compare_waves(
             ScaleComparison(
                 scale=scale,
                 label=instrument.scale(scale).label,
+                direction=instrument.scale(scale).direction,
                 waves=tuple(wave_cells[s]),
                 comparisons=tuple(comparisons[s]),
                 trend=trends[s][0],

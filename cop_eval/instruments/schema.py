@@ -114,6 +114,12 @@ class Scale(_Model):
     method: Literal["mean", "sum"] = "mean"
     min_answered: float = Field(default=0.5, gt=0, le=1)
     stage: Annotated[int, Field(strict=True, ge=1, le=3)] | None = None
+    direction: Literal["higher_is_better", "lower_is_better", "neutral"] = Field(
+        default="higher_is_better",
+        description="what a higher score means: better (the default), worse (stress, workload) "
+        "or neither (a kind of community rather than a quality); verdicts, reliable-change "
+        "counts, colours and summaries follow it",
+    )
 
 
 class StatusRules(_Model):
@@ -211,7 +217,11 @@ class Instrument(_Model):
     version: str
     title: str
     description: str
-    status: Literal["validated", "adapted", "seed-derived"]
+    status: Literal["validated", "adapted", "seed-derived", "custom"] = Field(
+        description="validated (published evidence), adapted (a validated instrument changed), "
+        "seed-derived (written by the cop-eval project from a published framework) or custom "
+        "(written by its user, not validated)"
+    )
     sources: tuple[Source, ...] = Field(min_length=1)
     license: License
     published_reliability: tuple[PublishedReliability, ...] = ()

@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from cop_eval.stats.verdict import ScaleDirection
+
 __all__ = [
     "Comparison",
     "IdentityWave",
@@ -28,7 +30,11 @@ __all__ = [
     "WaveStat",
 ]
 
-Direction = Literal["improved", "declined", "no_change", "unclear"]
+#: What a headline change amounts to. ``improved`` / ``deteriorated`` on a scale with a good
+#: direction, ``increased`` / ``decreased`` on a neutral one: only for a change that is not
+#: negligible and that the verdict calls likely real. ``no_change``: negligible, or none;
+#: ``unclear``: could be chance, too few to tell, or cannot tell.
+Direction = Literal["improved", "deteriorated", "increased", "decreased", "no_change", "unclear"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +74,11 @@ class Comparison:
 
 @dataclass(frozen=True, slots=True)
 class ReliableChangeFact:
-    """Jacobson-Truax reliable change counts among matched members (first to last wave)."""
+    """Jacobson-Truax reliable change counts among matched members (first to last wave).
+
+    ``improved`` / ``deteriorated`` follow the scale's direction (``None`` on a neutral scale);
+    ``increased`` / ``decreased`` are the same counts by sign.
+    """
 
     from_label: str
     to_label: str
@@ -77,14 +87,16 @@ class ReliableChangeFact:
     unchanged: int | None
     deteriorated: int | None
     reliability: float
+    increased: int | None = None
+    decreased: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class ScaleResult:
     """One scale of one instrument across waves.
 
-    ``favourable`` is False for a scale where a higher score is not better for the group (the
-    weak end of the McDermott continuum, "interest group"); key messages leave its changes out.
+    ``direction`` is the scale's declared direction (higher_is_better, lower_is_better or
+    neutral), which the verdicts, the summary and the colours follow.
     """
 
     instrument_id: str
@@ -98,7 +110,7 @@ class ScaleResult:
     comparisons: tuple[Comparison, ...] = ()
     trend: str | None = None
     reliable_change: ReliableChangeFact | None = None
-    favourable: bool = True
+    direction: ScaleDirection = "higher_is_better"
 
     @property
     def key(self) -> str:

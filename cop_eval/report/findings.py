@@ -34,44 +34,73 @@ __all__ = ["GAP", "STAGE_NAMES", "WEAK", "key_messages", "recommendations"]
 # ---------------------------------------------------------------------------------------------
 
 
+def _neutral_sentence(facts: ReportFacts) -> str:
+    """Reliable changes on neutral scales, each named once (they are not counted above)."""
+    moved = [*changed_scales(facts, "increased"), *changed_scales(facts, "decreased")]
+    if not moved:
+        return ""
+    moved.sort(key=lambda pair: -abs(pair[1]))
+    parts = [
+        f"{s.label} {'rose' if d > 0 else 'fell'} ({fmt_signed(d)} points, "
+        f"{s.overall_change.verdict if s.overall_change else ''})"
+        for s, d in moved
+    ]
+    return (
+        f" On {'a scale' if len(moved) == 1 else 'scales'} where neither direction is better, "
+        + "; ".join(parts)
+        + "."
+    )
+
+
 def _message_change(facts: ReportFacts, refs: Refs, direction: str) -> KeyMessage | None:
+    """'What improved' or 'What deteriorated' (or 'Nothing ...'): counts over directed scales.
+
+    Neutral scales are not counted (neither direction is better); their reliable changes are
+    named in the deterioration message, so every reliable change appears in exactly one message.
+    """
     if "change_table" not in refs or len(facts.waves) < 2:
         return None
-    changed = changed_scales(facts, direction)
-    compared = sum(1 for s in facts.scales if s.overall_change is not None)
-    if compared == 0:
+    with_change = [s for s in facts.scales if s.overall_change is not None]
+    if not with_change:
         return None
+    compared = sum(1 for s in with_change if s.direction != "neutral")
+    changed = changed_scales(facts, direction)
     first, last = facts.waves[0], facts.waves[-1]
     ref, label = refs["change_table"]
+    improved = direction == "improved"
+    extra = "" if improved else _neutral_sentence(facts)
+    noun = f"{compared} scale{'s' if compared != 1 else ''}"
     if not changed:
-        if direction == "declined":
+        if improved:
             return KeyMessage(
-                "Nothing declined",
-                f"None of the {compared} scales declined reliably between {first} and {last}.",
+                "No clear improvement",
+                f"None of the {noun} improved reliably between {first} and {last}.",
                 ref,
                 label,
-                "positive",
+                "neutral",
             )
         return KeyMessage(
-            "No clear improvement",
-            f"None of the {compared} scales improved reliably between {first} and {last}.",
+            "Nothing deteriorated",
+            f"None of the {noun} deteriorated reliably between {first} and {last}.{extra}",
             ref,
             label,
-            "neutral",
+            "positive",
         )
     top, diff = changed[0]
     change = top.overall_change
     verdict = f" ({change.verdict})" if change and change.verdict else ""
     names = ", ".join(s.label for s, _ in changed[1:3])
     others = f"; also {names}" if names else ""
-    verb = "improved" if direction == "improved" else "declined"
+    if len(changed) > 3:
+        others += f" and {len(changed) - 3} more"
+    verb = "improved" if improved else "deteriorated"
     return KeyMessage(
-        "What improved" if direction == "improved" else "What declined",
-        f"{len(changed)} of {compared} scales {verb} between {first} and {last}. The largest "
-        f"change was {top.label}: {fmt_signed(diff)} points{verdict}{others}.",
+        "What improved" if improved else "What deteriorated",
+        f"{len(changed)} of {noun} {verb} between {first} and {last}. The largest "
+        f"change was {top.label}: {fmt_signed(diff)} points{verdict}{others}.{extra}",
         ref,
         label,
-        "positive" if direction == "improved" else "negative",
+        "positive" if improved else "negative",
     )
 
 
@@ -123,7 +152,7 @@ def _message_action(recs: tuple[Recommendation, ...], refs: Refs) -> KeyMessage 
 
 
 def key_messages(facts: ReportFacts, refs: Refs) -> tuple[KeyMessage, ...]:
-    """Three to five key messages: improved, declined, weakest stage, identity, what to act on.
+    """Three to five key messages: improved, deteriorated, weakest stage, identity, what to act on.
 
     Examples
     --------
@@ -132,7 +161,7 @@ def key_messages(facts: ReportFacts, refs: Refs) -> tuple[KeyMessage, ...]:
     recs = recommendations(facts, refs)
     candidates = [
         _message_change(facts, refs, "improved"),
-        _message_change(facts, refs, "declined"),
+        _message_change(facts, refs, "deteriorated"),
         _message_weakest_stage(facts, refs),
         _message_identity(facts, refs),
         _message_action(recs, refs),

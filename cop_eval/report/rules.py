@@ -58,11 +58,11 @@ def stage_mean(facts: ReportFacts, stage: int) -> float | None:
 
 
 def changed_scales(facts: ReportFacts, direction: str) -> list[tuple[ScaleResult, float]]:
+    """Scales whose headline change is ``direction`` (improved, deteriorated, increased or
+    decreased), largest change first."""
     found = []
     for scale in facts.scales:
         change = scale.overall_change
-        if not scale.favourable:
-            continue
         if change is not None and change.direction == direction and change.mean_diff is not None:
             found.append((scale, change.mean_diff))
     found.sort(key=lambda pair: -abs(pair[1]))
@@ -218,16 +218,18 @@ def _subgroup_rule(facts: ReportFacts, refs: Refs) -> list[Recommendation]:
     return out
 
 
-def _decline_rule(facts: ReportFacts, refs: Refs) -> list[Recommendation]:
-    declined = changed_scales(facts, "declined")
-    if not declined:
+def _deterioration_rule(facts: ReportFacts, refs: Refs) -> list[Recommendation]:
+    worse = changed_scales(facts, "deteriorated")
+    if not worse:
         return []
-    names = ", ".join(s.label for s, _ in declined[:4])
+    names = ", ".join(s.label for s, _ in worse[:4])
+    if len(worse) > 4:
+        names += f" and {len(worse) - 4} more"
     rec = _rec(
-        "Find out what changed where scores fell",
-        "Discuss the falls with members at the next meeting, ask what changed (format, timing, "
-        "membership, workload) and agree one change to try.",
-        f"Scores fell between {facts.waves[0]} and {facts.waves[-1]} on: {names}.",
+        "Find out what changed where results deteriorated",
+        "Discuss these results with members at the next meeting, ask what changed (format, "
+        "timing, membership, workload) and agree one change to try.",
+        f"Results deteriorated between {facts.waves[0]} and {facts.waves[-1]} on: {names}.",
         refs,
         ("change_table", "trend"),
         "high",
@@ -317,7 +319,7 @@ def _reliability_rule(facts: ReportFacts, refs: Refs) -> list[Recommendation]:
 
 RULES = (
     _Rule("stage", _stage_rules),
-    _Rule("decline", _decline_rule),
+    _Rule("deterioration", _deterioration_rule),
     _Rule("subgroup_relevance", _subgroup_rule),
     _Rule("agenda", _agenda_rule),
     _Rule("factor", _factor_rule),

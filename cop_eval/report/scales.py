@@ -18,28 +18,39 @@ from cop_eval.compare.results import Comparison as WaveComparisonCell
 from cop_eval.compare.results import SuppressedCell
 from cop_eval.compare.results import WaveStat as EngineWaveStat
 from cop_eval.compare.waves import compare_waves
-from cop_eval.instruments import ContinuumClassification, Instrument
+from cop_eval.instruments import Instrument
 from cop_eval.measure.reliability import ReliabilityResult
 from cop_eval.measure.scores import ScoreTable
 from cop_eval.privacy import PrivacyPolicy
 from cop_eval.report.facts import Comparison, Direction, ReliableChangeFact, ScaleResult, WaveStat
 
-__all__ = ["direction_of", "scale_results", "weak_end_scales"]
+__all__ = ["direction_of", "scale_results"]
 
 
 def _finite(value: float | None) -> float | None:
     return None if value is None or not math.isfinite(value) else float(value)
 
 
+_CHANGED: dict[str, Direction] = {
+    "improvement": "improved",
+    "deterioration": "deteriorated",
+    "increase": "increased",
+    "decrease": "decreased",
+}
+
+
 def direction_of(comparison: WaveComparisonCell) -> Direction:
-    """improved / declined only for a non-negligible change the verdict calls likely real."""
+    """What the change amounts to: a direction only for a non-negligible, likely real change.
+
+    The word follows the verdict, which follows the scale's declared direction.
+    """
     v = comparison.verdict
     if v.certainty in ("too few to tell", "cannot tell"):
         return "unclear"
-    if v.magnitude in (None, "negligible") or v.direction in (None, "none"):
+    if v.magnitude in (None, "negligible") or v.direction == "none":
         return "no_change"
     if v.certainty == "likely real":
-        return "improved" if v.direction == "improvement" else "declined"
+        return _CHANGED[v.direction]
     return "unclear"
 
 
@@ -74,15 +85,6 @@ def _comparison(c: WaveComparisonCell) -> Comparison:
     )
 
 
-def weak_end_scales(instrument: Instrument) -> set[str]:
-    """Scales at the weak end of a continuum classification: higher is not better for the group."""
-    return {
-        rule.levels[0].scale
-        for rule in instrument.classification
-        if isinstance(rule, ContinuumClassification)
-    }
-
-
 def _first_alpha(results: list[ReliabilityResult]) -> dict[str, float]:
     return {
         s.scale: float(s.alpha)
@@ -110,7 +112,6 @@ def scale_results(
     for instrument in instruments:
         tables = per_instrument[instrument.id]
         rs = instrument.response_scale
-        weak_end = weak_end_scales(instrument)
         if len(tables) < 2:
             for scale in instrument.scales:
                 x = tables[0].scores[scale.id].to_numpy(dtype=np.float64)
@@ -125,7 +126,7 @@ def scale_results(
                         rs.min,
                         rs.max,
                         (_wave(stat, privacy),),
-                        favourable=scale.id not in weak_end,
+                        direction=scale.direction,
                     )
                 )
             continue
@@ -176,10 +177,12 @@ def scale_results(
                         rc.unchanged,
                         rc.deteriorated,
                         rc.reliability,
+                        rc.increased,
+                        rc.decreased,
                     )
                     if rc is not None and overall is not None
                     else None,
-                    favourable=scale.id not in weak_end,
+                    direction=scale.direction,
                 )
             )
     trend = None

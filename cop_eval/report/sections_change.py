@@ -90,11 +90,14 @@ def change_section(facts: ReportFacts, num: Numbering) -> Section:
         f"Design: {', '.join(designs) or '–'}. Effect size: {', '.join(effect_names) or '–'}. "
         "p adjusted with Holm's method across scales."
     )
-    reversed_labels = [s.label for s in facts.scales if not s.favourable]
-    if reversed_labels:
+    lower = [s.label for s in facts.scales if s.direction == "lower_is_better"]
+    neutral = [s.label for s in facts.scales if s.direction == "neutral"]
+    if lower:
+        caption += f" Lower is better for {', '.join(lower)}: a fall there is an improvement."
+    if neutral:
         caption += (
-            f" For {', '.join(reversed_labels)} (the weak end of the identity continuum) a "
-            "decline means members see the group less as a source of information only."
+            f" Neither direction is better for {', '.join(neutral)}: its verdicts say increase "
+            "or decrease."
         )
     columns = (
         Column("Scale"),
@@ -211,6 +214,20 @@ def change_section(facts: ReportFacts, num: Numbering) -> Section:
         for s in facts.scales
         if s.reliable_change is not None
     ]
+    neutral_rc = [
+        f"{s.label}: {s.reliable_change.increased} rose and {s.reliable_change.decreased} fell "
+        "reliably"
+        for s in facts.scales
+        if s.reliable_change is not None
+        and s.direction == "neutral"
+        and s.reliable_change.increased is not None
+    ]
+    rc_caption = (
+        "Jacobson-Truax reliable change index (|RCI| > 1.96) with the scale's observed "
+        "reliability in the first wave. Improved and deteriorated follow each scale's direction."
+    )
+    if neutral_rc:
+        rc_caption += " Neither direction is better on " + "; ".join(neutral_rc) + "."
     if rc_rows:
         blocks.append(
             num.table(
@@ -225,8 +242,7 @@ def change_section(facts: ReportFacts, num: Numbering) -> Section:
                     Column("Reliability used", "alpha"),
                 ),
                 tuple(rc_rows),
-                caption="Jacobson-Truax reliable change index (|RCI| > 1.96) with the scale's "
-                "observed reliability in the first wave.",
+                caption=rc_caption,
             )
         )
     return Section("sec-change", num.section, title, tuple(blocks))

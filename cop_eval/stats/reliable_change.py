@@ -8,6 +8,8 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from cop_eval.stats.verdict import ScaleDirection
+
 __all__ = ["RCI_CRITERION", "ReliableChange", "reliable_change", "reliable_change_index"]
 
 #: |RCI| above this is change beyond measurement error at the 5% level (two-sided).
@@ -67,9 +69,11 @@ def reliable_change_index(
 class ReliableChange:
     """Counts of matched respondents whose change exceeds measurement error.
 
-    ``improved`` means a reliably *higher* score (instrument scales are keyed so that higher is
-    more favourable). The counts are ``None`` when :math:`S_{diff}` is not positive (fewer than two
-    matched respondents, or no spread in the earlier wave): change cannot then be judged.
+    ``increased`` / ``decreased`` count reliably higher / lower scores. ``improved`` and
+    ``deteriorated`` follow the scale's ``direction``: on a ``lower_is_better`` scale a reliable
+    fall is an improvement; on a ``neutral`` scale neither word applies (``None``). The counts are
+    ``None`` when :math:`S_{diff}` is not positive (fewer than two matched respondents, or no
+    spread in the earlier wave): change cannot then be judged.
     """
 
     n: int
@@ -77,18 +81,36 @@ class ReliableChange:
     sd_baseline: float
     s_diff: float
     criterion: float
-    improved: int | None
+    increased: int | None
     unchanged: int | None
-    deteriorated: int | None
+    decreased: int | None
+    direction: ScaleDirection = "higher_is_better"
+
+    @property
+    def improved(self) -> int | None:
+        """Reliably changed in the scale's good direction (``None`` on a neutral scale)."""
+        if self.direction == "neutral":
+            return None
+        return self.increased if self.direction == "higher_is_better" else self.decreased
+
+    @property
+    def deteriorated(self) -> int | None:
+        """Reliably changed in the scale's bad direction (``None`` on a neutral scale)."""
+        if self.direction == "neutral":
+            return None
+        return self.decreased if self.direction == "higher_is_better" else self.increased
 
     def to_json_dict(self) -> dict[str, object]:
-        """JSON form."""
+        """JSON form: both the raw counts (increased/decreased) and their direction-aware names."""
         return {
             "n": self.n,
             "reliability": self.reliability,
             "sd_baseline": self.sd_baseline,
             "s_diff": self.s_diff,
             "criterion": self.criterion,
+            "direction": self.direction,
+            "increased": self.increased,
+            "decreased": self.decreased,
             "improved": self.improved,
             "unchanged": self.unchanged,
             "deteriorated": self.deteriorated,
@@ -101,6 +123,7 @@ def reliable_change(
     reliability: float,
     *,
     criterion: float = RCI_CRITERION,
+    direction: ScaleDirection = "higher_is_better",
 ) -> ReliableChange:
     """Jacobson–Truax classification of matched respondents: improved, unchanged, deteriorated.
 
@@ -112,12 +135,14 @@ def reliable_change(
         The scale's observed reliability (Cronbach's alpha) in the earlier wave.
     criterion
         The |RCI| beyond which change is reliable (1.96: two-sided 5%).
+    direction
+        The scale's direction, which names reliable rises and falls as improved or deteriorated.
 
     Notes
     -----
     :math:`SD_1` is the SD of the earlier scores of the matched respondents (the people whose
-    change is classified), :math:`S_{diff} = \\sqrt 2\\,SD_1\\sqrt{1 - r_{xx}}`; improved when
-    :math:`RCI > c`, deteriorated when :math:`RCI < -c`, unchanged otherwise.
+    change is classified), :math:`S_{diff} = \\sqrt 2\\,SD_1\\sqrt{1 - r_{xx}}`; increased when
+    :math:`RCI > c`, decreased when :math:`RCI < -c`, unchanged otherwise.
 
     References
     ----------
@@ -128,6 +153,9 @@ def reliable_change(
     >>> r = reliable_change([1, 2, 3, 4, 5], [3, 2, 3, 4, 1], reliability=0.9)
     >>> r.improved, r.unchanged, r.deteriorated
     (1, 3, 1)
+    >>> r = reliable_change([1, 2, 3, 4, 5], [3, 2, 3, 4, 3], 0.9, direction="lower_is_better")
+    >>> r.increased, r.decreased, r.improved, r.deteriorated
+    (1, 1, 1, 1)
     """
     _check_reliability(reliability)
     x1 = np.asarray(earlier, dtype=np.float64).ravel()
@@ -138,17 +166,18 @@ def reliable_change(
     sd1 = float(x1.std(ddof=1)) if n > 1 else math.nan
     s_diff = math.sqrt(2) * sd1 * math.sqrt(1 - reliability)
     if not s_diff > 0:
-        return ReliableChange(n, reliability, sd1, s_diff, criterion, None, None, None)
+        return ReliableChange(n, reliability, sd1, s_diff, criterion, None, None, None, direction)
     rci = (x2 - x1) / s_diff
-    improved = int(np.count_nonzero(rci > criterion))
-    deteriorated = int(np.count_nonzero(rci < -criterion))
+    increased = int(np.count_nonzero(rci > criterion))
+    decreased = int(np.count_nonzero(rci < -criterion))
     return ReliableChange(
         n=n,
         reliability=reliability,
         sd_baseline=sd1,
         s_diff=s_diff,
         criterion=criterion,
-        improved=improved,
-        unchanged=n - improved - deteriorated,
-        deteriorated=deteriorated,
+        increased=increased,
+        unchanged=n - increased - decreased,
+        decreased=decreased,
+        direction=direction,
     )

@@ -34,7 +34,7 @@ TOL = 1e-6
 TOL_MIXED = 1e-6
 
 
-def orthodont_instrument() -> Instrument:
+def orthodont_instrument(distance_direction: str = "higher_is_better") -> Instrument:
     return parse_instrument(
         {
             "id": "orthodont",
@@ -51,16 +51,18 @@ def orthodont_instrument() -> Instrument:
                 for k in (1, 2)
             ],
             "scales": [
-                {"id": "distance", "label": "Distance"},
+                {"id": "distance", "label": "Distance", "direction": distance_direction},
                 {"id": "log_distance", "label": "Log distance"},
             ],
         }
     )
 
 
-def orthodont_waves(with_ids: bool = True, with_groups: bool = False) -> list[ScoreTable]:
+def orthodont_waves(
+    with_ids: bool = True, with_groups: bool = False, distance_direction: str = "higher_is_better"
+) -> list[ScoreTable]:
     data = pd.read_csv(REF_DIR / "waves_orthodont.csv")
-    inst = orthodont_instrument()
+    inst = orthodont_instrument(distance_direction)
     tables = []
     for wave in WAVES:
         part = data[data["wave"] == wave].reset_index(drop=True)
@@ -271,6 +273,56 @@ def test_two_waves_have_no_trend_and_verdicts_use_effect_and_p(paired: Any) -> N
     # R: d_av = 0.4878 (small), Holm p = 0.0436, d_z CI (0.070, 0.902) excludes 0.
     assert two.to_frame().shape[0] == 2
     assert c.verdict.text == "small improvement, likely real"
+
+
+@pytest.mark.parametrize(
+    ("direction", "text", "word"),
+    [
+        ("higher_is_better", "small improvement, likely real", "improvement"),
+        ("lower_is_better", "small deterioration, likely real", "deterioration"),
+        ("neutral", "small increase, likely real", "increase"),
+    ],
+)
+def test_verdicts_follow_the_declared_direction(direction: str, text: str, word: str) -> None:
+    """The same rise (R: d_av = 0.4878, Holm p = 0.0436) is worded by the scale's direction."""
+    base = compare_waves(orthodont_waves()[:2], min_group_size=1)
+    result = compare_waves(
+        orthodont_waves(with_groups=True, distance_direction=direction)[:2],
+        min_group_size=1,
+        group_column="Sex",
+        reliabilities={"distance": 0.5},
+    )
+    scale = result.scale("distance")
+    c = scale.comparisons[0]
+    assert isinstance(c, Comparison)
+    assert c.verdict.text == text
+    # Only the words change: every figure is the same as on a higher-is-better scale.
+    ref = base.scale("distance").comparisons[0]
+    assert isinstance(ref, Comparison) and c.p_adjusted == ref.p_adjusted
+    doc = json.loads(json.dumps(result.to_json_dict()))
+    js = next(s for s in doc["scales"] if s["scale"] == "distance")
+    assert js["direction"] == direction
+    detail = js["comparisons"][0]["verdict_detail"]
+    assert detail["direction"] == word and detail["scale_direction"] == direction
+    assert all(s["direction"] == "higher_is_better" for s in doc["scales"] if s is not js)
+    rc = js["comparisons"][0]["reliable_change"]
+    assert rc["direction"] == direction
+    if direction == "lower_is_better":
+        assert (rc["improved"], rc["deteriorated"]) == (rc["decreased"], rc["increased"])
+    elif direction == "neutral":
+        assert rc["improved"] is None and rc["deteriorated"] is None
+    allowed = {
+        "higher_is_better": {"improvement", "deterioration", "none"},
+        "lower_is_better": {"improvement", "deterioration", "none"},
+        "neutral": {"increase", "decrease", "none"},
+    }[direction]
+    words = {
+        g.verdict.direction
+        for group in scale.subgroups
+        for g in group.comparisons
+        if isinstance(g, Comparison)
+    }
+    assert words and words <= allowed
 
 
 def test_auto_falls_back_to_independent_when_too_few_matched() -> None:

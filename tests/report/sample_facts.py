@@ -27,8 +27,15 @@ from cop_eval.report.facts import (
     SubgroupRow,
     WaveStat,
 )
+from cop_eval.stats.verdict import change_direction
 
 STAGE_BASE = {1: 3.85, 2: 3.55, 3: 2.95}
+CHANGED = {
+    "improvement": "improved",
+    "deterioration": "deteriorated",
+    "increase": "increased",
+    "decrease": "decreased",
+}
 WAVES = ("Spring 2024", "Autumn 2024", "Spring 2025")
 
 
@@ -79,9 +86,9 @@ def sample_facts(
                         verdict, direction = "no meaningful change", "no_change"
                     elif p < 0.05:
                         size = "small" if abs(g) < 0.5 else "moderate"
-                        kind = "improvement" if diff > 0 else "decline"
+                        kind = change_direction(diff, scale.direction)
                         verdict = f"{size} {kind}, likely real"
-                        direction = "improved" if diff > 0 else "declined"
+                        direction = CHANGED[kind]
                     else:
                         verdict, direction = "too few answers to tell", "unclear"
                     comparisons.append(
@@ -115,6 +122,7 @@ def sample_facts(
                     reliable_change=ReliableChangeFact(waves[0], waves[-1], 26, 5, 19, 2, 0.81)
                     if stage == 3 and len(waves) > 1
                     else None,
+                    direction=scale.direction,
                 )
             )
     stages = tuple(

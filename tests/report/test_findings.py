@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from cop_eval.report.facts import ReportFacts, StageResult, SubgroupFacts, SubgroupRow, WaveStat
+from cop_eval.report.facts import (
+    ReportFacts,
+    ScaleResult,
+    StageResult,
+    SubgroupFacts,
+    SubgroupRow,
+    WaveStat,
+)
 from cop_eval.report.findings import key_messages, recommendations
 
 REFS = {
@@ -108,18 +115,34 @@ def test_a_rule_without_its_evidence_in_the_report_is_skipped(facts: ReportFacts
     assert not any(m.headline == "Weakest stage" for m in key_messages(facts, refs))
 
 
-def test_a_fall_at_the_weak_end_of_the_continuum_is_not_a_decline(facts: ReportFacts) -> None:
-    declined = [
-        s for s in facts.scales if s.overall_change and s.overall_change.direction == "declined"
+def test_a_fall_on_a_neutral_scale_is_named_not_counted(facts: ReportFacts) -> None:
+    """A neutral scale (the weak end of the continuum) that fell is neither good nor bad news."""
+    worse = [
+        s for s in facts.scales if s.overall_change and s.overall_change.direction == "deteriorated"
     ]
-    assert declined, "the sample facts should contain a decline"
-    before = next(m for m in key_messages(facts, REFS) if m.headline == "What declined")
-    assert declined[0].label in before.text
-    keys = {s.key for s in declined}
-    flipped = replace(
-        facts,
-        scales=tuple(replace(s, favourable=s.key not in keys) for s in facts.scales),
-    )
+    assert worse, "the sample facts should contain a deterioration"
+    before = next(m for m in key_messages(facts, REFS) if m.headline == "What deteriorated")
+    assert worse[0].label in before.text
+    keys = {s.key for s in worse}
+
+    def neutral(s: ScaleResult) -> ScaleResult:
+        if s.key not in keys:
+            return s
+        comparisons = tuple(
+            replace(
+                c, direction="decreased", verdict=c.verdict.replace("deterioration", "decrease")
+            )
+            if c.direction == "deteriorated"
+            else c
+            for c in s.comparisons
+        )
+        return replace(s, direction="neutral", comparisons=comparisons)
+
+    flipped = replace(facts, scales=tuple(neutral(s) for s in facts.scales))
     messages = {m.headline: m for m in key_messages(flipped, REFS)}
-    assert "What declined" not in messages
-    assert messages["Nothing declined"].tone == "positive"
+    assert "What deteriorated" not in messages
+    nothing = messages["Nothing deteriorated"]
+    assert nothing.tone == "positive"
+    assert (
+        f"{worse[0].label} fell" in nothing.text and "neither direction is better" in nothing.text
+    )

@@ -32,7 +32,11 @@ def test_executive_summary_key_messages_point_to_figures(text: str, model: Repor
     summary = model.sections[0]
     messages = next(b for b in summary.blocks if b.kind == "key_messages").items  # type: ignore[union-attr]
     assert 3 <= len(messages) <= 5
-    assert [m.headline for m in messages][:3] == ["What improved", "What declined", "Weakest stage"]
+    assert [m.headline for m in messages][:3] == [
+        "What improved",
+        "What deteriorated",
+        "Weakest stage",
+    ]
     ids = {getattr(b, "id", None) for s in model.sections for b in s.blocks} | {
         s.id for s in model.sections
     }

@@ -52,3 +52,16 @@ def test_bad_reliability_and_no_spread() -> None:
         reliable_change([1, 2], [2, 3], reliability=1.0)
     flat = reliable_change([3, 3, 3], [4, 2, 3], reliability=0.8)
     assert flat.improved is None and flat.unchanged is None
+
+
+def test_improved_follows_the_scale_direction() -> None:
+    """Improved = reliably changed in the scale's good direction (issue 12)."""
+    earlier, later = [1, 2, 3, 4, 5, 3], [3, 2, 3, 4, 1, 5]
+    up = reliable_change(earlier, later, reliability=0.9)
+    down = reliable_change(earlier, later, reliability=0.9, direction="lower_is_better")
+    flat = reliable_change(earlier, later, reliability=0.9, direction="neutral")
+    assert (up.increased, up.decreased) == (down.increased, down.decreased) == (2, 1)
+    assert (up.improved, up.deteriorated) == (2, 1)
+    assert (down.improved, down.deteriorated) == (1, 2)
+    assert (flat.improved, flat.deteriorated) == (None, None)
+    assert flat.to_json_dict()["increased"] == 2 and flat.to_json_dict()["direction"] == "neutral"

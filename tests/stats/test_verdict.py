@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from cop_eval.stats.verdict import MIN_N_FOR_VERDICT, magnitude, verdict
+from cop_eval.stats.verdict import MIN_N_FOR_VERDICT, change_direction, magnitude, verdict
 
 
 @pytest.mark.parametrize(
@@ -34,7 +34,7 @@ def test_likely_real_needs_both_ci_and_adjusted_p() -> None:
     assert adj.text == "small improvement, could be chance"
     # Adjusted p passes but the CI includes zero (e.g. a different interval): could be chance.
     ci = verdict(-0.9, (-1.8, 0.01), 0.03, 100, design="independent", basis="hedges_g")
-    assert ci.text == "large decline, could be chance" and ci.direction == "decline"
+    assert ci.text == "large deterioration, could be chance" and ci.direction == "deterioration"
 
 
 def test_negligible_changes() -> None:
@@ -55,3 +55,46 @@ def test_too_few_and_undefined() -> None:
     flat = verdict(math.nan, (math.nan, math.nan), math.nan, 40, design="paired", basis="d_av")
     assert flat.certainty == "cannot tell"
     assert flat.to_json_dict()["text"] == flat.text
+
+
+@pytest.mark.parametrize(
+    ("scale_direction", "effect", "word"),
+    [
+        ("higher_is_better", 0.6, "improvement"),
+        ("higher_is_better", -0.6, "deterioration"),
+        ("lower_is_better", 0.6, "deterioration"),
+        ("lower_is_better", -0.6, "improvement"),
+        ("neutral", 0.6, "increase"),
+        ("neutral", -0.6, "decrease"),
+    ],
+)
+def test_direction_names_the_change(scale_direction: str, effect: float, word: str) -> None:
+    lo, hi = sorted((effect * 0.5, effect * 1.5))
+    v = verdict(
+        effect,
+        (lo, hi),
+        0.001,
+        60,
+        design="paired",
+        basis="d_av",
+        scale_direction=scale_direction,  # type: ignore[arg-type]
+    )
+    assert v.text == f"medium {word}, likely real"
+    assert v.direction == word and v.to_json_dict()["direction"] == word
+    assert v.to_json_dict()["scale_direction"] == scale_direction
+    assert change_direction(effect, scale_direction) == word  # type: ignore[arg-type]
+
+
+def test_direction_is_none_when_the_verdict_names_none() -> None:
+    """verdict_detail.direction is one of the five words, never null, and 'none' unless asserted."""
+    cases = [
+        verdict(0.05, (-0.2, 0.3), 0.7, 80, design="paired", basis="d_av"),
+        verdict(0.9, (0.1, 1.7), 0.02, 6, design="paired", basis="d_av"),
+        verdict(math.nan, (math.nan, math.nan), math.nan, 40, design="paired", basis="d_av"),
+    ]
+    assert [v.direction for v in cases] == ["none", "none", "none"]
+    small = verdict(
+        0.3, (-0.1, 0.7), 0.2, 80, design="paired", basis="d_av", scale_direction="lower_is_better"
+    )
+    assert small.text == "small deterioration, could be chance"
+    assert small.direction == "deterioration"
