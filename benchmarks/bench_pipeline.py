@@ -198,12 +198,14 @@ def main() -> None:
     )
     if not args.no_report:
         from cop_eval.report import render_pdf
-        from cop_eval.report.build import build_report_model
+        from cop_eval.report.build import ReportOptions, build_report_model
 
         model = run(
             "report: build (scores, reliability, compare again)",
             lambda: build_report_model(
-                waves, [instrument], labels=["W1", "W2"], group_column="directorate"
+                waves,
+                [instrument],
+                ReportOptions(labels=("W1", "W2"), group_column="directorate"),
             ),
         )
         out = DATA / "pipeline_report.pdf"

@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT))
 
 from cop_eval.cli.common import load_responses  # noqa: E402
 from cop_eval.instruments import builtin_instrument_ids, load_instruments  # noqa: E402
-from cop_eval.report.build import build_report_model  # noqa: E402
+from cop_eval.report.build import ReportOptions, build_report_model  # noqa: E402
 from cop_eval.report.render import chart_images, render_html, render_html_to_pdf  # noqa: E402
 from tests.report.synthetic import write_waves  # noqa: E402
 
@@ -52,7 +52,9 @@ def main() -> None:
 
         start = time.perf_counter()
         model = build_report_model(
-            responses, instruments, group_column="group", title="Benchmark report"
+            responses,
+            instruments,
+            ReportOptions(group_column="group", title="Benchmark report"),
         )
         timings["build model"] = time.perf_counter() - start
 

@@ -158,7 +158,7 @@ def run_demo(
         Called with a short message as each stage starts (the CLI shows them as progress).
     """
     from cop_eval.report import render_html, render_pdf
-    from cop_eval.report.build import build_report_model
+    from cop_eval.report.build import ReportOptions, build_report_model
     from cop_eval.report.export import export_tables
 
     manifest = load_manifest()
@@ -176,16 +176,15 @@ def run_demo(
         step("Loading the stored waves")
         waves = project.load_waves(labels)
     step("Scoring, reliability and wave comparison")
-    model = build_report_model(
-        waves,
-        instruments,
-        labels=labels,
+    options = ReportOptions(
+        labels=tuple(labels),
         group_column=GROUP_COLUMN,
         members=manifest.members,
         title=title,
         organisation=organisation,
         date=manifest.waves[-1].date.isoformat(),
     )
+    model = build_report_model(waves, instruments, options)
     pdf = out_dir / f"{REPORT_STEM}.pdf"
     html = out_dir / f"{REPORT_STEM}.html"
     step("Writing the HTML report")

@@ -15,7 +15,7 @@ import pytest
 from cop_eval.cli import main
 from cop_eval.demo import GROUP_COLUMN, DemoResult, load_manifest, run_demo
 from cop_eval.instruments import load_instrument
-from cop_eval.report.build import build_report_facts
+from cop_eval.report.build import ReportOptions, build_report_facts
 from cop_eval.report.facts import ReportFacts
 from cop_eval.store import Project
 
@@ -35,9 +35,11 @@ def facts(demo: DemoResult) -> ReportFacts:
     return build_report_facts(
         waves,
         [load_instrument(i) for i in manifest.instruments],
-        labels=[w.label for w in manifest.waves],
-        group_column=GROUP_COLUMN,
-        members=manifest.members,
+        ReportOptions(
+            labels=tuple(w.label for w in manifest.waves),
+            group_column=GROUP_COLUMN,
+            members=manifest.members,
+        ),
     )
 
 

@@ -171,7 +171,7 @@ def report_cmd(
     project, in date order. With --project, give --group-column COL once: each stored wave's
     subgroup column is used under that name.
     """
-    from cop_eval.report.build import build_report_model
+    from cop_eval.report.build import ReportOptions, build_report_model
     from cop_eval.report.export import export_tables
     from cop_eval.report.render import chart_images, render_html, render_html_to_pdf
 
@@ -207,16 +207,15 @@ def report_cmd(
             group_column=group_column,
         )
     err.print(Text("Scoring, checking reliability and comparing waves ..."))
-    model = build_report_model(
-        responses,
-        instruments,
-        labels=wave_labels,
+    options = ReportOptions(
+        labels=None if wave_labels is None else tuple(wave_labels),
         group_column=group_name,
         privacy=PrivacyPolicy(min_group_size),
         members=member_sizes,
         title=title,
         organisation=organisation,
     )
+    model = build_report_model(responses, instruments, options)
     err.print(Text("Rendering the report ..."))
     images = chart_images(model)
     html = render_html(model, standalone=False, images=images)

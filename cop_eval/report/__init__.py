@@ -2,8 +2,10 @@
 
 Typical use::
 
-    from cop_eval.report import build_report_model, export_tables, render_html, render_pdf
-    model = build_report_model(responses, instruments, labels=["2024", "2025"])
+    from cop_eval.report import (
+        ReportOptions, build_report_model, export_tables, render_html, render_pdf,
+    )
+    model = build_report_model(responses, instruments, ReportOptions(labels=("2024", "2025")))
     render_pdf(model, Path("report.pdf"))
     Path("report.html").write_text(render_html(model), encoding="utf-8")
     export_tables(model, xlsx=Path("tables.xlsx"))
@@ -19,6 +21,7 @@ from typing import Any
 
 __all__ = [
     "ReportModel",
+    "ReportOptions",
     "build_report_model",
     "compose_report",
     "export_tables",
@@ -28,6 +31,7 @@ __all__ = [
 
 _WHERE = {
     "ReportModel": "cop_eval.report.model",
+    "ReportOptions": "cop_eval.report.options",
     "build_report_model": "cop_eval.report.build",
     "compose_report": "cop_eval.report.compose",
     "export_tables": "cop_eval.report.export",

@@ -1,8 +1,9 @@
 """Compose the report: :class:`~cop_eval.report.facts.ReportFacts` → :class:`ReportModel`.
 
 One function per section (sections 2-6 and 8 in :mod:`~cop_eval.report.sections_profile`,
-:mod:`~cop_eval.report.sections_change` and :mod:`~cop_eval.report.sections_methods`); each
-arranges facts into tables, chart specs and sentences. The summary (section 1) and the
+:mod:`~cop_eval.report.sections_change`, :mod:`~cop_eval.report.sections_subgroups` and
+:mod:`~cop_eval.report.sections_methods`); each arranges facts into tables, chart specs and
+sentences. The summary (section 1) and the
 recommendations (section 7) are written last, because they point to the figures and tables of
 the other sections.
 """
@@ -23,13 +24,14 @@ from cop_eval.report.model import (
     Section,
 )
 from cop_eval.report.numbering import Numbering
-from cop_eval.report.sections_change import change_section, subgroups_section
+from cop_eval.report.sections_change import change_section
 from cop_eval.report.sections_methods import methods_section
 from cop_eval.report.sections_profile import (
     factors_section,
     participation_section,
     stages_section,
 )
+from cop_eval.report.sections_subgroups import subgroups_section
 
 __all__ = ["compose_report"]
 

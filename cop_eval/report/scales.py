@@ -10,12 +10,13 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from cop_eval.compare.cells import wave_stat
 from cop_eval.compare.results import Comparison as WaveComparisonCell
-from cop_eval.compare.results import SuppressedCell
+from cop_eval.compare.results import ScaleComparison, SuppressedCell, WaveComparison
 from cop_eval.compare.results import WaveStat as EngineWaveStat
 from cop_eval.compare.waves import compare_waves
 from cop_eval.instruments import Instrument
@@ -93,42 +94,148 @@ def _first_alpha(results: list[ReliabilityResult]) -> dict[str, float]:
     }
 
 
+@dataclass
+class _Tally:
+    """What the per-scale results say about the whole report: matching, designs, trend, notes."""
+
+    matched: dict[tuple[str, str], int] = field(default_factory=dict)
+    designs: set[str] = field(default_factory=set)
+    notes: list[str] = field(default_factory=list)
+    fits: int = 0
+    converged: int = 0
+    optimisers: set[str] = field(default_factory=set)
+
+    def add_cells(self, cells: Sequence[WaveComparisonCell], labels: tuple[str, ...]) -> None:
+        for c in cells:
+            self.designs.add(c.design)
+            consecutive = labels.index(c.to_label) == labels.index(c.from_label) + 1
+            if c.matched is not None and consecutive:
+                self.matched.setdefault((c.from_label, c.to_label), c.matched)
+
+    def add_trend(self, sc: ScaleComparison, where: str) -> None:
+        if sc.trend is not None:
+            self.fits += 1
+            self.converged += bool(sc.trend.converged)
+            if sc.trend.optimiser:
+                self.optimisers.add(sc.trend.optimiser)
+        if sc.trend_note:
+            self.notes.append(f"{where}: {sc.trend_note}")
+
+    def trend_sentence(self) -> str | None:
+        if not self.fits:
+            return None
+        how = f" ({', '.join(sorted(self.optimisers))})" if self.optimisers else ""
+        return (
+            "Trend over three or more waves: a linear mixed model with a random intercept per "
+            f"respondent was fitted for each scale; it converged for {self.converged} of "
+            f"{self.fits} scales{how}."
+        )
+
+    def ordered_matches(self, labels: tuple[str, ...]) -> tuple[tuple[str, str, int], ...]:
+        return tuple(
+            (a, b, self.matched[(a, b)])
+            for a, b in itertools.pairwise(labels)
+            if (a, b) in self.matched
+        )
+
+
+def _result(
+    instrument: Instrument,
+    scale_id: str,
+    waves: tuple[WaveStat, ...],
+    comparisons: tuple[Comparison, ...] = (),
+    reliable: ReliableChangeFact | None = None,
+) -> ScaleResult:
+    scale = instrument.scale(scale_id)
+    rs = instrument.response_scale
+    return ScaleResult(
+        instrument.id,
+        instrument.title,
+        scale.id,
+        scale.label,
+        scale.stage,
+        rs.min,
+        rs.max,
+        waves,
+        comparisons,
+        reliable_change=reliable,
+        direction=scale.direction,
+    )
+
+
+def _one_wave(
+    instrument: Instrument, table: ScoreTable, label: str, privacy: PrivacyPolicy
+) -> list[ScaleResult]:
+    out = []
+    for scale in instrument.scales:
+        x = table.scores[scale.id].to_numpy(dtype=np.float64)
+        stat = wave_stat(label, x[np.isfinite(x)], 0.95)
+        out.append(_result(instrument, scale.id, (_wave(stat, privacy),)))
+    return out
+
+
+def _reliable(
+    cells: Sequence[WaveComparisonCell], labels: tuple[str, ...]
+) -> ReliableChangeFact | None:
+    """Reliable change of the first-to-last comparison, when it has one."""
+    overall = next(
+        (c for c in cells if c.from_label == labels[0] and c.to_label == labels[-1]), None
+    )
+    rc = overall.reliable_change if overall is not None else None
+    if rc is None:
+        return None
+    return ReliableChangeFact(
+        labels[0],
+        labels[-1],
+        rc.n,
+        rc.improved,
+        rc.unchanged,
+        rc.deteriorated,
+        rc.reliability,
+        rc.increased,
+        rc.decreased,
+    )
+
+
+def _compared(
+    instrument: Instrument,
+    comparison: WaveComparison,
+    labels: tuple[str, ...],
+    privacy: PrivacyPolicy,
+    tally: _Tally,
+) -> list[ScaleResult]:
+    tally.notes.extend(f"{instrument.title}: {n}" for n in comparison.notes)
+    out = []
+    for sc in comparison.scales:
+        cells = [c for c in sc.comparisons if isinstance(c, WaveComparisonCell)]
+        tally.add_cells(cells, labels)
+        tally.add_trend(sc, f"{instrument.title}, {sc.label}")
+        out.append(
+            _result(
+                instrument,
+                sc.scale,
+                tuple(_wave(c, privacy) for c in sc.waves),
+                tuple(_comparison(c) for c in cells),
+                _reliable(cells, labels),
+            )
+        )
+    return out
+
+
 def scale_results(
     instruments: Sequence[Instrument],
     per_instrument: Mapping[str, list[ScoreTable]],
     reliabilities: Mapping[str, list[ReliabilityResult]],
     labels: tuple[str, ...],
-    group_column: str | None,
     privacy: PrivacyPolicy,
 ) -> tuple[list[ScaleResult], tuple[tuple[str, str, int], ...], str, str | None, list[str]]:
     """Per-scale facts, matched counts per consecutive pair, design, trend sentence, notes."""
-    del group_column  # subgroups are arranged from the latest wave in build.py
     results: list[ScaleResult] = []
-    matched: dict[tuple[str, str], int] = {}
-    designs: set[str] = set()
-    notes: list[str] = []
-    fits = converged = 0
-    optimisers: set[str] = set()
+    tally = _Tally()
     for instrument in instruments:
         tables = per_instrument[instrument.id]
-        rs = instrument.response_scale
         if len(tables) < 2:
-            for scale in instrument.scales:
-                x = tables[0].scores[scale.id].to_numpy(dtype=np.float64)
-                stat = wave_stat(labels[0], x[np.isfinite(x)], 0.95)
-                results.append(
-                    ScaleResult(
-                        instrument.id,
-                        instrument.title,
-                        scale.id,
-                        scale.label,
-                        scale.stage,
-                        rs.min,
-                        rs.max,
-                        (_wave(stat, privacy),),
-                        direction=scale.direction,
-                    )
-                )
+            results.extend(_one_wave(instrument, tables[0], labels[0], privacy))
             continue
         comparison = compare_waves(
             tables,
@@ -136,65 +243,6 @@ def scale_results(
             privacy=privacy,
             reliabilities=_first_alpha(reliabilities[instrument.id]),
         )
-        notes.extend(f"{instrument.title}: {n}" for n in comparison.notes)
-        for sc in comparison.scales:
-            scale = instrument.scale(sc.scale)
-            cells = [c for c in sc.comparisons if isinstance(c, WaveComparisonCell)]
-            for c in cells:
-                designs.add(c.design)
-                if (
-                    c.matched is not None
-                    and labels.index(c.to_label) == labels.index(c.from_label) + 1
-                ):
-                    matched.setdefault((c.from_label, c.to_label), c.matched)
-            overall = next(
-                (c for c in cells if c.from_label == labels[0] and c.to_label == labels[-1]), None
-            )
-            rc = overall.reliable_change if overall is not None else None
-            if sc.trend is not None:
-                fits += 1
-                converged += bool(sc.trend.converged)
-                if sc.trend.optimiser:
-                    optimisers.add(sc.trend.optimiser)
-            if sc.trend_note:
-                notes.append(f"{instrument.title}, {scale.label}: {sc.trend_note}")
-            results.append(
-                ScaleResult(
-                    instrument.id,
-                    instrument.title,
-                    scale.id,
-                    scale.label,
-                    scale.stage,
-                    rs.min,
-                    rs.max,
-                    tuple(_wave(c, privacy) for c in sc.waves),
-                    tuple(_comparison(c) for c in cells),
-                    reliable_change=ReliableChangeFact(
-                        labels[0],
-                        labels[-1],
-                        rc.n,
-                        rc.improved,
-                        rc.unchanged,
-                        rc.deteriorated,
-                        rc.reliability,
-                        rc.increased,
-                        rc.decreased,
-                    )
-                    if rc is not None and overall is not None
-                    else None,
-                    direction=scale.direction,
-                )
-            )
-    trend = None
-    if fits:
-        how = f" ({', '.join(sorted(optimisers))})" if optimisers else ""
-        trend = (
-            "Trend over three or more waves: a linear mixed model with a random intercept per "
-            f"respondent was fitted for each scale; it converged for {converged} of {fits} "
-            f"scales{how}."
-        )
-    design = "paired" if "paired" in designs else "independent"
-    ordered = tuple(
-        (a, b, matched[(a, b)]) for a, b in itertools.pairwise(labels) if (a, b) in matched
-    )
-    return results, ordered, design, trend, notes
+        results.extend(_compared(instrument, comparison, labels, privacy, tally))
+    design = "paired" if "paired" in tally.designs else "independent"
+    return results, tally.ordered_matches(labels), design, tally.trend_sentence(), tally.notes

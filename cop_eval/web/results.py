@@ -28,7 +28,7 @@ from cop_eval.errors import OptionError
 from cop_eval.instruments import Instrument
 from cop_eval.measure.scoring import score_items
 from cop_eval.privacy import DEFAULT_PRIVACY, PrivacyPolicy
-from cop_eval.report.build import DEFAULT_TITLE, NO_GROUP, build_report_facts
+from cop_eval.report.build import DEFAULT_TITLE, NO_GROUP, ReportOptions, build_report_facts
 from cop_eval.report.compose import compose_report
 from cop_eval.report.facts import ReportFacts, WaveStat
 from cop_eval.report.model import Cell, Column, ReportModel, Row, Table
@@ -295,9 +295,7 @@ def results_for(
         facts = build_report_facts(
             waves,
             _instruments(waves),
-            labels=labels,
-            group_column=column,
-            privacy=privacy,
+            ReportOptions(labels=labels, group_column=column, privacy=privacy),
         )
         model = compose_report(facts)
         images = chart_images(model)

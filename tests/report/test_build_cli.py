@@ -13,7 +13,7 @@ from cop_eval.cli import main
 from cop_eval.cli.common import load_responses
 from cop_eval.errors import OptionError
 from cop_eval.instruments import load_instruments
-from cop_eval.report.build import build_report_model
+from cop_eval.report.build import ReportOptions, build_report_model
 from cop_eval.report.model import Heatmap
 from cop_eval.report.render import render_html
 from tests.report.conftest import html_text
@@ -36,16 +36,15 @@ def _responses(paths: list[Path]):  # type: ignore[no-untyped-def]
 
 def test_build_report_model_from_responses(waves: list[Path]) -> None:
     instruments, responses = _responses(waves)
-    model = build_report_model(
-        responses,
-        instruments,
-        labels=["Before", "After"],
+    options = ReportOptions(
+        labels=("Before", "After"),
         group_column="group",
         members={"HR": 16, "OD and learning": 12, "Admin": 3, "Trainers": 8},
         title="Test report",
         organisation="Test org",
         date="1 March 2026",
     )
+    model = build_report_model(responses, instruments, options)
     text = html_text(render_html(model, image_format="png"))
     assert "Test report" in text and "1 March 2026" in text
     assert "Before 36 39 92%" in text  # 36 responses of 39 members
@@ -67,14 +66,16 @@ def test_build_report_model_from_responses(waves: list[Path]) -> None:
 def test_build_checks_its_options(waves: list[Path]) -> None:
     instruments, responses = _responses(waves)
     with pytest.raises(OptionError, match="1 label"):
-        build_report_model(responses, instruments, labels=["Only one"])
+        build_report_model(responses, instruments, ReportOptions(labels=("Only one",)))
     with pytest.raises(OptionError, match="--group-column role: not found"):
-        build_report_model(responses, instruments, group_column="role")
+        build_report_model(responses, instruments, ReportOptions(group_column="role"))
     with pytest.raises(OptionError, match="more than the membership"):
-        build_report_model(responses, instruments, members=10)
+        build_report_model(responses, instruments, ReportOptions(members=10))
     with pytest.raises(OptionError, match="no respondents in subgroup"):
         build_report_model(
-            responses, instruments, group_column="group", members={"HR": 50, "Nobody": 4}
+            responses,
+            instruments,
+            ReportOptions(group_column="group", members={"HR": 50, "Nobody": 4}),
         )
 
 

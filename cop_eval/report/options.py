@@ -1,0 +1,71 @@
+"""What a report is asked to be: one frozen value instead of a row of keyword arguments.
+
+:class:`ReportOptions` is passed unchanged from the command line, the web app and the demo to
+:func:`cop_eval.report.build.build_report_model`. A new report feature adds a field here (with a
+default that keeps today's report), not a keyword to every function on the way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+
+from cop_eval.privacy import DEFAULT_PRIVACY, PrivacyPolicy
+
+__all__ = ["DEFAULT_TITLE", "ReportOptions"]
+
+DEFAULT_TITLE = "Community of Practice evaluation"
+
+
+@dataclass(frozen=True)
+class ReportOptions:
+    """Options of the board report; every field has a default.
+
+    Parameters
+    ----------
+    labels
+        Wave labels, one per response set (default: each response set's ``wave``, else
+        "Wave 1", "Wave 2", ...).
+    group_column
+        A subgroup column read with the data (role, strand), for the participation table and the
+        subgroup heatmaps.
+    privacy
+        The anonymity rule (:class:`~cop_eval.privacy.PrivacyPolicy`; default: no figure
+        describes fewer than 5 respondents, with complementary suppression).
+    members
+        Membership size (for response rates): one number, or sizes per subgroup.
+    title, organisation
+        Cover page text.
+    date
+        The date the report was made, printed on the cover (default: today).
+
+    Examples
+    --------
+    >>> options = ReportOptions(labels=("2024", "2025"), members=48)
+    >>> options.title, options.privacy.min_group_size
+    ('Community of Practice evaluation', 5)
+    >>> ReportOptions(members={"HR": 20, "Trainers": 9}).members["HR"]
+    20
+    """
+
+    labels: tuple[str, ...] | None = None
+    group_column: str | None = None
+    privacy: PrivacyPolicy = DEFAULT_PRIVACY
+    members: int | Mapping[str, int] | None = None
+    title: str = DEFAULT_TITLE
+    organisation: str | None = None
+    date: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.labels is not None and not isinstance(self.labels, tuple):
+            object.__setattr__(self, "labels", tuple(self.labels))
+        if isinstance(self.members, Mapping):
+            # A read-only copy, so that the options stay what they were when made.
+            frozen = MappingProxyType({str(k): int(v) for k, v in self.members.items()})
+            object.__setattr__(self, "members", frozen)
+
+    @property
+    def report_title(self) -> str:
+        """The title as printed: the default when left blank."""
+        return self.title.strip() or DEFAULT_TITLE
