@@ -285,10 +285,10 @@ def test_two_waves_have_no_trend_and_verdicts_use_effect_and_p(paired: Any) -> N
 )
 def test_verdicts_follow_the_declared_direction(direction: str, text: str, word: str) -> None:
     """The same rise (R: d_av = 0.4878, Holm p = 0.0436) is worded by the scale's direction."""
-    base = compare_waves(orthodont_waves()[:2], min_group_size=1)
+    base = compare_waves(orthodont_waves()[:2], privacy=PrivacyPolicy(1))
     result = compare_waves(
         orthodont_waves(with_groups=True, distance_direction=direction)[:2],
-        min_group_size=1,
+        privacy=PrivacyPolicy(1),
         group_column="Sex",
         reliabilities={"distance": 0.5},
     )
