@@ -48,12 +48,14 @@ def report_recommendations(
     group_column
         The report's subgroup column (recommendations about subgroups need it).
     """
-    from cop_eval.report.build import build_report_model
+    from cop_eval.report.build import ReportOptions, build_report_model
 
     if not responses:
         raise OptionError("there are no waves to make recommendations from; import a wave first")
     model = build_report_model(
-        list(responses), _instruments(instruments, responses), group_column=group_column
+        list(responses),
+        _instruments(instruments, responses),
+        ReportOptions(group_column=group_column),
     )
     for block in model.blocks():
         if isinstance(block, Recommendations):
