@@ -2,7 +2,9 @@
 
 ``cop-eval demo --out DIR`` (and ``make demo``) runs :func:`run_demo`: it creates a project store in
 ``DIR/project`` (or reuses it: re-importing the same files is a no-op), imports the three sample
-waves from their platform exports (Qualtrics CSV, Microsoft Forms xlsx, a semicolon CSV), scores
+waves from their platform exports (Qualtrics CSV, Microsoft Forms xlsx, a semicolon CSV) and the
+evaluation cycle around them (context, a roster per wave, the attendance register, two actions
+agreed after the first wave: :mod:`cop_eval.demo_cycle`), scores
 every built-in instrument, compares the waves and writes ``DIR/cop_evaluation_report.pdf`` and
 ``.html`` with the tables behind them as ``DIR/cop_evaluation_tables.xlsx``.
 """
@@ -11,7 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -19,6 +21,7 @@ from typing import Any
 
 import yaml
 
+from cop_eval.demo_cycle import store_cycle
 from cop_eval.errors import CopEvalError
 from cop_eval.ingest import read_responses
 from cop_eval.instruments import Instrument, load_instrument
@@ -54,11 +57,17 @@ class DemoWave:
 
 @dataclass(frozen=True)
 class Manifest:
-    """What the sample data holds: waves, instruments and the membership size."""
+    """What the sample data holds: waves, instruments and the membership size.
+
+    ``cycle`` holds the manifest's entries for the evaluation cycle (``rosters``, ``context``,
+    ``attendance``, ``actions``), stored by :func:`cop_eval.demo_cycle.store_cycle`.
+    """
 
     waves: tuple[DemoWave, ...]
     instruments: tuple[str, ...]
     members: int
+    folder: Path
+    cycle: Mapping[str, Any]
 
 
 @dataclass(frozen=True)
@@ -90,7 +99,8 @@ def load_manifest(folder: Path | None = None) -> Manifest:
             for w in data["waves"]
         )
         members = max(sum(int(v) for v in w["invited"].values()) for w in data["waves"])
-        return Manifest(waves, tuple(str(i) for i in data["instruments"]), members)
+        cycle = {k: data[k] for k in ("rosters", "context", "attendance", "actions") if k in data}
+        return Manifest(waves, tuple(str(i) for i in data["instruments"]), members, folder, cycle)
     except (OSError, KeyError, TypeError, ValueError, yaml.YAMLError) as exc:
         raise CopEvalError(
             f"{path}: the sample data manifest is missing or damaged ({exc}); reinstall cop-eval "
@@ -172,6 +182,7 @@ def run_demo(
     )
     with project:
         counts = _import_waves(project, manifest, instruments, step)
+        store_cycle(project, manifest.folder, manifest.cycle, step)
         labels = [w.label for w in manifest.waves]
         step("Loading the stored waves")
         waves = project.load_waves(labels)

@@ -59,6 +59,32 @@ def test_a_second_run_reuses_the_project(demo: DemoResult) -> None:
     assert again.waves == demo.waves
 
 
+def test_the_cycle_is_stored_once(demo: DemoResult) -> None:
+    manifest = load_manifest()
+    with Project.open(demo.project) as project:
+        assert project.context().name == manifest.cycle["context"]["name"]
+        memberships = project.memberships()
+        assert [(m.wave, m.kind, m.total) for m in memberships] == [
+            ("Mar 2025", "roster", 48),
+            ("Sep 2025", "roster", 47),
+            ("Mar 2026", "roster", 48),
+        ]
+        assert len({r.meeting_date for r in project.attendance()}) == 17
+        actions = project.actions()
+        trail = [e.action for e in project.audit()]
+    assert [a.targets for a in actions] == [
+        ("reflection.time_to_reflect",),
+        ("strategic_direction_ownership.collective_agenda",),
+    ]
+    assert [a.status for a in actions] == ["done", "under_way"]
+    assert [a.agreed_after for a in actions] == ["Mar 2025", "Mar 2025"]
+    # However often the demo ran (test_a_second_run_reuses_the_project runs it again), each
+    # part of the cycle was stored, and audited, once.
+    assert trail.count("roster") == 3 and trail.count("attendance") == 1
+    assert trail.count("context") == 1 and trail.count("action-add") == 2
+    assert trail.count("action-update") == 5  # the dated notes of the two actions
+
+
 def test_stage3_is_weakest_and_improves(facts: ReportFacts) -> None:
     assert facts.weakest_stage == 3
     (stage3,) = [s for s in facts.stages if s.stage == 3]
