@@ -11,5 +11,8 @@
 - :mod:`~cop_eval.stats.reliable_change`: the Jacobson–Truax reliable change index.
 - :mod:`~cop_eval.stats.power`: the smallest effect a comparison detects with 80% power, and the n
   needed to detect an effect.
+- :mod:`~cop_eval.stats.cfa` (with ``cfa_model``, ``cfa_moments``, ``cfa_indices``): ML
+  confirmatory factor analysis in one or several groups, listwise or FIML, lavaan's fit indices.
+- :mod:`~cop_eval.stats.invariance`: configural, metric, scalar and partial invariance (Chen 2007).
 - :mod:`~cop_eval.stats.verdict`: plain-English verdicts from effect size and uncertainty.
 """
