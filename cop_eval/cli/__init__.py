@@ -42,6 +42,7 @@ COMMAND_MODULES: dict[str, str] = {
     "actions": "actions_cmd",
     "demo": "demo_cmd",
     "serve": "serve_cmd",
+    "validity": "validity_cmd",
 }
 
 
