@@ -40,6 +40,7 @@ from cop_eval.report.build_quality import (
     reliability_facts,
     warnings_of,
 )
+from cop_eval.report.build_validity import validity_facts, with_cautions
 from cop_eval.report.compose import compose_report
 from cop_eval.report.facts import ReliabilityFact, ReportFacts
 from cop_eval.report.model import ReportModel
@@ -162,6 +163,8 @@ def build_report_facts(
     scales, matched, design, trend, notes = scale_results(
         instruments, scored.tables, scored.reliability, labels, privacy
     )
+    validity_results = validity_facts(responses, instruments, labels, options.group_column)
+    scales = with_cautions(scales, validity_results)
     participation = participation_facts(
         responses, labels, options.group_column, privacy, options.members, matched, design
     )
@@ -209,6 +212,7 @@ def build_report_facts(
         ),
         date=options.date or dt.date.today().strftime("%-d %B %Y"),
         generator=f"cop-eval {__version__}",
+        validity=validity_results,
     )
 
 

@@ -32,6 +32,7 @@ from cop_eval.report.sections_profile import (
     stages_section,
 )
 from cop_eval.report.sections_subgroups import subgroups_section
+from cop_eval.report.sections_validity import validity_section
 
 __all__ = ["compose_report"]
 
@@ -97,7 +98,7 @@ def _recommendations_section(facts: ReportFacts, refs: dict[str, tuple[str, str]
 
 
 def compose_report(facts: ReportFacts) -> ReportModel:
-    """Arrange the facts into the eight sections of the board report.
+    """Arrange the facts into the sections of the board report (9: the validity appendix).
 
     Examples
     --------
@@ -114,6 +115,7 @@ def compose_report(facts: ReportFacts) -> ReportModel:
         (5, change_section),
         (6, subgroups_section),
         (8, methods_section),
+        (9, validity_section),
     ):
         num = Numbering(number)
         body[number] = build(facts, num)

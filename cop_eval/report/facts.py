@@ -10,7 +10,10 @@ matters, so later stages cannot show a number for a group below the minimum size
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from cop_eval.measure.validity_results import ValidityResult
 
 from cop_eval.stats.verdict import ScaleDirection
 
@@ -111,6 +114,8 @@ class ScaleResult:
     trend: str | None = None
     reliable_change: ReliableChangeFact | None = None
     direction: ScaleDirection = "higher_is_better"
+    #: set when scalar invariance fails for the scale (see the validity appendix)
+    caution: str | None = None
 
     @property
     def key(self) -> str:
@@ -273,6 +278,8 @@ class ReportFacts:
     item_notes: tuple[str, ...] = ()
     date: str = ""
     generator: str = "cop-eval"
+    #: factor structure and invariance per instrument (the validity appendix)
+    validity: tuple[ValidityResult, ...] = ()
 
     def scale(self, key: str) -> ScaleResult | None:
         """The scale with this ``instrument_id.scale_id`` key, if reported."""

@@ -104,6 +104,28 @@ def _message_change(facts: ReportFacts, refs: Refs, direction: str) -> KeyMessag
     )
 
 
+def _message_caution(facts: ReportFacts, refs: Refs) -> KeyMessage | None:
+    cautioned = [s for s in facts.scales if s.caution]
+    if not cautioned or len(facts.waves) < 2:
+        return None
+    target = next((k for k in refs if k.startswith("validity_fit_")), "change_table")
+    if target not in refs:
+        return None
+    ref, label = refs[target]
+    names = ", ".join(s.label for s in cautioned[:4]) + (
+        " and others" if len(cautioned) > 4 else ""
+    )
+    return KeyMessage(
+        "Read some changes with caution",
+        f"{names}: the questionnaire did not measure these scales in quite the same way in each "
+        "wave (scalar invariance fails), so part of a change in their means may come from how "
+        "items were answered rather than from the group.",
+        ref,
+        label,
+        "neutral",
+    )
+
+
 def _message_weakest_stage(facts: ReportFacts, refs: Refs) -> KeyMessage | None:
     stage = facts.weakest_stage
     if stage is None or "stage_profile" not in refs:
@@ -162,6 +184,7 @@ def key_messages(facts: ReportFacts, refs: Refs) -> tuple[KeyMessage, ...]:
     candidates = [
         _message_change(facts, refs, "improved"),
         _message_change(facts, refs, "deteriorated"),
+        _message_caution(facts, refs),
         _message_weakest_stage(facts, refs),
         _message_identity(facts, refs),
         _message_action(recs, refs),

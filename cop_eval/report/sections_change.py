@@ -22,6 +22,7 @@ from cop_eval.report.model import (
     TrendPanels,
 )
 from cop_eval.report.numbering import Numbering
+from cop_eval.report.sections_validity import VALIDITY_TITLE
 
 __all__ = ["change_section"]
 
@@ -107,7 +108,10 @@ def _headline_table(facts: ReportFacts, num: Numbering, caption: str) -> Block:
             rows.append(
                 Row(
                     (
-                        Cell(scale.label),
+                        Cell(
+                            scale.label,
+                            note="measured differently: see caution" if scale.caution else None,
+                        ),
                         Cell(change.n),
                         Cell(change.mean_diff),
                         Cell(lo=change.lo, hi=change.hi),
@@ -141,6 +145,11 @@ def _headline_table(facts: ReportFacts, num: Numbering, caption: str) -> Block:
         columns,
         tuple(rows),
         caption=caption,
+        notes=tuple(
+            f"Caution, {s.label}: {s.caution} (Appendix: {VALIDITY_TITLE})."
+            for s in facts.scales
+            if s.caution and s.overall_change is not None
+        ),
     )
 
 

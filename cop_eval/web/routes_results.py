@@ -20,8 +20,22 @@ __all__ = ["router"]
 router = APIRouter()
 
 #: Report sections shown on each page, in order (ids of cop_eval.report.compose sections).
-WAVE_SECTIONS = ("sec-stages", "sec-factors", "sec-subgroups", "sec-participation", "sec-methods")
-COMPARE_SECTIONS = ("sec-change", "sec-stages", "sec-factors", "sec-subgroups", "sec-participation")
+WAVE_SECTIONS = (
+    "sec-stages",
+    "sec-factors",
+    "sec-subgroups",
+    "sec-participation",
+    "sec-methods",
+    "sec-validity",
+)
+COMPARE_SECTIONS = (
+    "sec-change",
+    "sec-validity",
+    "sec-stages",
+    "sec-factors",
+    "sec-subgroups",
+    "sec-participation",
+)
 
 
 async def _results(
