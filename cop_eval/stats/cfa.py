@@ -335,11 +335,11 @@ def fit_cfa(
     # small matrices: threaded BLAS only adds contention (20x slower on a busy 2-core machine)
     with threadpool_limits(limits=1):
         x, converged, iterations = _minimise(x0, layout, moments, total)
-    chisq = max(total * objective(x, layout, moments, total)[0], 0.0)
+    chisq = max(float(total * objective(x, layout, moments, total)[0]), 0.0)
     p = layout.n_items
     n_groups = len(moments)
     df = n_groups * (p * (p + 1) // 2 + p) - layout.n_par
-    baseline = sum(m.baseline - m.saturated for m in moments)
+    baseline = float(sum(m.baseline - m.saturated for m in moments))
     baseline_df = n_groups * (p * (p - 1) // 2)
     meanstructure = n_groups > 1 or missing == "fiml"
     groups = tuple(_solution(x, layout, g, m) for g, m in enumerate(moments))

@@ -192,7 +192,7 @@ def group_moments(x: _FloatArray, *, fiml: bool = False) -> GroupMoments:
         cov = _ml_cov(x)
         pattern = Pattern(np.arange(p), n, mean, cov)
         sign, logdet = np.linalg.slogdet(cov)
-        saturated = n * (logdet + p) if sign > 0 else -math.inf
+        saturated = float(n * (logdet + p)) if sign > 0 else -math.inf
         return GroupMoments(n, (pattern,), mean, cov, saturated, baseline_deviance((pattern,), p))
     patterns = _patterns(x)
     mu, sigma, iterations = em_moments(patterns, p)

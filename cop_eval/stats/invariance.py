@@ -96,10 +96,10 @@ def compare_models(free: CfaFit, constrained: CfaFit) -> ModelComparison:
     --------
     >>> # In R: lavaan::lavTestLRT(fit_configural, fit_metric)
     """
-    diff = constrained.chisq - free.chisq
-    df = constrained.df - free.df
-    delta_cfi = constrained.cfi - free.cfi
-    delta_rmsea = constrained.rmsea - free.rmsea
+    diff = float(constrained.chisq - free.chisq)
+    df = int(constrained.df - free.df)
+    delta_cfi = float(constrained.cfi - free.cfi)
+    delta_rmsea = float(constrained.rmsea - free.rmsea)
     return ModelComparison(
         chisq_diff=diff,
         df_diff=df,
