@@ -35,10 +35,10 @@ _COLUMNS = (
     Column("CFI", "number", decimals=3),
     Column("TLI", "number", decimals=3),
     Column("RMSEA", "number", decimals=3),
-    Column("90% CI", "ci"),
+    Column("90% CI", "ci", decimals=3),
     Column("SRMR", "number", decimals=3),
-    Column("Change in CFI", "signed"),
-    Column("Change in RMSEA", "signed"),
+    Column("Change in CFI", "signed", decimals=3),
+    Column("Change in RMSEA", "signed", decimals=3),
     Column("Same?"),
 )
 
@@ -88,11 +88,8 @@ def _instrument_blocks(title: str, result: ValidityResult, num: Numbering) -> li
     if inv is None or inv.configural is None:
         rows.append(_row("One model for everyone" if inv is None else "All pooled", result.fit))
     else:
-        rows.append(_row("Same scales (configural)", inv.configural.fit))
-        for name, step in (
-            ("Same loadings (metric)", inv.metric),
-            ("Same intercepts (scalar)", inv.scalar),
-        ):
+        rows.append(_row("Configural", inv.configural.fit))
+        for name, step in (("Metric", inv.metric), ("Scalar", inv.scalar)):
             if step is not None:
                 rows.append(_row(name, step.fit, step))
         if inv.partial is not None:
@@ -109,7 +106,9 @@ def _instrument_blocks(title: str, result: ValidityResult, num: Numbering) -> li
             f"{title}: how well the declared scales fit (n = {result.n})",
             _COLUMNS,
             tuple(rows),
-            caption="Maximum likelihood, "
+            caption="Configural: the same scales in each; metric: equal loadings as well; "
+            "scalar: equal intercepts as well; partial: scalar with the intercepts named free. "
+            "Maximum likelihood, "
             + (
                 "full-information (everyone who answered something)"
                 if result.missing == "fiml"

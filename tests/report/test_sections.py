@@ -24,6 +24,7 @@ def test_cover_and_contents(text: str, model: ReportModel) -> None:
         "Subgroups",
         "Recommendations: review and revise",
         "Methods and data quality",
+        "Do the scales measure the same thing in each wave and group?",
     ]
     assert "Contents 1 Executive summary 2 Participation 3 The three-stage model profile" in text
 

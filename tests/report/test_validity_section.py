@@ -47,8 +47,8 @@ def test_appendix_shows_the_fit_and_decision_in_plain_words(facts: ReportFacts) 
     text = html_text(render_html(model, image_format="png"))
     assert VALIDITY_TITLE in text
     assert "how well the declared scales fit (n = 2436)" in text
-    assert "Same loadings (metric)" in text and "Same intercepts (scalar)" in text
-    assert "n5 free (partial)" in text
+    assert "Metric" in text and "Scalar" in text and "equal loadings as well" in text
+    assert "Partial (n5 free)" in text
     assert "partial scalar invariance" in text
     assert "do not fit the answers well" in text  # CFI .78
     assert "Compare these means with caution" in text and "Neuroticism" in text

@@ -87,7 +87,12 @@ def test_wave_results_show_every_part(client: TestClient) -> None:
     assert page.status_code == 200
     html = page.text
     assert "Results of Autumn" in html  # the latest wave by default
-    for anchor in ('id="scale-scores"', 'id="sec-factors"', 'id="sec-methods"'):
+    for anchor in (
+        'id="scale-scores"',
+        'id="sec-factors"',
+        'id="sec-methods"',
+        'id="sec-validity"',
+    ):
         assert anchor in html
     assert "Membership" in html and "Resources" in html  # scale scores of every scale
     assert "Cronbach" in html  # reliability per scale
@@ -131,6 +136,7 @@ def test_filter_to_a_visible_group(client: TestClient) -> None:
 def test_compare_shows_the_change_between_waves(client: TestClient) -> None:
     html = client.get("/compare").text
     assert 'id="sec-change"' in html
+    assert 'id="sec-validity"' in html  # the measurement check beside the change
     assert "Spring" in html and "Autumn" in html
     one = client.get("/compare", params={"wave": "Spring"})
     assert "Choose at least two waves" in one.text
