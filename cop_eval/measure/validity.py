@@ -42,7 +42,7 @@ from cop_eval.measure.validity_results import (
     ValidityResult,
 )
 from cop_eval.measure.validity_text import invariance_result, scale_verdicts
-from cop_eval.privacy import DEFAULT_MIN_GROUP_SIZE
+from cop_eval.privacy import DEFAULT_PRIVACY, PrivacyPolicy
 from cop_eval.responses import ResponseSet
 from cop_eval.stats.cfa import CfaFit, fit_cfa, prepare_groups
 from cop_eval.stats.cfa_indices import htmt
@@ -252,6 +252,7 @@ def validity(
     labels: Sequence[str] | None = None,
     group_column: str | None = None,
     missing: Literal["listwise", "fiml"] = "listwise",
+    privacy: PrivacyPolicy = DEFAULT_PRIVACY,
 ) -> ValidityResult:
     """Confirmatory factor analysis of the instrument's scales, and invariance across samples.
 
@@ -269,6 +270,9 @@ def validity(
     missing
         ``"listwise"`` (respondents who answered every item of the model; lavaan's default) or
         ``"fiml"`` (full-information ML: everyone who answered something).
+    privacy
+        The anonymity rule: a wave or group it hides shows no respondent count (and then,
+        so that it cannot be worked out from the total, no group shows one).
 
     Returns
     -------
@@ -300,8 +304,9 @@ def validity(
     ]
     needed = required_n(spec)
     counts = [int(_usable(s.x, missing).sum()) for s in samples]
+    any_hidden = any(privacy.hides(n) for n in counts)
     sizes = tuple(
-        GroupSize(label=s.label, n=n if n >= DEFAULT_MIN_GROUP_SIZE else None, enough=n >= needed)
+        GroupSize(label=s.label, n=None if any_hidden else n, enough=n >= needed)
         for s, n in zip(samples, counts, strict=True)
     )
     notes: list[str] = []

@@ -14,6 +14,7 @@ from cop_eval.errors import OptionError
 from cop_eval.instruments import Instrument
 from cop_eval.measure.validity import validity
 from cop_eval.measure.validity_results import ValidityResult
+from cop_eval.privacy import DEFAULT_PRIVACY, PrivacyPolicy
 from cop_eval.report.facts import ScaleResult
 from cop_eval.responses import ResponseSet
 
@@ -25,6 +26,7 @@ def validity_facts(
     instruments: Sequence[Instrument],
     labels: Sequence[str],
     group_column: str | None,
+    privacy: PrivacyPolicy = DEFAULT_PRIVACY,
 ) -> tuple[ValidityResult, ...]:
     """One :func:`~cop_eval.measure.validity.validity` result per instrument (listwise)."""
     results = []
