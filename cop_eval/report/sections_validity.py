@@ -95,7 +95,7 @@ def _instrument_blocks(title: str, result: ValidityResult, num: Numbering) -> li
         if inv.partial is not None:
             rows.append(
                 _row(
-                    f"Scalar, {', '.join(inv.partial.freed)} free (partial)",
+                    f"Partial ({', '.join(inv.partial.freed)} free)",
                     inv.partial.fit,
                     inv.partial,
                 )
