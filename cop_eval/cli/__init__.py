@@ -69,6 +69,8 @@ COMMAND_SUMMARIES: dict[str, str] = {
     "score": "Score every scale (and classification) of an instrument for each respondent.",
     "serve": "Start the web app on this computer and print its address.",
     "template": "A blank response template (CSV) or a printable questionnaire (HTML/PDF).",
+    "validity": "Factor structure of the instrument's scales (CFA) and invariance across waves "
+    "or groups.",
     "waves": "List the waves stored in a project (and, with --audit, who changed what and when).",
 }
 

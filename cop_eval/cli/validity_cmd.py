@@ -214,7 +214,8 @@ def validity_cmd(
     data: tuple[Path, ...],
     instrument: str,
     fmt: str | None,
-    mapping: Path | None,
+    mapping: tuple[str, ...],
+    sheet: tuple[str, ...],
     id_column: tuple[str, ...],
     group_column: tuple[str, ...],
     project_dir: Path | None,
@@ -257,6 +258,7 @@ def validity_cmd(
             wave_labels,
             fmt=fmt,
             mapping=mapping,
+            sheet=sheet,
             id_column=id_column,
             group_column=group_column,
         )
