@@ -163,9 +163,7 @@ def build_report_facts(
     scales, matched, design, trend, notes = scale_results(
         instruments, scored.tables, scored.reliability, labels, privacy
     )
-    validity_results = validity_facts(
-        responses, instruments, labels, options.group_column, privacy
-    )
+    validity_results = validity_facts(responses, instruments, labels, options.group_column, privacy)
     scales = with_cautions(scales, validity_results)
     participation = participation_facts(
         responses, labels, options.group_column, privacy, options.members, matched, design
