@@ -79,13 +79,16 @@ def test_sample_data_appendix_says_plainly_it_is_too_small(n_waves: int) -> None
     from cop_eval.ingest import read_responses
     from cop_eval.instruments import load_builtin_instruments
     from cop_eval.report.build import build_report_facts
+    from cop_eval.report.options import ReportOptions
 
     manifest = load_manifest()
     instruments = [i for i in load_builtin_instruments() if i.id in manifest.instruments]
     waves = [
         read_responses(w.path, instruments, id_column=w.id_column) for w in manifest.waves[:n_waves]
     ]
-    built = build_report_facts(waves, instruments, labels=[w.label for w in manifest.waves])
+    built = build_report_facts(
+        waves, instruments, ReportOptions(labels=tuple(w.label for w in manifest.waves))
+    )
     assert built.validity and not any(r.fitted for r in built.validity)
     assert not any(s.caution for s in built.scales)
     text = html_text(render_html(compose_report(built), image_format="png"))
