@@ -60,6 +60,7 @@ def _upload_page(
     error: str | None = None,
     chosen: list[str] | None = None,
     fmt: str = "",
+    sheet: str = "",
     status_code: int = 200,
 ) -> Response:
     return render(
@@ -71,6 +72,7 @@ def _upload_page(
             "chosen": chosen if chosen is not None else _default_instruments(directory),
             "formats": [(f, FORMAT_LABELS.get(f, f)) for f in services.FORMATS],
             "fmt": fmt,
+            "sheet": sheet,
             "error": error,
             "extensions": ", ".join(ALLOWED_EXTENSIONS),
             "limit": request.app.state.max_upload_bytes,
@@ -94,6 +96,7 @@ async def upload_wave(request: Request, form: Form) -> Response:
         return directory
     chosen = [v for v in form.getlist("instrument") if isinstance(v, str)]
     fmt = field(form, "format")
+    sheet = field(form, "sheet").strip()
     file = upload(form, "file")
     if file is None:
         return _upload_page(
@@ -102,6 +105,7 @@ async def upload_wave(request: Request, form: Form) -> Response:
             error="Choose the survey export file to upload.",
             chosen=chosen,
             fmt=fmt,
+            sheet=sheet,
             status_code=400,
         )
     content = await file.read()
@@ -111,7 +115,13 @@ async def upload_wave(request: Request, form: Form) -> Response:
         staged = stage_upload(state.staging, file.filename or "upload", content)
     except CopEvalError as exc:
         return _upload_page(
-            request, directory, error=str(exc), chosen=chosen, fmt=fmt, status_code=400
+            request,
+            directory,
+            error=str(exc),
+            chosen=chosen,
+            fmt=fmt,
+            sheet=sheet,
+            status_code=400,
         )
     pending = PendingImport(
         token=state.new_token(),
@@ -119,7 +129,7 @@ async def upload_wave(request: Request, form: Form) -> Response:
         path=staged.path,
         original_name=staged.original_name,
         size=staged.size,
-        options=ImportOptions(instruments=chosen, format=fmt or None),
+        options=ImportOptions(instruments=chosen, format=fmt or None, sheet=sheet or None),
     )
     # Reading a large export takes a while: the server stays responsive meanwhile.
     try:
@@ -127,7 +137,13 @@ async def upload_wave(request: Request, form: Form) -> Response:
     except CopEvalError as exc:
         pending.discard()
         return _upload_page(
-            request, directory, error=str(exc), chosen=chosen, fmt=fmt, status_code=400
+            request,
+            directory,
+            error=str(exc),
+            chosen=chosen,
+            fmt=fmt,
+            sheet=sheet,
+            status_code=400,
         )
     await run_in_threadpool(services.run_import, directory, pending)
     state.add_pending(pending)

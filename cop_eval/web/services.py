@@ -117,7 +117,8 @@ def _for_user(message: str, pending: PendingImport) -> str:
 def file_columns(pending: PendingImport) -> tuple[str, ...]:
     """The column names of the staged export, as the importer sees them (header read only)."""
     try:
-        return tuple(open_source(pending.path, pending.options.format).layout.names)
+        options = pending.options
+        return tuple(open_source(pending.path, options.format, options.sheet).layout.names)
     except CopEvalError as exc:
         raise type(exc)(_for_user(str(exc), pending)) from None
 
@@ -140,6 +141,7 @@ def run_import(directory: Path, pending: PendingImport) -> None:
             id_column=options.id_column,
             group_columns=tuple(options.group_columns),
             key=key,
+            sheet=options.sheet,
         )
         pending.error = None
     except CopEvalError as exc:

@@ -73,6 +73,7 @@ class ImportOptions:
 
     instruments: list[str]
     format: str | None = None
+    sheet: str | None = None
     id_column: str | None = None
     group_columns: list[str] = field(default_factory=list)
     group_name: str = ""

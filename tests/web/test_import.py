@@ -232,3 +232,29 @@ def test_an_upload_stays_with_the_project_it_was_checked_for(
     assert "Imports waiting" not in client.get("/project").text
     with Project.open(other) as project:
         assert project.waves() == []
+
+
+def test_upload_reads_the_sheet_named_on_the_form(client: TestClient, tmp_path: Path) -> None:
+    import io
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.title = "Notes"  # an empty first sheet, as users add
+    sheet = book.create_sheet("Responses")
+    for line in small_export(6).splitlines():
+        sheet.append([int(c) if c.isdigit() else (c or None) for c in line.split(",")])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    body = buffer.getvalue()
+    first = _upload(client, "wave.xlsx", body)
+    assert first.status_code == 400  # type: ignore[attr-defined]
+    assert "the sheet &#39;Notes&#39; is empty" in first.text  # type: ignore[attr-defined]
+    token = csrf(client.get("/import").text)
+    named = client.post(
+        "/import",
+        data={"csrf_token": token, "instrument": [INSTRUMENT], "sheet": "Responses"},
+        files={"file": ("wave.xlsx", body, "application/octet-stream")},
+    )
+    assert "Check the import of wave.xlsx" in named.text
+    assert '>7</div><div class="label">rows read' in named.text
