@@ -98,7 +98,8 @@ def _rows_calamine(path: Path, name: str, source: str) -> list[list[Any]]:
 
     try:
         book = CalamineWorkbook.from_path(str(path))
-        return [list(r) for r in book.get_sheet_by_name(name).to_python(skip_empty_area=False)]
+        rows: list[list[Any]] = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        return rows
     except Exception as exc:  # calamine raises its own types for damaged parts of a workbook
         raise DataImportError(
             f"{source}: the sheet {name!r} cannot be read ({type(exc).__name__}: {exc}). Open it "
@@ -178,19 +179,36 @@ class ExcelSource:
     def load(self, wanted: list[int], text_columns: set[int]) -> RawTable:
         columns: dict[int, Column] = {}
         for i in wanted:
-            cells = [row[i] if i < len(row) else None for row in self.rows]
-            numeric = i not in text_columns and all(
-                _blank(c) or (isinstance(c, int | float) and not isinstance(c, bool)) for c in cells
-            )
-            if numeric:
-                columns[i] = pa.array([_number(c) for c in cells], type=pa.float64())
-            else:
-                columns[i] = pa.array(
-                    [None if _blank(c) else _text(c) for c in cells], type=pa.string()
-                )
+            try:
+                cells = [row[i] for row in self.rows]
+            except IndexError:  # a short row (openpyxl may end a row at its last filled cell)
+                cells = [row[i] if i < len(row) else None for row in self.rows]
+            columns[i] = _column(cells, text=i in text_columns)
         n = len(self.rows)
         return RawTable(
             columns=columns,
             n_rows=n,
             row_numbers=np.arange(self.first_row, self.first_row + n, dtype=np.int64),
         )
+
+
+_NUMERIC_KINDS = {float, int, str, type(None)}
+
+
+def _column(cells: list[Any], *, text: bool) -> pa.Array:
+    """One column as numbers (every cell a number or blank) or as text; blanks are nulls.
+
+    Written as whole-list passes over the cells: at 50,000 x 100 a function call per cell would
+    cost more than reading the workbook.
+    """
+    kinds = set(map(type, cells))
+    if not text and kinds <= _NUMERIC_KINDS:
+        strings = [c for c in cells if type(c) is str] if str in kinds else []
+        if not any(c.strip() for c in strings):  # strings here are blank cells
+            if strings:
+                cells = [None if type(c) is str else c for c in cells]
+            return pa.array(cells, type=pa.float64())
+    return pa.array(
+        [None if c is None or (type(c) is str and not c.strip()) else _text(c) for c in cells],
+        type=pa.string(),
+    )
