@@ -313,6 +313,7 @@ CHECK_OPTIONS: dict[str, list[str]] = {
     "ms_forms_work.xlsx": ["--id-column", "Email"],
     "ms_forms_personal.xlsx": [],
     "ms_forms_quiz.xlsx": [],
+    "limesurvey_codes.csv": ["--mapping", "LIME", "--id-column", "id"],
 }
 
 
@@ -326,7 +327,13 @@ def test_check_accounts_for_every_row_of_every_fixture(
     inst.write_text(instrument.model_dump_json(), encoding="utf-8")
     mapping = tmp_path / "map.yaml"
     mapping.write_text("sh_1: I share what I learn with the group.\n", encoding="utf-8")
-    options = [str(mapping) if o == "MAP" else o for o in CHECK_OPTIONS[name]]
+    lime = tmp_path / "lime.yaml"
+    lime.write_text(
+        "".join(f"{item['id']}: G01Q02[SQ00{k}]\n" for k, item in enumerate(ITEMS, start=1)),
+        encoding="utf-8",
+    )
+    files = {"MAP": str(mapping), "LIME": str(lime)}
+    options = [files.get(o, o) for o in CHECK_OPTIONS[name]]
     code = main(["check", str(EXPORTS / name), "-i", str(inst), *options, "--json"])
     out = json.loads(capsys.readouterr().out)
     assert code == 0
