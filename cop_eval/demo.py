@@ -167,9 +167,9 @@ def run_demo(
     step
         Called with a short message as each stage starts (the CLI shows them as progress).
     """
-    from cop_eval.report import render_html, render_pdf
     from cop_eval.report.build import ReportOptions, build_report_model
     from cop_eval.report.export import export_tables
+    from cop_eval.report.render import chart_images, render_html, render_html_to_pdf
 
     manifest = load_manifest()
     instruments = tuple(load_instrument(i) for i in manifest.instruments)
@@ -198,10 +198,12 @@ def run_demo(
     model = build_report_model(waves, instruments, options)
     pdf = out_dir / f"{REPORT_STEM}.pdf"
     html = out_dir / f"{REPORT_STEM}.html"
+    step("Drawing the charts")
+    images = chart_images(model)  # once, for both the HTML and the PDF
     step("Writing the HTML report")
-    html.write_text(render_html(model), encoding="utf-8")
+    html.write_text(render_html(model, images=images), encoding="utf-8")
     step("Rendering the PDF report")
-    render_pdf(model, pdf)
+    render_html_to_pdf(render_html(model, standalone=False, images=images), pdf)
     xlsx = out_dir / "cop_evaluation_tables.xlsx"
     step("Exporting the tables behind the report")
     export_tables(model, xlsx=xlsx)

@@ -6,6 +6,7 @@ import ast
 import importlib
 import subprocess
 import sys
+from pathlib import Path
 
 import click
 import pytest
@@ -43,6 +44,25 @@ def _modules_imported_by(argv: list[str], candidates: tuple[str, ...]) -> list[s
 
 def test_instruments_list_does_not_import_the_data_libraries() -> None:
     assert _modules_imported_by(["instruments", "list"], HEAVY) == []
+
+
+def test_compare_imports_no_plotting_and_no_scipy_stats() -> None:
+    # compare on a small group should start fast: scipy.stats costs ~1 s to import (the
+    # distributions come from scipy.special).
+    sample = Path(__file__).resolve().parent.parent / "sample_data"
+    argv = [
+        "compare",
+        str(sample / "wave1_qualtrics.csv"),
+        str(sample / "wave3_paper.csv"),
+        "-i",
+        "le_may_success_factors",
+        "--id-column",
+        "RecipientEmail",
+        "--id-column",
+        "email",
+    ]
+    modules = ("scipy.stats", "statsmodels", "pingouin", "matplotlib")
+    assert _modules_imported_by(argv, (*modules, "weasyprint")) == []
 
 
 def test_help_imports_no_command() -> None:

@@ -12,10 +12,10 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-from scipy import stats
 
 from cop_eval.compare.results import Cell, Comparison, ComparisonCell, SuppressedCell, WaveStat
 from cop_eval.privacy import RESIDUAL_REASON, PrivacyPolicy
+from cop_eval.stats.distributions import t_quantile
 from cop_eval.stats.multiplicity import benjamini_hochberg, holm
 from cop_eval.stats.ranktests import mann_whitney, wilcoxon_signed_rank
 from cop_eval.stats.reliable_change import reliable_change
@@ -59,7 +59,7 @@ def wave_stat(label: str, x: FloatArray, level: float) -> WaveStat:
     mean = float(x.mean()) if n else math.nan
     sd = float(x.std(ddof=1)) if n > 1 else math.nan
     if n > 1 and sd > 0:
-        half = float(stats.t.ppf(0.5 + level / 2, n - 1)) * sd / math.sqrt(n)
+        half = float(t_quantile(0.5 + level / 2, n - 1)) * sd / math.sqrt(n)
         ci = (mean - half, mean + half)
     else:
         ci = (math.nan, math.nan)
@@ -213,7 +213,7 @@ def group_wave_cells(
     n_arr = agg["count"].fillna(0).to_numpy(dtype=np.int64)
     mean_arr = agg["mean"].to_numpy(dtype=np.float64)
     sd_arr = agg["std"].to_numpy(dtype=np.float64)
-    q = stats.t.ppf(0.5 + level / 2, np.maximum(n_arr - 1, 1))
+    q = t_quantile(0.5 + level / 2, np.maximum(n_arr - 1, 1))
     with np.errstate(divide="ignore", invalid="ignore"):
         half = q * sd_arr / np.sqrt(n_arr)
     cells: list[Cell] = []

@@ -20,10 +20,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-from scipy import stats
 
 from cop_eval.measure.scores import ScoreTable
 from cop_eval.privacy import PrivacyPolicy
+from cop_eval.stats.distributions import norm_quantile, norm_sf
 from cop_eval.stats.multiplicity import benjamini_hochberg
 from cop_eval.stats.reml import profile_reml
 
@@ -169,7 +169,7 @@ def gap_trends(
     persons = _person_codes(waves)
     cells = {(g.scale, g.group, g.wave): g for g in gaps}
     out: list[GapTrend | SkippedTrend] = []
-    q = float(stats.norm.ppf(0.5 + level / 2))
+    q = float(norm_quantile(0.5 + level / 2))
     for scale in waves[0].instrument.scale_ids:
         scores = [w.scores[scale].to_numpy(dtype=np.float64) for w in waves]
         for name in names:
@@ -203,7 +203,7 @@ def gap_trends(
                 continue
             change, se = b_g - b_r, math.sqrt(se_g**2 + se_r**2)
             z = change / se if se > 0 else math.nan
-            p = float(2 * stats.norm.sf(abs(z))) if math.isfinite(z) else math.nan
+            p = float(2 * norm_sf(abs(z))) if math.isfinite(z) else math.nan
             n_group, n_rest = int(wide_g.shape[0]), int(wide_r.shape[0])
             out.append(
                 GapTrend(

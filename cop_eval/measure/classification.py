@@ -18,11 +18,11 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict
-from scipy import stats
 
 from cop_eval.errors import CopEvalError
 from cop_eval.instruments import ContinuumClassification, ProfileClassification
 from cop_eval.measure.scores import ScoreTable
+from cop_eval.stats.distributions import t_quantile
 
 __all__ = [
     "ContinuumSummary",
@@ -379,7 +379,7 @@ def stage_profile(score_tables: Sequence[ScoreTable]) -> StageProfile:
         mean = float(v.mean()) if n else math.nan
         sd = float(v.std(ddof=1)) if n > 1 else math.nan
         if n > 1:
-            half = float(stats.t.ppf(0.975, n - 1)) * sd / math.sqrt(n)
+            half = float(t_quantile(0.975, n - 1)) * sd / math.sqrt(n)
             ci = (mean - half, mean + half)
         else:
             ci = (math.nan, math.nan)

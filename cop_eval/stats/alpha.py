@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-from scipy import stats
+
+from cop_eval.stats.distributions import f_quantile
 
 __all__ = ["AlphaStatistics", "PairwiseMoments", "alpha_statistics", "feldt_ci", "pairwise_moments"]
 
@@ -156,6 +157,6 @@ def feldt_ci(alpha: float, n: int, k: int, level: float = 0.95) -> tuple[float, 
         return (math.nan, math.nan)
     p = 1 - level
     df1, df2 = n - 1, (n - 1) * (k - 1)
-    lower = 1 - (1 - alpha) * float(stats.f.ppf(1 - p / 2, df1, df2))
-    upper = 1 - (1 - alpha) * float(stats.f.ppf(p / 2, df1, df2))
+    lower = 1 - (1 - alpha) * float(f_quantile(1 - p / 2, df1, df2))
+    upper = 1 - (1 - alpha) * float(f_quantile(p / 2, df1, df2))
     return (lower, upper)

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-from scipy import optimize
 
 __all__ = ["OmegaFit", "omega_total"]
 
@@ -105,6 +104,8 @@ def omega_total(r: npt.ArrayLike) -> OmegaFit:
     k = mat.shape[0]
     if k < 3 or not np.isfinite(mat).all():
         return OmegaFit(omega_total=math.nan, loadings=(), converged=False)
+    from scipy import optimize  # here, not at import: compare uses this module, not omega
+
     start = 1.0 - _smc(mat)
     start = np.clip(start, 0.005, 1.0)
     fit = optimize.minimize(

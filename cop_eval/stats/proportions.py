@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 
-from scipy import stats
+from cop_eval.stats.distributions import norm_quantile
 
 __all__ = ["newcombe_diff_ci", "wilson_ci"]
 
@@ -16,7 +16,7 @@ __all__ = ["newcombe_diff_ci", "wilson_ci"]
 def _z(level: float) -> float:
     if not 0 < level < 1:
         raise ValueError(f"confidence level must lie in (0, 1), got {level}")
-    return float(stats.norm.ppf(0.5 + level / 2))
+    return float(norm_quantile(0.5 + level / 2))
 
 
 def wilson_ci(successes: int, n: int, level: float = 0.95) -> tuple[float, float]:

@@ -13,7 +13,8 @@ from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
-from scipy import stats
+
+from cop_eval.stats.distributions import norm_sf, rankdata
 
 __all__ = ["EXACT_RANK_LIMIT", "RankTest", "mann_whitney", "wilcoxon_signed_rank"]
 
@@ -56,7 +57,7 @@ def _tie_term(values: FloatArray) -> float:
 
 
 def _two_sided_normal(z: float) -> float:
-    return float(min(1.0, 2 * stats.norm.sf(abs(z))))
+    return float(min(1.0, 2 * float(norm_sf(abs(z)))))
 
 
 def wilcoxon_signed_rank(
@@ -100,7 +101,7 @@ def wilcoxon_signed_rank(
     if n == 0:
         return RankTest("wilcoxon_signed_rank", math.nan, math.nan, False, 0)
     abs_d = np.abs(d)
-    ranks = stats.rankdata(abs_d)
+    ranks = rankdata(abs_d)
     v = float(ranks[d > 0].sum())
     ties = _tie_term(abs_d)
     use_exact = (n < EXACT_RANK_LIMIT) if exact is None else exact
@@ -124,6 +125,26 @@ def _signrank_pmf(n: int) -> FloatArray:
     for rank in range(1, n + 1):
         counts[rank:] = counts[rank:] + counts[:-rank].copy()
     return counts / 2.0**n
+
+
+def _rank_sum_pmf(m: int, n: int) -> FloatArray:
+    """Null distribution of W for samples of m and n values without ties (R ``dwilcox``).
+
+    The count of arrangements with W = u satisfies c(i, j, u) = c(i-1, j, u-j) + c(i, j-1, u)
+    (the largest value belongs to the first sample or not); additions only, so no precision is
+    lost to cancellation.
+    """
+    rows = [np.ones(1) for _ in range(n + 1)]  # c(0, j, .) = [1]
+    for i in range(1, m + 1):
+        current = [np.ones(1)]
+        for j in range(1, n + 1):
+            counts = np.zeros(i * j + 1)
+            counts[j : j + rows[j].size] += rows[j]
+            counts[: current[j - 1].size] += current[j - 1]
+            current.append(counts)
+        rows = current
+    final: FloatArray = rows[n]
+    return np.asarray(final / final.sum(), dtype=np.float64)
 
 
 def mann_whitney(
@@ -163,13 +184,16 @@ def mann_whitney(
     if n_l == 0 or n_e == 0:
         return RankTest("mann_whitney", math.nan, math.nan, False, n_l + n_e)
     pooled = np.concatenate([l_, e])
-    ranks = stats.rankdata(pooled)
+    ranks = rankdata(pooled)
     w = float(ranks[:n_l].sum() - n_l * (n_l + 1) / 2)
     ties = _tie_term(pooled)
     use_exact = (n_l < EXACT_RANK_LIMIT and n_e < EXACT_RANK_LIMIT) if exact is None else exact
     if use_exact and ties == 0:
-        res = stats.mannwhitneyu(l_, e, alternative="two-sided", method="exact")
-        return RankTest("mann_whitney", w, float(res.pvalue), True, n_l + n_e)
+        cdf = np.cumsum(_rank_sum_pmf(n_l, n_e))
+        k = round(w)
+        # R: upper tail P(W >= w) above the centre, lower tail P(W <= w) otherwise; doubled.
+        p = 2 * (1 - cdf[k - 1]) if w > n_l * n_e / 2 else 2 * cdf[k]
+        return RankTest("mann_whitney", w, float(min(1.0, p)), True, n_l + n_e)
     big_n = n_l + n_e
     centre = w - n_l * n_e / 2
     sigma = math.sqrt(n_l * n_e / 12 * ((big_n + 1) - ties / (big_n * (big_n - 1))))

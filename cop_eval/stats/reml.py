@@ -27,6 +27,8 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from cop_eval.stats.roots import brent_root
+
 __all__ = ["ProfileREML", "profile_reml", "treatment_design"]
 
 FloatArray = npt.NDArray[np.float64]
@@ -153,28 +155,6 @@ def _lam(rho: float) -> float:
 _GRID_LAM = _GRID / (1.0 - _GRID)
 
 
-def _root(pat: _Patterns, lo: float, hi: float) -> float:
-    """Bisection safeguarded secant (Illinois) on the derivative's sign change in [lo, hi]."""
-    f_lo, f_hi = _slope(pat, lo), _slope(pat, hi)
-    side = 0
-    for _ in range(200):
-        mid = hi - f_hi * (hi - lo) / (f_hi - f_lo)
-        if not lo < mid < hi:
-            mid = 0.5 * (lo + hi)
-        f_mid = _slope(pat, mid)
-        if f_mid == 0 or hi - lo <= 4e-16 * max(1.0, hi):
-            return mid
-        if (f_mid < 0) == (f_lo < 0):
-            lo, f_lo = mid, f_mid
-            f_hi = f_hi / 2 if side == -1 else f_hi
-            side = -1
-        else:
-            hi, f_hi = mid, f_mid
-            f_lo = f_lo / 2 if side == 1 else f_lo
-            side = 1
-    return 0.5 * (lo + hi)
-
-
 @dataclass(frozen=True)
 class ProfileREML:
     """REML estimates: fixed effects (intercept = first wave), their covariance, variances.
@@ -204,7 +184,7 @@ def _optimum(pat: _Patterns) -> tuple[float, bool, str]:
     if slopes[0] >= 0:
         candidates.append((float(values[0]), 0.0))  # rising from 0: the boundary is a minimum
     for k in np.flatnonzero((slopes[:-1] < 0) & (slopes[1:] >= 0)):
-        rho = _root(pat, float(_GRID[k]), float(_GRID[k + 1]))
+        rho = brent_root(lambda r: _slope(pat, r), float(_GRID[k]), float(_GRID[k + 1]), xtol=1e-15)
         candidates.append((float(_at(pat, np.array([_lam(rho)])).value[0]), rho))
     if not candidates:
         return float(_GRID[-1]), False, "the criterion still falls as the residual variance → 0"
@@ -221,8 +201,8 @@ def profile_reml(y: FloatArray) -> ProfileREML:
     -----
     Minimises :math:`(N - p)\\log\\hat\\sigma^2 + \\sum_i \\log(1 + m_i\\lambda) +
     \\log|X'H^{-1}X|` over :math:`\\rho = \\lambda/(1+\\lambda) \\in [0, 1)`: the sign changes
-    of its analytic derivative are bracketed on a grid and each root is refined to machine
-    precision; :math:`\\rho = 0` (no respondent variance) is the answer when the criterion
+    of its analytic derivative are bracketed on a grid and each root is refined by Brent's
+    method to machine precision; :math:`\\rho = 0` (no respondent variance) is the answer when the criterion
     rises from there. The fixed-effect covariance is
     :math:`\\hat\\sigma^2 (X'H^{-1}X)^{-1}`, as in nlme.
 

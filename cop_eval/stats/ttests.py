@@ -19,7 +19,10 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-from scipy import optimize, special, stats
+from scipy import special
+
+from cop_eval.stats.distributions import t_quantile, t_sf
+from cop_eval.stats.roots import brent_root
 
 __all__ = [
     "PairedTest",
@@ -40,7 +43,7 @@ def _as_float(values: npt.ArrayLike) -> FloatArray:
 def _t_ci(estimate: float, se: float, df: float, level: float) -> tuple[float, float]:
     if not (se > 0 and df > 0):
         return (math.nan, math.nan)
-    q = float(stats.t.ppf(0.5 + level / 2, df))
+    q = float(t_quantile(0.5 + level / 2, df))
     return (estimate - q * se, estimate + q * se)
 
 
@@ -97,7 +100,7 @@ def noncentral_t_ci(t: float, df: float, level: float = 0.95) -> tuple[float, fl
             return cdf - prob
 
         width = 10 + 2 * abs(t)
-        return float(optimize.brentq(f, t - width, t + width, xtol=1e-13, rtol=1e-15))
+        return brent_root(f, t - width, t + width, xtol=1e-13, rtol=1e-15)
 
     return (root(1 - alpha / 2), root(alpha / 2))
 
@@ -221,7 +224,7 @@ def paired_test(earlier: npt.ArrayLike, later: npt.ArrayLike, level: float = 0.9
     se = sd_diff / math.sqrt(n)
     if se > 0:
         t = mean_diff / se
-        p = float(2 * stats.t.sf(abs(t), df))
+        p = float(2 * t_sf(abs(t), df))
         d_z = mean_diff / sd_diff
         lo, hi = noncentral_t_ci(t, df, level)
         d_z_ci = (lo / math.sqrt(n), hi / math.sqrt(n))
@@ -346,7 +349,7 @@ def welch_test(earlier: npt.ArrayLike, later: npt.ArrayLike, level: float = 0.95
     if se > 0:
         t = mean_diff / se
         df = (v_e + v_l) ** 2 / (v_e**2 / (n_e - 1) + v_l**2 / (n_l - 1))
-        p = float(2 * stats.t.sf(abs(t), df))
+        p = float(2 * t_sf(abs(t), df))
     else:
         t = df = p = math.nan
     df_pooled = n_e + n_l - 2

@@ -1,0 +1,91 @@
+"""The few distribution functions the statistics need, from ``scipy.special``.
+
+``scipy.stats`` computes these same values with these same special functions, but importing it
+costs about a second (it builds the documentation of ~200 distributions); the command line and
+the web app import only ``scipy.special``. Each function equals its ``scipy.stats`` counterpart
+exactly (tests/stats/test_distributions.py).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+from scipy import special
+
+__all__ = ["f_quantile", "norm_quantile", "norm_sf", "rankdata", "t_quantile", "t_sf"]
+
+FloatArray = npt.NDArray[np.float64]
+
+
+def t_quantile(p: npt.ArrayLike, df: npt.ArrayLike) -> FloatArray:
+    """Student t quantile (``scipy.stats.t.ppf(p, df)``, R ``qt(p, df)``).
+
+    Examples
+    --------
+    >>> round(float(t_quantile(0.975, 10)), 6)   # In R: qt(0.975, 10)
+    2.228139
+    """
+    return np.asarray(special.stdtrit(df, p), dtype=np.float64)
+
+
+def t_sf(x: npt.ArrayLike, df: npt.ArrayLike) -> FloatArray:
+    """Student t upper tail P(T > x) (``scipy.stats.t.sf``, R ``pt(x, df, lower.tail = FALSE)``).
+
+    Examples
+    --------
+    >>> round(float(t_sf(2.228139, 10)), 6)
+    0.025
+    """
+    return np.asarray(special.stdtr(df, -np.asarray(x, dtype=np.float64)), dtype=np.float64)
+
+
+def norm_quantile(p: npt.ArrayLike) -> FloatArray:
+    """Standard normal quantile (``scipy.stats.norm.ppf``, R ``qnorm``).
+
+    Examples
+    --------
+    >>> round(float(norm_quantile(0.975)), 6)
+    1.959964
+    """
+    return np.asarray(special.ndtri(p), dtype=np.float64)
+
+
+def norm_sf(z: npt.ArrayLike) -> FloatArray:
+    """Standard normal upper tail (``scipy.stats.norm.sf``, R ``pnorm(z, lower.tail = FALSE)``).
+
+    Examples
+    --------
+    >>> round(float(norm_sf(1.959964)), 6)
+    0.025
+    """
+    return np.asarray(special.ndtr(-np.asarray(z, dtype=np.float64)), dtype=np.float64)
+
+
+def f_quantile(p: npt.ArrayLike, df1: npt.ArrayLike, df2: npt.ArrayLike) -> FloatArray:
+    """F quantile (``scipy.stats.f.ppf(p, df1, df2)``, R ``qf(p, df1, df2)``).
+
+    Examples
+    --------
+    >>> round(float(f_quantile(0.95, 3, 20)), 6)   # In R: qf(0.95, 3, 20)
+    3.098391
+    """
+    return np.asarray(special.fdtri(df1, df2, p), dtype=np.float64)
+
+
+def rankdata(values: npt.ArrayLike) -> FloatArray:
+    """Ranks 1..n, ties given their average rank (``scipy.stats.rankdata``, R ``rank``).
+
+    Examples
+    --------
+    >>> rankdata([3.0, 1.0, 3.0, 2.0]).tolist()
+    [3.5, 1.0, 3.5, 2.0]
+    """
+    arr = np.asarray(values).ravel()
+    sorter = np.argsort(arr, kind="mergesort")
+    inverse = np.empty(sorter.size, dtype=np.intp)
+    inverse[sorter] = np.arange(sorter.size, dtype=np.intp)
+    ordered = arr[sorter]
+    first = np.r_[True, ordered[1:] != ordered[:-1]]
+    dense = first.cumsum()[inverse]
+    bounds = np.r_[np.nonzero(first)[0], first.size]
+    return np.asarray(0.5 * (bounds[dense] + bounds[dense - 1] + 1), dtype=np.float64)
