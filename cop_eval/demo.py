@@ -169,7 +169,7 @@ def run_demo(
     """
     from cop_eval.report.build import ReportOptions, build_report_model
     from cop_eval.report.export import export_tables
-    from cop_eval.report.render import chart_images, render_html, render_html_to_pdf
+    from cop_eval.report.render import chart_images, render_html, render_pdf
 
     manifest = load_manifest()
     instruments = tuple(load_instrument(i) for i in manifest.instruments)
@@ -203,7 +203,7 @@ def run_demo(
     step("Writing the HTML report")
     html.write_text(render_html(model, images=images), encoding="utf-8")
     step("Rendering the PDF report")
-    render_html_to_pdf(render_html(model, standalone=False, images=images), pdf)
+    render_pdf(model, pdf, images=images)
     xlsx = out_dir / "cop_evaluation_tables.xlsx"
     step("Exporting the tables behind the report")
     export_tables(model, xlsx=xlsx)

@@ -23,6 +23,7 @@ from cop_eval.cli.common import (
 from cop_eval.errors import OptionError
 from cop_eval.instruments import ContinuumClassification, ProfileClassification
 from cop_eval.measure.classification import continuum_summary, profile
+from cop_eval.measure.csv_out import write_csv
 from cop_eval.measure.scores import ScoreTable
 from cop_eval.measure.scoring import score
 from cop_eval.privacy import DEFAULT_PRIVACY
@@ -207,7 +208,7 @@ def score_cmd(
     rows = responses.row_numbers.tolist() if len(responses.row_numbers) == table.n else None
     frame = scores_frame(table, id_column or ("respondent" if stored_ids else None), rows)
     try:
-        frame.to_csv(out_path, index=False, float_format="%.10g", encoding="utf-8")
+        write_csv(frame, out_path, float_format="%.10g")
     except OSError as exc:
         raise OptionError(f"--out {out_path}: cannot write the file ({exc.strerror})") from None
     err.print(Text(f"Wrote {out_path} ({len(frame)} rows, {len(frame.columns)} columns)"))

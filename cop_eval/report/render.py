@@ -265,12 +265,15 @@ def render_pdf(
     *,
     image_format: ImageFormat = "png",
     fetcher: LocalResourceFetcher | None = None,
+    images: dict[str, ChartImage] | None = None,
 ) -> bytes:
     """Render the report to PDF (A4) and write it to ``path`` when given.
+
+    ``images`` (from :func:`chart_images`) reuses charts already drawn for the HTML.
 
     Examples
     --------
     >>> render_pdf(model, Path("report.pdf"))  # doctest: +SKIP
     """
-    html = render_html(model, standalone=False, image_format=image_format)
+    html = render_html(model, standalone=False, image_format=image_format, images=images)
     return render_html_to_pdf(html, path, fetcher=fetcher)

@@ -7,7 +7,14 @@ from pathlib import Path
 from fontTools.ttLib import TTFont
 
 from cop_eval.report.compose import compose_report
-from cop_eval.report.render import LocalResourceFetcher, render_html, render_pdf, templates_dir
+from cop_eval.report.render import (
+    LocalResourceFetcher,
+    chart_images,
+    render_html,
+    render_html_to_pdf,
+    render_pdf,
+    templates_dir,
+)
 from tests.report.conftest import html_text
 from tests.report.sample_facts import sample_facts
 
@@ -28,7 +35,8 @@ def _small_hostile_model():  # two waves, two instruments: quick to render
 
 def test_hostile_text_is_escaped_and_nothing_is_fetched(tmp_path: Path) -> None:
     model = _small_hostile_model()
-    html = render_html(model, standalone=False, image_format="png")
+    images = chart_images(model)
+    html = render_html(model, standalone=False, images=images)
     assert "<script>" not in html
     assert "http://127.0.0.1:9" not in html.replace("&#34;http://127.0.0.1:9/x.png&#34;", "")
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
@@ -36,7 +44,7 @@ def test_hostile_text_is_escaped_and_nothing_is_fetched(tmp_path: Path) -> None:
     assert SCRIPT in html_text(html) and IMG in html_text(html)
 
     fetcher = LocalResourceFetcher(templates_dir())
-    pdf = render_pdf(model, tmp_path / "r.pdf", image_format="png", fetcher=fetcher)
+    pdf = render_pdf(model, tmp_path / "r.pdf", images=images, fetcher=fetcher)
     assert pdf.startswith(b"%PDF") and (tmp_path / "r.pdf").stat().st_size == len(pdf)
     assert fetcher.requests, "the fetcher was not used"
     assert not [u for u in fetcher.requests if u.startswith(("http:", "https:", "ftp:"))]
@@ -54,8 +62,6 @@ def test_fetcher_refuses_network_and_files_outside_the_templates(tmp_path: Path)
     assert fetcher.allows((templates_dir() / ".." / "templates" / "report.css").as_uri())
     assert fetcher.allows((templates_dir() / "fonts" / "Inter-Regular.otf").as_uri())
     html = f'<html><body><img src="http://127.0.0.1:9/x.png"><img src="{secret.as_uri()}"></body></html>'
-    from cop_eval.report.render import render_html_to_pdf
-
     render_html_to_pdf(html, fetcher=fetcher)
     assert "http://127.0.0.1:9/x.png" in fetcher.refused
     assert secret.as_uri() in fetcher.refused
