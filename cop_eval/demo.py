@@ -21,6 +21,7 @@ from typing import Any
 
 import yaml
 
+from cop_eval.cycle.inputs import CycleInputs
 from cop_eval.demo_cycle import store_cycle
 from cop_eval.errors import CopEvalError
 from cop_eval.ingest import read_responses
@@ -186,14 +187,17 @@ def run_demo(
         labels = [w.label for w in manifest.waves]
         step("Loading the stored waves")
         waves = project.load_waves(labels)
+        # Overdue actions are judged on the day of the last survey, so the demo reads the same
+        # whatever day it runs.
+        cycle = CycleInputs.from_project(project, as_of=manifest.waves[-1].date)
     step("Scoring, reliability and wave comparison")
     options = ReportOptions(
         labels=tuple(labels),
         group_column=GROUP_COLUMN,
-        members=manifest.members,
         title=title,
         organisation=organisation,
         date=manifest.waves[-1].date.isoformat(),
+        cycle=cycle,
     )
     model = build_report_model(waves, instruments, options)
     pdf = out_dir / f"{REPORT_STEM}.pdf"

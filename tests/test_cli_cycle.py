@@ -254,3 +254,22 @@ def test_an_action_from_a_report_recommendation(
     assert action["targets"], "a stage recommendation targets its stage"
     code, _, stderr = run(capsys, "actions", "add", "--project", p, "--from-recommendation", "99")
     assert code == 1 and "numbered 1 to" in stderr
+    # The project's report shows the plan; one wave, so no changes yet.
+    pdf, html = project.parent / "r.pdf", project.parent / "r.html"
+    code, _, stderr = run(
+        capsys,
+        "report",
+        "--project",
+        p,
+        "--out",
+        str(pdf),
+        "--html",
+        str(html),
+        "--labels",
+        "Spring 2025",
+    )
+    assert code == 0, stderr
+    text = html.read_text(encoding="utf-8")
+    assert "Purpose and context" in text and "Review and revise: the actions agreed" in text
+    assert "shows the plan only" in text
+    assert "Spring 2025" in text and "Group lead" in text  # the action, under the new label

@@ -8,6 +8,8 @@ and wave comparison, and that the rendered report says so.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from cop_eval.cli import main
@@ -142,3 +144,117 @@ def test_cli_demo_again_reuses_the_project(
         assert f"{label}: {accepted} responses scored, {rejected} rejected" in captured.out
     assert f"Report (PDF):  {folder / 'cop_evaluation_report.pdf'}" in captured.out
     assert (folder / "cop_evaluation_report.pdf").is_file()
+
+
+def _raw_identifiers() -> set[str]:
+    """Every raw id and name in the sample data: survey emails, roster and register rows."""
+    import csv
+
+    folder = load_manifest().folder
+    found: set[str] = set()
+    for name in ("roster_mar2025.csv", "roster_sep2025.csv", "roster_mar2026.csv"):
+        with (folder / name).open(encoding="utf-8") as handle:
+            found.update(row["Email"] for row in csv.DictReader(handle))
+    with (folder / "attendance_register.csv").open(encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            found.update((row["Email"], row["Name"]))
+    return {text.casefold() for text in found}
+
+
+def _texts_of(path: Path) -> list[str]:
+    import shutil
+    import subprocess
+    import zipfile
+
+    if path.suffix == ".xlsx":
+        with zipfile.ZipFile(path) as book:
+            return [book.read(n).decode("utf-8", "replace") for n in book.namelist()]
+    if path.suffix == ".pdf" and shutil.which("pdftotext"):
+        done = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, check=True)
+        return [done.stdout.decode("utf-8", "replace"), path.read_bytes().decode("latin-1")]
+    return [path.read_bytes().decode("utf-8", "replace")]
+
+
+def test_no_raw_roster_register_or_survey_id_anywhere(
+    demo: DemoResult, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The database, its WAL, the report (PDF, HTML, XLSX), the CLI's JSON and tables and the
+    web pages: none holds a raw e-mail or name from the rosters, the register or the survey."""
+    from fastapi.testclient import TestClient
+
+    from cop_eval.web import create_app
+
+    raw = _raw_identifiers()
+    assert len(raw) > 100 and "zoë" not in raw  # emails are ASCII; names carry accents
+    outputs: dict[str, str] = {}
+    for path in sorted(demo.project.glob("project.sqlite*")):  # the database, -wal, -shm
+        outputs[path.name] = path.read_bytes().decode("utf-8", "replace")
+    for path in (demo.pdf, demo.html, demo.xlsx):
+        outputs[path.name] = "\n".join(_texts_of(path))
+    p = str(demo.project)
+    for args in (
+        ["members", "list", "--project", p, "--json"],
+        ["members", "list", "--project", p],
+        ["attendance", "show", "--project", p, "--json"],
+        ["attendance", "show", "--project", p, "--min-group-size", "1"],
+        ["actions", "list", "--project", p, "--json"],
+        ["project", "show", "--project", p, "--json"],
+        ["waves", "--project", p, "--audit", "--json"],
+    ):
+        assert main(args) == 0, args
+        captured = capsys.readouterr()
+        outputs[" ".join(args[:2])] = captured.out + captured.err
+    with TestClient(create_app(demo.project), base_url="http://127.0.0.1:8000") as client:
+        for page in ("/cycle", "/actions", "/project"):
+            outputs[page] = client.get(page).text
+    assert "Attendance per period" in outputs[demo.html.name]
+    assert "Review and revise: the actions agreed" in outputs[demo.html.name]
+    for where, text in outputs.items():
+        folded = text.casefold()
+        leaked = sorted(r for r in raw if r in folded)
+        assert not leaked, f"{where} holds raw identifiers: {leaked[:5]}"
+
+
+def test_report_closes_the_loop_on_the_two_actions(demo: DemoResult) -> None:
+    """Done means: per-strand response rates, attendance, and the two actions with their
+    targeted changes: reflection time improves (the built-in stage-3 effect), the collective
+    agenda (held flat) does not move."""
+    from cop_eval.cycle.inputs import CycleInputs
+
+    manifest = load_manifest()
+    with Project.open(demo.project) as project:
+        waves = project.load_waves()
+        cycle = CycleInputs.from_project(project, as_of=manifest.waves[-1].date)
+    facts = build_report_facts(
+        waves,
+        [load_instrument(i) for i in ("reflection", "strategic_direction_ownership")],
+        ReportOptions(group_column=GROUP_COLUMN, cycle=cycle),
+    )
+    assert facts.cycle is not None and facts.cycle.participation is not None
+    rates = [(w.members, w.member_respondents) for w in facts.cycle.participation.waves]
+    assert rates == [(48, 44), (47, 44), (48, 44)]
+    assert facts.latest_response_rate() == (44 / 48, 48)
+    latest = {g.group: g for g in facts.cycle.participation.waves[-1].groups}
+    assert latest["Trainers"].rate == 8 / 10 and latest["HR"].rate == 18 / 20
+    assert latest["Training quality assurance"].suppressed and latest["not members"].suppressed
+    attendance = facts.cycle.attendance
+    assert attendance is not None
+    overall = {g.group: g for g in attendance.overall.groups}
+    trainers, hr = overall["Trainers"].rate, overall["HR"].rate
+    assert trainers is not None and hr is not None and trainers < 0.45 < 0.85 < hr
+    first, second = facts.cycle.reviews
+    assert (first.outcome, second.outcome) == ("improved", "no clear change")
+    (reflect,) = first.changes
+    assert reflect.key == "reflection.time_to_reflect" and reflect.design == "paired"
+    assert reflect.mean_diff is not None and reflect.mean_diff > 0.4
+    assert reflect.lo is not None and reflect.lo > 0
+    assert (first.overdue, second.overdue) == (False, True)
+    html = demo.html.read_text(encoding="utf-8")
+    for text in (
+        "Response rate per strand and wave",
+        "Mean attendance per subgroup and period",
+        "Change of each action&#39;s targets since the wave it was agreed after",
+        "an association in time, not proof",
+        "Targets improved after one action: #1 Ten minutes of reflection",
+    ):
+        assert text in html, text

@@ -97,10 +97,13 @@ def _from_recommendation(
 ) -> tuple[str, str, str, tuple[str, ...]]:
     """Title, description, the recommendation as text, and its targets (stage:N)."""
     from cop_eval.cli.common import waves_from_project
+    from cop_eval.cycle.inputs import CycleInputs
     from cop_eval.cycle.recommendations import report_recommendations
 
     responses = waves_from_project(project_dir, (group_column,) if group_column else ())
-    found = report_recommendations(responses, instruments, group_column=group_column)
+    with Project.open(project_dir) as project:
+        cycle = CycleInputs.from_project(project)
+    found = report_recommendations(responses, instruments, group_column=group_column, cycle=cycle)
     if not 1 <= number <= len(found):
         raise OptionError(
             f"--from-recommendation {number}: the report of {project_dir} has "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from rich.text import Text
@@ -18,6 +19,9 @@ from cop_eval.errors import OptionError
 from cop_eval.instruments import Instrument, load_instruments
 from cop_eval.privacy import DEFAULT_MIN_GROUP_SIZE, PrivacyPolicy
 from cop_eval.responses import ResponseSet
+
+if TYPE_CHECKING:
+    from cop_eval.cycle.inputs import CycleInputs
 
 __all__ = ["parse_labels", "parse_members", "register", "report_cmd"]
 
@@ -77,6 +81,20 @@ def _check_stored_instruments(
                 "--instrument, re-import that wave with the others added (--replace), or keep "
                 "surveys of other questionnaires in a separate project"
             )
+
+
+def _cycle_of(
+    project_dir: Path, responses: list[ResponseSet], labels: list[str] | None
+) -> CycleInputs:
+    """The project's context, membership, attendance and actions, under the report's labels."""
+    from cop_eval.cycle.inputs import CycleInputs
+    from cop_eval.store import Project
+
+    with Project.open(project_dir) as project:
+        cycle = CycleInputs.from_project(project)
+    if labels is None:
+        return cycle
+    return cycle.relabelled({str(rs.wave): new for rs, new in zip(responses, labels, strict=True)})
 
 
 @click.command("report")
@@ -188,11 +206,13 @@ def report_cmd(
                 "create it first or write somewhere else"
             )
     group_name = group_column[0] if group_column else None
+    cycle = None
     if project_dir is not None:
         responses = waves_from_project(project_dir, group_column)
         wave_labels = parse_labels(labels, len(responses))
         instruments = _instruments(instrument_refs, responses)
         _check_stored_instruments(project_dir, responses, instruments)
+        cycle = _cycle_of(project_dir, responses, wave_labels)
     else:
         wave_labels = parse_labels(labels, len(data))
         instruments = _instruments(instrument_refs, [])
@@ -213,6 +233,7 @@ def report_cmd(
         privacy=PrivacyPolicy(min_group_size),
         members=member_sizes,
         title=title,
+        cycle=cycle,
         organisation=organisation,
     )
     model = build_report_model(responses, instruments, options)

@@ -205,7 +205,11 @@ def _groups(
     for group in sorted(counts, key=lambda g: (g == NOT_ON_ROSTER, g.casefold())):
         if group in hidden:
             complementary = not privacy.hides(counts[group])
-            reason = privacy.reason(complementary=complementary)
+            reason = (
+                privacy.reason(complementary=True)
+                if complementary
+                else f"fewer than {privacy.min_group_size} people (anonymity rule)"
+            )
             out.append(GroupAttendance(group, None, None, None, True, reason))
             continue
         values = members[group]

@@ -73,6 +73,28 @@ class CycleInputs:
             as_of=as_of,
         )
 
+    def relabelled(self, labels: Mapping[str, str]) -> CycleInputs:
+        """The same inputs with waves renamed (``{stored label: report label}``)."""
+        folded = {k.casefold(): v for k, v in labels.items()}
+
+        def new(label: str) -> str:
+            return folded.get(label.casefold(), label)
+
+        return CycleInputs(
+            context=self.context,
+            memberships={
+                new(k): m.model_copy(update={"wave": new(m.wave)})
+                for k, m in self.memberships.items()
+            },
+            rosters={new(k): v for k, v in self.rosters.items()},
+            attendance=self.attendance,
+            wave_dates={new(k): v for k, v in self.wave_dates.items()},
+            actions=tuple(
+                a.model_copy(update={"agreed_after": new(a.agreed_after)}) for a in self.actions
+            ),
+            as_of=self.as_of,
+        )
+
     @property
     def is_empty(self) -> bool:
         """Nothing beyond the answers: no context, membership, attendance or actions."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from cop_eval.cycle.inputs import CycleInputs
 from cop_eval.errors import OptionError
 from cop_eval.instruments import Instrument
 from cop_eval.report.model import Recommendation, Recommendations
@@ -36,6 +37,7 @@ def report_recommendations(
     instruments: Sequence[str] = (),
     *,
     group_column: str | None = None,
+    cycle: CycleInputs | None = None,
 ) -> tuple[Recommendation, ...]:
     """The recommendations the board report makes for these waves, numbered from 1 in order.
 
@@ -47,6 +49,9 @@ def report_recommendations(
         Instrument ids of the report (default: those of the first wave).
     group_column
         The report's subgroup column (recommendations about subgroups need it).
+    cycle
+        The project's cycle, as the project's report uses it (its membership changes the
+        response rate a recommendation may rest on).
     """
     from cop_eval.report.build import ReportOptions, build_report_model
 
@@ -55,7 +60,7 @@ def report_recommendations(
     model = build_report_model(
         list(responses),
         _instruments(instruments, responses),
-        ReportOptions(group_column=group_column),
+        ReportOptions(group_column=group_column, cycle=cycle),
     )
     for block in model.blocks():
         if isinstance(block, Recommendations):

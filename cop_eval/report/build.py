@@ -26,6 +26,7 @@ from cop_eval.measure.reliability import ReliabilityResult, reliability
 from cop_eval.measure.scores import ScoreTable
 from cop_eval.measure.scoring import score
 from cop_eval.privacy import PrivacyPolicy
+from cop_eval.report.build_cycle import cycle_facts
 from cop_eval.report.build_groups import (
     NO_GROUP,
     group_values,
@@ -185,6 +186,18 @@ def build_report_facts(
         else None
     )
     reliability_list, reliability_warnings = _methods(instruments, scored, privacy)
+    cycle = (
+        cycle_facts(
+            options.cycle,
+            responses,
+            labels,
+            scored.tables,
+            group_column=options.group_column,
+            privacy=privacy,
+        )
+        if options.cycle is not None
+        else None
+    )
     return ReportFacts(
         title=options.report_title,
         organisation=(options.organisation or "").strip() or None,
@@ -213,6 +226,7 @@ def build_report_facts(
         date=options.date or dt.date.today().strftime("%-d %B %Y"),
         generator=f"cop-eval {__version__}",
         validity=validity_results,
+        cycle=cycle,
     )
 
 

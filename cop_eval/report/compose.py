@@ -1,14 +1,17 @@
 """Compose the report: :class:`~cop_eval.report.facts.ReportFacts` → :class:`ReportModel`.
 
-One function per section (sections 2-6 and 8 in :mod:`~cop_eval.report.sections_profile`,
-:mod:`~cop_eval.report.sections_change`, :mod:`~cop_eval.report.sections_subgroups` and
-:mod:`~cop_eval.report.sections_methods`); each arranges facts into tables, chart specs and
-sentences. The summary (section 1) and the
-recommendations (section 7) are written last, because they point to the figures and tables of
-the other sections.
+One function per section (in :mod:`~cop_eval.report.sections_profile`,
+:mod:`~cop_eval.report.sections_change`, :mod:`~cop_eval.report.sections_subgroups`,
+:mod:`~cop_eval.report.sections_methods`, and for the evaluation cycle
+:mod:`~cop_eval.report.sections_cycle` and :mod:`~cop_eval.report.sections_review`); each
+arranges facts into tables, chart specs and sentences. Sections are numbered in order from 2
+(:func:`_section_order`). The summary (section 1) and the recommendations are written last,
+because they point to the figures and tables of the other sections.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from cop_eval.report.facts import ReportFacts
 from cop_eval.report.findings import STAGE_NAMES, key_messages, recommendations
@@ -25,12 +28,14 @@ from cop_eval.report.model import (
 )
 from cop_eval.report.numbering import Numbering
 from cop_eval.report.sections_change import change_section
+from cop_eval.report.sections_cycle import context_section
 from cop_eval.report.sections_methods import methods_section
 from cop_eval.report.sections_profile import (
     factors_section,
     participation_section,
     stages_section,
 )
+from cop_eval.report.sections_review import review_messages, review_section
 from cop_eval.report.sections_subgroups import subgroups_section
 from cop_eval.report.sections_validity import validity_section
 
@@ -47,16 +52,9 @@ def _summary_section(facts: ReportFacts, refs: dict[str, tuple[str, str]]) -> Se
     items = [Highlight("Survey waves", len(facts.waves), "int", ", ".join(facts.waves))]
     if part is not None and part.responses:
         items.append(Highlight(f"Responses in {part.waves[-1]}", part.responses[-1], "int"))
-        members = part.members[-1]
-        if members:
-            items.append(
-                Highlight(
-                    "Response rate",
-                    part.responses[-1] / members,
-                    "percent",
-                    f"of {members} members",
-                )
-            )
+        rate = facts.latest_response_rate()
+        if rate is not None:
+            items.append(Highlight("Response rate", rate[0], "percent", f"of {rate[1]} members"))
     if facts.weakest_stage is not None:
         items.append(
             Highlight(
@@ -77,12 +75,14 @@ def _summary_section(facts: ReportFacts, refs: dict[str, tuple[str, str]]) -> Se
             "lead",
         ),
         Highlights(tuple(items)),
-        KeyMessages(key_messages(facts, refs)),
+        KeyMessages((*key_messages(facts, refs), *review_messages(facts.cycle, refs))),
     ]
     return Section("sec-summary", 1, "Executive summary", tuple(blocks))
 
 
-def _recommendations_section(facts: ReportFacts, refs: dict[str, tuple[str, str]]) -> Section:
+def _recommendations_section(
+    facts: ReportFacts, refs: dict[str, tuple[str, str]], number: int
+) -> Section:
     blocks: list[Block] = [
         Paragraph(
             'In the model for professional groups, the cycle closes with "review and revise": '
@@ -94,7 +94,41 @@ def _recommendations_section(facts: ReportFacts, refs: dict[str, tuple[str, str]
         ),
         Recommendations(recommendations(facts, refs)),
     ]
-    return Section("sec-recommendations", 7, "Recommendations: review and revise", tuple(blocks))
+    return Section(
+        "sec-recommendations", number, "Recommendations: review and revise", tuple(blocks)
+    )
+
+
+SectionBuilder = Callable[[ReportFacts, Numbering], Section]
+
+
+def _section_order(facts: ReportFacts) -> list[tuple[str, SectionBuilder | None]]:
+    """The sections after the summary, in order; numbered from 2 as they come.
+
+    With the evaluation cycle (a project's context, membership, attendance and actions) the
+    report gains "Purpose and context" after the summary and "Review and revise: the actions
+    agreed" before the recommendations. The recommendations (``None`` here) are written after
+    the others, because they point to their figures and tables.
+    """
+    cycle = facts.cycle
+    order: list[tuple[str, SectionBuilder | None]] = []
+    if cycle is not None:
+        order.append(("context", lambda f, n: context_section(cycle, n)))
+    order += [
+        ("participation", participation_section),
+        ("stages", stages_section),
+        ("factors", factors_section),
+        ("change", change_section),
+        ("subgroups", subgroups_section),
+    ]
+    if cycle is not None:
+        order.append(("review", lambda f, n: review_section(cycle, n, f.waves)))
+    order += [
+        ("recommendations", None),
+        ("methods", methods_section),
+        ("validity", validity_section),
+    ]
+    return order
 
 
 def compose_report(facts: ReportFacts) -> ReportModel:
@@ -107,21 +141,18 @@ def compose_report(facts: ReportFacts) -> ReportModel:
     ['Executive summary', 'Participation']
     """
     refs: dict[str, tuple[str, str]] = {}
+    order = _section_order(facts)
+    numbers = {name: k for k, (name, _) in enumerate(order, start=2)}
     body: dict[int, Section] = {}
-    for number, build in (
-        (2, participation_section),
-        (3, stages_section),
-        (4, factors_section),
-        (5, change_section),
-        (6, subgroups_section),
-        (8, methods_section),
-        (9, validity_section),
-    ):
-        num = Numbering(number)
-        body[number] = build(facts, num)
+    for name, build in order:
+        if build is None:
+            continue
+        num = Numbering(numbers[name])
+        body[num.section] = build(facts, num)
         refs.update({k: v for k, v in num.refs.items() if k not in refs})
-    refs["recommendations"] = ("sec-recommendations", "Section 7")
-    body[7] = _recommendations_section(facts, refs)
+    number = numbers["recommendations"]
+    refs["recommendations"] = ("sec-recommendations", f"Section {number}")
+    body[number] = _recommendations_section(facts, refs, number)
     refs["summary"] = ("sec-summary", "Section 1")
     sections = (_summary_section(facts, refs), *(body[n] for n in sorted(body)))
     waves = len(facts.waves)

@@ -12,10 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
+from cop_eval.stats.verdict import ScaleDirection
+
 if TYPE_CHECKING:
     from cop_eval.measure.validity_results import ValidityResult
-
-from cop_eval.stats.verdict import ScaleDirection
+    from cop_eval.report.build_cycle import CycleFacts
 
 __all__ = [
     "Comparison",
@@ -276,10 +277,26 @@ class ReportFacts:
     warnings: tuple[str, ...] = ()
     #: Scales some wave scored from other items than the rest (one sentence each).
     item_notes: tuple[str, ...] = ()
+    cycle: CycleFacts | None = None
     date: str = ""
     generator: str = "cop-eval"
     #: factor structure and invariance per instrument (the validity appendix)
     validity: tuple[ValidityResult, ...] = ()
+
+    def latest_response_rate(self) -> tuple[float, int] | None:
+        """The latest wave's response rate and number of members.
+
+        From the project's membership when the cycle gives one for that wave (members who
+        answered, over members), else responses over the ``members`` option.
+        """
+        if self.cycle is not None and self.cycle.participation is not None:
+            latest = self.cycle.participation.waves[-1]
+            if latest.rate is not None and latest.members:
+                return latest.rate, latest.members
+        part = self.participation
+        if part is not None and part.members and part.members[-1]:
+            return part.responses[-1] / part.members[-1], part.members[-1]
+        return None
 
     def scale(self, key: str) -> ScaleResult | None:
         """The scale with this ``instrument_id.scale_id`` key, if reported."""

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
+from cop_eval.cycle.inputs import CycleInputs
 from cop_eval.privacy import DEFAULT_PRIVACY, PrivacyPolicy
 
 __all__ = ["DEFAULT_TITLE", "ReportOptions"]
@@ -39,6 +40,12 @@ class ReportOptions:
         Cover page text.
     date
         The date the report was made, printed on the cover (default: today).
+    cycle
+        The evaluation cycle around the survey (:class:`~cop_eval.cycle.inputs.CycleInputs`,
+        e.g. ``CycleInputs.from_project(project)``): the report then has a "Purpose and
+        context" section, response rates from each wave's membership (members only, per
+        subgroup), attendance, and a "Review and revise" section on the actions agreed. Its
+        membership wins over ``members``.
 
     Examples
     --------
@@ -56,6 +63,7 @@ class ReportOptions:
     title: str = DEFAULT_TITLE
     organisation: str | None = None
     date: str | None = None
+    cycle: CycleInputs | None = None
 
     def __post_init__(self) -> None:
         if self.labels is not None and not isinstance(self.labels, tuple):

@@ -278,20 +278,18 @@ def _identity_rule(facts: ReportFacts, refs: Refs) -> list[Recommendation]:
 
 
 def _response_rule(facts: ReportFacts, refs: Refs) -> list[Recommendation]:
-    part = facts.participation
-    if part is None or not part.members or part.members[-1] is None:
+    found = facts.latest_response_rate()
+    if found is None or found[0] >= LOW_RESPONSE_RATE:
         return []
-    rate = part.responses[-1] / part.members[-1] if part.members[-1] else None
-    if rate is None or rate >= LOW_RESPONSE_RATE:
-        return []
+    rate = found[0]
     rec = _rec(
         "Widen participation in the next survey",
         "Give time in a meeting to complete the survey and have someone other than the group's "
         "leader send it, so that quieter members answer too.",
-        f"Only {fmt_percent(rate)} of members answered in {part.waves[-1]}; the views of those "
+        f"Only {fmt_percent(rate)} of members answered in {facts.waves[-1]}; the views of those "
         "who did not may differ.",
         refs,
-        ("participation",),
+        ("response_rates",) if "response_rates" in refs else ("participation",),
         "low",
     )
     return [rec] if rec else []

@@ -11,7 +11,8 @@ from __future__ import annotations
 import datetime as dt
 
 from cop_eval.cycle.association import AssociationRow
-from cop_eval.cycle.attendance import BANDS
+from cop_eval.cycle.attendance import BANDS, PeriodAttendance
+from cop_eval.cycle.participation import NOT_MEMBERS
 from cop_eval.report.build_cycle import CycleFacts
 from cop_eval.report.model import Block, Bullets, Cell, CellKind, Column, Paragraph, Row, Section
 from cop_eval.report.numbering import Numbering
@@ -140,18 +141,18 @@ def membership_blocks(cycle: CycleFacts, num: Numbering, group_label: str) -> li
             (
                 Column("Wave"),
                 Column("Members", "int"),
-                Column("Members who answered", "int"),
-                Column("Response rate", "percent"),
-                Column("Answered, not members", "int"),
-                Column("Left since last wave", "int"),
+                Column("Answered", "int"),
+                Column("Rate", "percent"),
+                Column("Not members", "int"),
+                Column("Left", "int"),
                 Column("Joined", "int"),
                 Column("Retained", "percent"),
             ),
             tuple(rows),
-            caption="Members are those invited to each wave (a roster or the numbers given). "
-            "People who answered without being members are counted apart and not in the rate. "
-            "Leavers, joiners and retention (the share of the last wave's members still members) "
-            "need a roster for both waves.",
+            caption="Members: those invited to each wave (a roster or the numbers given); "
+            "answered: members who answered; not members: people who answered without being "
+            "members, counted apart and not in the rate. Left, joined and retained (the share of "
+            "the last wave's members still members) need a roster for both waves.",
         )
     ]
     if part.by_group:
@@ -168,13 +169,16 @@ def _group_rates(cycle: CycleFacts, num: Numbering, group_label: str) -> Block:
     rows = []
     for w in part.waves:
         for k, g in enumerate(w.groups):
-            name = g.group if g.member_group else f"{g.group} (not members)"
+            name = (
+                g.group if g.member_group or g.group == NOT_MEMBERS else f"{g.group} (not members)"
+            )
+            name = "Not members" if g.group == NOT_MEMBERS else name
             rows.append(
                 Row(
                     (
                         Cell(w.wave if k == 0 else ""),
                         Cell(name, note=g.reason),
-                        Cell.hidden(g.reason) if g.suppressed else Cell(g.members),
+                        Cell.hidden() if g.suppressed else Cell(g.members),
                         _n(g.respondents),
                         _rate(g.rate, g.suppressed),
                         Cell.hidden() if g.suppressed else Cell(g.left),
@@ -208,22 +212,22 @@ def attendance_blocks(cycle: CycleFacts, num: Numbering) -> list[Block]:
     summary = cycle.attendance
     if summary is None:
         return []
-    band_words = {b: w for b, _, w in BANDS}
-    rows = []
-    for p in (*summary.periods, summary.overall):
-        rows.append(
-            Row(
-                (
-                    Cell(p.period.label),
-                    Cell(p.meetings),
-                    Cell(p.people),
-                    Cell(p.rate),
-                    *(_n(b.people) for b in p.bands),
-                    Cell(p.retained),
-                ),
-                emphasis=p is summary.overall,
-            )
+    periods = (*summary.periods, summary.overall)
+    rows = [
+        Row(
+            (
+                Cell(p.period.label),
+                Cell(p.meetings),
+                Cell(p.people),
+                Cell(p.rate),
+                *(_n(b.people) for b in p.bands),
+                Cell(p.retained),
+            ),
+            emphasis=p is summary.overall,
         )
+        for p in periods
+    ]
+    bands = "; ".join(f"{b}: {words}" for b, _, words in BANDS)
     blocks: list[Block] = [
         Paragraph(
             "Attendance is evidence beyond the survey: le May's commitment is attending and "
@@ -238,50 +242,58 @@ def attendance_blocks(cycle: CycleFacts, num: Numbering) -> list[Block]:
                 Column("Meetings", "int"),
                 Column("People", "int"),
                 Column("Mean attendance", "percent"),
-                *(Column(f"{b.capitalize()} ({band_words[b]})", "int") for b, _, _ in BANDS),
+                *(Column(b.capitalize(), "int") for b, _, _ in BANDS),
                 Column("Still attending", "percent"),
             ),
             tuple(rows),
-            caption="Still attending: of the people who came at least once in the period "
-            "before, the share who came at least once in this one.",
+            caption=f"People per band of attendance ({bands}). Still attending: of the people "
+            "who came at least once in the period before, the share who came at least once in "
+            "this one.",
             notes=(
                 f"A band with fewer than {summary.privacy.min_group_size} people is hidden, "
                 "with the next smallest, so that it cannot be worked out from the total.",
             ),
         ),
     ]
-    group_rows = []
-    for p in (*summary.periods, summary.overall):
-        for k, g in enumerate(p.groups):
-            group_rows.append(
-                Row(
-                    (
-                        Cell(p.period.label if k == 0 else ""),
-                        Cell(g.group, note=g.reason),
-                        _n(g.people),
-                        _rate(g.rate, g.suppressed),
-                        _rate(g.regular, g.suppressed),
-                    )
-                )
-            )
-    if group_rows:
-        blocks.append(
-            num.table(
-                "attendance_groups",
-                "Attendance per subgroup",
-                (
-                    Column("Period"),
-                    Column("Subgroup"),
-                    Column("People", "int"),
-                    Column("Mean attendance", "percent"),
-                    Column("Regular (75% or more)", "percent"),
-                ),
-                tuple(group_rows),
-                caption="Subgroups come from the register, else from the roster.",
-            )
-        )
+    groups = list(dict.fromkeys(g.group for p in periods for g in p.groups))
+    if groups:
+        blocks.append(_attendance_groups(num, periods, groups, summary.privacy.min_group_size))
     blocks.extend(_association_blocks(cycle, num))
     return blocks
+
+
+def _attendance_groups(
+    num: Numbering, periods: tuple[PeriodAttendance, ...], groups: list[str], min_size: int
+) -> Block:
+    """Mean attendance per subgroup (rows) and period (columns)."""
+    rows = []
+    for group in groups:
+        cells = [Cell(group)]
+        for p in periods:
+            found = next((g for g in p.groups if g.group == group), None)
+            if found is None:
+                cells.append(Cell(None))
+            else:
+                cells.append(_rate(found.rate, found.suppressed))
+        overall = next((g for g in periods[-1].groups if g.group == group), None)
+        cells.append(_n(overall.people) if overall is not None else Cell(None))
+        rows.append(Row(tuple(cells)))
+    return num.table(
+        "attendance_groups",
+        "Mean attendance per subgroup and period",
+        (
+            Column("Subgroup"),
+            *(Column(p.period.label, "percent") for p in periods),
+            Column("People", "int"),
+        ),
+        tuple(rows),
+        caption="Subgroups come from the register, else from the roster of the wave that ends "
+        "the period; people on no roster are counted apart. People: on the register at all.",
+        notes=(
+            f"A subgroup with fewer than {min_size} people in a period is hidden there, and so "
+            "is the next smallest, so that it cannot be worked out from the total.",
+        ),
+    )
 
 
 def _association_rows(rows: tuple[AssociationRow, ...]) -> tuple[Row, ...]:
@@ -317,12 +329,12 @@ def _association_blocks(cycle: CycleFacts, num: Numbering) -> list[Block]:
     )
     title = f"in {assoc.wave} by attendance in the period before it ({assoc.period})"
     tables: tuple[tuple[tuple[AssociationRow, ...], CellKind, str, str], ...] = (
-        (means, "number", "Stage scores", "means on the 1-5 scale; Welch's difference and CI"),
+        (means, "number", "Stage scores", "Means on the 1-5 scale; Welch's difference and CI"),
         (
             shares,
             "percent",
             "Identity strength",
-            "the share at the strongest level of the "
+            "The share at the strongest level of the "
             "continuum; the difference and Newcombe's CI as proportions (0.25 = 25 points)",
         ),
     )
@@ -344,7 +356,7 @@ def _association_blocks(cycle: CycleFacts, num: Numbering) -> list[Block]:
                 ),
                 _association_rows(rows),
                 caption=f"Respondents are linked to the register by their hashed id; regular: "
-                f"75% of the period's meetings or more. {how.capitalize()}. {caveat}",
+                f"75% of the period's meetings or more. {how}. {caveat}",
             )
         )
     return blocks

@@ -19,6 +19,7 @@ from cop_eval.report.model import (
     StackedBars,
 )
 from cop_eval.report.numbering import Numbering, wave_stat_columns, wave_stat_rows
+from cop_eval.report.sections_cycle import attendance_blocks, membership_blocks
 
 __all__ = ["LE_MAY", "factors_section", "participation_section", "stages_section"]
 
@@ -37,7 +38,11 @@ def participation_section(facts: ReportFacts, num: Numbering) -> Section:
     if part is None:
         blocks.append(Paragraph("No participation figures are available."))
         return Section("sec-participation", num.section, "Participation", tuple(blocks))
-    has_members = any(m is not None for m in part.members)
+    cycle = facts.cycle
+    from_project = (
+        cycle is not None and cycle.participation is not None and (cycle.participation.has_members)
+    )
+    has_members = not from_project and any(m is not None for m in part.members)
     columns = [Column("Wave"), Column("Responses", "int")]
     if has_members:
         columns += [Column("Members", "int"), Column("Response rate", "percent")]
@@ -64,16 +69,19 @@ def participation_section(facts: ReportFacts, num: Numbering) -> Section:
             tuple(columns),
             tuple(rows),
             caption=None
-            if has_members
-            else "Response rates need the membership size (--members N).",
+            if has_members or from_project
+            else "Response rates need the membership of each wave (cop-eval members set, or "
+            "--members N).",
         )
     )
+    if cycle is not None:
+        blocks.extend(membership_blocks(cycle, num, part.group_column or "subgroup"))
     if part.groups:
         group_cols = (
             Column(part.group_column or "Subgroup"),
             *tuple(Column(w, "int") for w in part.waves),
         )
-        with_members = any(m is not None for m in part.group_members)
+        with_members = not from_project and any(m is not None for m in part.group_members)
         if with_members:
             group_cols += (
                 Column("Members", "int"),
@@ -131,7 +139,10 @@ def participation_section(facts: ReportFacts, num: Numbering) -> Section:
                 "of earlier respondents not found in the later wave.",
             )
         )
-    return Section("sec-participation", num.section, "Participation", tuple(blocks))
+    if cycle is not None:
+        blocks.extend(attendance_blocks(cycle, num))
+    title = "Participation and attendance" if cycle and cycle.attendance else "Participation"
+    return Section("sec-participation", num.section, title, tuple(blocks))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -50,7 +50,7 @@ _OUTCOME_WORDS = {
 def _status(review: ActionReview, as_of: dt.date) -> Cell:
     action = review.action
     if review.overdue:
-        return Cell(f"{action.status_text}, overdue", note=f"due {_day(action.due)}")
+        return Cell(f"{action.status_text}, overdue")
     return Cell(action.status_text)
 
 
@@ -130,8 +130,7 @@ def _changes_table(cycle: CycleFacts, num: Numbering) -> Block | None:
         tuple(rows),
         caption="Paired on members who answered both waves when their ids link them, else "
         "the two waves compared as independent samples; verdicts combine the size of the "
-        "change with its confidence interval and follow each scale's direction. "
-        + ASSOCIATION_CAVEAT,
+        "change with its confidence interval and follow each scale's direction.",
     )
 
 
@@ -140,9 +139,9 @@ def review_section(cycle: CycleFacts, num: Numbering, waves: tuple[str, ...]) ->
     title = "Review and revise: the actions agreed"
     lead = Paragraph(
         'The model closes each cycle with "review and revise": the group checks what its '
-        "last changes did before agreeing the next. The study behind the model found this "
-        "loop was rarely closed. This section closes it for the actions recorded in the "
-        "project.",
+        "last changes did before agreeing the next. In the study behind the model nobody "
+        "checked whether learning was embedded. This section closes the loop for the actions "
+        "recorded in the project.",
         "lead",
     )
     if not cycle.reviews:
@@ -183,6 +182,11 @@ def review_section(cycle: CycleFacts, num: Numbering, waves: tuple[str, ...]) ->
     return Section("sec-review", num.section, title, tuple(blocks))
 
 
+def _count(n: int, word: str) -> str:
+    """``"one action"``, ``"2 actions"``."""
+    return f"one {word}" if n == 1 else f"{n} {word}s"
+
+
 def _named(reviews: list[ActionReview]) -> str:
     parts = []
     for r in reviews:
@@ -207,13 +211,18 @@ def review_messages(cycle: CycleFacts | None, refs: dict[str, tuple[str, str]]) 
     ref, label = refs[ref_name]
     reviewed = [r for r in cycle.reviews if r.outcome not in ("not yet", "no targets")]
     overdue = [r for r in cycle.reviews if r.overdue]
-    late = f" {len(overdue)} action(s) are overdue." if overdue else ""
+    late = (
+        f" {_count(len(overdue), 'action').capitalize()} {'is' if len(overdue) == 1 else 'are'} "
+        "overdue."
+        if overdue
+        else ""
+    )
     if not reviewed:
         return [
             KeyMessage(
                 "The action plan",
-                f"{len(cycle.reviews)} action(s) recorded; their targets can be reviewed "
-                f"after the next survey wave.{late}",
+                f"{_count(len(cycle.reviews), 'action').capitalize()} recorded; their targets can be "
+                f"reviewed after the next survey wave.{late}",
                 ref,
                 label,
                 "action",
@@ -223,9 +232,14 @@ def review_messages(cycle: CycleFacts | None, refs: dict[str, tuple[str, str]]) 
     other = [r for r in reviewed if r.outcome != "improved"]
     text = []
     if improved:
-        text.append(f"Targets improved after {len(improved)} action(s): {_named(improved)}.")
+        text.append(
+            f"Targets improved after {_count(len(improved), 'action')}: {_named(improved)}."
+        )
     if other:
-        text.append(f"Targets did not clearly improve after {len(other)}: {_named(other)}.")
+        text.append(
+            f"Targets did not clearly improve after {_count(len(other), 'action')}: "
+            f"{_named(other)}."
+        )
     text.append("An association in time, not proof of effect." + late)
     return [
         KeyMessage(

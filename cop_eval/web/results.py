@@ -24,6 +24,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from cop_eval.cycle.inputs import CycleInputs
 from cop_eval.errors import OptionError
 from cop_eval.instruments import Instrument
 from cop_eval.measure.scoring import score_items
@@ -266,11 +267,14 @@ def results_for(
             tuple((w.label, w.imported_at.isoformat(), w.source_sha256) for w in infos),
             group,
             privacy,
+            project.audit()[-1].id,  # any change to the context, members or actions is audited
         )
         cached = cache.get(key)
         if cached is not None:
             return cached
         waves = project.load_waves([w.label for w in infos])
+        # The cycle (context, membership, attendance, actions) describes the whole group.
+        cycle = CycleInputs.from_project(project) if group == ALL else None
     column = common_group_column(waves)
     choices = subgroup_choices(waves, column, privacy) if column else []
     if group != ALL:
@@ -295,7 +299,7 @@ def results_for(
         facts = build_report_facts(
             waves,
             _instruments(waves),
-            ReportOptions(labels=labels, group_column=column, privacy=privacy),
+            ReportOptions(labels=labels, group_column=column, privacy=privacy, cycle=cycle),
         )
         model = compose_report(facts)
         images = chart_images(model)
