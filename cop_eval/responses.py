@@ -23,6 +23,7 @@ from cop_eval.instruments import Instrument
 
 __all__ = [
     "ColumnMatch",
+    "CommentSummary",
     "ImportReport",
     "ItemSummary",
     "RejectedRow",
@@ -49,6 +50,15 @@ class ColumnMatch(_Frozen):
     item: str
     column: str
     how: Literal["id", "text", "mapping", "position"]
+
+
+class CommentSummary(_Frozen):
+    """How an open question (``comments:`` of an instrument) was found, and how many answered it."""
+
+    question: str
+    column: str
+    how: Literal["id", "text", "mapping", "position"]
+    answered: int = Field(description="accepted rows with a non-blank answer")
 
 
 class ValueProblem(_Frozen):
@@ -88,6 +98,9 @@ class ImportReport(_Frozen):
     rejected: tuple[RejectedRow, ...] = ()
     matches: tuple[ColumnMatch, ...] = ()
     unmatched_items: tuple[str, ...] = ()
+    comments: tuple[CommentSummary, ...] = Field(
+        default=(), description="open questions found in the file (their text is not kept here)"
+    )
     unused_columns: tuple[str, ...] = ()
     items: tuple[ItemSummary, ...] = ()
     value_problems: tuple[ValueProblem, ...] = Field(
@@ -126,6 +139,10 @@ class ResponseSet:
         Subgroup columns (strings), aligned with ``items``; may have no columns.
     row_numbers
         The file row (as in :class:`RejectedRow`) each accepted row came from.
+    comments
+        One text column per open question found (``None`` = no answer), aligned with ``items``.
+        Read from a file, the text is as answered; loaded from a project store it is already
+        redacted (:mod:`cop_eval.comments.redaction`). Nothing shows it unredacted.
     """
 
     source: str
@@ -136,6 +153,7 @@ class ResponseSet:
     groups: pd.DataFrame = field(default_factory=pd.DataFrame)
     row_numbers: npt.NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     wave: str | None = None
+    comments: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def n(self) -> int:

@@ -28,7 +28,8 @@ from typing import Any
 import yaml
 from openpyxl import Workbook
 
-from cop_eval.instruments import Instrument
+from cop_eval.instruments import CommentQuestion, Instrument
+from sample_data.comments import comment_answers
 from sample_data.plan import BUILT_IN_EFFECTS, STRAND_QUESTION, STRANDS
 from sample_data.simulation import Answer, SimulatedWave, Simulation, Submission
 
@@ -74,6 +75,14 @@ def _answer_cells(sim: Simulation, sub: Submission) -> list[str]:
     return [_label(inst, i, sub.answers[i]) for inst in sim.instruments for i in inst.item_ids]
 
 
+def _questions(sim: Simulation) -> list[CommentQuestion]:
+    return [c for inst in sim.instruments for c in inst.comments]
+
+
+def _comment_cells(sim: Simulation, answers: dict[str, str]) -> list[str]:
+    return [answers.get(c.id, "") for c in _questions(sim)]
+
+
 def _stem(instrument: Instrument) -> str:
     return f"{instrument.title}: how far do you agree with each statement?"
 
@@ -104,7 +113,13 @@ def write_qualtrics(sim: Simulation, wave: SimulatedWave, path: Path) -> None:
             names.append(f"Q{q}_{j}")
             texts.append(f"{_stem(inst)} - {item.text}")
             import_ids.append(json.dumps({"ImportId": f"QID{q}_{j}"}, separators=(",", ":")))
+    # Open questions: one text-entry question each, after the matrices.
+    for q, question in enumerate(_questions(sim), start=len(sim.instruments) + 2):
+        names.append(f"Q{q}")
+        texts.append(question.text)
+        import_ids.append(json.dumps({"ImportId": f"QID{q}_TEXT"}, separators=(",", ":")))
     rows: list[list[str]] = [names, texts, import_ids]
+    comments = comment_answers(sim, wave)
     for k, sub in enumerate(wave.submissions):
         preview = sub.kind == "preview"
         person = sub.person
@@ -130,7 +145,9 @@ def write_qualtrics(sim: Simulation, wave: SimulatedWave, path: Path) -> None:
             "preview" if preview else "email",
             "EN-GB",
         ]
-        rows.append([*meta, sub.strand, *_answer_cells(sim, sub)])
+        rows.append(
+            [*meta, sub.strand, *_answer_cells(sim, sub), *_comment_cells(sim, comments[k])]
+        )
     with path.open("w", encoding="utf-8-sig", newline="") as handle:
         csv.writer(handle, quoting=csv.QUOTE_ALL, lineterminator="\r\n").writerows(rows)
 
@@ -172,7 +189,9 @@ def write_ms_forms(sim: Simulation, wave: SimulatedWave, path: Path) -> None:
     ws.title = "Sheet1"
     header = ["ID", "Start time", "Completion time", "Email", "Name", STRAND_QUESTION]
     header += [item.text or item.id for inst in sim.instruments for item in inst.items]
+    header += [c.text for c in _questions(sim)]
     ws.append(header)
+    comments = comment_answers(sim, wave)
     for number, sub in enumerate(wave.submissions, start=1):
         assert sub.person is not None, "Microsoft Forms has no preview responses"
         person = sub.person
@@ -185,6 +204,7 @@ def write_ms_forms(sim: Simulation, wave: SimulatedWave, path: Path) -> None:
             sub.strand,
         ]
         cells += [cell or None for cell in _answer_cells(sim, sub)]
+        cells += [cell or None for cell in _comment_cells(sim, comments[number - 1])]
         ws.append(cells)
     for row in ws.iter_rows(min_row=2, min_col=2, max_col=3):
         for cell in row:
@@ -198,13 +218,16 @@ def write_ms_forms(sim: Simulation, wave: SimulatedWave, path: Path) -> None:
 
 def write_csv(sim: Simulation, wave: SimulatedWave, path: Path) -> None:
     """A semicolon CSV with item-id headers and text labels, UTF-8 with BOM, as Excel saves it."""
-    rows: list[list[str]] = [["email", "strand", *sim.item_ids]]
+    rows: list[list[str]] = [["email", "strand", *sim.item_ids, *(c.id for c in _questions(sim))]]
+    comments = comment_answers(sim, wave)
     for k, sub in enumerate(wave.submissions):
         assert sub.person is not None
         email = sub.person.email
         if k == CSV_UNTIDY_EMAIL_ROW:
             email = _sign_in_name(email) + " "
-        rows.append([email, sub.strand, *_answer_cells(sim, sub)])
+        rows.append(
+            [email, sub.strand, *_answer_cells(sim, sub), *_comment_cells(sim, comments[k])]
+        )
     with path.open("w", encoding="utf-8-sig", newline="") as handle:
         csv.writer(handle, delimiter=";", lineterminator="\r\n").writerows(rows)
 

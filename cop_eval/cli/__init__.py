@@ -40,6 +40,7 @@ COMMAND_MODULES: dict[str, str] = {
     "members": "cycle_cmd",
     "attendance": "cycle_cmd",
     "actions": "actions_cmd",
+    "comments": "comments_cmd",
     "demo": "demo_cmd",
     "serve": "serve_cmd",
     "validity": "validity_cmd",
@@ -54,6 +55,7 @@ COMMAND_SUMMARIES: dict[str, str] = {
     "attendance": "The attendance register: who came to which meeting (ids hashed on import).",
     "check": "Show what was read from DATA, how columns matched items, and which rows were "
     "rejected.",
+    "comments": "Themes of the free-text answers: redacted, coded, counted per wave and subgroup.",
     "compare": "Compare scale scores across waves: change, effect size, verdict (and trend for 3+ "
     "waves).",
     "demo": "Import the three sample waves, analyse them and write the board report.",

@@ -19,7 +19,7 @@ from typing import Literal
 import yaml
 
 from cop_eval.errors import DataImportError, OptionError
-from cop_eval.instruments import Instrument, Item
+from cop_eval.instruments import CommentQuestion, Instrument, Item
 
 __all__ = ["Match", "load_mapping", "match_columns", "normalise_text", "resolve_column"]
 
@@ -140,9 +140,14 @@ def match_columns(
     Returns
     -------
     (matches, warnings)
-        Matches in questionnaire order; warnings for ambiguous text matches.
+        Matches in questionnaire order (items, then open questions); warnings for ambiguous
+        text matches.
     """
-    items = [item for instrument in instruments for item in instrument.items]
+    # Open questions (``comments:``) are matched exactly like items, after them.
+    items: list[Item | CommentQuestion] = [
+        *(item for instrument in instruments for item in instrument.items),
+        *(comment for instrument in instruments for comment in instrument.comments),
+    ]
     known = {item.id for item in items}
     unknown = sorted(set(mapping) - known)
     if unknown:
@@ -212,7 +217,11 @@ class _Header:
         ]
 
     def match(
-        self, items: Sequence[Item], found: dict[str, Match], taken: dict[int, str], source: str
+        self,
+        items: Sequence[Item | CommentQuestion],
+        found: dict[str, Match],
+        taken: dict[int, str],
+        source: str,
     ) -> list[str]:
         """Match the items not in ``found`` round by round (id, exact text, bracketed text,
         text at the end).

@@ -129,10 +129,11 @@ def read_responses(
     _check_distinct_items(instruments)
     src = open_source(path, format, sheet)
     roles = _resolve_roles(src.layout, id_column, group_columns, source)
-    matches, match_warnings = _match_items(
+    matches, opened, match_warnings = _match_items(
         src.layout, instruments, load_mapping(mapping), roles, source
     )
-    raw = src.load(sorted({m.column for m in matches} | roles.text), roles.text)
+    text = roles.text | {m.column for m in opened}  # free text is never read as numbers
+    raw = src.load(sorted({m.column for m in matches} | text), text)
     # Cells are kept only where a value problem must quote them; the rest is released as soon
     # as a column is recoded (at 700,000 rows the raw columns are the bulk of the memory).
     cells: dict[int, Column] = dict(raw.columns)
@@ -145,7 +146,7 @@ def read_responses(
         *_translation_note(translated_columns),
         *_unlabelled_text_note(instruments, matches, recoded, src.layout.names),
     ]
-    parts = _Parts(source, src.layout, raw, cells, matches, recoded, roles, decisions)
+    parts = _Parts(source, src.layout, raw, cells, matches, recoded, roles, decisions, opened)
     return _assemble(parts, instruments, warnings, wave)
 
 
@@ -171,6 +172,7 @@ class _Parts:
     recoded: Mapping[str, Recoded]
     roles: _Roles
     decisions: _Decisions
+    opened: list[Match]  # open questions (``comments:``)
 
 
 def _assemble(
@@ -184,6 +186,13 @@ def _assemble(
         accepted[list(decisions.reasons)] = False
     names = list(layout.names)
     all_items = [item for instrument in instruments for item in instrument.item_ids]
+    # Free text as answered (raw): redacted before anything leaves (cop_eval.comments).
+    comments = pd.DataFrame(
+        {
+            m.item: pd.Series(text_values(cells[m.column], keep_none=True)[accepted], dtype=object)
+            for m in parts.opened
+        }
+    )
     report = build_report(
         source=source,
         layout_format=layout.format,
@@ -193,6 +202,8 @@ def _assemble(
         instruments=instruments,
         all_items=all_items,
         matches=parts.matches,
+        comment_matches=parts.opened,
+        comments=comments,
         recoded=recoded,
         accepted=accepted,
         reasons=decisions.reasons,
@@ -215,6 +226,7 @@ def _assemble(
         ),
         row_numbers=raw.row_numbers[accepted].astype(np.int64),
         wave=wave,
+        comments=comments,
     )
 
 
@@ -271,8 +283,11 @@ def _match_items(
     item_columns: Mapping[str, str],
     roles: _Roles,
     source: str,
-) -> tuple[list[Match], list[str]]:
-    """Match columns to items; refuse a file where no column is an item."""
+) -> tuple[list[Match], list[Match], list[str]]:
+    """Match columns to items and open questions; refuse a file where no column is an item.
+
+    Returns the item matches, the open-question matches and the warnings.
+    """
     names, texts = list(layout.names), list(layout.texts)
     if roles.id is not None:
         for item_id, header in item_columns.items():
@@ -285,6 +300,9 @@ def _match_items(
     matches, warnings = match_columns(
         instruments, names, texts, mapping=item_columns, excluded=roles.excluded, source=source
     )
+    questions = {c.id for instrument in instruments for c in instrument.comments}
+    opened = [m for m in matches if m.item in questions]
+    matches = [m for m in matches if m.item not in questions]
     if not matches:
         shown = ", ".join(repr(n) for n in names[:30]) + (" ..." if len(names) > 30 else "")
         raise DataImportError(
@@ -296,7 +314,7 @@ def _match_items(
                 "item text, or give --mapping MAP.yaml (docs/import.md)."
             )
         )
-    return matches, warnings
+    return matches, opened, warnings
 
 
 def _recode_items(

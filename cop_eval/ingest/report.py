@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 import numpy.typing as npt
+import pandas as pd
 import pyarrow as pa
 
 from cop_eval.ingest.matching import Match
@@ -20,7 +21,14 @@ from cop_eval.ingest.recode import (
 )
 from cop_eval.instruments import Instrument
 from cop_eval.measure import quality
-from cop_eval.responses import ColumnMatch, ImportReport, ItemSummary, RejectedRow, ValueProblem
+from cop_eval.responses import (
+    ColumnMatch,
+    CommentSummary,
+    ImportReport,
+    ItemSummary,
+    RejectedRow,
+    ValueProblem,
+)
 
 __all__ = ["MAX_PROBLEMS_PER_ITEM", "build_report"]
 
@@ -39,6 +47,8 @@ def build_report(
     instruments: Sequence[Instrument],
     all_items: list[str],
     matches: list[Match],
+    comment_matches: Sequence[Match] = (),
+    comments: pd.DataFrame | None = None,
     recoded: Mapping[str, Recoded],
     accepted: npt.NDArray[np.bool_],
     reasons: Mapping[int, str],
@@ -53,7 +63,7 @@ def build_report(
     rows = raw.row_numbers
     n_ok = int(accepted.sum())
     partial, incomplete, flagged = _quality_flags(instruments, matches, recoded, accepted)
-    used = {m.column for m in matches} | set(roles)
+    used = {m.column for m in (*matches, *comment_matches)} | set(roles)
     unused = tuple(names[i] for i in range(len(names)) if i not in used and names[i].strip())
     return ImportReport(
         source=source,
@@ -67,6 +77,15 @@ def build_report(
         ),
         matches=tuple(ColumnMatch(item=m.item, column=names[m.column], how=m.how) for m in matches),
         unmatched_items=tuple(i for i in all_items if i not in by_item),
+        comments=tuple(
+            CommentSummary(
+                question=m.item,
+                column=names[m.column],
+                how=m.how,
+                answered=int(comments[m.item].notna().sum()) if comments is not None else 0,
+            )
+            for m in comment_matches
+        ),
         unused_columns=unused,
         items=tuple(summaries),
         value_problems=tuple(problems),

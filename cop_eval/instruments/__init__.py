@@ -20,6 +20,7 @@ from cop_eval.instruments.loader import (
 )
 from cop_eval.instruments.schema import (
     ClassificationLevel,
+    CommentQuestion,
     ContinuumClassification,
     Instrument,
     Item,
@@ -34,6 +35,7 @@ from cop_eval.instruments.schema import (
 
 __all__ = [
     "ClassificationLevel",
+    "CommentQuestion",
     "ContinuumClassification",
     "Instrument",
     "Item",

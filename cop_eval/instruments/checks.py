@@ -118,6 +118,13 @@ def cross_check(data: Mapping[str, Any]) -> list[str]:
     clash = sorted(set(item_ids) & set(scale_ids))
     if clash:
         problems.append(f"ids used for both an item and a scale: {', '.join(clash)}; rename one")
+    comment_ids = ids_of(_as_list(data.get("comments")), "comments")
+    clash = sorted(set(comment_ids) & (set(item_ids) | set(scale_ids)))
+    if clash:
+        problems.append(
+            f"ids used for both an open question (comments) and an item or scale: "
+            f"{', '.join(clash)}; rename one"
+        )
 
     known_scales = set(scale_ids)
     per_scale: dict[str, int] = dict.fromkeys(scale_ids, 0)

@@ -154,6 +154,25 @@ class StatusRules(_Model):
     )
 
 
+#: The success factors of le May (2009), thesis Table 4.1: what a comment or theme may belong to.
+LeMayFactor = Literal[
+    "membership", "commitment", "relevance", "enthusiasm", "infrastructure", "skills", "resources"
+]
+
+
+class CommentQuestion(_Model):
+    """An open (free-text) question, matched to a column like an item.
+
+    Answers are stored with the wave, redacted (names, e-mails, phone numbers, ...) before any
+    output, and shown only for groups of at least the comment threshold.
+    """
+
+    id: Identifier
+    text: str = Field(min_length=1)
+    stage: Annotated[int, Field(strict=True, ge=1, le=3)] | None = None
+    factor: LeMayFactor | None = None
+
+
 class ClassificationLevel(_Model):
     """One level of a continuum, endorsed through the score on one scale."""
 
@@ -231,6 +250,9 @@ class Instrument(_Model):
     classification: tuple[Classification, ...] = ()
     status_rules: StatusRules = StatusRules()
 
+
+    comments: tuple[CommentQuestion, ...] = ()
+
     @model_validator(mode="after")
     def _cross_check(self) -> Instrument:
         problems = cross_check(self.model_dump(mode="python"))
@@ -248,6 +270,11 @@ class Instrument(_Model):
     def scale_ids(self) -> tuple[str, ...]:
         """Scale ids in declaration order."""
         return tuple(scale.id for scale in self.scales)
+
+    @property
+    def comment_ids(self) -> tuple[str, ...]:
+        """Open-question ids in questionnaire order."""
+        return tuple(comment.id for comment in self.comments)
 
     def item(self, item_id: str) -> Item:
         """Return the item with this id (``KeyError`` when absent)."""

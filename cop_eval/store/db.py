@@ -221,8 +221,8 @@ def insert_wave(
     responses: ResponseSet,
     report: ImportReport,
     encoded: EncodedAnswers,
-) -> None:
-    """Insert a wave's rows (inside the caller's transaction)."""
+) -> int:
+    """Insert a wave's rows (inside the caller's transaction); returns the wave's row id."""
     cursor = conn.execute(
         "INSERT INTO waves(label, wave_date, imported_at, imported_by, source_name, "
         "source_sha256, rows_read, rows_accepted, rows_rejected, has_ids, group_columns, "
@@ -264,3 +264,4 @@ def insert_wave(
         )
         if seq == 0:
             hold_for_tests()
+    return wave_id

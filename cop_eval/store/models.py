@@ -72,7 +72,8 @@ class AuditEntry(_Frozen):
 
     ``action`` is one of ``init``, ``import``, ``replace`` and ``migrate`` (waves and the
     schema); ``context``, ``members``, ``roster`` and ``attendance`` (the evaluation cycle);
-    ``action-add``, ``action-update`` and ``action-close`` (actions). ``detail`` says what
+    ``action-add``, ``action-update`` and ``action-close`` (actions); ``redaction terms`` and
+    ``coding`` (comments). ``detail`` says what
     changed (for the cycle and actions: JSON of the old and new values; never a raw id).
     """
 

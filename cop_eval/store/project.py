@@ -25,6 +25,7 @@ from cop_eval.responses import ImportReport, ResponseSet
 from cop_eval.store import db
 from cop_eval.store.actions import ActionStore
 from cop_eval.store.codec import DATA_FORMAT, decode_answers, encode_answers
+from cop_eval.store.comments import CommentStore, vocabulary_of
 from cop_eval.store.cycle import CycleStore
 from cop_eval.store.models import AuditEntry, ImportOutcome, WaveInfo
 from cop_eval.store.schema import APPLICATION_ID, SCHEMA_VERSION, check_version
@@ -67,6 +68,8 @@ class Project(CycleStore, ActionStore):
         self.directory = directory
         self._conn = conn
         self._key: bytes | None = None
+        #: The waves' free-text comments: redaction terms, review, coding (:class:`CommentStore`).
+        self.comments = CommentStore(self)
 
     # -- opening -------------------------------------------------------------------------------
     @property
@@ -302,6 +305,7 @@ class Project(CycleStore, ActionStore):
                         "SELECT chunk FROM wave_data WHERE wave_id = ? ORDER BY seq", (row[0],)
                     )
                 )
+                comment_rows = CommentStore.rows(conn, row[0])
         if row is None:
             raise self._unknown_wave(label)
         _, stored_label, source_name, report_json, data_format, data_sha = row
@@ -310,6 +314,8 @@ class Project(CycleStore, ActionStore):
             raise StoreError(f"{where}: unknown answer format {data_format!r}; upgrade cop-eval.")
         answers = decode_answers(blob, expected_sha256=data_sha, where=where)
         instruments = tuple(Instrument.model_validate_json(s) for (s,) in snapshots)
+        questions = [c.id for inst in instruments for c in inst.comments]
+        comments = CommentStore.frame(comment_rows, len(answers.items), questions)
         return ResponseSet(
             source=source_name,
             instruments=instruments,
@@ -319,6 +325,7 @@ class Project(CycleStore, ActionStore):
             groups=answers.groups,
             row_numbers=answers.row_numbers,
             wave=stored_label,
+            comments=comments,
         )
 
     def load_waves(self, labels: Sequence[str] | None = None) -> list[ResponseSet]:
@@ -446,7 +453,15 @@ class Project(CycleStore, ActionStore):
                     )
                 if previous is not None:
                     conn.execute("DELETE FROM waves WHERE label = ?", (label,))
-                db.insert_wave(conn, label, date, name, file_hash, responses, report, encoded)
+                wave_id = db.insert_wave(
+                    conn, label, date, name, file_hash, responses, report, encoded
+                )
+                self.comments.insert(
+                    conn,
+                    wave_id,
+                    responses.comments,
+                    vocabulary_of(responses.instruments, responses.groups),
+                )
                 db.audit(
                     conn,
                     "replace" if previous else "import",

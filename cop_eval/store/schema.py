@@ -205,6 +205,49 @@ MIGRATIONS: tuple[Migration, ...] = (
             )""",
         ),
     ),
+    Migration(
+        4,
+        "free-text comments of a wave (redacted, and sealed as answered), redaction terms and "
+        "human coding",
+        (
+            # One row per non-blank answer to an open question. ``row_index`` is the
+            # respondent's position in the wave's answers (wave_data), which links a comment to
+            # its subgroup. ``redacted`` is the only form ever shown; ``sealed`` is the text as
+            # answered, encrypted with a key derived from secret.key (cop_eval.privacy.sealing),
+            # for review and re-redaction. ``redactions`` lists the kinds and rules applied
+            # (JSON), never the text they replaced.
+            """CREATE TABLE wave_comments (
+                wave_id    INTEGER NOT NULL REFERENCES waves(id) ON DELETE CASCADE,
+                question   TEXT NOT NULL,
+                row_index  INTEGER NOT NULL CHECK (row_index >= 0),
+                redacted   TEXT NOT NULL,
+                redactions TEXT NOT NULL,
+                sealed     BLOB NOT NULL,
+                PRIMARY KEY (wave_id, question, row_index)
+            )""",
+            # Names to redact everywhere ('name') and words the name heuristic must leave alone
+            # ('keep'); the term itself is sealed, so the database never lists names.
+            """CREATE TABLE redaction_terms (
+                id       INTEGER PRIMARY KEY,
+                kind     TEXT NOT NULL CHECK (kind IN ('name', 'keep')),
+                sealed   BLOB NOT NULL,
+                added_at TEXT NOT NULL,
+                added_by TEXT NOT NULL
+            )""",
+            # Themes a human coder gave a comment (from a coding sheet, `comments import`).
+            """CREATE TABLE comment_codes (
+                wave_id   INTEGER NOT NULL,
+                question  TEXT NOT NULL,
+                row_index INTEGER NOT NULL,
+                coder     TEXT NOT NULL,
+                themes    TEXT NOT NULL,
+                coded_at  TEXT NOT NULL,
+                PRIMARY KEY (wave_id, question, row_index, coder),
+                FOREIGN KEY (wave_id, question, row_index)
+                    REFERENCES wave_comments(wave_id, question, row_index) ON DELETE CASCADE
+            )""",
+        ),
+    ),
 )
 
 #: The schema version this cop-eval writes.

@@ -1,0 +1,163 @@
+"""The codebook: the themes comments are coded into, as data (YAML, validated like instruments).
+
+```yaml
+id: cop_themes
+version: "1.0.0"
+title: Themes of a community of practice's comments
+description: What the themes are for.
+sources: [{citation: "...", locator: "seeds/000:529-565"}]
+themes:
+  - id: time_to_reflect
+    label: Time and space to reflect
+    definition: Asks for, or values, time to think about what was learnt.
+    stage: 3                         # optional: stage 1|2|3 of the model for professional groups
+    factor: null                     # optional: le May success factor
+    scales: [reflection.time_to_reflect]   # optional: instrument.scale the theme speaks to
+    include: ["time to reflect", "headspace", "time to think"]
+    exclude: ["plenty of time"]
+    source: "seeds/000:313-324"      # optional: where the construct comes from
+```
+
+A comment has a theme when one of its ``include`` phrases occurs in it and none of its
+``exclude`` phrases does, comparing word stems (:mod:`cop_eval.comments.coding`).
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from cop_eval.errors import CopEvalError
+from cop_eval.instruments.schema import Identifier, LeMayFactor, Source
+
+__all__ = ["BUILTIN_CODEBOOK", "Codebook", "Theme", "builtin_codebook_path", "load_codebook"]
+
+#: The id of the codebook that ships with cop-eval, for the built-in instruments.
+BUILTIN_CODEBOOK = "cop_themes"
+
+
+class CodebookError(CopEvalError):
+    """A codebook file is missing, unreadable or invalid."""
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+Phrase = Annotated[str, Field(min_length=1, max_length=200)]
+
+
+class Theme(_Model):
+    """One theme: what it means, where it sits in the models, and the phrases that signal it."""
+
+    id: Identifier
+    label: str = Field(min_length=1)
+    definition: str = Field(min_length=1)
+    stage: Annotated[int, Field(strict=True, ge=1, le=3)] | None = None
+    factor: LeMayFactor | None = None
+    scales: tuple[str, ...] = Field(default=(), description="instrument_id.scale_id")
+    include: tuple[Phrase, ...] = Field(min_length=1)
+    exclude: tuple[Phrase, ...] = ()
+    source: str | None = None
+
+
+class Codebook(_Model):
+    """A set of themes."""
+
+    id: Identifier
+    version: str
+    title: str
+    description: str
+    sources: tuple[Source, ...] = ()
+    themes: tuple[Theme, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique(self) -> Codebook:
+        seen: set[str] = set()
+        for theme in self.themes:
+            if theme.id in seen:
+                raise ValueError(f"theme id {theme.id} is used twice; give each theme its own id")
+            seen.add(theme.id)
+        return self
+
+    def theme(self, theme_id: str) -> Theme:
+        """The theme with this id (``KeyError`` when absent)."""
+        for theme in self.themes:
+            if theme.id == theme_id:
+                return theme
+        raise KeyError(theme_id)
+
+    @property
+    def theme_ids(self) -> tuple[str, ...]:
+        """Theme ids in codebook order."""
+        return tuple(t.id for t in self.themes)
+
+
+def builtin_codebook_path() -> Path:
+    """The built-in codebook file (in the wheel, or ``instruments/codebooks/`` in a checkout)."""
+    packaged = resources.files("cop_eval") / "_resources" / "instruments" / "codebooks"
+    folder = (
+        Path(str(packaged))
+        if packaged.is_dir()
+        else Path(__file__).resolve().parents[2] / "instruments" / "codebooks"
+    )
+    return folder / f"{BUILTIN_CODEBOOK}.yaml"
+
+
+def _where(loc: tuple[int | str, ...], data: Any) -> str:
+    parts: list[str] = []
+    node = data
+    for step in loc:
+        if isinstance(step, int):
+            ident = (
+                node[step].get("id")
+                if isinstance(node, list) and step < len(node) and isinstance(node[step], dict)
+                else None
+            )
+            parts[-1:] = [
+                f"{parts[-1] if parts else ''}[{step}]" + (f" (id: {ident})" if ident else "")
+            ]
+            node = node[step] if isinstance(node, list) and step < len(node) else None
+        else:
+            parts.append(str(step))
+            node = node.get(step) if isinstance(node, dict) else None
+    return ".".join(parts) or "(top level)"
+
+
+def load_codebook(ref: str | Path | None = None) -> Codebook:
+    """Load a codebook: a YAML path, or ``None`` / ``"cop_themes"`` for the built-in one.
+
+    Raises
+    ------
+    CodebookError
+        The file is missing, not YAML, or does not follow the schema (every problem listed
+        with its key path).
+    """
+    path = builtin_codebook_path() if ref in (None, BUILTIN_CODEBOOK) else Path(str(ref))
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
+    except FileNotFoundError:
+        raise CodebookError(f"{path}: codebook file not found; check the path.") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CodebookError(f"{path}: cannot read the codebook ({exc}).") from None
+    except yaml.YAMLError as exc:
+        raise CodebookError(f"{path}: not valid YAML ({exc}).") from None
+    if not isinstance(data, dict):
+        raise CodebookError(
+            f"{path}: a codebook must be a mapping with id, version, title, description and "
+            f"themes, got {type(data).__name__}."
+        )
+    try:
+        return Codebook.model_validate(data)
+    except ValidationError as exc:
+        problems = [f"  - {_where(e['loc'], data)}: {e['msg']}" for e in exc.errors()]
+        count = len(problems)
+        raise CodebookError(
+            "\n".join(
+                [f"{path}: {count} problem{'s' if count != 1 else ''} in the codebook:", *problems]
+            )
+        ) from None
