@@ -39,12 +39,10 @@ _DEFAULT = "themes"
 class _CommentsGroup(click.Group):
     """``comments DATA...`` analyses; ``comments export|import|...`` are subcommands."""
 
-    def resolve_command(
-        self, ctx: click.Context, args: list[str]
-    ) -> tuple[str | None, click.Command | None, list[str]]:
-        if not args or args[0] not in self.commands:
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and args[0] not in ("--help", "-h"):
             args = [_DEFAULT, *args]
-        return super().resolve_command(ctx, args)
+        return super().parse_args(ctx, args)
 
 
 codebook_option = click.option(

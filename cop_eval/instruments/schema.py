@@ -167,7 +167,7 @@ class CommentQuestion(_Model):
     output, and shown only for groups of at least the comment threshold.
     """
 
-    id: Identifier
+    id: ItemId
     text: str = Field(min_length=1)
     stage: Annotated[int, Field(strict=True, ge=1, le=3)] | None = None
     factor: LeMayFactor | None = None
