@@ -11,8 +11,9 @@ cop-eval comments agreement --project DIR --coder A [--coder B] [--json]
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 from rich.table import Table
@@ -27,13 +28,14 @@ from cop_eval.cli.common import (
     unify_group_column,
     waves_from_files,
 )
-from cop_eval.comments.analysis import DEFAULT_COMMENT_THRESHOLD
 from cop_eval.comments.redaction import RedactionRules
 from cop_eval.comments.results import CommentAnalysis
 from cop_eval.instruments import Instrument
+from cop_eval.privacy import DEFAULT_MIN_COMMENT_GROUP_SIZE, DEFAULT_MIN_GROUP_SIZE, PrivacyPolicy
 from cop_eval.responses import ResponseSet
 
 _DEFAULT = "themes"
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 class _CommentsGroup(click.Group):
@@ -52,13 +54,39 @@ codebook_option = click.option(
     metavar="CB.yaml",
     help="A codebook of themes (default: the built-in one, for the built-in instruments).",
 )
-threshold_option = click.option(
-    "--threshold",
-    type=click.IntRange(min=1),
-    default=DEFAULT_COMMENT_THRESHOLD,
-    show_default=True,
-    help="Fewest people whose comments a figure or quote may come from (never below 5).",
-)
+
+
+def privacy_options(func: F) -> F:
+    """``--min-group-size N`` and ``--min-comment-group-size N``: the anonymity rule."""
+    func = click.option(
+        "--min-comment-group-size",
+        "min_comment_group_size",
+        type=click.IntRange(min=1),
+        default=None,
+        metavar="N",
+        help="Fewest people whose comments a figure or quote may come from "
+        f"(default {DEFAULT_MIN_COMMENT_GROUP_SIZE}; never below --min-group-size).",
+    )(func)
+    return click.option(
+        "--min-group-size",
+        "min_group_size",
+        type=click.IntRange(min=1),
+        default=DEFAULT_MIN_GROUP_SIZE,
+        show_default=True,
+        metavar="N",
+        help="Fewest respondents any figure may describe.",
+    )(func)
+
+
+def policy_of(min_group_size: int, min_comment_group_size: int | None) -> PrivacyPolicy:
+    """The anonymity rule from the two options (a comment threshold below the scale threshold
+    is refused by the policy, with the option names in the message)."""
+    from cop_eval.errors import OptionError
+
+    try:
+        return PrivacyPolicy(min_group_size, min_comment_group_size)
+    except OptionError as exc:
+        raise OptionError(f"{exc} (--min-comment-group-size, --min-group-size)") from None
 
 
 @click.group("comments", cls=_CommentsGroup)
@@ -86,7 +114,7 @@ def comments_cmd() -> None:
 @project_option
 @click.option("--labels", default=None, metavar="L1,L2,..", help="Wave labels, one per DATA file.")
 @codebook_option
-@threshold_option
+@privacy_options
 @click.option(
     "--names",
     "names_file",
@@ -106,7 +134,8 @@ def themes_cmd(
     project_dir: Path | None,
     labels: str | None,
     codebook: Path | None,
-    threshold: int,
+    min_group_size: int,
+    min_comment_group_size: int | None,
     names_file: Path | None,
     as_json: bool,
 ) -> None:
@@ -139,7 +168,12 @@ def themes_cmd(
         chosen = waves[0].instruments
         rules = RedactionRules(names=tuple(_read_names(names_file)) if names_file else ())
     result = analyse_comments(
-        waves, chosen, codebook=book, group_column=group, threshold=threshold, rules=rules
+        waves,
+        chosen,
+        codebook=book,
+        group_column=group,
+        privacy=policy_of(min_group_size, min_comment_group_size),
+        rules=rules,
     )
     if as_json:
         print_json(result.to_dict())

@@ -8,6 +8,7 @@ import click
 from rich.table import Table
 from rich.text import Text
 
+from cop_eval.cli.comments_cmd import policy_of, privacy_options
 from cop_eval.cli.common import err, json_option, out, print_json
 
 __all__ = ["attach"]
@@ -149,20 +150,15 @@ def redact_cmd(
     metavar="COL",
     help="Leave out the comments of subgroups under the comment threshold.",
 )
-@click.option(
-    "--threshold",
-    type=click.IntRange(min=1),
-    default=10,
-    show_default=True,
-    help="Fewest people per wave (and subgroup) whose comments are exported.",
-)
+@privacy_options
 @_codebook
 def export_cmd(
     project_dir: Path,
     out_path: Path,
     instruments: tuple[str, ...],
     group_column: str | None,
-    threshold: int,
+    min_group_size: int,
+    min_comment_group_size: int | None,
     codebook: Path | None,
 ) -> None:
     """Write a coding sheet (xlsx): comment id, redacted text, suggested themes, a column per theme."""
@@ -173,7 +169,12 @@ def export_cmd(
     book = load_codebook(codebook)
     waves, chosen, rules = project_comment_inputs(project_dir, instruments, group_column)
     comments = sheet_comments(
-        waves, chosen, book, group_column=group_column, threshold=threshold, rules=rules
+        waves,
+        chosen,
+        book,
+        group_column=group_column,
+        privacy=policy_of(min_group_size, min_comment_group_size),
+        rules=rules,
     )
     count = write_sheet(comments, book, out_path)
     out.print(f"Wrote {out_path} ({count} comments, {len(book.themes)} theme columns).")

@@ -4,7 +4,7 @@
 
 Anonymity is applied here, in the engine, once: a wave with fewer commenters than the comment
 threshold shows nothing (no count, share, sentiment or quote); in the latest wave, subgroups under
-the threshold are hidden with complementary suppression (:func:`cop_eval.privacy.suppressed_groups`)
+the threshold are hidden with complementary suppression (:class:`cop_eval.privacy.PrivacyPolicy`)
 and no quote is ever drawn from a hidden subgroup.
 """
 
@@ -29,14 +29,12 @@ from cop_eval.comments.results import (
 from cop_eval.comments.sentiment import compound
 from cop_eval.errors import OptionError
 from cop_eval.instruments import Instrument
-from cop_eval.privacy import DEFAULT_MIN_GROUP_SIZE, suppressed_groups
+from cop_eval.privacy import DEFAULT_PRIVACY, PrivacyPolicy
 from cop_eval.responses import ResponseSet
 from cop_eval.stats.proportions import newcombe_diff_ci, wilson_ci
 
-__all__ = ["DEFAULT_COMMENT_THRESHOLD", "Comment", "analyse_comments", "collect_comments"]
+__all__ = ["Comment", "analyse_comments", "collect_comments", "shareable_comments"]
 
-#: Fewest commenters a figure or quote may come from (STATISTICS.md, "Comments").
-DEFAULT_COMMENT_THRESHOLD = 10
 NO_GROUP = "(no answer)"
 QUOTES_PER_THEME = 3
 _QUOTE_CHARS = (25, 240)
@@ -60,13 +58,11 @@ def _hidden_reason(threshold: int, what: str) -> str:
     return f"fewer than {threshold} {what} wrote comments (anonymity rule for comments)"
 
 
-def check_threshold(threshold: int, min_group_size: int) -> None:
-    """The comment threshold may never be below the scale threshold."""
-    if threshold < min_group_size:
-        raise OptionError(
-            f"the comment threshold ({threshold}) cannot be below the minimum group size for "
-            f"scores ({min_group_size}): comments identify people more easily than averages."
-        )
+def _comment_groups(privacy: PrivacyPolicy, counts: dict[str, int]) -> frozenset[str]:
+    """Subgroups whose comments are withheld: under the comment threshold, and complementary."""
+    threshold = privacy.comment_threshold
+    rule = PrivacyPolicy(threshold, threshold, complementary=privacy.complementary)
+    return rule.suppressed_groups(counts)
 
 
 def collect_comments(
@@ -216,8 +212,7 @@ def analyse_comments(
     labels: Sequence[str] | None = None,
     codebook: Codebook | None = None,
     group_column: str | None = None,
-    threshold: int = DEFAULT_COMMENT_THRESHOLD,
-    min_group_size: int = DEFAULT_MIN_GROUP_SIZE,
+    privacy: PrivacyPolicy = DEFAULT_PRIVACY,
     rules: RedactionRules | None = None,
     candidates: bool = True,
 ) -> CommentAnalysis:
@@ -235,9 +230,9 @@ def analyse_comments(
         The themes (default: the built-in codebook).
     group_column
         A subgroup column read with the data, for theme shares per subgroup in the latest wave.
-    threshold
-        Fewest commenters a figure or quote may come from (default 10); never below
-        ``min_group_size``.
+    privacy
+        The anonymity rule: its comment threshold (default 10, never below the scale
+        threshold) is the fewest commenters a figure or quote may come from.
     rules
         Names to redact and words to keep, besides the fixed patterns.
     candidates
@@ -253,7 +248,7 @@ def analyse_comments(
     >>> [(t.theme, t.n) for t in result.themes][:2]  # doctest: +SKIP
     [('member_led_agenda', 9), ('leadership_sponsorship', 2)]
     """
-    check_threshold(threshold, min_group_size)
+    threshold = privacy.comment_threshold
     if not waves:
         raise OptionError("no waves to analyse")
     questions = tuple(c.id for inst in instruments for c in inst.comments)
@@ -289,7 +284,7 @@ def analyse_comments(
         for c in per_wave[latest]:
             group_cells.setdefault(c.group or NO_GROUP, []).append(c)
         counts = {g: len({c.row for c in cs}) for g, cs in group_cells.items()}
-        hidden = suppressed_groups(counts, threshold) if visible[latest] else frozenset(counts)
+        hidden = _comment_groups(privacy, counts) if visible[latest] else frozenset(counts)
         quotable = [c for c in quotable if (c.group or NO_GROUP) not in hidden]
         group_cells = dict(sorted(group_cells.items()))
     used: set[str] = set()
@@ -346,14 +341,15 @@ def shareable_comments(
     *,
     labels: Sequence[str] | None = None,
     group_column: str | None = None,
-    threshold: int = DEFAULT_COMMENT_THRESHOLD,
+    privacy: PrivacyPolicy = DEFAULT_PRIVACY,
     rules: RedactionRules | None = None,
 ) -> list[Comment]:
     """Redacted, automatically coded comments that may leave the store (e.g. a coding sheet).
 
-    Only waves with at least ``threshold`` commenters; with ``group_column``, only subgroups at
-    or above it in each wave (complementary suppression applies).
+    Only waves with at least the comment threshold of commenters; with ``group_column``, only
+    subgroups at or above it in each wave (complementary suppression applies).
     """
+    threshold = privacy.comment_threshold
     questions = tuple(c.id for inst in instruments for c in inst.comments)
     labels = list(labels or [rs.wave or f"Wave {k + 1}" for k, rs in enumerate(waves)])
     coder = Coder(codebook)
@@ -367,7 +363,7 @@ def shareable_comments(
             counts: dict[str, set[int]] = {}
             for c in wave:
                 counts.setdefault(c.group or NO_GROUP, set()).add(c.row)
-            hidden = suppressed_groups({g: len(r) for g, r in counts.items()}, threshold)
+            hidden = _comment_groups(privacy, {g: len(r) for g, r in counts.items()})
             wave = [c for c in wave if (c.group or NO_GROUP) not in hidden]
         kept.extend(wave)
     return kept

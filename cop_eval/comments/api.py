@@ -12,6 +12,7 @@ from cop_eval.comments.coding import Coder
 from cop_eval.comments.redaction import RedactionRules
 from cop_eval.errors import OptionError, StoreError
 from cop_eval.instruments import Instrument, load_instrument
+from cop_eval.privacy import PrivacyPolicy
 from cop_eval.responses import ResponseSet
 
 if TYPE_CHECKING:
@@ -88,12 +89,12 @@ def sheet_comments(
     codebook: Codebook,
     *,
     group_column: str | None,
-    threshold: int,
+    privacy: PrivacyPolicy,
     rules: RedactionRules,
 ) -> list[Comment]:
     """The comments a coding sheet may hold (see :func:`shareable_comments`)."""
     return shareable_comments(
-        waves, instruments, codebook, group_column=group_column, threshold=threshold, rules=rules
+        waves, instruments, codebook, group_column=group_column, privacy=privacy, rules=rules
     )
 
 

@@ -14,6 +14,7 @@ from cop_eval.comments.codebook import load_codebook
 from cop_eval.comments.coding import Coder, stems
 from cop_eval.errors import OptionError
 from cop_eval.instruments import load_instrument
+from cop_eval.privacy import PrivacyPolicy
 from cop_eval.responses import ImportReport, ResponseSet
 from cop_eval.stats.proportions import newcombe_diff_ci, wilson_ci
 
@@ -52,7 +53,7 @@ def test_stems_and_coding() -> None:
 def test_shares_cis_and_change() -> None:
     first = wave("w1", [REFLECT] * 6 + [AGENDA] * 6, ["A"] * 12)
     second = wave("w2", [REFLECT] * 3 + [AGENDA] * 9 + [None] * 2, ["A"] * 14)
-    result = analyse_comments([first, second], [INST], group_column="team", threshold=10)
+    result = analyse_comments([first, second], [INST], group_column="team")
     theme = next(t for t in result.themes if t.theme == "time_to_reflect")
     assert (theme.n, theme.total, theme.share) == (3, 12, 0.25)
     assert theme.ci == pytest.approx(wilson_ci(3, 12))
@@ -68,12 +69,12 @@ def test_shares_cis_and_change() -> None:
 
 def test_a_wave_of_eight_commenters_shows_nothing() -> None:
     small = wave("w1", [SECRET] * 8 + [None] * 4, ["A"] * 12)
-    result = analyse_comments([small], [INST], threshold=10)
+    result = analyse_comments([small], [INST])
     assert result.waves[0].suppressed and result.waves[0].commenters is None
     assert all(t.suppressed and not t.quotes and t.n is None for t in result.themes)
     assert not result.candidates
     assert "eight of us" not in json.dumps(result.to_dict())
-    assert shareable_comments([small], [INST], load_codebook(), threshold=10) == []
+    assert shareable_comments([small], [INST], load_codebook()) == []
 
 
 def test_a_subgroup_of_eight_is_never_quoted() -> None:
@@ -105,7 +106,10 @@ def test_complementary_suppression_of_subgroups() -> None:
 def test_threshold_never_below_the_scale_threshold() -> None:
     one = wave("w1", [REFLECT] * 12, ["A"] * 12)
     with pytest.raises(OptionError, match="cannot be below"):
-        analyse_comments([one], [INST], threshold=4)
+        analyse_comments([one], [INST], privacy=PrivacyPolicy(5, 4))
+    # a larger comment threshold hides a wave of 12
+    hidden = analyse_comments([one], [INST], privacy=PrivacyPolicy(5, 13))
+    assert hidden.waves[0].suppressed and hidden.threshold == 13
     with pytest.raises(OptionError, match="ask no open questions"):
         analyse_comments([one], [load_instrument("reflection")])
 

@@ -45,6 +45,11 @@ def test_comments_on_the_sample_files(capsys: pytest.CaptureFixture[str]) -> Non
     assert shares[0] > shares[-1]
     code, out, _ = run(capsys, "comments", str(WAVES[0].path), "-i", "reflection")
     assert code == 1
+    code, _, err = run(
+        capsys, "comments", str(WAVES[0].path), "-i", "le_may_success_factors",
+        "--min-comment-group-size", "3",
+    )  # fmt: skip
+    assert code == 1 and "cannot be below" in err and "--min-comment-group-size" in err
 
 
 def test_project_review_redact_export_import_agreement(
