@@ -115,6 +115,17 @@ def _with_group_column(responses: ResponseSet, column: str) -> ResponseSet:
     return dataclasses.replace(responses, groups=groups)
 
 
+def _redaction_names(project: Project, step: Callable[[str], None]) -> None:
+    """The members' names (from the rosters' e-mail addresses) to redact from comments."""
+    folder = sample_data_dir()
+    data: Any = yaml.safe_load((folder / "manifest.yaml").read_text(encoding="utf-8"))
+    rosters = [folder / str(r["file"]) for r in (data.get("rosters") or {}).values()]
+    if rosters and not project.comments.terms().names:
+        step("Listing the members' names to redact from comments")
+        for path in rosters:
+            project.comments.add_roster_names(path)
+
+
 def _import_waves(
     project: Project,
     manifest: Manifest,
@@ -182,6 +193,7 @@ def run_demo(
         else Project.create(project_dir)
     )
     with project:
+        _redaction_names(project, step)
         counts = _import_waves(project, manifest, instruments, step)
         store_cycle(project, manifest.folder, manifest.cycle, step)
         labels = [w.label for w in manifest.waves]

@@ -8,6 +8,8 @@ and wave comparison, and that the rendered report says so.
 
 from __future__ import annotations
 
+import html
+import re
 from pathlib import Path
 
 import pytest
@@ -258,3 +260,76 @@ def test_report_closes_the_loop_on_the_two_actions(demo: DemoResult) -> None:
         "Targets improved after one action: #1 Ten minutes of reflection",
     ):
         assert text in html, text
+
+
+def _words(text: str) -> str:
+    return " ".join(html.unescape(text).replace("’", "'").split()).casefold()
+
+
+def _contains(haystack: str, value: str) -> bool:
+    """Whole-word, case-insensitive search (so "Jack" does not match "jacket")."""
+    return re.search(rf"(?<![\w.@]){re.escape(value.casefold())}(?![\w@])", haystack) is not None
+
+
+def test_no_planted_detail_in_any_output(
+    demo: DemoResult, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The sample comments name colleagues and give an e-mail, a phone and a staff number: none
+    of them appears in the PDF text, the HTML, the XLSX, the comments JSON, a coding sheet, the
+    database or its write-ahead log."""
+    from openpyxl import load_workbook
+
+    from sample_data.comments import planted
+    from sample_data.simulation import simulate
+
+    secrets = planted(simulate())
+    assert {"07700 900461", "4419027"} <= set(secrets) and any("@" in s for s in secrets)
+    pdf = subprocess.run(
+        ["pdftotext", "-layout", str(demo.pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "What members said" in pdf and "[name]" in pdf
+    sheet = tmp_path / "coding.xlsx"
+    assert main(["comments", "export", "--project", str(demo.project), "--out", str(sheet)]) == 0
+    assert main(["comments", "--project", str(demo.project), "--group-column", GROUP_COLUMN,
+                 "--json"]) == 0  # fmt: skip
+    outputs = {
+        "PDF": pdf,
+        "HTML": demo.html.read_text(encoding="utf-8"),
+        "JSON": capsys.readouterr().out,
+    }
+    for name, path in (("XLSX", demo.xlsx), ("coding sheet", sheet)):
+        book = load_workbook(path, read_only=True)
+        outputs[name] = " ".join(
+            str(v) for ws in book.worksheets for row in ws.iter_rows(values_only=True) for v in row
+            if v is not None
+        )  # fmt: skip
+    assert "[email]" in outputs["JSON"] and "[phone]" in outputs["JSON"]
+    for name, text in outputs.items():
+        words = _words(text)
+        for secret in secrets:
+            assert not _contains(words, secret), f"{secret!r} appears in the {name}"
+    stored = [p for p in demo.project.iterdir() if p.name.startswith("project.sqlite")]
+    for path in stored:  # the database, and its -wal / -shm files when present
+        data = path.read_bytes().decode("latin-1").casefold()
+        for secret in secrets:
+            assert secret.casefold() not in data, f"{secret!r} is in {path.name}"
+
+
+def test_a_subgroup_of_eight_commenters_is_never_quoted(demo: DemoResult) -> None:
+    from cop_eval.comments.analysis import analyse_comments
+    from cop_eval.comments.api import commented_instruments
+
+    with Project.open(demo.project) as project:
+        waves = project.load_waves()
+    latest = waves[-1]
+    strands = latest.groups[GROUP_COLUMN]
+    commenters = latest.comments.notna().any(axis=1)
+    assert int((commenters & (strands == "Trainers")).sum()) == 8
+    result = analyse_comments(waves, commented_instruments(waves), group_column=GROUP_COLUMN)
+    assert "Trainers" in result.hidden_groups
+    quoted = [q for t in result.themes for q in t.quotes]
+    quoted += [q for c in result.candidates for q in c.examples]
+    assert quoted
+    for quote in quoted:
+        label, _, row = quote.key.rsplit("/", 2)
+        assert label == latest.wave and strands[int(row) - 1] not in result.hidden_groups

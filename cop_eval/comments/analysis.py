@@ -119,9 +119,9 @@ def _cell(label: str, hits: list[Comment], total: list[Comment]) -> ThemeCell:
 def _quotes(theme: Theme, comments: list[Comment], used: set[str]) -> tuple[Quote, ...]:
     lo, hi = _QUOTE_CHARS
     fitting = [c for c in comments if lo <= len(c.text) <= hi and theme.id in c.themes]
-    # Prefer comments this theme is first for, not yet quoted, of a typical length.
+    # Prefer comments not yet quoted, that this theme is first for, of a typical length.
     fitting.sort(
-        key=lambda c: (c.themes[0] != theme.id, c.text in used, abs(len(c.text) - 90), c.key)
+        key=lambda c: (c.text in used, c.themes[0] != theme.id, abs(len(c.text) - 90), c.key)
     )
     chosen: list[Quote] = []
     texts: set[str] = set()
@@ -302,6 +302,7 @@ def analyse_comments(
     return CommentAnalysis(
         instruments=tuple(i.id for i in instruments),
         questions=questions,
+        question_texts=tuple(c.text for inst in instruments for c in inst.comments),
         codebook=codebook.id,
         threshold=threshold,
         group_column=group_column,

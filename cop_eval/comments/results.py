@@ -115,6 +115,7 @@ class CommentAnalysis(_Frozen):
 
     instruments: tuple[str, ...]
     questions: tuple[str, ...]
+    question_texts: tuple[str, ...] = ()
     codebook: str
     threshold: int = Field(
         description="the comment threshold: fewest commenters a figure or quote may come from"

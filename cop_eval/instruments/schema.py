@@ -250,7 +250,6 @@ class Instrument(_Model):
     classification: tuple[Classification, ...] = ()
     status_rules: StatusRules = StatusRules()
 
-
     comments: tuple[CommentQuestion, ...] = ()
 
     @model_validator(mode="after")

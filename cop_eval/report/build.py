@@ -26,6 +26,7 @@ from cop_eval.measure.reliability import ReliabilityResult, reliability
 from cop_eval.measure.scores import ScoreTable
 from cop_eval.measure.scoring import score
 from cop_eval.privacy import PrivacyPolicy
+from cop_eval.report.build_comments import comment_facts
 from cop_eval.report.build_cycle import cycle_facts
 from cop_eval.report.build_groups import (
     NO_GROUP,
@@ -217,6 +218,9 @@ def build_report_facts(
         reliability=tuple(reliability_list),
         imports=tuple(import_fact(rs, label) for rs, label in zip(responses, labels, strict=True)),
         trend_model=trend,
+        comments=comment_facts(
+            responses, instruments, labels, options.group_column, privacy, options.codebook
+        ),
         warnings=warnings_of(reliability_warnings, responses, labels, notes),
         item_notes=tuple(
             note

@@ -28,6 +28,7 @@ from cop_eval.report.model import (
 )
 from cop_eval.report.numbering import Numbering
 from cop_eval.report.sections_change import change_section
+from cop_eval.report.sections_comments import comments_section_of
 from cop_eval.report.sections_cycle import context_section
 from cop_eval.report.sections_methods import methods_section
 from cop_eval.report.sections_profile import (
@@ -121,6 +122,9 @@ def _section_order(facts: ReportFacts) -> list[tuple[str, SectionBuilder | None]
         ("change", change_section),
         ("subgroups", subgroups_section),
     ]
+    comments = facts.comments
+    if comments is not None and comments.waves:
+        order.append(("comments", lambda f, n: comments_section_of(comments, n)))
     if cycle is not None:
         order.append(("review", lambda f, n: review_section(cycle, n, f.waves)))
     order += [

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
+from cop_eval.comments.results import CommentAnalysis
 from cop_eval.stats.verdict import ScaleDirection
 
 if TYPE_CHECKING:
@@ -274,6 +275,7 @@ class ReportFacts:
     reliability: tuple[ReliabilityFact, ...] = ()
     imports: tuple[ImportFact, ...] = ()
     trend_model: str | None = None
+    comments: CommentAnalysis | None = None
     warnings: tuple[str, ...] = ()
     #: Scales some wave scored from other items than the rest (one sentence each).
     item_notes: tuple[str, ...] = ()

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from types import MappingProxyType
 
+from cop_eval.comments.codebook import Codebook
 from cop_eval.cycle.inputs import CycleInputs
 from cop_eval.privacy import DEFAULT_PRIVACY, PrivacyPolicy
 
@@ -40,6 +42,10 @@ class ReportOptions:
         Cover page text.
     date
         The date the report was made, printed on the cover (default: today).
+    codebook
+        The themes of the section "What members said" (a codebook or its YAML path; default:
+        the built-in codebook). The section appears when the instruments ask open questions
+        and someone answered them.
     cycle
         The evaluation cycle around the survey (:class:`~cop_eval.cycle.inputs.CycleInputs`,
         e.g. ``CycleInputs.from_project(project)``): the report then has a "Purpose and
@@ -64,6 +70,7 @@ class ReportOptions:
     organisation: str | None = None
     date: str | None = None
     cycle: CycleInputs | None = None
+    codebook: Codebook | Path | None = None
 
     def __post_init__(self) -> None:
         if self.labels is not None and not isinstance(self.labels, tuple):

@@ -15,6 +15,7 @@ import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -134,6 +135,14 @@ class CommentStore:
                 f"{changed} comment(s) redacted again",
             )
         return changed
+
+    def add_roster_names(self, path: Path, id_column: str | None = None) -> int:
+        """Add the names in a roster file (name columns, names in e-mail addresses) as names to
+        redact; returns the number of stored comments that changed."""
+        from cop_eval.comments.roster_names import names_in_roster
+
+        names = names_in_roster(path, id_column)
+        return self.add_terms(names=names) if names else 0
 
     def remove_terms(self, terms: Iterable[str]) -> int:
         """Remove names or kept words (any case), then redact every stored comment again."""

@@ -26,6 +26,9 @@ from cop_eval.store.cycle_models import (
 )
 from cop_eval.store.models import WaveInfo
 
+if TYPE_CHECKING:
+    from cop_eval.store.comments import CommentStore
+
 __all__ = ["CycleStore"]
 
 _MAX_CONTEXT = 4000
@@ -53,6 +56,8 @@ class CycleStore:
         def _read(self) -> AbstractContextManager[sqlite3.Connection]: ...
 
         def _write(self) -> AbstractContextManager[sqlite3.Connection]: ...
+
+        comments: CommentStore
 
     # -- context ------------------------------------------------------------------------------
     def context(self) -> ProjectContext:
@@ -229,6 +234,8 @@ class CycleStore:
                     ),
                 )
             (stored,) = cycle_db.read_membership(conn, label)
+        if action != "unchanged":  # the members' names are redacted from comments
+            self.comments.add_roster_names(path, id_column)
         verb = {"stored": "Stored", "replaced": "Replaced", "unchanged": "Unchanged:"}[action]
         groups = "" if not stored.by_subgroup else f" in {_plural(len(stored.counts), 'subgroup')}"
         return RosterOutcome(

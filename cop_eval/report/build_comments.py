@@ -1,0 +1,39 @@
+"""The comment facts of the report: :func:`~cop_eval.comments.analysis.analyse_comments` on the
+report's waves, when its instruments ask open questions and someone answered them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from cop_eval.comments.analysis import analyse_comments
+from cop_eval.comments.codebook import Codebook, load_codebook
+from cop_eval.comments.results import CommentAnalysis
+from cop_eval.instruments import Instrument
+from cop_eval.privacy import PrivacyPolicy
+from cop_eval.responses import ResponseSet
+
+__all__ = ["comment_facts"]
+
+
+def comment_facts(
+    responses: Sequence[ResponseSet],
+    instruments: Sequence[Instrument],
+    labels: Sequence[str],
+    group_column: str | None,
+    privacy: PrivacyPolicy,
+    codebook: Codebook | Path | None = None,
+) -> CommentAnalysis | None:
+    """Themes, trend and quotes of the open answers; ``None`` when there are none."""
+    asking = [i for i in instruments if i.comments]
+    questions = {c.id for i in asking for c in i.comments}
+    answered = any(
+        rs.comments[q].notna().any() for rs in responses for q in questions if q in rs.comments
+    )
+    if not asking or not answered:
+        return None
+    book = codebook if isinstance(codebook, Codebook) else load_codebook(codebook)
+    return analyse_comments(
+        responses, asking, labels=labels, codebook=book, group_column=group_column,
+        privacy=privacy,
+    )  # fmt: skip
