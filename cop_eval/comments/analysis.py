@@ -368,3 +368,18 @@ def shareable_comments(
             wave = [c for c in wave if (c.group or NO_GROUP) not in hidden]
         kept.extend(wave)
     return kept
+
+
+def hidden_comment_groups(
+    wave: ResponseSet, questions: Sequence[str], group_column: str, privacy: PrivacyPolicy
+) -> frozenset[str]:
+    """The subgroups of one wave whose comments are withheld (primary and complementary)."""
+    groups = [NO_GROUP if g is None else str(g) for g in wave.groups[group_column].tolist()]
+    present = [q for q in questions if q in wave.comments.columns]
+    people: dict[str, int] = {}
+    for row, group in enumerate(groups):
+        if any(
+            isinstance(t, str) and t.strip() for t in (wave.comments[q].iat[row] for q in present)
+        ):
+            people[group] = people.get(group, 0) + 1
+    return _comment_groups(privacy, people)

@@ -128,7 +128,7 @@ class Redactor:
         for start, end, rule in self._names.find(folded):
             if not _inside_marker(skeleton, start, end):
                 found.append((start, end, "name", rule))
-        spans = _first_wins(found)
+        spans = _merge_names(_first_wins(found), skeleton)
         out: list[str] = []
         redactions: list[Redaction] = []
         cursor = 0
@@ -158,6 +158,21 @@ def _first_wins(found: list[tuple[int, int, str, str]]) -> list[tuple[int, int, 
         if all(span[1] <= c[0] or span[0] >= c[1] for c in chosen):
             chosen.append(span)
     return sorted(chosen)
+
+
+def _merge_names(
+    spans: list[tuple[int, int, str, str]], skeleton: str
+) -> list[tuple[int, int, str, str]]:
+    """One ``[name]`` for a first name and surname found by different rules ("Priya O'Neill")."""
+    out: list[tuple[int, int, str, str]] = []
+    for span in spans:
+        if out and span[2] == out[-1][2] == "name" and skeleton[out[-1][1] : span[0]] == " ":
+            last = out[-1]
+            rule = last[3] if last[3] == span[3] else f"{last[3]}; {span[3]}"
+            out[-1] = (last[0], span[1], "name", rule)
+        else:
+            out.append(span)
+    return out
 
 
 def redact(text: str, rules: RedactionRules | None = None) -> Redacted:

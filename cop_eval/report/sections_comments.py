@@ -14,7 +14,7 @@ from cop_eval.report.findings import STAGE_NAMES
 from cop_eval.report.model import Block, Bullets, Cell, Column, Paragraph, Row, Section
 from cop_eval.report.numbering import Numbering
 
-__all__ = ["SECTION_ID", "comments_section"]
+__all__ = ["SECTION_ID", "comments_section", "comments_section_of"]
 
 SECTION_ID = "sec-comments"
 #: Themes quoted in the section (the most frequent in the latest wave).
@@ -107,9 +107,13 @@ def comments_section(facts: ReportFacts, num: Numbering) -> Section | None:
 
     ``None`` when the report's instruments ask no open questions or nobody answered them.
     """
-    result = facts.comments
-    if result is None or not result.waves:
+    if facts.comments is None or not facts.comments.waves:
         return None
+    return comments_section_of(facts.comments, num)
+
+
+def comments_section_of(result: CommentAnalysis, num: Numbering) -> Section:
+    """:func:`comments_section` for an analysis on its own (the web app's comments page)."""
     waves = tuple(w.label for w in result.waves)
     several = len(waves) > 1
     change = (

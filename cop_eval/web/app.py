@@ -55,6 +55,7 @@ def routers() -> tuple[APIRouter, ...]:
     """The page routers, in navigation order."""
     from cop_eval.web import (
         routes_actions,
+        routes_comments,
         routes_cycle,
         routes_import,
         routes_project,
@@ -67,6 +68,7 @@ def routers() -> tuple[APIRouter, ...]:
         routes_import.router,
         routes_cycle.router,
         routes_results.router,
+        routes_comments.router,
         routes_report.router,
         routes_actions.router,
     )
