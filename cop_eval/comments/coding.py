@@ -88,12 +88,13 @@ class Coder:
     def __call__(self, text: str) -> tuple[Code, ...]:
         """The themes of one comment, in codebook order."""
         words = stems(text)
+        present = set(words)  # most phrases fail on their first stem: skip them at once
         codes = []
         for theme, include, exclude in self._rules:
-            if any(_contains(words, e) for e in exclude):
+            if any(e[0] in present and _contains(words, e) for e in exclude if e):
                 continue
             for phrase, needle in include:
-                if _contains(words, needle):
+                if needle and needle[0] in present and _contains(words, needle):
                     codes.append(Code(theme.id, phrase))
                     break
         return tuple(codes)
