@@ -128,7 +128,8 @@ def themes_cmd(
     data: tuple[Path, ...],
     instruments: tuple[str, ...],
     fmt: str | None,
-    mapping: Path | None,
+    mapping: tuple[str, ...],
+    sheet: tuple[str, ...],
     id_column: tuple[str, ...],
     group_column: tuple[str, ...],
     project_dir: Path | None,
@@ -161,7 +162,7 @@ def themes_cmd(
             )
         waves = waves_from_files(
             data, list(instruments), wave_labels, fmt=fmt, mapping=mapping,
-            id_column=id_column, group_column=group_column,
+            id_column=id_column, group_column=group_column, sheet=sheet,
         )  # fmt: skip
         if group and len(group_column) > 1:
             waves = unify_group_column(waves, group)

@@ -256,7 +256,7 @@ class _Header:
                 found[item.id] = Match(item.id, cands[0], how)
         return []
 
-    def by_text(self, item: Item) -> list[int]:
+    def by_text(self, item: Item | CommentQuestion) -> list[int]:
         """Columns holding the item's wording, by any of the text rules."""
         text = normalise_text(item.text or "")
         if not text:
@@ -266,7 +266,9 @@ class _Header:
             out += [c for c in finder(text) if c not in out]
         return out
 
-    def _ambiguous(self, item: Item, cands: list[int], how: How, source: str) -> str:
+    def _ambiguous(
+        self, item: Item | CommentQuestion, cands: list[int], how: How, source: str
+    ) -> str:
         shown = " and ".join(repr(self.names[c]) for c in cands[:4])
         why = (
             "one is named like the item id, the other holds its text"
