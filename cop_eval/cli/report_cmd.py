@@ -17,7 +17,7 @@ from cop_eval.cli.common import (
 )
 from cop_eval.errors import OptionError
 from cop_eval.instruments import Instrument, load_instruments
-from cop_eval.privacy import DEFAULT_MIN_GROUP_SIZE, PrivacyPolicy
+from cop_eval.privacy import DEFAULT_MIN_GROUP_SIZE
 from cop_eval.responses import ResponseSet
 
 if TYPE_CHECKING:
@@ -162,6 +162,21 @@ def _cycle_of(
     help="Shown on the cover and in the page header.",
 )
 @click.option("--organisation", default=None, help="Shown on the cover and in the page footer.")
+@click.option(
+    "--codebook",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    metavar="CB.yaml",
+    help="Themes for the section 'What members said' (default: the built-in codebook).",
+)
+@click.option(
+    "--min-comment-group-size",
+    type=click.IntRange(min=1),
+    default=None,
+    metavar="N",
+    help="Fewest people whose comments are counted or quoted (default 10, never below "
+    "--min-group-size).",
+)
 @multi_data_options
 @project_option
 def report_cmd(
@@ -176,6 +191,8 @@ def report_cmd(
     min_group_size: int,
     title: str,
     organisation: str | None,
+    codebook: Path | None,
+    min_comment_group_size: int | None,
     fmt: str | None,
     mapping: tuple[str, ...],
     sheet: tuple[str, ...],
@@ -189,6 +206,7 @@ def report_cmd(
     project, in date order. With --project, give --group-column COL once: each stored wave's
     subgroup column is used under that name.
     """
+    from cop_eval.cli.comments_cmd import policy_of
     from cop_eval.report.build import ReportOptions, build_report_model
     from cop_eval.report.export import export_tables
     from cop_eval.report.render import chart_images, render_html, render_html_to_pdf
@@ -230,11 +248,12 @@ def report_cmd(
     options = ReportOptions(
         labels=None if wave_labels is None else tuple(wave_labels),
         group_column=group_name,
-        privacy=PrivacyPolicy(min_group_size),
+        privacy=policy_of(min_group_size, min_comment_group_size),
         members=member_sizes,
         title=title,
         cycle=cycle,
         organisation=organisation,
+        codebook=codebook,
     )
     model = build_report_model(responses, instruments, options)
     err.print(Text("Rendering the report ..."))
