@@ -115,15 +115,14 @@ def _with_group_column(responses: ResponseSet, column: str) -> ResponseSet:
     return dataclasses.replace(responses, groups=groups)
 
 
-def _redaction_names(project: Project, step: Callable[[str], None]) -> None:
-    """The members' names (from the rosters' e-mail addresses) to redact from comments."""
-    folder = sample_data_dir()
-    data: Any = yaml.safe_load((folder / "manifest.yaml").read_text(encoding="utf-8"))
-    rosters = [folder / str(r["file"]) for r in (data.get("rosters") or {}).values()]
+def _redaction_names(project: Project, manifest: Manifest, step: Callable[[str], None]) -> None:
+    """The members' names (in the rosters' e-mail addresses), listed for redaction before any
+    comment is stored; importing the rosters (:func:`store_cycle`) adds them too, later."""
+    rosters = manifest.cycle.get("rosters") or {}
     if rosters and not project.comments.terms().names:
         step("Listing the members' names to redact from comments")
-        for path in rosters:
-            project.comments.add_roster_names(path)
+        for entry in rosters.values():
+            project.comments.add_roster_names(manifest.folder / str(entry["file"]))
 
 
 def _import_waves(
@@ -193,7 +192,7 @@ def run_demo(
         else Project.create(project_dir)
     )
     with project:
-        _redaction_names(project, step)
+        _redaction_names(project, manifest, step)
         counts = _import_waves(project, manifest, instruments, step)
         store_cycle(project, manifest.folder, manifest.cycle, step)
         labels = [w.label for w in manifest.waves]
