@@ -11,7 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
+
+from cop_eval.stats.distributions import norm_quantile
 
 __all__ = ["KappaResult", "cohen_kappa"]
 
@@ -104,7 +105,7 @@ def cohen_kappa(
         n * (1 - pc) ** 4
     )
     variance = float(variance) if math.isfinite(variance) and variance > 0 else 0.0
-    z = float(stats.norm.ppf(0.5 + level / 2))
+    z = float(norm_quantile(0.5 + level / 2))
     half = z * math.sqrt(variance)
     lo, hi = max(-1.0, kappa - half), min(1.0, kappa + half)
     return KappaResult(float(kappa), (lo, hi), variance, n, po, pc)
