@@ -207,7 +207,12 @@ def _column(cells: list[Any], *, text: bool) -> pa.Array:
         if not any(c.strip() for c in strings):  # strings here are blank cells
             if strings:
                 cells = [None if type(c) is str else c for c in cells]
-            return pa.array(cells, type=pa.float64())
+            try:
+                return pa.array(cells, type=pa.float64())
+            except pa.ArrowInvalid:
+                # an integer beyond 2**53 (Excel stores doubles; calamine hands back int):
+                # pyarrow refuses the inexact conversion, float() makes the double Excel held
+                return pa.array([None if c is None else float(c) for c in cells], pa.float64())
     return pa.array(
         [None if c is None or (type(c) is str and not c.strip()) else _text(c) for c in cells],
         type=pa.string(),
