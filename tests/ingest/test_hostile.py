@@ -350,15 +350,16 @@ def test_random_workbooks_give_a_report_or_a_clear_error(rows: list[list[object]
 
 
 def test_integer_cell_beyond_double_precision_is_an_out_of_range_answer(tmp_path: Path) -> None:
-    # found by the random-workbook test above: calamine returns 9007200328482816 as an int, which
-    # pyarrow refused to turn into a float64 (ArrowInvalid, an internal error for the user)
+    # found by the random-workbook test above: a sheet holding a formula is read with openpyxl,
+    # which returns 9007200328482816 as an int, and pyarrow refused to turn that into a float64
+    # (ArrowInvalid, an internal error for the user)
     import openpyxl
 
     book = openpyxl.Workbook()
     sheet = book.active
-    sheet.append(["id", *IDS])
-    sheet.append(["a", 9007200328482816, *([3] * (len(IDS) - 1))])
-    sheet.append(["b", *([4] * len(IDS))])
+    sheet.append(["id", *IDS, "note"])
+    sheet.append(["a", 9007200328482816, *([3] * (len(IDS) - 1)), "=1+1"])
+    sheet.append(["b", *([4] * len(IDS)), ""])
     path = tmp_path / "big.xlsx"
     book.save(path)
     rs = read_responses(path, [INSTRUMENT], key=KEY)
