@@ -11,7 +11,7 @@ leave the reader. The scores made from a response set are a
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 import numpy as np
@@ -159,6 +159,28 @@ class ResponseSet:
     def n(self) -> int:
         """Number of accepted respondents."""
         return len(self.items)
+
+    def take(self, positions: npt.ArrayLike) -> ResponseSet:
+        """The respondents at these positions (0-based), every aligned field subset alike:
+        items, ids, subgroups, file rows and comments."""
+        at = np.asarray(positions, dtype=np.int64)
+        ids = self.respondent_ids
+
+        def rows(frame: pd.DataFrame) -> pd.DataFrame:
+            if len(frame) != len(self.items):  # e.g. no subgroup columns: an empty frame
+                return frame
+            return frame.iloc[at].reset_index(drop=True)
+
+        return replace(
+            self,
+            items=self.items.iloc[at].reset_index(drop=True),
+            respondent_ids=None if ids is None else ids.iloc[at].reset_index(drop=True),
+            groups=rows(self.groups),
+            row_numbers=self.row_numbers[at]
+            if len(self.row_numbers) == len(self.items)
+            else self.row_numbers,
+            comments=rows(self.comments),
+        )
 
     def instrument(self, instrument_id: str) -> Instrument:
         """The instrument with this id (``KeyError`` when absent)."""

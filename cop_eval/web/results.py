@@ -126,17 +126,7 @@ def subgroup_choices(
 
 def _only_group(rs: ResponseSet, column: str, group: str) -> ResponseSet:
     keep = np.array([v == group for v in _group_values(rs, column)], dtype=bool)
-    positions = np.flatnonzero(keep)
-    ids = rs.respondent_ids
-    return dataclasses.replace(
-        rs,
-        items=rs.items.iloc[positions].reset_index(drop=True),
-        respondent_ids=None if ids is None else ids.iloc[positions].reset_index(drop=True),
-        groups=rs.groups.iloc[positions].reset_index(drop=True),
-        row_numbers=rs.row_numbers[positions]
-        if len(rs.row_numbers) == len(keep)
-        else rs.row_numbers,
-    )
+    return rs.take(np.flatnonzero(keep))
 
 
 SCORE_COLUMNS = (

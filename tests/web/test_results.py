@@ -238,3 +238,35 @@ def test_a_group_hidden_on_one_scale_cannot_be_filtered_to(tmp_path: Path) -> No
         results_for(
             directory, ["Only"], group="Big", privacy=PrivacyPolicy(5), cache=ResultsCache()
         )
+
+
+def test_filter_to_a_group_when_members_answered_the_open_question(tmp_path: Path) -> None:
+    """Regression (CI, 2026-12-01): filtering to a subgroup kept every comment of the wave while
+    the answers were cut to the subgroup's rows, so the page failed with an IndexError."""
+    instrument = load_instrument(INSTRUMENT)
+    items = list(instrument.item_ids)
+    rng = np.random.default_rng(11)
+    lines = [",".join(["id", "team", *items, "lm_improve"])]
+    for k in range(24):
+        team = "Big" if k < 8 else "Other"  # Big's rows come first: the cut is a prefix
+        answers = [str(int(v)) for v in rng.integers(2, 6, len(items))]
+        lines.append(",".join([f"staff{k:03d}", team, *answers, f"More time to meet {k}"]))
+    path = tmp_path / "one.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    directory = tmp_path / "project"
+    create_project(directory)
+    with Project.open(directory) as project:
+        responses = read_responses(
+            path, [instrument], id_column="id", group_columns=("team",), key=project.key
+        )
+        assert responses.comments["lm_improve"].notna().sum() == 24
+        project.add_wave(responses, "Only", date=dt.date(2025, 3, 1))
+        wave = project.load_waves(["Only"])[0]
+    big = wave.take(np.arange(8))
+    assert (big.n, len(big.groups), len(big.comments)) == (8, 8, 8)
+    assert big.comments["lm_improve"].tolist()[-1] == "More time to meet 7"
+    app = create_app(directory, staging_dir=tmp_path / "staging")
+    with TestClient(app, base_url="http://127.0.0.1:8000") as test_client:
+        page = test_client.get("/results", params={"group": "Other"})
+        assert page.status_code == 200, page.text[-2000:]
+        assert "Results of Only · Other" in page.text
