@@ -309,3 +309,27 @@ def test_action_mistakes_are_explained(project: Project) -> None:
     with pytest.raises(OptionError, match="closed as done or dropped"):
         project.close_action(1, status="planned")
     assert isinstance(OptionError("x"), CopEvalError)
+
+
+def test_register_of_minutes_and_its_own_subgroup_column(project: Project, tmp_path: Path) -> None:
+    text = "Staff number;Team;Session;Minutes\n" + "\n".join(
+        f"S{k:03d};{'A' if k < 3 else 'B'};11 March 2025;{m}"
+        for k, m in enumerate(["120", "0", "45", "", "90,5"])
+    )
+    outcome = project.import_attendance(
+        write(tmp_path / "minutes.csv", text + "\n"),
+        id_column="staff number",
+        date_column="session",
+        minutes_column="minutes",
+        group_column="team",
+    )
+    assert [(r.row, r.reason) for r in outcome.rejected] == [(5, "no minutes value")]
+    records = sorted(project.attendance(), key=lambda r: r.minutes or 0)
+    assert [(r.attended, r.minutes, r.subgroup) for r in records] == [
+        (False, 0.0, "A"),
+        (True, 45.0, "A"),
+        (True, 90.5, "B"),
+        (True, 120.0, "A"),
+    ]
+    assert all(r.meeting_date == dt.date(2025, 3, 11) for r in records)
+    assert b"S001" not in stored_bytes(project).upper()

@@ -7,12 +7,13 @@ may be day first (UK) or month first (US); the order is taken from the data wher
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections.abc import Sequence
 
 from cop_eval.errors import DataImportError
 
-__all__ = ["parse_attended", "parse_dates"]
+__all__ = ["parse_attended", "parse_dates", "parse_minutes"]
 
 _YES = frozenset(
     [
@@ -89,7 +90,25 @@ def parse_attended(text: str) -> tuple[bool, float | None] | None:
         minutes = float(word.replace(",", "."))
     except ValueError:
         return None
-    if minutes < 0 or minutes != minutes:
+    if not math.isfinite(minutes) or minutes < 0:
+        return None
+    return minutes > 0, minutes
+
+
+def parse_minutes(text: str) -> tuple[bool, float] | None:
+    """``(attended, minutes)`` from a minutes cell (a decimal comma is read too); attended when
+    above 0. ``None`` for anything but a number of 0 or more.
+
+    Examples
+    --------
+    >>> parse_minutes("0"), parse_minutes("90,5"), parse_minutes("yes")
+    ((False, 0.0), (True, 90.5), None)
+    """
+    try:
+        minutes = float(text.strip().replace(",", "."))
+    except ValueError:
+        return None
+    if not math.isfinite(minutes) or minutes < 0:
         return None
     return minutes > 0, minutes
 

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from cop_eval.errors import DataImportError, OptionError
 from cop_eval.ingest.lists import ListTable, find_column, read_list_table
-from cop_eval.ingest.register_values import parse_attended, parse_dates
+from cop_eval.ingest.register_values import parse_attended, parse_dates, parse_minutes
 from cop_eval.privacy import pseudonymise
 from cop_eval.store.cycle_models import AttendanceRecord, RejectedRecord
 
@@ -210,8 +210,10 @@ def _long(
             shown = table.rows[k][date_index].strip()
             out.reject(row, f"meeting date {shown!r} is not a date" if shown else "no date")
             continue
-        parsed = parse_attended(value) if value else None
-        if parsed is None or (minutes_only and parsed[1] is None):
+        parsed = (
+            (parse_minutes(value) if minutes_only else parse_attended(value)) if value else None
+        )
+        if parsed is None:
             what = "minutes" if minutes_only else "attended (yes/no, or minutes)"
             out.reject(row, f"{what}: {value!r} is not usable" if value else f"no {what} value")
             continue

@@ -20,7 +20,7 @@ from cop_eval.cycle.review import ActionReview, review_actions
 from cop_eval.measure.scores import ScoreTable
 from cop_eval.privacy import PrivacyPolicy
 from cop_eval.responses import ResponseSet
-from cop_eval.store.cycle_models import CONTEXT_FIELDS
+from cop_eval.store.cycle_models import CONTEXT_FIELDS, Action
 
 __all__ = ["CycleFacts", "cycle_facts"]
 
@@ -46,6 +46,23 @@ class CycleFacts:
     def has_actions(self) -> bool:
         """Whether any action was recorded."""
         return bool(self.reviews)
+
+    def plan_for(self, title: str) -> Action | None:
+        """The action agreed on a recommendation with this title (the latest, open first).
+
+        An action matches when it was created from the recommendation (``cop-eval actions add
+        --from-recommendation N`` keeps "Recommendation N (wave): TITLE. ...") or carries its
+        title. Its owner, due date and success measure are the plan for that recommendation.
+        """
+        key = title.strip().casefold()
+        matches = [
+            r.action
+            for r in self.reviews
+            if r.action.title.strip().casefold() == key
+            or f": {key}." in (r.action.recommendation or "").casefold()
+        ]
+        matches.sort(key=lambda a: (a.open, a.id))
+        return matches[-1] if matches else None
 
 
 def _dates(inputs: CycleInputs, labels: Sequence[str]) -> tuple[tuple[str, dt.date | None], ...]:

@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 
 from cop_eval.cycle.inputs import CycleInputs
+from cop_eval.cycle.review import ActionReview
 from cop_eval.instruments import load_instrument
 from cop_eval.measure.scores import ScoreTable
 from cop_eval.privacy import PrivacyPolicy, pseudonymise
@@ -205,3 +206,19 @@ def test_summary_names_what_improved_and_what_did_not(facts: CycleFacts) -> None
     assert "Targets did not clearly improve after one action: #2 Action 2" in message.text
     assert "association in time, not proof" in message.text
     assert "One action is overdue" in message.text
+
+
+def test_plan_for_a_recommendation(facts: CycleFacts) -> None:
+    found = facts.plan_for("action 2")
+    assert found is not None and found.id == 2
+    assert facts.plan_for("Something else") is None
+    from_rec = facts.reviews[0].action.model_copy(
+        update={
+            "title": "Ten minutes",
+            "recommendation": "Recommendation 1 (Spring): Build structured reflection. "
+            "Stage 3 is the weakest.",
+        }
+    )
+    review = ActionReview(from_rec, "Spring", None, (), "not yet", False)
+    with_rec = CycleFacts((), (), None, None, None, (review,), facts.as_of)
+    assert with_rec.plan_for("Build structured reflection") == from_rec
