@@ -30,6 +30,7 @@ WAVE_SECTIONS = (
 )
 COMPARE_SECTIONS = (
     "sec-change",
+    "sec-review",
     "sec-validity",
     "sec-stages",
     "sec-factors",
