@@ -207,8 +207,8 @@ def run_demo(
         group_column=GROUP_COLUMN,
         title=title,
         organisation=organisation,
-        date=manifest.waves[-1].date.isoformat(),
         cycle=cycle,
+        wave_dates=tuple(w.date.isoformat() for w in manifest.waves),
     )
     model = build_report_model(waves, instruments, options)
     pdf = out_dir / f"{REPORT_STEM}.pdf"

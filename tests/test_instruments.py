@@ -116,7 +116,15 @@ def test_mcdermott_declares_an_ordered_continuum() -> None:
     (rule,) = inst.classification
     assert isinstance(rule, ContinuumClassification)
     assert [lvl.id for lvl in rule.levels] == ["interest_group", "network", "community_of_practice"]
-    assert "lower median" in rule.description
+    assert "median classified member" in rule.description
+    assert "too close to call" in rule.description and "3.25 and at 3.75" in rule.description
+    assert rule.member_rule == "highest_endorsed" and rule.sensitivity == 0.25
+    directions = {s.id: s.direction for s in inst.scales}
+    assert directions == {
+        "interest_group": "neutral",
+        "network": "higher_is_better",
+        "community_of_practice": "higher_is_better",
+    }
 
 
 def test_some_items_are_reverse_keyed() -> None:

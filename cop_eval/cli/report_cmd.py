@@ -66,6 +66,14 @@ def _instruments(refs: tuple[str, ...], responses: list[ResponseSet]) -> tuple[I
     raise OptionError("give at least one --instrument ID (see `cop-eval instruments list`)")
 
 
+def _stored_dates(project_dir: Path) -> tuple[str | None, ...]:
+    """The survey dates of the stored waves, in the order the waves are reported."""
+    from cop_eval.store import Project
+
+    with Project.open(project_dir) as project:
+        return tuple(w.date.isoformat() if w.date else None for w in project.waves())
+
+
 def _check_stored_instruments(
     project_dir: Path, responses: list[ResponseSet], instruments: tuple[Instrument, ...]
 ) -> None:
@@ -225,12 +233,14 @@ def report_cmd(
             )
     group_name = group_column[0] if group_column else None
     cycle = None
+    wave_dates: tuple[str | None, ...] | None = None
     if project_dir is not None:
         responses = waves_from_project(project_dir, group_column)
         wave_labels = parse_labels(labels, len(responses))
         instruments = _instruments(instrument_refs, responses)
         _check_stored_instruments(project_dir, responses, instruments)
         cycle = _cycle_of(project_dir, responses, wave_labels)
+        wave_dates = _stored_dates(project_dir)
     else:
         wave_labels = parse_labels(labels, len(data))
         instruments = _instruments(instrument_refs, [])
@@ -254,6 +264,7 @@ def report_cmd(
         cycle=cycle,
         organisation=organisation,
         codebook=codebook,
+        wave_dates=wave_dates,
     )
     model = build_report_model(responses, instruments, options)
     err.print(Text("Rendering the report ..."))

@@ -22,7 +22,8 @@ from cop_eval.cli.common import (
 )
 from cop_eval.errors import OptionError
 from cop_eval.instruments import ContinuumClassification, ProfileClassification
-from cop_eval.measure.classification import continuum_summary, profile
+from cop_eval.measure.classification import profile
+from cop_eval.measure.continuum import NOT_CLASSIFIED, STATUS_SUFFIX, continuum_summary
 from cop_eval.measure.csv_out import write_csv
 from cop_eval.measure.scores import ScoreTable
 from cop_eval.measure.scoring import score
@@ -102,9 +103,18 @@ def print_summary(table: ScoreTable) -> None:
         )
     for rule in instrument.classification:
         if isinstance(rule, ContinuumClassification):
-            summary = continuum_summary(table.classifications[rule.id], rule)
+            summary = continuum_summary(
+                table.classifications[rule.id],
+                rule,
+                table.classifications.get(rule.id + STATUS_SUFFIX),
+            )
             levels = Table(title=Text(f"{rule.label} [{rule.id}]"), title_justify="left")
-            for name, justify in [("level", "left"), ("members", "right"), ("%", "right")]:
+            for name, justify in [
+                ("level", "left"),
+                ("members", "right"),
+                ("%", "right"),
+                ("95% CI", "center"),
+            ]:
                 levels.add_column(name, justify=justify)  # type: ignore[arg-type]
             hidden = DEFAULT_PRIVACY.hides(summary.n_classified)
             for lc in summary.levels:
@@ -112,13 +122,16 @@ def print_summary(table: ScoreTable) -> None:
                     Text(lc.label),
                     "suppressed" if hidden else str(lc.count),
                     "suppressed" if hidden else _num(lc.percent, 1),
+                    "" if hidden else f"{_num(lc.ci[0], 1)} to {_num(lc.ci[1], 1)}",
                 )
             out.print(levels)
-            group = "suppressed" if hidden else (summary.group_level_label or "-")
+            group = "suppressed" if hidden else summary.group_text
+            why = "; ".join(f"{n} {NOT_CLASSIFIED[reason]}" for reason, n in summary.not_classified)
             out.print(
                 Text(
-                    f"Group level (lower median of {summary.n_classified} classified members): "
+                    f"Group classified as (median of {summary.n_classified} classified members): "
                     f"{group}; not classified: {summary.n_unclassified}"
+                    + (f" ({why})" if why else "")
                 )
             )
         elif isinstance(rule, ProfileClassification):

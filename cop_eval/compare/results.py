@@ -13,6 +13,7 @@ from typing import Literal
 import pandas as pd
 
 from cop_eval.privacy import PrivacyPolicy
+from cop_eval.privacy.promise import anonymity_promise
 from cop_eval.stats.ranktests import RankTest
 from cop_eval.stats.reliable_change import ReliableChange
 from cop_eval.stats.trend import TrendFit
@@ -280,6 +281,7 @@ class WaveComparison:
             "instrument_version": self.instrument_version,
             "design": self.design,
             "min_group_size": self.min_group_size,
+            "anonymity": anonymity_promise(self.min_group_size),
             "group_column": self.group_column,
             "waves": [{"label": w.label, "n": w.n, "n_with_ids": w.n_with_ids} for w in self.waves],
             "scales": [s.to_json_dict() for s in self.scales],

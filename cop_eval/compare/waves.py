@@ -232,7 +232,8 @@ def compare_waves(
         describes fewer than 5 respondents, with complementary suppression).
     reliabilities
         ``{scale id: observed alpha}`` for the Jacobson–Truax reliable change index (paired
-        comparisons only); scales without an entry get no reliable change.
+        comparisons only), used for every wave pair; scales without an entry get no reliable
+        change. The command line and the report pass each scale's alpha in the first wave.
     level
         Confidence level of every interval.
 

@@ -185,10 +185,14 @@ class ClassificationLevel(_Model):
 class ContinuumClassification(_Model):
     """Place each respondent, and the group, on an ordered continuum of levels (weak → strong).
 
-    Rule (documented in ``description`` of each instrument that uses it): a level is *endorsed* when
-    its scale score is at least ``threshold``. A respondent's level is the strongest endorsed level;
-    when none is endorsed it is the weakest level. A respondent whose level scales are all missing is
-    not classified. The group's level is the lower median of its members' levels.
+    Rule (documented in ``description`` of each instrument that uses it, and implemented in
+    :mod:`cop_eval.measure.continuum`): a level is *endorsed* when its scale score is at least
+    ``threshold``. A respondent's level is the endorsed level with the highest score; a respondent
+    who endorses no level, endorses two or more levels equally, gave the same answer to every
+    item of the continuum (straight-lining), or has no score is *not classified*. The group's
+    level is the lower median of the classified members' levels, "too close to call" when a 95%
+    interval of the share at or below a boundary between levels contains 50%; ``sensitivity``
+    is how far the threshold is moved either way to show whether the cut-off decides it.
     """
 
     kind: Literal["continuum"] = "continuum"
@@ -197,7 +201,9 @@ class ContinuumClassification(_Model):
     description: str
     levels: tuple[ClassificationLevel, ...] = Field(min_length=2)
     threshold: float
+    member_rule: Literal["highest_endorsed"] = "highest_endorsed"
     group_rule: Literal["lower_median"] = "lower_median"
+    sensitivity: float = Field(default=0.25, ge=0)
 
 
 class ProfileClassification(_Model):

@@ -1,7 +1,8 @@
 """Classifications declared by instruments, and the professional-group stage profile.
 
-- :func:`classify_continuum` / :func:`continuum_summary`: McDermott's continuum of community
-  identity (or any user-declared continuum): each respondent's level and the group's.
+- :func:`classify_continuum` / :func:`continuum_summary` (from :mod:`cop_eval.measure.continuum`):
+  McDermott's continuum of community identity (or any user-declared continuum): each member's
+  level and the group's, with its uncertainty and sensitivity to the cut-off.
 - :func:`profile`: le May's success-factor profile (strongest and weakest scale, with margins).
 - :func:`stage_profile`: the three-stage model for professional groups (Griggs & Allen 2018):
   mean per stage across every instrument whose scales declare a ``stage``, weakest stage named.
@@ -14,13 +15,22 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from decimal import Decimal
+from fractions import Fraction
 
 import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict
 
 from cop_eval.errors import CopEvalError
-from cop_eval.instruments import ContinuumClassification, ProfileClassification
+from cop_eval.instruments import ProfileClassification
+from cop_eval.measure.continuum import (
+    ContinuumSummary,
+    LevelCount,
+    classify_continuum,
+    classify_members,
+    continuum_summary,
+)
 from cop_eval.measure.scores import ScoreTable
 from cop_eval.stats.distributions import t_quantile
 
@@ -32,6 +42,7 @@ __all__ = [
     "StageProfile",
     "StageSummary",
     "classify_continuum",
+    "classify_members",
     "continuum_summary",
     "profile",
     "stage_profile",
@@ -50,122 +61,6 @@ def _missing_scales(scores: pd.DataFrame, wanted: Sequence[str], rule_id: str) -
             f"classification {rule_id}: no score column for scale(s) {', '.join(absent)}; "
             "score the instrument that declares the rule (cop_eval.measure.scoring.score_items) first"
         )
-
-
-# ---------------------------------------------------------------------------------------------
-# Continuum (McDermott)
-# ---------------------------------------------------------------------------------------------
-
-
-def classify_continuum(scores: pd.DataFrame, rule: ContinuumClassification) -> pd.Series:
-    """Each respondent's level on a continuum.
-
-    Rule: a level is *endorsed* when its scale score is at least ``rule.threshold`` (a missing
-    score is not endorsed). The respondent's level is the strongest endorsed level (levels are
-    ordered weak → strong); when none is endorsed it is the weakest level. A respondent with no
-    score on any of the levels' scales is not classified (``None``).
-
-    Parameters
-    ----------
-    scores
-        Scale scores, one column per scale id (from :func:`cop_eval.measure.scoring.score_items`).
-    rule
-        The continuum, e.g. ``identity_level`` of ``mcdermott_identity_strength``.
-
-    Returns
-    -------
-    pandas.Series
-        Level ids (object dtype, ``None`` when not classified), named ``rule.id``, same index.
-    """
-    level_scales = [level.scale for level in rule.levels]
-    _missing_scales(scores, level_scales, rule.id)
-    values = scores.loc[:, level_scales].to_numpy(dtype=np.float64, na_value=np.nan)
-    scored = ~np.isnan(values)
-    with np.errstate(invalid="ignore"):
-        endorsed = scored & (values >= rule.threshold)
-    k = len(level_scales)
-    # index of the strongest endorsed level: the last True column, 0 when none is endorsed
-    strongest = np.where(endorsed.any(axis=1), k - 1 - np.argmax(endorsed[:, ::-1], axis=1), 0)
-    ids = np.array([level.id for level in rule.levels] + [None], dtype=object)
-    chosen = np.where(scored.any(axis=1), strongest, k)
-    return pd.Series(ids[chosen], index=scores.index, name=rule.id, dtype=object)
-
-
-class LevelCount(_Frozen):
-    """Members at one level of a continuum."""
-
-    level: str
-    label: str
-    count: int
-    percent: float  # of classified members; NaN when nobody was classified
-
-
-class ContinuumSummary(_Frozen):
-    """The group's distribution across a continuum and its overall level.
-
-    ``group_level`` is the lower median of the classified members' levels (with an even number
-    of members, the weaker of the two middle levels); ``None`` when nobody was classified.
-    """
-
-    rule: str
-    label: str
-    levels: tuple[LevelCount, ...]
-    n_classified: int
-    n_unclassified: int
-    group_level: str | None
-    group_level_label: str | None
-
-    def to_frame(self) -> pd.DataFrame:
-        """One row per level: level, label, count, percent."""
-        return pd.DataFrame([lc.model_dump() for lc in self.levels])
-
-
-def continuum_summary(levels: pd.Series, rule: ContinuumClassification) -> ContinuumSummary:
-    """Counts and percentages per level, and the group's level (lower median).
-
-    Parameters
-    ----------
-    levels
-        Output of :func:`classify_continuum` (level ids, ``None``/NaN when not classified).
-    rule
-        The same continuum.
-
-    Examples
-    --------
-    Levels weak → strong ``a, b, c``; members ``a, b, c, c``: the two middle levels are ``b`` and
-    ``c``, so the group's level is ``b``.
-    """
-    order = [level.id for level in rule.levels]
-    unknown = sorted(set(levels.dropna().unique()) - set(order))
-    if unknown:
-        raise CopEvalError(
-            f"classification {rule.id}: unknown level id(s) {', '.join(map(str, unknown))}; "
-            f"the levels are {', '.join(order)}"
-        )
-    counts = levels.value_counts(dropna=True).reindex(order, fill_value=0)
-    n = int(counts.sum())
-    group: str | None = None
-    if n:
-        cumulative = counts.cumsum().to_numpy()
-        group = order[int(np.searchsorted(cumulative, (n - 1) // 2, side="right"))]
-    labels = {level.id: level.label for level in rule.levels}
-    return ContinuumSummary(
-        rule=rule.id,
-        label=rule.label,
-        levels=tuple(
-            LevelCount(
-                level=lvl,
-                label=labels[lvl],
-                count=int(counts[lvl]),
-                percent=100.0 * int(counts[lvl]) / n if n else math.nan,
-            )
-            for lvl in order
-        ),
-        n_classified=n,
-        n_unclassified=int(len(levels) - n),
-        group_level=group,
-        group_level_label=labels[group] if group else None,
-    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -222,6 +117,16 @@ class ProfileResult(_Frozen):
         return frame.sort_values("mean", ascending=False, kind="stable").reset_index(drop=True)
 
 
+def _exact(value: float) -> Fraction:
+    """A value as the report prints it (two decimals), as an exact fraction."""
+    return Fraction(Decimal(f"{value:.2f}"))
+
+
+def _shown_difference(a: float, b: float) -> Fraction:
+    """``a - b`` on the printed (two-decimal) values, exactly."""
+    return _exact(a) - _exact(b)
+
+
 def profile(scores: pd.DataFrame, rule: ProfileClassification) -> ProfileResult:
     """Compare scale means to name the strongest and weakest (le May's success-factor profile).
 
@@ -230,6 +135,18 @@ def profile(scores: pd.DataFrame, rule: ProfileClassification) -> ProfileResult:
     Each scale's mean is over respondents with a score on it. With means sorted
     :math:`m_{(1)} \\ge m_{(2)} \\ge \\dots`, the strongest margin is :math:`m_{(1)} - m_{(2)}`
     and the weakest margin :math:`m_{(k-1)} - m_{(k)}`; a margin below ``rule.tie_margin`` is a tie.
+    Whether a margin is a tie is decided on the means as the report prints them (two decimals),
+    exactly: 3.30 − 3.20 and 1.60 − 1.50 are both 0.10, and neither is a tie at a margin of 0.10
+    (in binary floating point the first difference is 0.0999… and the second 0.1000…01). The
+    margins themselves are returned unrounded.
+
+    Examples
+    --------
+    >>> from cop_eval.instruments import ProfileClassification
+    >>> rule = ProfileClassification(id="p", label="P", description="d", scales=("a", "b", "c"))
+    >>> result = profile(pd.DataFrame({"a": [3.3], "b": [3.2], "c": [1.5]}), rule)
+    >>> result.strongest, round(result.strongest_margin, 12), result.strongest_tie
+    ('a', 0.1, False)
     """
     _missing_scales(scores, rule.scales, rule.id)
     means = tuple(_scale_mean(s, scores[s]) for s in rule.scales)
@@ -253,6 +170,7 @@ def profile(scores: pd.DataFrame, rule: ProfileClassification) -> ProfileResult:
     top, low = ranked[0], ranked[-1]
     top_margin = top.mean - ranked[1].mean
     low_margin = ranked[-2].mean - low.mean
+    tie = _exact(rule.tie_margin)
     return ProfileResult(
         rule=rule.id,
         label=rule.label,
@@ -260,15 +178,15 @@ def profile(scores: pd.DataFrame, rule: ProfileClassification) -> ProfileResult:
         scales=means,
         strongest=top.scale,
         strongest_margin=top_margin,
-        strongest_tie=top_margin < rule.tie_margin,
+        strongest_tie=_shown_difference(top.mean, ranked[1].mean) < tie,
         strongest_tied_with=tuple(
-            m.scale for m in ranked[1:] if top.mean - m.mean < rule.tie_margin
+            m.scale for m in ranked[1:] if _shown_difference(top.mean, m.mean) < tie
         ),
         weakest=low.scale,
         weakest_margin=low_margin,
-        weakest_tie=low_margin < rule.tie_margin,
+        weakest_tie=_shown_difference(ranked[-2].mean, low.mean) < tie,
         weakest_tied_with=tuple(
-            m.scale for m in ranked[:-1] if m.mean - low.mean < rule.tie_margin
+            m.scale for m in ranked[:-1] if _shown_difference(m.mean, low.mean) < tie
         ),
     )
 

@@ -3,7 +3,8 @@
 Items are reverse-keyed from the instrument first (never from the data: psych's ``check.keys``
 trap). Per scale: Cronbach's alpha from the pairwise-complete covariance matrix (or listwise),
 standardised alpha, average inter-item r, Feldt 95% CI, item-rest r, alpha if item deleted and
-McDonald's omega total (one factor, minres; see :mod:`cop_eval.stats.omega`). Warnings flag alpha below
+McDonald's omega total (one factor, minres, items not flipped: ``psych::omega(..., flip = FALSE)``;
+see :mod:`cop_eval.stats.omega`). Warnings flag alpha below
 .70 and items that correlate negatively with the rest of their scale (a likely keying error).
 
 Which respondents count (``n``)
@@ -69,7 +70,14 @@ class _Frozen(BaseModel):
 class ReliabilityWarning(_Frozen):
     """Something a reader should know before trusting a scale's scores."""
 
-    kind: Literal["low_alpha", "negative_item_rest", "no_variance", "too_few_answers"]
+    kind: Literal[
+        "low_alpha",
+        "uncertain_alpha",
+        "negative_item_rest",
+        "no_variance",
+        "too_few_answers",
+        "missing_correlations",
+    ]
     scale: str
     item: str | None = None
     message: str
@@ -177,24 +185,79 @@ class ReliabilityResult(_Frozen):
 # ---------------------------------------------------------------------------------------------
 
 
-def _warnings(
-    scale: str, alpha: float, items: list[ItemReliability], n: int, variances: _FloatArray
+def _alpha_warning(
+    scale: str, alpha: float, alpha_ci: tuple[float, float]
+) -> ReliabilityWarning | None:
+    """Alpha below .70: low when its interval lies below .70, uncertain when it reaches .70."""
+    if not alpha < LOW_ALPHA:
+        return None
+    lo, hi = alpha_ci
+    ci = f" (95% CI {lo:.2f} to {hi:.2f})" if math.isfinite(lo) and math.isfinite(hi) else ""
+    if math.isfinite(hi) and hi >= LOW_ALPHA:
+        return ReliabilityWarning(
+            kind="uncertain_alpha",
+            scale=scale,
+            message=(
+                f"scale {scale}: alpha {alpha:.2f}{ci} is below {LOW_ALPHA:.2f}, but its "
+                f"interval includes {LOW_ALPHA:.2f}: its reliability is uncertain rather than "
+                "low in this sample"
+            ),
+        )
+    return ReliabilityWarning(
+        kind="low_alpha",
+        scale=scale,
+        message=(
+            f"scale {scale}: alpha {alpha:.2f}{ci} is below {LOW_ALPHA:.2f}; its items do not "
+            "hang together well in this sample, so read its scores with caution"
+        ),
+    )
+
+
+def _gap_warnings(
+    scale: str, alpha: float, items: list[ItemReliability], variances: _FloatArray, cor: _FloatArray
 ) -> list[ReliabilityWarning]:
-    found: list[ReliabilityWarning] = []
-    for item, variance in zip(items, variances, strict=True):
-        if item.n > 1 and variance == 0:
-            found.append(
-                ReliabilityWarning(
-                    kind="no_variance",
-                    scale=scale,
-                    item=item.item,
-                    message=(
-                        f"item {item.item}: all {item.n} respondents who answered gave the same "
-                        f"answer, so it cannot correlate with the rest of scale {scale}; alpha "
-                        "still counts it as an item (psych::alpha would drop it)"
-                    ),
-                )
+    """Figures left blank: a constant item, or item pairs without a correlation."""
+    found = [
+        ReliabilityWarning(
+            kind="no_variance",
+            scale=scale,
+            item=item.item,
+            message=(
+                f"item {item.item}: all {item.n} respondents who answered gave the same answer, "
+                f"so it cannot correlate with the rest of scale {scale}; alpha still counts it "
+                "as an item (psych::alpha would drop it), while standardised alpha, average r "
+                "and omega cannot be computed and are left blank"
+            ),
+        )
+        for item, variance in zip(items, variances, strict=True)
+        if item.n > 1 and variance == 0
+    ]
+    off = cor[~np.eye(len(items), dtype=bool)]
+    if math.isfinite(alpha) and not found and np.isnan(off).any():
+        found.append(
+            ReliabilityWarning(
+                kind="missing_correlations",
+                scale=scale,
+                message=(
+                    f"scale {scale}: some pairs of its items have no correlation (an item does "
+                    "not vary among the respondents who answered both), so omega is left blank; "
+                    "alpha, standardised alpha and average r are computed from the covariances"
+                ),
             )
+        )
+    return found
+
+
+def _warnings(
+    scale: str,
+    alpha: float,
+    items: list[ItemReliability],
+    n: int,
+    variances: _FloatArray,
+    cor: _FloatArray,
+    alpha_ci: tuple[float, float] = (math.nan, math.nan),
+) -> list[ReliabilityWarning]:
+    found = _gap_warnings(scale, alpha, items, variances, cor)
     if not math.isfinite(alpha):
         found.append(
             ReliabilityWarning(
@@ -208,17 +271,9 @@ def _warnings(
             )
         )
         return found
-    if alpha < LOW_ALPHA:
-        found.append(
-            ReliabilityWarning(
-                kind="low_alpha",
-                scale=scale,
-                message=(
-                    f"scale {scale}: alpha {alpha:.2f} is below {LOW_ALPHA:.2f}; its items do not "
-                    "hang together well in this sample, so read its scores with caution"
-                ),
-            )
-        )
+    low = _alpha_warning(scale, alpha, alpha_ci)
+    if low is not None:
+        found.append(low)
     for item in items:
         if math.isfinite(item.item_rest_r) and item.item_rest_r < 0:
             keyed = "reverse-keyed" if item.reverse else "not reverse-keyed"
@@ -274,7 +329,17 @@ def _scale_reliability(
         average_r=core.average_r,
         omega_total=omega,
         items=tuple(items),
-        warnings=tuple(_warnings(scale_id, core.alpha, items, n, np.diag(moments.cov))),
+        warnings=tuple(
+            _warnings(
+                scale_id,
+                core.alpha,
+                items,
+                n,
+                np.diag(moments.cov),
+                moments.cor,
+                feldt_ci(core.alpha, n, k),
+            )
+        ),
         published=instrument.published_alpha(scale_id),
     )
 

@@ -23,7 +23,7 @@ import pandas as pd
 
 from cop_eval.errors import DataImportError
 from cop_eval.instruments import ContinuumClassification, Instrument, Scale
-from cop_eval.measure.classification import classify_continuum
+from cop_eval.measure.continuum import classify_members, continuum_straight_lining
 from cop_eval.measure.scores import ScoreTable
 from cop_eval.responses import ResponseSet
 
@@ -183,17 +183,22 @@ def score(responses: ResponseSet, instrument: Instrument) -> ScoreTable:
     """Score a :class:`~cop_eval.responses.ResponseSet` and classify it with the instrument's continua.
 
     The :class:`~cop_eval.responses.ScoreTable` carries the respondent ids, groups and wave of the
-    responses; its ``classifications`` hold one column per continuum rule (level ids, ``None``
-    when not classifiable). Profile rules describe groups, not people, and are computed with
+    responses; its ``classifications`` hold two columns per continuum rule: ``rule.id`` (level
+    ids, ``None`` when not classified) and ``rule.id + "_status"`` (``classified`` or why not:
+    ``none_endorsed``, ``tied``, ``straight_lining``, ``not_answered``). Profile rules describe groups, not people, and are computed with
     :func:`cop_eval.measure.classification.profile`.
     """
     scores = score_items(responses.items, instrument)
-    classes = {
-        rule.id: classify_continuum(scores, rule)
+    frames = [
+        classify_members(
+            scores,
+            rule,
+            straight=continuum_straight_lining(responses.items, instrument, rule),
+        )
         for rule in instrument.classification
         if isinstance(rule, ContinuumClassification)
-    }
-    classifications = pd.DataFrame(classes, index=scores.index)
+    ]
+    classifications = pd.concat(frames, axis=1) if frames else pd.DataFrame(index=scores.index)
     return ScoreTable(
         instrument=instrument,
         scores=scores,

@@ -2,6 +2,8 @@
 
 - :mod:`cop_eval.privacy.policy`: :class:`PrivacyPolicy`, which figures may be shown (scale and
   comment thresholds, complementary suppression, the floor a threshold may not go below).
+- :mod:`cop_eval.privacy.promise`: the promise every output prints, and the labels of hidden
+  figures.
 - :mod:`cop_eval.privacy.pseudonyms`: keyed hashing of respondent ids (HMAC-SHA256, project key).
 """
 
@@ -12,6 +14,7 @@ from cop_eval.privacy.policy import (
     RESIDUAL_REASON,
     PrivacyPolicy,
 )
+from cop_eval.privacy.promise import PROTECTS_SMALLER, TOO_FEW, anonymity_promise, hidden_label
 from cop_eval.privacy.pseudonyms import (
     PSEUDONYM_PREFIX,
     default_key,
@@ -24,10 +27,14 @@ __all__ = [
     "DEFAULT_MIN_COMMENT_GROUP_SIZE",
     "DEFAULT_MIN_GROUP_SIZE",
     "DEFAULT_PRIVACY",
+    "PROTECTS_SMALLER",
     "PSEUDONYM_PREFIX",
     "RESIDUAL_REASON",
+    "TOO_FEW",
     "PrivacyPolicy",
+    "anonymity_promise",
     "default_key",
+    "hidden_label",
     "load_or_create_key",
     "normalise_identifier",
     "pseudonymise",

@@ -37,6 +37,7 @@ from cop_eval.report.build_groups import (
 )
 from cop_eval.report.build_profiles import factor_profile, identity_waves, stage_results
 from cop_eval.report.build_quality import (
+    alpha_warnings,
     import_fact,
     instrument_fact,
     reliability_facts,
@@ -88,6 +89,15 @@ def _labels(responses: Sequence[ResponseSet], labels: Sequence[str] | None) -> t
     if any(not label for label in out):
         raise OptionError("--labels: a wave label is empty; give each wave a name")
     return out
+
+
+def _wave_dates(options: ReportOptions, n_waves: int) -> tuple[str | None, ...]:
+    dates = options.wave_dates or ()
+    if dates and len(dates) != n_waves:
+        raise OptionError(
+            f"{len(dates)} wave date(s) for {n_waves} wave(s); give one date per wave, or none"
+        )
+    return tuple(dates)
 
 
 def _check_inputs(
@@ -146,7 +156,8 @@ def _methods(
         )
         facts.extend(found)
         warnings.extend(said)
-    return facts, warnings
+    scored_any = any(s.n > 0 for r in scored.reliability.values() for w in r for s in w.scales)
+    return facts, [*alpha_warnings(facts, scored_any, privacy), *warnings]
 
 
 def build_report_facts(
@@ -172,7 +183,7 @@ def build_report_facts(
     )
     per_wave = scored.per_wave(instruments)
     stages, weakest, margin = stage_results(per_wave, labels, privacy)
-    factor_weakest, factor_strongest, tie = factor_profile(instruments, scored.tables, privacy)
+    factors = factor_profile(instruments, scored.tables, privacy)
     subgroups = (
         subgroup_facts(
             per_wave[-1],
@@ -209,9 +220,12 @@ def build_report_facts(
         stages=stages,
         weakest_stage=weakest,
         weakest_stage_margin=margin,
-        factor_weakest=factor_weakest,
-        factor_strongest=factor_strongest,
-        factor_tie=tie,
+        factor_weakest=factors.weakest,
+        factor_strongest=factors.strongest,
+        factor_tie=factors.tie,
+        factor_instrument=factors.instrument,
+        factor_label=factors.label,
+        factor_scales=factors.scales,
         identity=identity_waves(instruments, scored.tables, labels, privacy),
         subgroups=subgroups,
         participation=participation,
@@ -231,6 +245,7 @@ def build_report_facts(
         generator=f"cop-eval {__version__}",
         validity=validity_results,
         cycle=cycle,
+        wave_dates=_wave_dates(options, len(labels)),
     )
 
 

@@ -17,7 +17,7 @@ import pandas as pd
 from cop_eval.compare.cells import group_wave_cells
 from cop_eval.errors import OptionError
 from cop_eval.measure.scores import ScoreTable
-from cop_eval.privacy import PrivacyPolicy
+from cop_eval.privacy import PrivacyPolicy, hidden_label
 from cop_eval.report.facts import ParticipationFacts, SubgroupFacts, SubgroupRow
 from cop_eval.responses import ResponseSet
 
@@ -85,16 +85,25 @@ def participation_facts(
     member_counts, per_group = members_of(members, labels, counts_per_wave)
     groups: list[str] = []
     table: list[dict[str, int | None]] = []
+    reasons: list[dict[str, str]] = []
     if group_column is not None:
         for index, (rs, label) in enumerate(zip(responses, labels, strict=True)):
             tally = group_values(rs, group_column, index, label).value_counts()
             counts: dict[str, int] = {str(k): int(v) for k, v in tally.items()}
             hidden = privacy.suppressed_groups(counts)
             table.append({g: (None if g in hidden else n) for g, n in counts.items()})
+            reasons.append(
+                {
+                    g: hidden_label(privacy.min_group_size, complementary=not privacy.hides(n))
+                    for g, n in counts.items()
+                    if g in hidden
+                }
+            )
             groups.extend(g for g in counts if g not in groups)
         groups.sort(key=lambda g: (g == NO_GROUP, g.casefold()))
     # A group absent from a wave has 0 responses there; a hidden count is None.
     group_counts = tuple(tuple(wave.get(g, 0) for wave in table) for g in groups)
+    group_hidden = tuple(tuple(wave.get(g) for wave in reasons) for g in groups)
     return ParticipationFacts(
         waves=labels,
         responses=tuple(counts_per_wave),
@@ -103,6 +112,7 @@ def participation_facts(
         groups=tuple(groups),
         group_counts=group_counts,
         group_members=tuple(per_group.get(g) for g in groups) if per_group else (),
+        group_hidden=group_hidden,
         matched=matched,
         design="paired" if design == "paired" else "independent",
     )
@@ -142,6 +152,10 @@ def subgroup_facts(
         g: counts[-1]
         for g, counts in zip(participation.groups, participation.group_counts, strict=True)
     }
+    latest_reasons = {
+        g: why[-1] if why else None
+        for g, why in zip(participation.groups, participation.group_hidden, strict=False)
+    }
     rows = []
     for name in participation.groups:
         if name not in names:
@@ -151,7 +165,15 @@ def subgroup_facts(
         for column in columns:
             cell = column[name]
             means.append(_finite(getattr(cell, "mean", None)) if n is not None else None)
-        rows.append(SubgroupRow(name, n, tuple(means), suppressed=n is None))
+        rows.append(
+            SubgroupRow(
+                name,
+                n,
+                tuple(means),
+                suppressed=n is None,
+                reason=latest_reasons.get(name) if n is None else None,
+            )
+        )
     return SubgroupFacts(
         column=group_column,
         wave=label,

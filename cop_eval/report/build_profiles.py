@@ -6,11 +6,19 @@ picks the rules each instrument declares, applies the minimum group size and cop
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 from cop_eval.instruments import ContinuumClassification, Instrument, ProfileClassification
-from cop_eval.measure.classification import continuum_summary, profile, stage_profile
+from cop_eval.measure.classification import profile, stage_profile
+from cop_eval.measure.continuum import (
+    NOT_CLASSIFIED,
+    STATUS_SUFFIX,
+    continuum_sensitivity,
+    continuum_summary,
+)
 from cop_eval.measure.scores import ScoreTable
 from cop_eval.privacy import PrivacyPolicy
 from cop_eval.report.facts import IdentityWave, StageResult, WaveStat
@@ -18,8 +26,17 @@ from cop_eval.report.rules import STAGE_NAMES
 
 __all__ = ["FactorProfile", "factor_profile", "identity_waves", "stage_results"]
 
-#: weakest factor id, strongest factor id, whether the weakest is a tie.
-FactorProfile = tuple[str | None, str | None, bool]
+
+@dataclass(frozen=True)
+class FactorProfile:
+    """The profile rule used (its instrument and scales) and its result in the latest wave."""
+
+    instrument: str | None = None
+    label: str | None = None
+    scales: tuple[str, ...] = ()
+    weakest: str | None = None
+    strongest: str | None = None
+    tie: bool = False
 
 
 def _finite(value: float | None) -> float | None:
@@ -74,17 +91,53 @@ def factor_profile(
     privacy: PrivacyPolicy,
 ) -> FactorProfile:
     """The weakest and strongest scale of the (last) profile rule, in the latest wave."""
-    found: FactorProfile = (None, None, False)
+    found = FactorProfile()
     for instrument in instruments:
         latest = per_instrument[instrument.id][-1]
+        rule = next(
+            (r for r in instrument.classification if isinstance(r, ProfileClassification)), None
+        )
+        if rule is None:
+            continue
+        found = FactorProfile(instrument.id, rule.label, tuple(rule.scales))
         if privacy.hides(latest.n):
             continue
-        for rule in instrument.classification:
-            if isinstance(rule, ProfileClassification):
-                result = profile(latest.scores, rule)
-                found = (result.weakest, result.strongest, result.weakest_tie)
-                break
+        result = profile(latest.scores, rule)
+        found = dataclasses.replace(
+            found, weakest=result.weakest, strongest=result.strongest, tie=result.weakest_tie
+        )
     return found
+
+
+def _identity_wave(
+    table: ScoreTable, rule: ContinuumClassification, label: str, privacy: PrivacyPolicy
+) -> IdentityWave | None:
+    status = table.classifications.get(rule.id + STATUS_SUFFIX)
+    summary = continuum_summary(table.classifications[rule.id], rule, status)
+    if privacy.hides(summary.n_classified):
+        return None
+    straight = None if status is None else (status == "straight_lining").to_numpy()
+    sensitivity = continuum_sensitivity(table.scores, rule, straight)
+    return IdentityWave(
+        label,
+        summary.n_classified,
+        summary.n_unclassified,
+        tuple(level.label for level in summary.levels),
+        tuple(level.count for level in summary.levels),
+        tuple(level.count / summary.n_classified for level in summary.levels),
+        summary.group_level_label,
+        share_lo=tuple(_finite(level.ci[0] / 100) for level in summary.levels),
+        share_hi=tuple(_finite(level.ci[1] / 100) for level in summary.levels),
+        group_text=summary.group_text,
+        group_clear=summary.group_status == "classified",
+        not_classified=tuple((NOT_CLASSIFIED[r], n) for r, n in summary.not_classified),
+        threshold=rule.threshold,
+        sensitivity=tuple(
+            (s.threshold, s.group_text if not privacy.hides(s.n_classified) else "suppressed")
+            for s in sensitivity
+            if s.threshold != rule.threshold
+        ),
+    )
 
 
 def _identity(
@@ -98,20 +151,9 @@ def _identity(
         )
         if rule is None or rule.id not in table.classifications.columns:
             return ()
-        summary = continuum_summary(table.classifications[rule.id], rule)
-        if privacy.hides(summary.n_classified):
-            continue
-        out.append(
-            IdentityWave(
-                label,
-                summary.n_classified,
-                summary.n_unclassified,
-                tuple(level.label for level in summary.levels),
-                tuple(level.count for level in summary.levels),
-                tuple(level.count / summary.n_classified for level in summary.levels),
-                summary.group_level_label,
-            )
-        )
+        wave = _identity_wave(table, rule, label, privacy)
+        if wave is not None:
+            out.append(wave)
     return tuple(out)
 
 

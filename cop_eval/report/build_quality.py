@@ -8,12 +8,20 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from cop_eval.instruments import Instrument
-from cop_eval.measure.reliability import ReliabilityResult
+from cop_eval.measure.reliability import LOW_ALPHA, ReliabilityResult, ScaleReliability
 from cop_eval.privacy import PrivacyPolicy
 from cop_eval.report.facts import ImportFact, InstrumentFact, ReliabilityFact
+from cop_eval.report.filters import fmt_alpha
 from cop_eval.responses import ResponseSet
 
-__all__ = ["MAX_WARNINGS", "import_fact", "instrument_fact", "reliability_facts", "warnings_of"]
+__all__ = [
+    "MAX_WARNINGS",
+    "alpha_warnings",
+    "import_fact",
+    "instrument_fact",
+    "reliability_facts",
+    "warnings_of",
+]
 
 #: The report lists at most this many warnings; the rest are counted.
 MAX_WARNINGS = 12
@@ -23,13 +31,60 @@ def _finite(value: float | None) -> float | None:
     return None if value is None or not math.isfinite(value) else float(value)
 
 
+def _item_name(instrument: Instrument, item_id: str | None) -> str:
+    if item_id is None:
+        return "an item"
+    try:
+        short = instrument.item(item_id).short
+    except KeyError:
+        short = None
+    return f"'{short}' ({item_id})" if short else item_id
+
+
+def _scale_warnings(instrument: Instrument, scale: ScaleReliability, label: str) -> list[str]:
+    """Item-level and computability warnings of one scale, in the report's words."""
+    where = f"{scale.label} ({instrument.title}, {label})"
+    out = []
+    for w in scale.warnings:
+        item = _item_name(instrument, w.item)
+        if w.kind == "negative_item_rest":
+            out.append(
+                f"{where}: item {item} runs against the rest of its scale (negative item-rest "
+                "correlation); check whether it should be reverse-keyed."
+            )
+        elif w.kind == "no_variance":
+            out.append(
+                f"{where}: everyone who answered item {item} gave the same answer, so it cannot "
+                "correlate with the other items; omega is left blank when it cannot be computed."
+            )
+        elif w.kind == "too_few_answers":
+            out.append(f"{where}: reliability could not be computed from these answers.")
+        elif w.kind == "missing_correlations":
+            out.append(
+                f"{where}: α is shown but ω is not: some pairs of items have no correlation (an "
+                "item does not vary among those who answered both)."
+            )
+    silent = not any(w.kind in ("no_variance", "missing_correlations") for w in scale.warnings)
+    if math.isfinite(scale.alpha) and not math.isfinite(scale.omega_total) and silent:
+        why = (
+            "a one-factor model needs at least three items"
+            if scale.n_items < 3
+            else "the one-factor model could not be fitted"
+        )
+        # The same in every wave for a two-item scale: said once (the text has no wave).
+        scale_only = f"{scale.label} ({instrument.title})" if scale.n_items < 3 else where
+        out.append(f"{scale_only}: α is shown but ω is not: {why}.")
+    return out
+
+
 def reliability_facts(
     instrument: Instrument,
     results: list[ReliabilityResult],
     labels: tuple[str, ...],
     privacy: PrivacyPolicy,
 ) -> tuple[list[ReliabilityFact], list[str]]:
-    """Reliability per scale and wave (scales scored by too few are left out) and its warnings."""
+    """Reliability per scale and wave (scales scored by too few are left out) and the item-level
+    warnings, worded with the scales' labels."""
     facts: list[ReliabilityFact] = []
     warnings: list[str] = []
     for result, label in zip(results, labels, strict=True):
@@ -53,8 +108,46 @@ def reliability_facts(
                     tuple(w.message for w in scale.warnings),
                 )
             )
-            warnings.extend(f"{label}, {instrument.title}: {w.message}" for w in scale.warnings)
+            warnings.extend(_scale_warnings(instrument, scale, label))
     return facts, warnings
+
+
+def _alpha_text(f: ReliabilityFact) -> str:
+    ci = f" [{fmt_alpha(f.alpha_lo)}, {fmt_alpha(f.alpha_hi)}]" if f.alpha_lo is not None else ""
+    return f"{f.scale_label} ({f.wave}, α {fmt_alpha(f.alpha)}{ci})"
+
+
+def alpha_warnings(
+    facts: Sequence[ReliabilityFact], any_scored: bool, privacy: PrivacyPolicy
+) -> list[str]:
+    """Alpha against .70 with its confidence interval: clearly below, or uncertain.
+
+    An alpha below .70 whose 95% interval reaches .70 is *uncertain*, not "below .70"; with no
+    interval it counts as below. ``any_scored`` False with no facts: every alpha was hidden.
+    """
+    if not facts and any_scored:
+        return [
+            "Reliability is not shown: every scale was answered by fewer than "
+            f"{privacy.min_group_size} respondents in every wave (anonymity rule), so nothing "
+            "can be said about how well its items hang together."
+        ]
+    low = [f for f in facts if f.alpha is not None and f.alpha < LOW_ALPHA]
+    below = [f for f in low if f.alpha_hi is None or f.alpha_hi < LOW_ALPHA]
+    unsure = [f for f in low if f not in below]
+    out = []
+    if below:
+        out.append(
+            "Reliability below .70 (the 95% interval lies below .70): "
+            + "; ".join(_alpha_text(f) for f in below)
+            + ". The items may not measure one thing; read these scores with caution."
+        )
+    if unsure:
+        out.append(
+            "Reliability uncertain (α below .70, but its 95% interval includes .70): "
+            + "; ".join(_alpha_text(f) for f in unsure)
+            + "."
+        )
+    return out
 
 
 def import_fact(rs: ResponseSet, label: str) -> ImportFact:

@@ -1,22 +1,26 @@
 """Compose the report: :class:`~cop_eval.report.facts.ReportFacts` → :class:`ReportModel`.
 
 One function per section (in :mod:`~cop_eval.report.sections_profile`,
-:mod:`~cop_eval.report.sections_change`, :mod:`~cop_eval.report.sections_subgroups`,
-:mod:`~cop_eval.report.sections_methods`, and for the evaluation cycle
-:mod:`~cop_eval.report.sections_cycle` and :mod:`~cop_eval.report.sections_review`); each
-arranges facts into tables, chart specs and sentences. Sections are numbered in order from 2
-(:func:`_section_order`). The summary (section 1) and the recommendations are written last,
-because they point to the figures and tables of the other sections.
+:mod:`~cop_eval.report.sections_factors`, :mod:`~cop_eval.report.sections_change`,
+:mod:`~cop_eval.report.sections_subgroups`, :mod:`~cop_eval.report.sections_methods`, and for
+the evaluation cycle :mod:`~cop_eval.report.sections_cycle` and
+:mod:`~cop_eval.report.sections_review`); each arranges facts into tables, chart specs and
+sentences. A section appears when the report has its content, and sections are numbered in
+order from 2 (:func:`_section_order`). The summary (section 1) and the recommendations are
+written last, because they point to the figures and tables of the other sections.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 
+from cop_eval.privacy import anonymity_promise
 from cop_eval.report.facts import ReportFacts
 from cop_eval.report.findings import STAGE_NAMES, key_messages, recommendations
 from cop_eval.report.model import (
     Block,
+    Bullets,
     Highlight,
     Highlights,
     KeyMessages,
@@ -30,12 +34,9 @@ from cop_eval.report.numbering import Numbering
 from cop_eval.report.sections_change import change_section
 from cop_eval.report.sections_comments import comments_section_of
 from cop_eval.report.sections_cycle import context_section
+from cop_eval.report.sections_factors import LE_MAY, MCDERMOTT, factors_section, has_factors
 from cop_eval.report.sections_methods import methods_section
-from cop_eval.report.sections_profile import (
-    factors_section,
-    participation_section,
-    stages_section,
-)
+from cop_eval.report.sections_profile import participation_section, stages_section
 from cop_eval.report.sections_review import review_messages, review_section
 from cop_eval.report.sections_subgroups import subgroups_section
 from cop_eval.report.sections_validity import validity_section
@@ -48,9 +49,40 @@ __all__ = ["compose_report"]
 # ---------------------------------------------------------------------------------------------
 
 
+def _contents(facts: ReportFacts) -> str:
+    """What the report covers, in words, from what it contains."""
+    parts = []
+    if facts.stages:
+        parts.append("the stages of the model for professional groups")
+    profile_titles = {i.id: i.title for i in facts.instruments}
+    if facts.factor_instrument == LE_MAY:
+        parts.append("le May's success factors")
+    elif facts.factor_label:
+        parts.append(facts.factor_label.lower())
+    if facts.identity:
+        parts.append("the strength of its identity (McDermott's continuum)")
+    shown = {LE_MAY, MCDERMOTT, facts.factor_instrument}
+    staged = {s.instrument_id for s in facts.scales if s.stage is not None}
+    others = [
+        profile_titles[i.id] for i in facts.instruments if i.id not in shown and i.id not in staged
+    ]
+    if others:
+        parts.append("the scales of " + "; ".join(others))
+    if len(facts.waves) > 1:
+        parts.append("change between survey waves")
+    if facts.subgroups is not None:
+        parts.append("differences between subgroups")
+    listed = ", ".join(parts[:-1]) + (" and " if len(parts) > 1 else "") + parts[-1]
+    return (
+        "This report evaluates how well the community of practice works, from its members' "
+        f"survey answers: {listed}. It ends with recommendations for the group's next review."
+    )
+
+
 def _summary_section(facts: ReportFacts, refs: dict[str, tuple[str, str]]) -> Section:
     part = facts.participation
-    items = [Highlight("Survey waves", len(facts.waves), "int", ", ".join(facts.waves))]
+    waves = ", ".join(facts.waves)
+    items = [Highlight("Survey waves", len(facts.waves), "int", waves)]
     if part is not None and part.responses:
         items.append(Highlight(f"Responses in {part.waves[-1]}", part.responses[-1], "int"))
         rate = facts.latest_response_rate()
@@ -67,61 +99,70 @@ def _summary_section(facts: ReportFacts, refs: dict[str, tuple[str, str]]) -> Se
             )
         )
     blocks: list[Block] = [
-        Paragraph(
-            "This report evaluates how well the community of practice works, from its members' "
-            "survey answers: the three stages of the model for professional groups, le May's "
-            "success factors, the strength of its identity, change between survey waves, and "
-            "differences between subgroups. It ends with recommendations for the group's next "
-            '"review and revise" cycle.',
-            "lead",
-        ),
+        Paragraph(_contents(facts), "lead"),
         Highlights(tuple(items)),
         KeyMessages((*key_messages(facts, refs), *review_messages(facts.cycle, refs))),
     ]
+    if facts.warnings:
+        blocks.append(Bullets(facts.warnings, "Read with care", style="warning"))
     return Section("sec-summary", 1, "Executive summary", tuple(blocks))
 
 
 def _recommendations_section(
     facts: ReportFacts, refs: dict[str, tuple[str, str]], number: int
 ) -> Section:
+    cycle = (
+        'In the model for professional groups, the cycle closes with "review and revise": '
+        "the group looks at what it has learnt about itself and changes how it works. "
+        if facts.stages
+        else ""
+    )
     blocks: list[Block] = [
         Paragraph(
-            'In the model for professional groups, the cycle closes with "review and revise": '
-            "the group looks at what it has learnt about itself and changes how it works. These "
-            "recommendations follow from the findings by fixed rules; each names the figure or "
-            "table it comes from. Discuss them with members rather than adopting them as they "
-            "stand.",
+            cycle + "These recommendations follow from the findings by fixed rules; each names "
+            "the figure or table it comes from. Discuss them with members rather than adopting "
+            "them as they stand.",
             "lead",
         ),
         Recommendations(recommendations(facts, refs)),
     ]
-    return Section(
-        "sec-recommendations", number, "Recommendations: review and revise", tuple(blocks)
-    )
+    title = "Recommendations: review and revise" if facts.stages else "Recommendations"
+    return Section("sec-recommendations", number, title, tuple(blocks))
 
 
-SectionBuilder = Callable[[ReportFacts, Numbering], Section]
+Builder = Callable[[ReportFacts, Numbering], Section]
 
 
-def _section_order(facts: ReportFacts) -> list[tuple[str, SectionBuilder | None]]:
-    """The sections after the summary, in order; numbered from 2 as they come.
+def _shown_date(text: str | None) -> str | None:
+    """An ISO date as the cover prints dates (15 March 2025); other text as given."""
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(text).strftime("%-d %B %Y")
+    except ValueError:
+        return text
 
-    With the evaluation cycle (a project's context, membership, attendance and actions) the
-    report gains "Purpose and context" after the summary and "Review and revise: the actions
-    agreed" before the recommendations. The recommendations (``None`` here) are written after
-    the others, because they point to their figures and tables.
+
+def _section_order(facts: ReportFacts) -> list[tuple[str, Builder | None]]:
+    """The sections after the summary, in order, as the content has them; numbered from 2.
+
+    The stage profile appears when a scale declares a stage, the profile/identity section when
+    a profile or continuum rule is in the report. With the evaluation cycle (a project's
+    context, membership, attendance and actions) the report gains "Purpose and context" after
+    the summary and "Review and revise: the actions agreed" before the recommendations. The
+    recommendations (``None`` here) are written after the others, because they point to their
+    figures and tables.
     """
     cycle = facts.cycle
-    order: list[tuple[str, SectionBuilder | None]] = []
+    order: list[tuple[str, Builder | None]] = []
     if cycle is not None:
         order.append(("context", lambda f, n: context_section(cycle, n)))
-    order += [
-        ("participation", participation_section),
-        ("stages", stages_section),
-        ("factors", factors_section),
-        ("change", change_section),
-        ("subgroups", subgroups_section),
-    ]
+    order.append(("participation", participation_section))
+    if facts.stages:
+        order.append(("stages", stages_section))
+    if has_factors(facts):
+        order.append(("factors", factors_section))
+    order += [("change", change_section), ("subgroups", subgroups_section)]
     comments = facts.comments
     if comments is not None and comments.waves:
         order.append(("comments", lambda f, n: comments_section_of(comments, n)))
@@ -136,7 +177,7 @@ def _section_order(facts: ReportFacts) -> list[tuple[str, SectionBuilder | None]
 
 
 def compose_report(facts: ReportFacts) -> ReportModel:
-    """Arrange the facts into the sections of the board report (9: the validity appendix).
+    """Arrange the facts into the sections of the board report.
 
     Examples
     --------
@@ -154,6 +195,8 @@ def compose_report(facts: ReportFacts) -> ReportModel:
         num = Numbering(numbers[name])
         body[num.section] = build(facts, num)
         refs.update({k: v for k, v in num.refs.items() if k not in refs})
+    for section in body.values():
+        refs.setdefault(section.id, (section.id, f"Section {section.number}"))
     number = numbers["recommendations"]
     refs["recommendations"] = ("sec-recommendations", f"Section {number}")
     body[number] = _recommendations_section(facts, refs, number)
@@ -170,5 +213,7 @@ def compose_report(facts: ReportFacts) -> ReportModel:
         instruments=tuple(i.title for i in facts.instruments),
         min_group_size=facts.min_group_size,
         generator=facts.generator,
+        wave_dates=tuple(_shown_date(d) for d in facts.wave_dates),
+        anonymity=anonymity_promise(facts.min_group_size),
     )
     return ReportModel(meta, sections, facts.warnings)

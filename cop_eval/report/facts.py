@@ -75,6 +75,7 @@ class Comparison:
     effect: float | None
     verdict: str
     direction: Direction
+    change: str = "none"  # the verdict's word: improvement, deterioration, increase, decrease
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,7 +102,9 @@ class ScaleResult:
     """One scale of one instrument across waves.
 
     ``direction`` is the scale's declared direction (higher_is_better, lower_is_better or
-    neutral), which the verdicts, the summary and the colours follow.
+    neutral), which the verdicts, the summary and the colours follow. ``scale_min`` /
+    ``scale_max`` are the scale's own range (a sum of two 0-3 items runs 0-6);
+    ``low_label`` / ``high_label`` the answer labels at its ends (mean scales only).
     """
 
     instrument_id: str
@@ -118,6 +121,13 @@ class ScaleResult:
     direction: ScaleDirection = "higher_is_better"
     #: set when scalar invariance fails for the scale (see the validity appendix)
     caution: str | None = None
+    method: str = "mean"
+    low_label: str | None = None
+    high_label: str | None = None
+    #: Mixed-model trend (three or more waves): ``(wave, estimate, SE)`` per later wave against
+    #: the first, and whether the fit converged (``None``: no model).
+    trend_estimates: tuple[tuple[str, float | None, float | None], ...] = ()
+    trend_converged: bool | None = None
 
     @property
     def key(self) -> str:
@@ -154,7 +164,14 @@ class StageResult:
 
 @dataclass(frozen=True, slots=True)
 class IdentityWave:
-    """McDermott continuum: distribution of members over the levels in one wave."""
+    """McDermott continuum in one wave: members per level, the group's level and its uncertainty.
+
+    ``shares`` are of the classified members, with 95% Wilson intervals ``share_lo``/``share_hi``
+    (proportions 0..1). ``group_level`` is the median member's level (a label); ``group_text``
+    says it in words, "too close to call (...)" when the data do not separate the levels
+    (``group_clear`` False). ``not_classified`` counts the reasons, in words; ``sensitivity``
+    gives the group's level in words at other cut-offs, ``(threshold, text)``.
+    """
 
     label: str
     n_classified: int
@@ -163,6 +180,13 @@ class IdentityWave:
     counts: tuple[int, ...]
     shares: tuple[float, ...]
     group_level: str | None
+    share_lo: tuple[float | None, ...] = ()
+    share_hi: tuple[float | None, ...] = ()
+    group_text: str = ""
+    group_clear: bool = True
+    not_classified: tuple[tuple[str, int], ...] = ()
+    threshold: float | None = None
+    sensitivity: tuple[tuple[float, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,6 +197,7 @@ class SubgroupRow:
     n: int | None
     means: tuple[float | None, ...]
     suppressed: bool = False
+    reason: str | None = None  # why a suppressed row is hidden
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,6 +227,8 @@ class ParticipationFacts:
     group_members: tuple[int | None, ...] = ()
     matched: tuple[tuple[str, str, int], ...] = ()
     design: Literal["paired", "independent"] = "independent"
+    #: Parallel to ``group_counts``: why a hidden count is hidden (``None`` when shown).
+    group_hidden: tuple[tuple[str | None, ...], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -269,6 +296,9 @@ class ReportFacts:
     factor_weakest: str | None = None
     factor_strongest: str | None = None
     factor_tie: bool = False
+    factor_instrument: str | None = None
+    factor_label: str | None = None
+    factor_scales: tuple[str, ...] = ()
     identity: tuple[IdentityWave, ...] = ()
     subgroups: SubgroupFacts | None = None
     participation: ParticipationFacts | None = None
@@ -299,6 +329,8 @@ class ReportFacts:
         if part is not None and part.members and part.members[-1]:
             return part.responses[-1] / part.members[-1], part.members[-1]
         return None
+
+    wave_dates: tuple[str | None, ...] = ()
 
     def scale(self, key: str) -> ScaleResult | None:
         """The scale with this ``instrument_id.scale_id`` key, if reported."""

@@ -31,6 +31,7 @@ __all__ = [
     "fmt_number",
     "fmt_p",
     "fmt_percent",
+    "fmt_percent_ci",
     "fmt_signed",
 ]
 
@@ -74,6 +75,16 @@ def fmt_percent(value: Any, decimals: int = 0) -> str:
     if not _usable(value):
         return MISSING
     return fmt_number(float(value) * 100, decimals) + "%"
+
+
+def fmt_percent_ci(value: Any, lo: Any, hi: Any, decimals: int = 0) -> str:
+    """A proportion with its interval: ``fmt_percent_ci(0.29, 0.17, 0.46) == "29% [17–46%]"``."""
+    if not _usable(value):
+        return MISSING
+    if not (_usable(lo) and _usable(hi)):
+        return fmt_percent(value, decimals)
+    low = fmt_number(float(lo) * 100, decimals)
+    return f"{fmt_percent(value, decimals)} [{low}–{fmt_percent(hi, decimals)}]"
 
 
 def fmt_signed(value: Any, decimals: int = 2) -> str:
@@ -121,9 +132,10 @@ def fmt_n(value: Any) -> str:
 
 
 def fmt_cell(cell: Cell, column: Column) -> str:
-    """Format a table cell by its column's kind; a suppressed cell prints ``"suppressed"``."""
+    """Format a table cell by its column's kind; a suppressed cell prints why it is hidden (its
+    note, e.g. "hidden: protects a smaller group"), or ``"suppressed"``."""
     if cell.suppressed:
-        return SUPPRESSED
+        return cell.note or SUPPRESSED
     kind = column.kind
     decimals = column.decimals if column.decimals is not None else (0 if kind == "percent" else 2)
     if kind == "ci":
@@ -136,6 +148,8 @@ def fmt_cell(cell: Cell, column: Column) -> str:
     if kind == "int":
         return fmt_int(value)
     if kind == "percent":
+        if _usable(cell.lo) and _usable(cell.hi):
+            return fmt_percent_ci(value, cell.lo, cell.hi, decimals)
         return fmt_percent(value, decimals)
     if kind == "p":
         return fmt_p(value)
@@ -150,6 +164,7 @@ FILTERS: dict[str, Callable[..., str]] = {
     "number": fmt_number,
     "integer": fmt_int,
     "percent": fmt_percent,
+    "percent_ci": fmt_percent_ci,
     "signed": fmt_signed,
     "ci": fmt_ci,
     "p": fmt_p,

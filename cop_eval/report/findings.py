@@ -52,29 +52,81 @@ def _neutral_sentence(facts: ReportFacts) -> str:
     )
 
 
-def _message_change(facts: ReportFacts, refs: Refs, direction: str) -> KeyMessage | None:
-    """'What improved' or 'What deteriorated' (or 'Nothing ...'): counts over directed scales.
+def _chance_sentence(facts: ReportFacts, word: str) -> str:
+    """Changes in one direction that are not large or sure enough to count, named."""
+    names = [
+        s.label
+        for s in facts.scales
+        if s.overall_change is not None
+        and s.overall_change.direction == "unclear"
+        and s.overall_change.change == word
+    ]
+    if not names:
+        return ""
+    verb = "moves" if len(names) == 1 else "move"
+    return f" {', '.join(names)} {verb} that way too, but could be chance."
 
-    Neutral scales are not counted (neither direction is better); their reliable changes are
-    named in the deterioration message, so every reliable change appears in exactly one message.
+
+def _not_compared(facts: ReportFacts) -> str:
+    """Scales left out of the counts because no first-to-last comparison may be shown."""
+    if len(facts.waves) < 2:
+        return ""
+    names = [s.label for s in facts.scales if s.overall_change is None]
+    if not names:
+        return ""
+    return f" Not compared (too few respondents in a wave, anonymity rule): {', '.join(names)}."
+
+
+def improved_first(direction: str) -> bool:
+    return direction == "improved"
+
+
+def _message_no_change(facts: ReportFacts, refs: Refs) -> KeyMessage | None:
+    """No first-to-last comparison may be shown: say so rather than saying nothing."""
+    if "sec-change" not in refs:
+        return None
+    ref, label = refs["sec-change"]
+    return KeyMessage(
+        "Change not shown",
+        f"No change between {facts.waves[0]} and {facts.waves[-1]} can be shown: too few "
+        "respondents answered one of the waves, or so few answered only one of them that their "
+        "scores could be worked out from the wave means (anonymity rule).",
+        ref,
+        label,
+        "neutral",
+    )
+
+
+def _message_change(facts: ReportFacts, refs: Refs, direction: str) -> KeyMessage | None:
+    """'What improved' or 'What deteriorated' (or 'No clear improvement' / 'Nothing
+    deteriorated'), counted over the scales of the change table that have a good direction.
+
+    Every reliable change appears in exactly one message: improvements in the first,
+    deteriorations in the second, changes on neutral scales named in the second (neither
+    direction is better, so they are not counted). Scales without a comparison are named.
     """
-    if "change_table" not in refs or len(facts.waves) < 2:
+    if len(facts.waves) < 2:
         return None
     with_change = [s for s in facts.scales if s.overall_change is not None]
     if not with_change:
+        return _message_no_change(facts, refs) if improved_first(direction) else None
+    if "change_table" not in refs:
         return None
     compared = sum(1 for s in with_change if s.direction != "neutral")
     changed = changed_scales(facts, direction)
     first, last = facts.waves[0], facts.waves[-1]
     ref, label = refs["change_table"]
     improved = direction == "improved"
-    extra = "" if improved else _neutral_sentence(facts)
+    word = "improvement" if improved else "deterioration"
+    extra = _chance_sentence(facts, word)
+    if not improved:
+        extra += _neutral_sentence(facts) + _not_compared(facts)
     noun = f"{compared} scale{'s' if compared != 1 else ''}"
     if not changed:
         if improved:
             return KeyMessage(
                 "No clear improvement",
-                f"None of the {noun} improved reliably between {first} and {last}.",
+                f"None of the {noun} improved reliably between {first} and {last}.{extra}",
                 ref,
                 label,
                 "neutral",
@@ -96,7 +148,7 @@ def _message_change(facts: ReportFacts, refs: Refs, direction: str) -> KeyMessag
     verb = "improved" if improved else "deteriorated"
     return KeyMessage(
         "What improved" if improved else "What deteriorated",
-        f"{len(changed)} of {noun} {verb} between {first} and {last}. The largest "
+        f"{len(changed)} of {noun} {verb} reliably between {first} and {last}. The largest "
         f"change was {top.label}: {fmt_signed(diff)} points{verdict}{others}.{extra}",
         ref,
         label,
@@ -132,8 +184,16 @@ def _message_weakest_stage(facts: ReportFacts, refs: Refs) -> KeyMessage | None:
         return None
     ref, label = refs["stage_profile"]
     mean = stage_mean(facts, stage)
-    margin = facts.weakest_stage_margin
-    by = f", {fmt_number(margin)} points below the next stage" if margin is not None else ""
+    others = [
+        (m, s.stage)
+        for s in facts.stages
+        if s.stage != stage and (m := stage_mean(facts, s.stage)) is not None
+    ]
+    by = ""
+    if mean is not None and others:
+        # Both numbers as the stage table prints them, not their difference (not in a table).
+        nxt, which = min(others)
+        by = f"; the next, stage {which}, {fmt_number(nxt)}"
     return KeyMessage(
         "Weakest stage",
         f"Stage {stage}, {STAGE_NAMES.get(stage, '')}, is the weakest part of the model "
@@ -155,10 +215,15 @@ def _message_identity(facts: ReportFacts, refs: Refs) -> KeyMessage | None:
         f"{fmt_percent(share)} {level.lower()}"
         for level, share in zip(latest.levels, latest.shares, strict=True)
     )
-    group = f" The group as a whole sits at {latest.group_level}." if latest.group_level else ""
+    unclassified = f" ({latest.n_unclassified} could not)" if latest.n_unclassified else ""
+    if latest.group_clear and latest.group_level:
+        group = f" The group is classified as {latest.group_level.lower()}."
+    else:
+        group = f" The group's level is {latest.group_text}."
     return KeyMessage(
         "Identity strength",
-        f"In {latest.label}, members describe the group as: {parts}.{group}",
+        f"In {latest.label}, {latest.n_classified} members could be classified{unclassified}: "
+        f"{parts}.{group}",
         ref,
         label,
         "neutral",

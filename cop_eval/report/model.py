@@ -171,6 +171,7 @@ class Bullets:
 
     items: tuple[str, ...]
     heading: str | None = None
+    style: Literal["", "warning"] = ""
     kind: Literal["bullets"] = "bullets"
 
 
@@ -260,6 +261,8 @@ class ReportMeta:
     instruments: tuple[str, ...]
     min_group_size: int
     generator: str
+    wave_dates: tuple[str | None, ...] = ()
+    anonymity: str = ""
 
 
 @dataclass(frozen=True, slots=True)

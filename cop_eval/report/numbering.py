@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from cop_eval.report.facts import WaveStat
+from cop_eval.report.facts import ReportFacts, WaveStat
 from cop_eval.report.model import (
     Cell,
     Chart,
@@ -14,7 +14,12 @@ from cop_eval.report.model import (
     Table,
 )
 
-__all__ = ["Numbering", "wave_stat_columns", "wave_stat_rows"]
+__all__ = ["Numbering", "in_waves", "wave_stat_columns", "wave_stat_rows"]
+
+
+def in_waves(facts: ReportFacts) -> str:
+    """ "per wave", or "in <wave>" when the report has one wave only."""
+    return "per wave" if len(facts.waves) > 1 else f"in {facts.waves[0]}"
 
 
 @dataclass

@@ -52,6 +52,9 @@ class ReportOptions:
         context" section, response rates from each wave's membership (members only, per
         subgroup), attendance, and a "Review and revise" section on the actions agreed. Its
         membership wins over ``members``.
+    wave_dates
+        The dates the waves were run (text, one per wave; ``None`` where unknown), printed on
+        the cover beside the wave labels.
 
     Examples
     --------
@@ -71,10 +74,13 @@ class ReportOptions:
     date: str | None = None
     cycle: CycleInputs | None = None
     codebook: Codebook | Path | None = None
+    wave_dates: tuple[str | None, ...] | None = None
 
     def __post_init__(self) -> None:
-        if self.labels is not None and not isinstance(self.labels, tuple):
-            object.__setattr__(self, "labels", tuple(self.labels))
+        for name in ("labels", "wave_dates"):
+            value = getattr(self, name)
+            if value is not None and not isinstance(value, tuple):
+                object.__setattr__(self, name, tuple(value))
         if isinstance(self.members, Mapping):
             # A read-only copy, so that the options stay what they were when made.
             frozen = MappingProxyType({str(k): int(v) for k, v in self.members.items()})

@@ -18,7 +18,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 
+from cop_eval.report.advice import FACTOR_ACTIONS, STAGE_ACTIONS
 from cop_eval.report.facts import ReportFacts, ScaleResult
 from cop_eval.report.filters import fmt_number, fmt_percent
 from cop_eval.report.model import Recommendation
@@ -33,6 +35,8 @@ __all__ = [
     "Refs",
     "changed_scales",
     "recommendations",
+    "shown",
+    "shown_difference",
     "stage_mean",
 ]
 
@@ -47,6 +51,18 @@ GAP = 0.5
 LOW_RESPONSE_RATE = 0.5
 
 Refs = Mapping[str, tuple[str, str]]
+
+
+def shown(value: float) -> float:
+    """A value as the report prints it (two decimals): rules compare what the reader sees, so a
+    mean printed as 3.50 is not "below 3.5"."""
+    return float(Decimal(f"{value:.2f}"))
+
+
+def shown_difference(a: float, b: float) -> float:
+    """``a - b`` on the values as the report prints them (two decimals), so that a sentence's
+    difference is the difference of the table's numbers."""
+    return float(Decimal(f"{a:.2f}") - Decimal(f"{b:.2f}"))
 
 
 def stage_mean(facts: ReportFacts, stage: int) -> float | None:
@@ -73,37 +89,6 @@ def _scale_latest(facts: ReportFacts, key: str) -> float | None:
     scale = facts.scale(key)
     latest = scale.latest if scale else None
     return latest.mean if latest else None
-
-
-_STAGE_ACTIONS = {
-    1: (
-        "Share ownership of direction and agenda",
-        "Ask members to propose and vote on topics for the next cycle, rotate facilitation "
-        "between members, and have the sponsor restate how the group links to strategy and "
-        "professional standards.",
-    ),
-    2: (
-        "Turn information-giving into knowledge sharing",
-        "Replace some presentations with case discussions and peer challenge, pair members across "
-        "teams, and invite an outside perspective (another organisation or network) each quarter.",
-    ),
-    3: (
-        "Build structured reflection and follow-up into meetings",
-        "Reserve the last 15 minutes of each meeting for reflection, note who will apply what, "
-        "check back at the next meeting (closing the loop), and hold sessions in working hours so "
-        "everyone has the same chance to take part.",
-    ),
-}
-
-_FACTOR_ACTIONS = {
-    "infrastructure": "Secure access to knowledge and evidence: library, shared drive and IT.",
-    "skills": "Provide admin and IT support and build skills such as critical appraisal.",
-    "resources": "Find funding and time for pilots and for evaluating what the group changes.",
-    "relevance": "Check topics against members' own development and service needs.",
-    "commitment": "Agree a realistic attendance and contribution pattern with members.",
-    "enthusiasm": "Give members visible roles and celebrate what the group achieved.",
-    "membership": "Review who can join, including those who attend but are not members.",
-}
 
 
 @dataclass(frozen=True)
@@ -140,11 +125,11 @@ def _stage_rules(facts: ReportFacts, refs: Refs) -> list[Recommendation]:
     for stage in (1, 2, 3):
         mean = stage_mean(facts, stage)
         weakest = facts.weakest_stage == stage
-        if mean is None or not (mean < WEAK or (weakest and mean < STRONG)):
+        if mean is None or not (shown(mean) < WEAK or (weakest and shown(mean) < STRONG)):
             continue
-        title, action = _STAGE_ACTIONS[stage]
+        title, action = STAGE_ACTIONS[stage]
         reason = "the weakest stage" if weakest else "below the agreement threshold"
-        priority = "high" if weakest and mean < WEAK else "medium"
+        priority = "high" if weakest and shown(mean) < WEAK else "medium"
         why = (
             f"Stage {stage} ({STAGE_NAMES[stage]}) scores {fmt_number(mean)} in "
             f"{facts.waves[-1]}, {reason}."
@@ -155,28 +140,52 @@ def _stage_rules(facts: ReportFacts, refs: Refs) -> list[Recommendation]:
     return out
 
 
+def _agreement(scale: ScaleResult) -> tuple[float, float]:
+    """The scale's midpoint and its agreement threshold (3 and 3.5 on 1-5), from its own range."""
+    span = scale.scale_max - scale.scale_min
+    return scale.scale_min + span / 2, scale.scale_min + 0.625 * span
+
+
 def _agenda_rule(facts: ReportFacts, refs: Refs) -> list[Recommendation]:
+    """Collective agenda, commitment and enthusiasm short of agreement: a few voices set content.
+
+    Wording follows the level: below the scale's midpoint a score is "low" (members disagree on
+    average); between the midpoint and the agreement threshold it only "falls short of
+    agreement" — a mid-ranked factor above the midpoint is not called low.
+    """
     keys = (
         "strategic_direction_ownership.collective_agenda",
         "le_may_success_factors.commitment",
         "le_may_success_factors.enthusiasm",
     )
-    weak = []
+    low, short = [], []
     for key in keys:
         scale, mean = facts.scale(key), _scale_latest(facts, key)
-        if scale is not None and mean is not None and mean < WEAK:
-            weak.append(f"{scale.label.lower()} ({fmt_number(mean)})")
-    if not weak:
+        if scale is None or mean is None:
+            continue
+        midpoint, agree = _agreement(scale)
+        if shown(mean) < midpoint:
+            low.append(f"{scale.label.lower()} ({fmt_number(mean)})")
+        elif shown(mean) < agree:
+            short.append(f"{scale.label.lower()} ({fmt_number(mean)})")
+    if not (low or short):
         return []
-    labels = ", ".join(weak)
+    parts = []
+    if low:
+        parts.append(f"members disagree on average on {', '.join(low)}")
+    if short:
+        parts.append(
+            f"{', '.join(short)} {'falls' if len(short) == 1 else 'fall'} short of agreement"
+        )
     rec = _rec(
         "Move from a few voices to collective ownership",
         "Rotate facilitation, let members propose and lead topics, and agree in the group how "
         "content is chosen, so that membership is active rather than passive.",
-        f"Low scores on {labels} suggest content is set by a few and most members are passive.",
+        f"In {facts.waves[-1]}, " + "; ".join(parts) + ": content may be set by a few while "
+        "most members stay passive.",
         refs,
-        ("scorecard", "change_table"),
-        "medium",
+        ("scale_means", "scorecard"),
+        "medium" if low else "low",
         1,
     )
     return [rec] if rec else []
@@ -244,11 +253,11 @@ def _factor_rule(facts: ReportFacts, refs: Refs) -> list[Recommendation]:
     key = f"le_may_success_factors.{weakest}"
     scale = facts.scale(key)
     mean = _scale_latest(facts, key)
-    if scale is None or mean is None or mean >= WEAK or weakest not in _FACTOR_ACTIONS:
+    if scale is None or mean is None or shown(mean) >= WEAK or weakest not in FACTOR_ACTIONS:
         return []
     rec = _rec(
         f"Strengthen the weakest success factor: {scale.label.lower()}",
-        _FACTOR_ACTIONS[weakest],
+        FACTOR_ACTIONS[weakest],
         f"{scale.label} is the weakest of le May's success factors ({fmt_number(mean)}).",
         refs,
         ("scorecard",),
@@ -296,18 +305,30 @@ def _response_rule(facts: ReportFacts, refs: Refs) -> list[Recommendation]:
 
 
 def _reliability_rule(facts: ReportFacts, refs: Refs) -> list[Recommendation]:
-    low = sorted(
-        {f.scale_label for f in facts.reliability if f.alpha is not None and f.alpha < 0.7}
-    )
+    """Scales whose alpha is below .70: clearly (the interval lies below) or uncertain."""
+    low = [f for f in facts.reliability if f.alpha is not None and f.alpha < 0.7]
+    below = sorted({f.scale_label for f in low if f.alpha_hi is None or f.alpha_hi < 0.7})
+    unsure = sorted({f.scale_label for f in low} - set(below))
     if not low:
         return []
+
+    def listed(names: list[str]) -> str:
+        return ", ".join(names[:6]) + (f" and {len(names) - 6} more" if len(names) > 6 else "")
+
+    parts = []
+    if below:
+        parts.append(f"Cronbach's α is below .70 for {listed(below)}")
+    if unsure:
+        parts.append(
+            f"α is uncertain (below .70, but its interval reaches .70) for {listed(unsure)}"
+        )
     rec = _rec(
-        "Treat scales with low reliability with caution",
+        "Treat scales with low reliability with caution"
+        if below
+        else "Watch uncertain reliability",
         "Look at their item statistics (cop-eval reliability DATA --instrument ID) before acting "
         "on them, and consider rewording weak items for the next wave.",
-        f"Cronbach's alpha is below .70 for: {', '.join(low[:6])}"
-        + (f" and {len(low) - 6} more" if len(low) > 6 else "")
-        + ".",
+        "; ".join(parts) + ".",
         refs,
         ("reliability",),
         "low",

@@ -24,8 +24,9 @@ from cop_eval.measure.reliability import ReliabilityResult
 from cop_eval.measure.scores import ScoreTable
 from cop_eval.privacy import PrivacyPolicy
 from cop_eval.report.facts import Comparison, Direction, ReliableChangeFact, ScaleResult, WaveStat
+from cop_eval.stats.trend import TrendFit
 
-__all__ = ["direction_of", "scale_results"]
+__all__ = ["direction_of", "scale_range", "scale_results"]
 
 
 def _finite(value: float | None) -> float | None:
@@ -83,6 +84,7 @@ def _comparison(c: WaveComparisonCell) -> Comparison:
         effect=_finite(c.verdict.effect),
         verdict=c.verdict.text,
         direction=direction_of(c),
+        change=c.verdict.direction,
     )
 
 
@@ -139,27 +141,54 @@ class _Tally:
         )
 
 
+def scale_range(
+    instrument: Instrument, scale_id: str
+) -> tuple[float, float, str | None, str | None]:
+    """A scale's own range and, for a mean scale, the answer labels at its ends.
+
+    A mean stays on the items' response scale; a sum runs from the sum of the items' minimums
+    to the sum of their maximums.
+    """
+    scale = instrument.scale(scale_id)
+    scales = [instrument.response_scale_of(item.id) for item in instrument.items_of(scale_id)]
+    if scale.method == "sum":
+        return float(sum(r.min for r in scales)), float(sum(r.max for r in scales)), None, None
+    rs = scales[0] if scales else instrument.response_scale
+    return float(rs.min), float(rs.max), rs.labels.get(rs.min), rs.labels.get(rs.max)
+
+
 def _result(
     instrument: Instrument,
     scale_id: str,
     waves: tuple[WaveStat, ...],
     comparisons: tuple[Comparison, ...] = (),
     reliable: ReliableChangeFact | None = None,
+    trend: TrendFit | None = None,
 ) -> ScaleResult:
     scale = instrument.scale(scale_id)
-    rs = instrument.response_scale
+    lo, hi, low_label, high_label = scale_range(instrument, scale_id)
     return ScaleResult(
         instrument.id,
         instrument.title,
         scale.id,
         scale.label,
         scale.stage,
-        rs.min,
-        rs.max,
+        lo,
+        hi,
         waves,
         comparisons,
         reliable_change=reliable,
         direction=scale.direction,
+        method=scale.method,
+        low_label=low_label,
+        high_label=high_label,
+        trend_estimates=()
+        if trend is None
+        else tuple(
+            (label, _finite(trend.estimates.get(label)), _finite(trend.se.get(label)))
+            for label in trend.labels[1:]
+        ),
+        trend_converged=None if trend is None else bool(trend.converged),
     )
 
 
@@ -217,6 +246,7 @@ def _compared(
                 tuple(_wave(c, privacy) for c in sc.waves),
                 tuple(_comparison(c) for c in cells),
                 _reliable(cells, labels),
+                sc.trend,
             )
         )
     return out

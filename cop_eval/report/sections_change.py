@@ -10,6 +10,7 @@ from __future__ import annotations
 from itertools import groupby
 
 from cop_eval.report.facts import ReportFacts, ScaleResult
+from cop_eval.report.filters import fmt_number
 from cop_eval.report.model import (
     Block,
     Cell,
@@ -21,7 +22,7 @@ from cop_eval.report.model import (
     TrendPanel,
     TrendPanels,
 )
-from cop_eval.report.numbering import Numbering
+from cop_eval.report.numbering import Numbering, in_waves
 from cop_eval.report.sections_validity import VALIDITY_TITLE
 
 __all__ = ["change_section"]
@@ -40,52 +41,98 @@ def _trend_panel(scale: ScaleResult) -> TrendPanel:
     )
 
 
-def _single_wave(num: Numbering) -> Section:
+_BETTER = {"higher_is_better": "higher", "lower_is_better": "lower", "neutral": "neither"}
+
+
+def _scale_means_table(facts: ReportFacts, num: Numbering) -> Table:
+    """Every scale's mean in every wave, with its range and which way is better."""
+    rows = []
+    previous = None
+    for scale in facts.scales:
+        cells = [Cell.hidden() if w.suppressed else Cell(w.mean) for w in scale.waves]
+        rows.append(
+            Row(
+                (
+                    Cell(scale.instrument_title if scale.instrument_title != previous else ""),
+                    Cell(scale.label),
+                    Cell(f"{fmt_number(scale.scale_min, 0)}–{fmt_number(scale.scale_max, 0)}"),
+                    Cell(_BETTER[scale.direction]),
+                    *cells,
+                )
+            )
+        )
+        previous = scale.instrument_title
+    one = len(facts.waves) == 1
+    return num.table(
+        "scale_means",
+        f"Scale means in {facts.waves[0]}" if one else "Scale means per wave",
+        (
+            Column("Questionnaire"),
+            Column("Scale"),
+            Column("Range"),
+            Column("Better"),
+            *(Column(f"Mean {w}" if one else w, "number") for w in facts.waves),
+        ),
+        tuple(rows),
+        caption="Range: the scale's lowest and highest possible score. Better: which direction "
+        "is the good one (neither for a scale that describes a kind of group rather than a "
+        f"quality). n, SD and 95% CI {in_waves(facts)} are in the exported tables.",
+    )
+
+
+def _single_wave(facts: ReportFacts, num: Numbering) -> Section:
     return Section(
         "sec-change",
         num.section,
-        TITLE,
+        "Scale scores",
         (
             Paragraph(
                 "Only one wave was analysed, so there is no change to report. Run the "
                 "survey again in six to twelve months and pass both files.",
                 "note",
             ),
+            _scale_means_table(facts, num),
         ),
     )
 
 
 def _trend_figures(facts: ReportFacts, num: Numbering) -> list[Block]:
-    """One figure per instrument: each scale's mean per wave with its 95% CI."""
+    """Each scale's mean per wave with its 95% CI: one figure per instrument, and per range when
+    its scales differ (a 0-6 sum is not drawn on a 1-5 axis)."""
     blocks: list[Block] = []
     for (_, instrument_title), group in groupby(
         facts.scales, key=lambda s: (s.instrument_id, s.instrument_title)
     ):
         scales = [s for s in group if any(w.mean is not None for w in s.waves)]
-        if not scales:
-            continue
-        blocks.append(
-            num.figure(
-                "trend",
-                f"{instrument_title}: means per wave",
-                TrendPanels(
-                    tuple(_trend_panel(s) for s in scales), scales[0].scale_min, scales[0].scale_max
-                ),
-                alt=f"Line charts of the mean of each scale of {instrument_title} per wave "
-                "with 95% confidence bands.",
-                caption="Line: mean; band: 95% confidence interval; n below each wave.",
+        ranges = list(dict.fromkeys((s.scale_min, s.scale_max, s.method) for s in scales))
+        for lo, hi, method in ranges:
+            panels = [s for s in scales if (s.scale_min, s.scale_max, s.method) == (lo, hi, method)]
+            span = f" ({fmt_number(lo, 0)}–{fmt_number(hi, 0)})" if len(ranges) > 1 else ""
+            what = "totals" if method == "sum" else "means"
+            blocks.append(
+                num.figure(
+                    "trend",
+                    f"{instrument_title}{span}: {what} per wave",
+                    TrendPanels(
+                        tuple(_trend_panel(s) for s in panels),
+                        lo,
+                        hi,
+                        axis_label="Total score" if method == "sum" else "Mean score",
+                    ),
+                    alt=f"Line charts of the {what[:-1]} of each scale of {instrument_title} "
+                    "per wave with 95% confidence bands.",
+                    caption=f"Line: {what[:-1]}; band: 95% confidence interval; n below each wave.",
+                )
             )
-        )
     return blocks
 
 
 def _change_caption(facts: ReportFacts) -> str:
     """Design, effect size, adjustment and the scales whose direction is not higher-is-better."""
-    effect_names = sorted({c.effect_name for s in facts.scales for c in s.comparisons})
     designs = sorted({c.design for s in facts.scales for c in s.comparisons})
     caption = (
-        f"Design: {', '.join(designs) or '–'}. Effect size: {', '.join(effect_names) or '–'}. "
-        "p adjusted with Holm's method across scales."
+        f"Design: {', '.join(designs) or '–'}. Effect size: {effect_names(facts)} "
+        "(see Methods). p adjusted with Holm's method across scales."
     )
     lower = [s.label for s in facts.scales if s.direction == "lower_is_better"]
     neutral = [s.label for s in facts.scales if s.direction == "neutral"]
@@ -97,6 +144,16 @@ def _change_caption(facts: ReportFacts) -> str:
             "or decrease."
         )
     return caption
+
+
+#: How the effect sizes are named in tables and text.
+EFFECT_NAMES = {"d_av": "d_av", "hedges_g": "Hedges' g"}
+
+
+def effect_names(facts: ReportFacts) -> str:
+    """The effect size(s) the change tables show, by name ("d_av", "Hedges' g")."""
+    found = sorted({c.effect_name for s in facts.scales for c in s.comparisons if c.effect_name})
+    return " or ".join(EFFECT_NAMES.get(n, n) for n in found) or "–"
 
 
 def _headline_table(facts: ReportFacts, num: Numbering, caption: str) -> Block:
@@ -135,7 +192,7 @@ def _headline_table(facts: ReportFacts, num: Numbering, caption: str) -> Block:
         Column("n", "int"),
         Column("Change", "signed"),
         Column("95% CI", "ci"),
-        Column("Effect size", "signed"),
+        Column(f"Effect size ({effect_names(facts)})", "signed"),
         Column("p (adj.)", "p"),
         Column("Verdict"),
     )
@@ -254,7 +311,7 @@ def _reliable_change_table(facts: ReportFacts, num: Numbering) -> Table | None:
 def change_section(facts: ReportFacts, num: Numbering) -> Section:
     """Means with CIs over time, comparisons with effect sizes and verdicts, reliable change."""
     if len(facts.waves) < 2:
-        return _single_wave(num)
+        return _single_wave(facts, num)
     blocks: list[Block] = [
         Paragraph(
             "Each verdict combines how large a change is (the effect size) with how sure we can "
@@ -271,6 +328,7 @@ def change_section(facts: ReportFacts, num: Numbering) -> Section:
     if isinstance(headline, Table):
         # A scale scored from different items in different waves: said under the table.
         blocks.extend(Paragraph(note, "note") for note in facts.item_notes)
+    blocks.append(_scale_means_table(facts, num))
     blocks.extend(_every_comparison(facts, num, caption))
     if facts.trend_model:
         blocks.append(Paragraph(facts.trend_model, "note"))

@@ -121,6 +121,12 @@ class Heatmap:
     centre: float
     value_label: str = "Mean score"
     chart: Literal["heatmap"] = "heatmap"
+    #: Per column: higher_is_better, lower_is_better or neutral (colours follow it; default all
+    #: higher_is_better) and its own (min, max) (default vmin, vmax for every column).
+    column_directions: tuple[str, ...] = ()
+    column_ranges: tuple[tuple[float, float], ...] = ()
+    #: Per row: why a hidden row is hidden (``None`` for a row shown).
+    row_notes: tuple[str | None, ...] = ()
 
     def __post_init__(self) -> None:
         if len(self.values) != len(self.rows) or len(self.row_n) != len(self.rows):

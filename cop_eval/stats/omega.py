@@ -1,6 +1,9 @@
 """McDonald's omega total from a one-factor minimum-residual (minres) factor analysis.
 
-Reproduces ``psych::omega(x, nfactors = 1)$omega.tot``: psych factors the correlation matrix
+Reproduces ``psych::omega(x, nfactors = 1, flip = FALSE)$omega.tot``. Items are never flipped:
+psych's default ``flip = TRUE`` reverses items that load negatively, while cop-eval reverses only
+the items an instrument declares ``reverse`` (before anything is computed), so a negatively
+loading item lowers omega here (tests/reference/omega_flip.R). psych factors the correlation matrix
 with ``fa(r, nfactors = 1, fm = "minres")``, which minimises the off-diagonal residuals with
 L-BFGS-B over the uniquenesses (bounds 0.005..1, start ``1 - smc``), taking the loadings as the
 first eigenvector of the reduced correlation matrix. Omega total is then

@@ -132,7 +132,9 @@ def reliable_change(
     earlier, later
         The same respondents' scores in two waves; pairs with a missing score are dropped.
     reliability
-        The scale's observed reliability (Cronbach's alpha) in the earlier wave.
+        The scale's reliability :math:`r_{xx}`. cop-eval passes the scale's observed Cronbach's
+        alpha in the *first* wave of the comparison set, for every pair of waves
+        (:func:`cop_eval.compare.waves.compare_waves`), and the report says so.
     criterion
         The |RCI| beyond which change is reliable (1.96: two-sided 5%).
     direction

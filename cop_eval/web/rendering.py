@@ -16,6 +16,7 @@ from starlette.responses import Response
 from starlette.templating import Jinja2Templates
 
 from cop_eval import __version__
+from cop_eval.privacy import anonymity_promise
 from cop_eval.report.filters import FILTERS
 
 __all__ = ["date", "filesize", "make_templates", "render"]
@@ -53,7 +54,7 @@ def make_templates() -> Jinja2Templates:
         lstrip_blocks=True,
     )
     env.filters.update(FILTERS)
-    env.filters.update(filesize=filesize, date=date)
+    env.filters.update(filesize=filesize, date=date, promise=anonymity_promise)
     env.globals["version"] = __version__
     return Jinja2Templates(env=env)
 

@@ -15,6 +15,7 @@ from starlette.datastructures import FormData
 from starlette.responses import Response
 
 from cop_eval.errors import CopEvalError, OptionError
+from cop_eval.privacy import anonymity_promise
 from cop_eval.report.export import export_tables
 from cop_eval.report.model import ReportModel
 from cop_eval.report.render import ChartImage, render_html, render_html_to_pdf
@@ -163,7 +164,8 @@ def set_min_group_size(request: Request, form: Form) -> Response:
     state.set_min_group_size(int(text))
     note = state.notice(
         "ok",
-        f"From now on no figure on any page, in the report or in the tables describes fewer "
-        f"than {state.min_group_size} respondents. The setting is kept with this project.",
+        "From now on, on every page, in the report and in the tables: "
+        + anonymity_promise(state.min_group_size)
+        + " The setting is kept with this project.",
     )
     return redirect(f"/report?n={note}")

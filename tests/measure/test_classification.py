@@ -9,14 +9,8 @@ import pandas as pd
 import pytest
 
 from cop_eval.errors import CopEvalError
-from cop_eval.instruments import (
-    ContinuumClassification,
-    ProfileClassification,
-    load_instrument,
-)
+from cop_eval.instruments import ProfileClassification, load_instrument
 from cop_eval.measure.classification import (
-    classify_continuum,
-    continuum_summary,
     profile,
     stage_profile,
     stage_scores,
@@ -26,75 +20,10 @@ from cop_eval.measure.scores import ScoreTable
 NAN = math.nan
 
 
-def _mcdermott() -> ContinuumClassification:
-    rule = load_instrument("mcdermott_identity_strength").classification[0]
-    assert isinstance(rule, ContinuumClassification)
-    return rule
-
-
 def _le_may() -> ProfileClassification:
     rule = load_instrument("le_may_success_factors").classification[0]
     assert isinstance(rule, ProfileClassification)
     return rule
-
-
-def test_continuum_levels_follow_the_documented_rule() -> None:
-    scores = pd.DataFrame(
-        {
-            "interest_group": [4.0, 2.0, 4.0, NAN, 3.5, NAN, 1.0],
-            "network": [4.0, 2.0, 2.0, 3.0, 3.49, NAN, NAN],
-            "community_of_practice": [2.0, 2.0, 4.0, NAN, NAN, NAN, 3.5],
-        },
-        index=[10, 11, 12, 13, 14, 15, 16],
-    )
-    levels = classify_continuum(scores, _mcdermott())
-    assert levels.name == "identity_level"
-    assert list(levels.index) == [10, 11, 12, 13, 14, 15, 16]
-    assert list(levels) == [
-        "network",  # interest group and network endorsed: the strongest counts
-        "interest_group",  # nothing endorsed: the weakest level
-        "community_of_practice",  # levels are not exclusive; network not needed in between
-        "interest_group",  # one scale scored, below threshold
-        "interest_group",  # exactly at the threshold is endorsed; 3.49 is not
-        None,  # no score on any level's scale: not classified
-        "community_of_practice",  # 3.5 on the strongest level with others missing/low
-    ]
-
-
-def test_continuum_summary_counts_and_lower_median() -> None:
-    rule = _mcdermott()
-    levels = pd.Series(["network", "interest_group", "community_of_practice", "network", None])
-    summary = continuum_summary(levels, rule)
-    assert summary.n_classified == 4 and summary.n_unclassified == 1
-    assert [(lc.level, lc.count) for lc in summary.levels] == [
-        ("interest_group", 1),
-        ("network", 2),
-        ("community_of_practice", 1),
-    ]
-    assert [lc.percent for lc in summary.levels] == [25.0, 50.0, 25.0]
-    # sorted: IG, NW, NW, CoP -> middle two NW, NW
-    assert summary.group_level == "network" and summary.group_level_label == "Network"
-    # even count with different middle levels: IG, IG, CoP, CoP -> the weaker, IG
-    even = pd.Series(["interest_group", "community_of_practice"] * 2)
-    assert continuum_summary(even, rule).group_level == "interest_group"
-    odd = pd.Series(["interest_group", "community_of_practice", "community_of_practice"])
-    assert continuum_summary(odd, rule).group_level == "community_of_practice"
-    frame = summary.to_frame()
-    assert list(frame.columns) == ["level", "label", "count", "percent"]
-
-
-def test_continuum_summary_nobody_classified_and_unknown_level() -> None:
-    rule = _mcdermott()
-    empty = continuum_summary(pd.Series([None, None], dtype=object), rule)
-    assert empty.group_level is None and empty.n_classified == 0
-    assert all(math.isnan(lc.percent) for lc in empty.levels)
-    with pytest.raises(CopEvalError, match="unknown level id"):
-        continuum_summary(pd.Series(["guild"]), rule)
-
-
-def test_classify_needs_the_scales() -> None:
-    with pytest.raises(CopEvalError, match="network"):
-        classify_continuum(pd.DataFrame({"interest_group": [1.0]}), _mcdermott())
 
 
 def test_profile_strongest_weakest_margins_and_ties() -> None:
@@ -206,3 +135,18 @@ def test_stage_profile_refuses_misaligned_tables() -> None:
         stage_profile([a, b])
     with pytest.raises(CopEvalError, match="no score tables"):
         stage_profile([])
+
+
+def test_profile_ties_are_decided_on_the_printed_means() -> None:
+    """A margin of exactly 0.10 is the same answer however the floats round (issue 12)."""
+    rule = ProfileClassification(
+        id="p", label="P", description="d", scales=("a", "b", "c", "d"), tie_margin=0.1
+    )
+    # 3.3 - 3.2 = 0.0999... and 1.6 - 1.5 = 0.1000...01 in binary; both print as 0.10.
+    result = profile(pd.DataFrame({"a": [3.3], "b": [3.2], "c": [1.6], "d": [1.5]}), rule)
+    assert 3.3 - 3.2 < 0.1 < 1.6 - 1.5
+    assert (result.strongest, result.strongest_tie) == ("a", False)
+    assert (result.weakest, result.weakest_tie) == ("d", False)
+    close = profile(pd.DataFrame({"a": [3.3], "b": [3.21], "c": [1.59], "d": [1.5]}), rule)
+    assert close.strongest_tie and close.weakest_tie
+    assert close.strongest_tied_with == ("b",) and close.weakest_tied_with == ("c",)

@@ -173,9 +173,10 @@ def test_score_response_set_fills_continuum_classification() -> None:
     ids = list(instrument.item_ids)
     rows = np.array(
         [
-            [4] * 4 + [4] * 4 + [2] * 4,  # interest group and network endorsed -> network
-            [2] * 12,  # nothing endorsed -> weakest level
+            [4] * 4 + [5, 4, 5, 4] + [2] * 4,  # both endorsed, network agreed with most
+            [2, 3] * 6,  # nothing endorsed -> not classified (not the weak end)
             [np.nan] * 12,  # no scores -> not classified
+            [4] * 12,  # the same answer to all twelve items -> straight-lining, excluded
         ],
         dtype="float32",
     )
@@ -184,15 +185,26 @@ def test_score_response_set_fills_continuum_classification() -> None:
         source="test.csv",
         instruments=(instrument,),
         items=items,
-        report=ImportReport(source="test.csv", format="csv", rows_read=3, rows_accepted=3),
-        respondent_ids=pd.Series(["p1", "p2", "p3"]),
+        report=ImportReport(source="test.csv", format="csv", rows_read=4, rows_accepted=4),
+        respondent_ids=pd.Series(["p1", "p2", "p3", "p4"]),
         wave="2024",
     )
     table = score(responses, instrument)
     assert list(table.scores.columns) == list(instrument.scale_ids)
-    assert list(table.classifications["identity_level"]) == ["network", "interest_group", None]
+    assert list(table.classifications["identity_level"]) == ["network", None, None, None]
+    assert list(table.classifications["identity_level_status"]) == [
+        "classified",
+        "none_endorsed",
+        "not_answered",
+        "straight_lining",
+    ]
     assert table.wave == "2024"
-    assert table.respondent_ids is not None and list(table.respondent_ids) == ["p1", "p2", "p3"]
+    assert table.respondent_ids is not None and list(table.respondent_ids) == [
+        "p1",
+        "p2",
+        "p3",
+        "p4",
+    ]
 
 
 def test_score_refuses_other_instruments_items() -> None:
@@ -251,13 +263,29 @@ def test_score_cli_classification_columns_and_summary(
     out = tmp_path / "scores.csv"
     assert main(["score", str(export), "-i", instrument.id, "--out", str(out)]) == 0
     written = pd.read_csv(out)
-    assert list(written.columns) == ["row", *instrument.scale_ids, "identity_level"]
-    assert set(written["identity_level"]) <= {"interest_group", "network", "community_of_practice"}
+    assert list(written.columns) == [
+        "row",
+        *instrument.scale_ids,
+        "identity_level",
+        "identity_level_status",
+    ]
+    levels = set(written["identity_level"].dropna())
+    assert levels <= {"interest_group", "network", "community_of_practice"}
+    assert set(written["identity_level_status"]) <= {
+        "classified",
+        "none_endorsed",
+        "tied",
+        "straight_lining",
+        "not_answered",
+    }
+    assert (
+        written["identity_level"].isna().eq(written["identity_level_status"] != "classified").all()
+    )
     capsys.readouterr()
     assert main(["score", str(export), "-i", instrument.id]) == 0
     shown = capsys.readouterr().out
     assert "Community of practice [community_of_practice]" in shown
-    assert "Group level (lower median of 30 classified members)" in shown
+    assert "Group classified as (median of" in shown and "classified members)" in shown
     assert len(shown.splitlines()) < 40  # a summary, not one line per respondent
 
 

@@ -146,3 +146,39 @@ def test_a_fall_on_a_neutral_scale_is_named_not_counted(facts: ReportFacts) -> N
     assert (
         f"{worse[0].label} fell" in nothing.text and "neither direction is better" in nothing.text
     )
+
+
+def _with_latest(facts: ReportFacts, means: dict[str, float]) -> ReportFacts:
+    def level(s: ScaleResult) -> ScaleResult:
+        if s.key not in means:
+            return s
+        waves = (*s.waves[:-1], replace(s.waves[-1], mean=means[s.key]))
+        return replace(s, waves=waves)
+
+    return replace(facts, scales=tuple(level(s) for s in facts.scales))
+
+
+def test_a_factor_above_the_midpoint_is_not_called_low(facts: ReportFacts) -> None:
+    """Issue 12: enthusiasm at 3.39 (above the midpoint 3, below agreement 3.5) is 'short of
+    agreement', collective agenda at 2.73 (below the midpoint) is where members disagree."""
+    facts = _with_latest(
+        facts,
+        {
+            "strategic_direction_ownership.collective_agenda": 2.73,
+            "le_may_success_factors.enthusiasm": 3.39,
+            "le_may_success_factors.commitment": 3.499,  # printed 3.50: not short of agreement
+        },
+    )
+    recs = recommendations(facts, {**REFS, "scale_means": ("tab-5-2", "Table 5.2")})
+    agenda = next(r for r in recs if r.title == "Move from a few voices to collective ownership")
+    assert "members disagree on average on collective agenda and ownership (2.73)" in agenda.why
+    assert "enthusiasm (3.39) falls short of agreement" in agenda.why
+    assert "commitment" not in agenda.why and "Low" not in agenda.why
+    assert agenda.refs[0] == "tab-5-2"
+
+
+def test_profile_margins_print_as_the_tables_do(facts: ReportFacts) -> None:
+    """The weakest-stage message quotes the two stage means as printed, not their difference."""
+    facts = replace(facts, stages=_stages((3.514, 3.56, 3.205)), weakest_stage=3)
+    weakest = next(m for m in key_messages(facts, REFS) if m.headline == "Weakest stage")
+    assert "(mean 3.21 in" in weakest.text and "the next, stage 1, 3.51)" in weakest.text

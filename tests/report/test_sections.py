@@ -72,21 +72,21 @@ def test_stage_profile_names_weakest_stage_and_draws_the_cycle(
 
 def test_factors_and_identity(text: str) -> None:
     assert "Figure 4.1 Success-factor scorecard per wave" in text
-    assert "Figure 4.2 Identity strength: members per level of the continuum" in text
-    assert "Table 4.2 Members per level of the identity continuum" in text
+    assert "Figure 4.2 Identity strength: members classified at each level" in text
+    assert "Table 4.2 Members classified at each level of the identity continuum" in text
     assert "In Spring 2025 the strongest factor is Membership" in text
 
 
 def test_change_across_waves(text: str) -> None:
     assert "Table 5.1 Change from Spring 2024 to Spring 2025 per scale" in text
-    assert "Effect size: d_z. p adjusted with Holm's method" in text
+    assert "Effect size: d_z (see Methods). p adjusted with Holm's method" in text
     assert "Reliable change among matched members" in text
     assert "Mixed model (random intercept per member, REML): converged with lbfgs." in text
 
 
 def test_subgroups_and_recommendations(text: str) -> None:
     assert "Mean scores per role in Spring 2025. To protect anonymity" in text
-    assert "2 group(s) are suppressed" in text
+    assert "2 groups are hidden" in text
     assert "Recommendations: review and revise" in text
     assert "Build structured reflection and follow-up into meetings" in text
     assert "HIGH PRIORITY" in text.upper()

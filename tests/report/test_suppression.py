@@ -55,7 +55,8 @@ def test_larger_minimum_hides_more_groups() -> None:
     facts = sample_facts(min_group_size=11, instrument_ids=("reflection",))
     model = compose_report(facts)
     text = html_text(render_html(model, image_format="png"))
-    assert "no figure describes fewer than 11 respondents" in text
+    assert "No figure describes a group of fewer than 11 respondents" in text  # the cover
+    assert "a group of fewer than 11 respondents is hidden" in text  # the subgroup section
     heatmap = next(
         f.chart for f in model.figures() if isinstance(f, Figure) and isinstance(f.chart, Heatmap)
     )
