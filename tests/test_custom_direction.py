@@ -145,3 +145,9 @@ def test_web_toolbar_prints_the_promise(client: TestClient) -> None:
     from cop_eval.privacy import anonymity_promise
 
     assert anonymity_promise(5) in client.get("/results").text
+
+
+def test_web_pages_show_the_warnings_once(client: TestClient) -> None:
+    for url in ("/results", "/compare"):
+        html = client.get(url).text
+        assert html.count("<strong>Read with care</strong>") == 1, url
