@@ -47,8 +47,11 @@ def test_section_with_a_custom_codebook(wave: ResponseSet, tmp_path: Path) -> No
     facts = build_report_facts([wave], [load_instrument("le_may_success_factors")], options)
     assert facts.comments is not None and facts.comments.codebook == "my_themes"
     model = compose_report(facts)
-    titles = {s.number: s.title for s in model.sections}
-    assert titles[7] == "What members said" and titles[8].startswith("Recommendations")
+    # The sections follow the content (issue 12): the comments come just before the advice.
+    titles = [s.title for s in model.sections]
+    k = titles.index("What members said")
+    assert titles[k + 1].startswith("Recommendations")
+    assert [s.number for s in model.sections] == list(range(1, len(titles) + 1))
     section = next(s for s in model.sections if s.title == "What members said")
     (table,) = [b for b in section.blocks if isinstance(b, Table)]
     assert [r.cells[0].value for r in table.rows] == [
@@ -73,5 +76,6 @@ def test_a_high_comment_threshold_hides_everything(wave: ResponseSet) -> None:
 def test_no_section_without_open_questions(wave: ResponseSet) -> None:
     facts = build_report_facts([wave], [load_instrument("reflection")], ReportOptions())
     assert facts.comments is None
-    titles = {s.number: s.title for s in compose_report(facts).sections}
-    assert titles[7].startswith("Recommendations") and "What members said" not in titles.values()
+    titles = [s.title for s in compose_report(facts).sections]
+    assert "What members said" not in titles
+    assert titles[titles.index("Subgroups") + 1].startswith("Recommendations")

@@ -57,6 +57,7 @@ def test_a_custom_instrument_without_stages_introduces_no_framework(tmp_path: Pa
         "Subgroups",
         "Recommendations",
         "Methods and data quality",
+        "Do the scales measure the same thing in each wave and group?",
     ]
     assert "Table 4.1 Scale means in Spring" in text
 
