@@ -31,8 +31,10 @@ from cop_eval.report.chart_style import (
     WAVE_MARKERS,
     ImageFormat,
     chart_style,
+    fixed_margins,
     nan_of,
     save_figure,
+    text_width_in,
     wrap,
 )
 from cop_eval.report.charts_heatmap import draw_heatmap
@@ -56,7 +58,17 @@ def _dotplot(spec: DotPlot) -> MplFigure:
     k = len(spec.categories)
     s = max(len(spec.series), 1)
     height = 0.9 + k * (0.22 + 0.11 * s)
-    fig = MplFigure(figsize=(PAGE_WIDTH_IN, height), layout="constrained")
+    fig = MplFigure(figsize=(PAGE_WIDTH_IN, height))
+    labels = [wrap(category, 34) for category in spec.categories]
+    legend_rows = math.ceil(s / 4) if spec.series else 0
+    # A fixed layout from the measured labels (see chart_style.text_width_in).
+    fixed_margins(
+        fig,
+        left=text_width_in(labels, 8.5, "semibold") + 0.12,
+        right=0.12,
+        top=0.08 + 0.2 * legend_rows,
+        bottom=0.5,
+    )
     ax = fig.add_subplot()
     offsets = [(j - (s - 1) / 2) * min(0.22, 0.7 / s) for j in range(s)]
     for j, series in enumerate(spec.series):
@@ -81,10 +93,6 @@ def _dotplot(spec: DotPlot) -> MplFigure:
             label=label,
             zorder=3,
         )
-    labels = []
-    for category in spec.categories:
-        text = wrap(category, 34)
-        labels.append(text)
     ax.set_yticks(range(k - 1, -1, -1), labels)
     for tick, category in zip(ax.get_yticklabels(), spec.categories, strict=True):
         if category == spec.highlight:
@@ -226,7 +234,9 @@ def _cycle(spec: CycleDiagram) -> MplFigure:
 
 def _stacked(spec: StackedBars) -> MplFigure:
     k = len(spec.categories)
-    fig = MplFigure(figsize=(PAGE_WIDTH_IN, 0.95 + 0.42 * k), layout="constrained")
+    fig = MplFigure(figsize=(PAGE_WIDTH_IN, 0.95 + 0.42 * k))
+    labels = [f"{c}\n(n = {fmt_int(n)})" for c, n in zip(spec.categories, spec.n, strict=True)]
+    fixed_margins(fig, left=text_width_in(labels, 8.5) + 0.12, right=0.2, top=0.3, bottom=0.5)
     ax = fig.add_subplot()
     colours = ("#E69F00", "#56B4E9", "#0072B2", "#009E73", "#CC79A7")
     hatches = ("", "..", "", "//", "xx")
@@ -258,7 +268,6 @@ def _stacked(spec: StackedBars) -> MplFigure:
                     color="white" if dark else INK,
                 )
             left += share
-    labels = [f"{c}\n(n = {fmt_int(n)})" for c, n in zip(spec.categories, spec.n, strict=True)]
     ax.set_yticks(range(k - 1, -1, -1), labels)
     ax.set_xlim(0, 1)
     ax.xaxis.set_major_formatter(mpl.ticker.PercentFormatter(1.0, decimals=0))
@@ -278,7 +287,30 @@ def _trend(spec: TrendPanels) -> MplFigure:
     count = len(spec.panels)
     cols = min(4, max(count, 1))
     rows = math.ceil(count / cols)
-    fig = MplFigure(figsize=(PAGE_WIDTH_IN, 0.35 + 1.75 * rows), layout="constrained")
+    titles = [wrap(p.title, 24) for p in spec.panels]
+    ticks = [
+        [
+            f"{wrap(w, 9 if cols > 2 else 16)}\nn = {fmt_int(n)}" if n is not None else w
+            for w, n in zip(p.waves, p.n, strict=True)
+        ]
+        for p in spec.panels
+    ]
+    # A fixed layout: room for the longest title above and the deepest wave label below.
+    title_in = 0.14 + 0.14 * max((t.count("\n") + 1 for t in titles), default=1)
+    tick_in = 0.13 + 0.115 * max((t.count("\n") + 1 for row in ticks for t in row), default=1)
+    height = 0.35 + 1.75 * rows + max(0.0, title_in + tick_in - 0.78) * rows
+    fig = MplFigure(figsize=(PAGE_WIDTH_IN, height))
+    row_gap = title_in + tick_in
+    panel_in = (height - title_in - tick_in - row_gap * (rows - 1)) / rows
+    fixed_margins(
+        fig,
+        left=0.5,
+        right=0.08,
+        top=title_in,
+        bottom=tick_in,
+        wspace=0.12,
+        hspace=row_gap / panel_in,
+    )
     axes = fig.subplots(rows, cols, sharey=True, squeeze=False)
     for index, ax in enumerate(axes.flat):
         if index >= count:
@@ -291,12 +323,8 @@ def _trend(spec: TrendPanels) -> MplFigure:
         highs = [nan_of(v) for v in panel.hi]
         ax.fill_between(xs, lows, highs, color="#56B4E9", alpha=0.25, linewidth=0)
         ax.plot(xs, means, color="#0072B2", marker="o", markersize=4, linewidth=1.4)
-        ax.set_title(wrap(panel.title, 24), fontsize=8, loc="left")
-        ticks = [
-            f"{wrap(w, 9 if cols > 2 else 16)}\nn = {fmt_int(n)}" if n is not None else w
-            for w, n in zip(panel.waves, panel.n, strict=True)
-        ]
-        ax.set_xticks(xs, ticks, fontsize=6.5)
+        ax.set_title(titles[index], fontsize=8, loc="left")
+        ax.set_xticks(xs, ticks[index], fontsize=6.5)
         ax.set_xlim(-0.4, len(xs) - 0.6)
         ax.set_ylim(spec.axis_min, spec.axis_max)
         ax.grid(axis="y", color=GRID, linewidth=0.6)
