@@ -40,12 +40,12 @@ from typing import Literal, cast
 
 import numpy as np
 import numpy.typing as npt
-from scipy import optimize, stats
 from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
 
 from cop_eval.stats.cfa_indices import cfi, rmsea, rmsea_ci, srmr, tli
 from cop_eval.stats.cfa_model import Layout, Matrices, build_layout, implied, start_values, unpack
 from cop_eval.stats.cfa_moments import GroupMoments, group_moments
+from cop_eval.stats.distributions import chi2_sf
 
 __all__ = [
     "CfaFit",
@@ -261,6 +261,8 @@ def _minimise(
         np.linalg.cholesky(hess_inv)
     except np.linalg.LinAlgError:
         hess_inv = np.eye(x.size)
+    from scipy import optimize  # when a model is fitted, not when the module is imported
+
     result = optimize.minimize(
         objective,
         x,
@@ -347,7 +349,7 @@ def fit_cfa(
     return CfaFit(
         chisq=chisq,
         df=df,
-        p=float(stats.chi2.sf(chisq, df)) if df > 0 else math.nan,
+        p=float(chi2_sf(chisq, df)) if df > 0 else math.nan,
         cfi=cfi(chisq, df, baseline, baseline_df),
         tli=tli(chisq, df, baseline, baseline_df),
         rmsea=rmsea(chisq, df, total, n_groups),

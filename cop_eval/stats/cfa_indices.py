@@ -21,7 +21,9 @@ from collections.abc import Sequence
 
 import numpy as np
 import numpy.typing as npt
-from scipy import optimize, stats
+
+from cop_eval.stats.distributions import chi2_cdf, ncx2_cdf
+from cop_eval.stats.roots import brent_root
 
 __all__ = ["cfi", "htmt", "rmsea", "rmsea_ci", "srmr", "tli"]
 
@@ -73,8 +75,8 @@ def rmsea(chisq: float, df: float, n: int, groups: int = 1) -> float:
 
 def _cdf(chisq: float, df: float, ncp: float) -> float:
     if ncp <= 0:
-        return float(stats.chi2.cdf(chisq, df))
-    return float(stats.ncx2.cdf(chisq, df, ncp))
+        return float(chi2_cdf(chisq, df))
+    return float(ncx2_cdf(chisq, df, ncp))
 
 
 def rmsea_ci(
@@ -93,13 +95,13 @@ def rmsea_ci(
     if df < 1 or _cdf(chisq, df, 0.0) - upper_p < 0:
         low = 0.0
     else:
-        lam = optimize.brentq(lambda v: _cdf(chisq, df, v) - upper_p, 0.0, chisq, xtol=1e-12)
+        lam = brent_root(lambda v: _cdf(chisq, df, v) - upper_p, 0.0, chisq, xtol=1e-12)
         low = math.sqrt(lam / (n * df)) * scale
     top = max(n, chisq * 4)
     if df < 1 or _cdf(chisq, df, top) - lower_p > 0 or _cdf(chisq, df, 0.0) - lower_p < 0:
         high = 0.0
     else:
-        lam = optimize.brentq(lambda v: _cdf(chisq, df, v) - lower_p, 0.0, top, xtol=1e-12)
+        lam = brent_root(lambda v: _cdf(chisq, df, v) - lower_p, 0.0, top, xtol=1e-12)
         high = math.sqrt(lam / (n * df)) * scale
     return low, high
 

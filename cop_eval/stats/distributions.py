@@ -12,7 +12,17 @@ import numpy as np
 import numpy.typing as npt
 from scipy import special
 
-__all__ = ["f_quantile", "norm_quantile", "norm_sf", "rankdata", "t_quantile", "t_sf"]
+__all__ = [
+    "chi2_cdf",
+    "chi2_sf",
+    "f_quantile",
+    "ncx2_cdf",
+    "norm_quantile",
+    "norm_sf",
+    "rankdata",
+    "t_quantile",
+    "t_sf",
+]
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -70,6 +80,42 @@ def f_quantile(p: npt.ArrayLike, df1: npt.ArrayLike, df2: npt.ArrayLike) -> Floa
     3.098391
     """
     return np.asarray(special.fdtri(df1, df2, p), dtype=np.float64)
+
+
+def chi2_sf(x: npt.ArrayLike, df: npt.ArrayLike) -> FloatArray:
+    """Chi-square upper tail (``scipy.stats.chi2.sf``, R ``pchisq(x, df, lower.tail = FALSE)``).
+
+    Examples
+    --------
+    >>> round(float(chi2_sf(3.841459, 1)), 6)
+    0.05
+    """
+    return np.asarray(special.chdtrc(df, x), dtype=np.float64)
+
+
+def chi2_cdf(x: npt.ArrayLike, df: npt.ArrayLike) -> FloatArray:
+    """Chi-square distribution function (``scipy.stats.chi2.cdf``, R ``pchisq``).
+
+    Examples
+    --------
+    >>> round(float(chi2_cdf(3.841459, 1)), 6)
+    0.95
+    """
+    return np.asarray(special.chdtr(df, x), dtype=np.float64)
+
+
+def ncx2_cdf(x: npt.ArrayLike, df: npt.ArrayLike, nc: npt.ArrayLike) -> FloatArray:
+    """Noncentral chi-square distribution function (``scipy.stats.ncx2.cdf``, R ``pchisq(x, df,
+    ncp)``); ``nc = 0`` is the central distribution, as in scipy.
+
+    Examples
+    --------
+    >>> round(float(ncx2_cdf(10.0, 4, 2.5)), 6)   # In R: pchisq(10, 4, ncp = 2.5)
+    0.818251
+    """
+    x, df, nc = np.broadcast_arrays(*(np.asarray(v, dtype=np.float64) for v in (x, df, nc)))
+    central = special.chdtr(df, x)
+    return np.asarray(np.where(nc != 0, special.chndtr(x, df, nc), central), dtype=np.float64)
 
 
 def rankdata(values: npt.ArrayLike) -> FloatArray:

@@ -34,12 +34,12 @@ from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
-from scipy import stats
 from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
 
 from cop_eval.stats.cfa import CfaFit, as_moments, fit_cfa, information, objective
 from cop_eval.stats.cfa_model import build_layout, pack
 from cop_eval.stats.cfa_moments import GroupMoments
+from cop_eval.stats.distributions import chi2_sf
 
 __all__ = [
     "CHEN_CFI_DROP",
@@ -103,7 +103,7 @@ def compare_models(free: CfaFit, constrained: CfaFit) -> ModelComparison:
     return ModelComparison(
         chisq_diff=diff,
         df_diff=df,
-        p=float(stats.chi2.sf(diff, df)) if df > 0 else float("nan"),
+        p=float(chi2_sf(diff, df)) if df > 0 else float("nan"),
         delta_cfi=delta_cfi,
         delta_rmsea=delta_rmsea,
         holds=delta_cfi >= -CHEN_CFI_DROP and delta_rmsea <= CHEN_RMSEA_RISE,

@@ -47,3 +47,12 @@ def test_exact_mann_whitney_equals_scipy() -> None:
         ref = stats.mannwhitneyu(later, earlier, alternative="two-sided", method="exact")
         assert ours.exact and ours.statistic == ref.statistic
         assert ours.p == pytest.approx(ref.pvalue, rel=1e-12, abs=1e-300)
+
+
+def test_chi_square_central_and_noncentral() -> None:
+    x = np.abs(X) * 3
+    for df in (1.0, 4.0, 24.0, 300.0):
+        np.testing.assert_array_equal(d.chi2_sf(x, df), stats.chi2.sf(x, df))
+        np.testing.assert_array_equal(d.chi2_cdf(x, df), stats.chi2.cdf(x, df))
+        for nc in (0.0, 0.5, 12.0, 250.0):
+            np.testing.assert_array_equal(d.ncx2_cdf(x, df, nc), stats.ncx2.cdf(x, df, nc))
