@@ -179,9 +179,11 @@ def run_demo(
         Called with a short message as each stage starts (the CLI shows them as progress).
     """
     from cop_eval.report.build import ReportOptions, build_report_model
+    from cop_eval.report.chart_pool import ChartPool
     from cop_eval.report.export import export_tables
     from cop_eval.report.render import chart_images, render_html, render_pdf
 
+    pool = ChartPool()  # a helper process starts now: it is ready by the time charts are drawn
     manifest = load_manifest()
     instruments = tuple(load_instrument(i) for i in manifest.instruments)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -214,7 +216,8 @@ def run_demo(
     pdf = out_dir / f"{REPORT_STEM}.pdf"
     html = out_dir / f"{REPORT_STEM}.html"
     step("Drawing the charts")
-    images = chart_images(model)  # once, for both the HTML and the PDF
+    images = chart_images(model, pool=pool)  # once, for both the HTML and the PDF
+    pool.close()
     step("Writing the HTML report")
     html.write_text(render_html(model, images=images), encoding="utf-8")
     step("Rendering the PDF report")

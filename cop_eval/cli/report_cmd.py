@@ -216,6 +216,7 @@ def report_cmd(
     """
     from cop_eval.cli.comments_cmd import policy_of
     from cop_eval.report.build import ReportOptions, build_report_model
+    from cop_eval.report.chart_pool import ChartPool
     from cop_eval.report.export import export_tables
     from cop_eval.report.render import chart_images, render_html, render_html_to_pdf
 
@@ -234,6 +235,7 @@ def report_cmd(
     group_name = group_column[0] if group_column else None
     cycle = None
     wave_dates: tuple[str | None, ...] | None = None
+    pool = ChartPool()  # a helper process starts now: it is ready by the time charts are drawn
     if project_dir is not None:
         responses = waves_from_project(project_dir, group_column)
         wave_labels = parse_labels(labels, len(responses))
@@ -268,7 +270,8 @@ def report_cmd(
     )
     model = build_report_model(responses, instruments, options)
     err.print(Text("Rendering the report ..."))
-    images = chart_images(model)
+    images = chart_images(model, pool=pool)
+    pool.close()
     html = render_html(model, standalone=False, images=images)
     render_html_to_pdf(html, out_pdf)
     err.print(Text(f"Wrote {out_pdf}"))

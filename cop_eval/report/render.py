@@ -26,6 +26,7 @@ from typing import Any
 import jinja2
 
 from cop_eval.errors import CopEvalError
+from cop_eval.report.chart_pool import ChartPool
 from cop_eval.report.charts import PNG_DPI, ImageFormat, draw_chart
 from cop_eval.report.filters import FILTERS
 from cop_eval.report.model import ReportModel
@@ -116,13 +117,20 @@ def _width(payload: bytes, fmt: ImageFormat) -> str:
     return f"{float(match.group(1)) / 72:.3f}in" if match else "100%"
 
 
-def chart_images(model: ReportModel, fmt: ImageFormat = "png") -> dict[str, ChartImage]:
-    """Draw every figure once: ``{figure id: ChartImage}`` (pass to :func:`render_html`)."""
-    out = {}
-    for figure in model.figures():
-        payload = draw_chart(figure.chart, fmt)
-        out[figure.id] = ChartImage(_data_uri(payload, fmt), _width(payload, fmt))
-    return out
+def chart_images(
+    model: ReportModel, fmt: ImageFormat = "png", *, pool: ChartPool | None = None
+) -> dict[str, ChartImage]:
+    """Draw every figure once: ``{figure id: ChartImage}`` (pass to :func:`render_html`).
+
+    With a :class:`~cop_eval.report.chart_pool.ChartPool`, a helper process draws half of them.
+    """
+    figures = list(model.figures())
+    specs = [figure.chart for figure in figures]
+    payloads = pool.draw(specs, fmt) if pool is not None else [draw_chart(s, fmt) for s in specs]
+    return {
+        figure.id: ChartImage(_data_uri(payload, fmt), _width(payload, fmt))
+        for figure, payload in zip(figures, payloads, strict=True)
+    }
 
 
 def render_html(
