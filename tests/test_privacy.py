@@ -1,5 +1,7 @@
 """Pseudonymisation: keyed, stable, normalised, never the raw id."""
 
+import hashlib
+import hmac
 from pathlib import Path
 
 import pytest
@@ -18,6 +20,17 @@ def test_same_person_same_pseudonym_and_raw_id_absent() -> None:
     assert out[0].startswith(PSEUDONYM_PREFIX) and len(out[0]) == len(PSEUDONYM_PREFIX) + 20
     assert "jane" not in out[0].lower()
     assert out[3] is None and out[4] is None and out[5] is None
+
+
+@pytest.mark.parametrize("key", [b"k" * 32, b"", b"x" * 64, b"long key " * 20])
+def test_pseudonym_is_hmac_sha256_of_the_normalised_id(key: bytes) -> None:
+    ids = [" Jane.Doe@Example.org ", "S0000001", "Ünïcode ß", "x" * 300]
+    expected = [
+        PSEUDONYM_PREFIX
+        + hmac.new(key, i.strip().casefold().encode("utf-8"), hashlib.sha256).hexdigest()[:20]
+        for i in ids
+    ]
+    assert list(pseudonymise(ids, key)) == expected
 
 
 def test_different_key_different_pseudonym() -> None:
