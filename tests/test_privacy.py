@@ -33,6 +33,27 @@ def test_pseudonym_is_hmac_sha256_of_the_normalised_id(key: bytes) -> None:
     assert list(pseudonymise(ids, key)) == expected
 
 
+def test_text_numbers_arrays_and_generators_agree() -> None:
+    import numpy as np
+    import pyarrow as pa
+
+    key = b"k" * 32
+    ids = ["A1", " a1", None, "", "  ", "B2", "A1", float("nan"), "b2 "]
+    one_by_one = [pseudonymise([i], key)[0] for i in ids]
+    assert one_by_one[0] == one_by_one[1] == one_by_one[6]  # normalised before hashing
+    assert one_by_one[5] == one_by_one[8] and one_by_one[0] != one_by_one[5]
+    assert [one_by_one[k] for k in (2, 3, 4, 7)] == [None] * 4
+    for given in (
+        ids,
+        np.array(ids, dtype=object),
+        (i for i in ids),
+        pa.array([*ids[:7], None, "b2 "]),
+    ):
+        assert list(pseudonymise(given, key)) == one_by_one
+    numbers = pseudonymise([17, 17.5, "17", None], key)
+    assert numbers[0] == numbers[2] and numbers[1] != numbers[0] and numbers[3] is None
+
+
 def test_different_key_different_pseudonym() -> None:
     assert pseudonymise(["a"], b"1" * 32)[0] != pseudonymise(["a"], b"2" * 32)[0]
 

@@ -56,6 +56,10 @@ def _formatted(column: pd.Series, float_format: str) -> pa.Array:
         fields = _text_fields(column)
         if fields is not None:
             return fields
+    if pd.api.types.is_integer_dtype(column.dtype):
+        # str(int) is arrow's decimal cast; a missing value (nullable Int64) is the empty field
+        digits = pa.array(column, from_pandas=True).cast(pa.large_string())
+        return pc.fill_null(digits, pa.scalar("", pa.large_string()))
     codes, uniques = pd.factorize(column, use_na_sentinel=True)
     texts = [float_format % float(v) if is_float else _quoted(str(v)) for v in np.asarray(uniques)]
     # Missing values (code -1) become the empty field, as in to_csv.

@@ -12,10 +12,15 @@ from __future__ import annotations
 import hashlib
 import os
 import secrets
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
+import numpy as np
+import numpy.typing as npt
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from cop_eval.errors import CopEvalError
 
@@ -72,26 +77,57 @@ def default_key() -> bytes:
     return load_or_create_key(base / "cop-eval" / "secret.key")
 
 
-def _hmac_sha256_hex(key: bytes) -> Callable[[bytes], str]:
-    """``message -> hmac.new(key, message, sha256).hexdigest()``, from pre-keyed hash states.
+def _keyed_states(key: bytes) -> tuple[Any, Any]:
+    """The two keyed SHA-256 states of HMAC (RFC 2104): ``H((K ^ opad) || H((K ^ ipad) || m))``.
 
-    HMAC (RFC 2104) is ``H((K ^ opad) || H((K ^ ipad) || m))``: the two keyed states are hashed
-    once here and copied per message, which is the same digest in under half the time of a new
-    ``hmac`` object per id (700,000 ids: ~1.4 s -> ~0.6 s).
+    Hashed once and copied per message, they give ``hmac.new(key, m, sha256)``'s digest in under
+    half the time of a new ``hmac`` object per id.
     """
     block = hashlib.sha256().block_size
     padded = (hashlib.sha256(key).digest() if len(key) > block else key).ljust(block, b"\0")
     inner = hashlib.sha256(bytes(byte ^ 0x36 for byte in padded))
     outer = hashlib.sha256(bytes(byte ^ 0x5C for byte in padded))
+    return inner, outer
 
-    def digest(message: bytes) -> str:
-        state = inner.copy()
-        state.update(message)
-        result = outer.copy()
+
+def _tokens(texts: Iterable[object], key: bytes) -> list[str | None]:
+    """One pseudonym (or ``None`` for a missing or blank id) per value."""
+    inner, outer = _keyed_states(key)
+    start_inner, start_outer = inner.copy, outer.copy
+    out: list[str | None] = []
+    for raw in texts:
+        if raw is None or (isinstance(raw, float) and raw != raw):
+            out.append(None)
+            continue
+        text = normalise_identifier(str(raw))
+        if not text:
+            out.append(None)
+            continue
+        state = start_inner()
+        state.update(text.encode("utf-8"))
+        result = start_outer()
         result.update(state.digest())
-        return result.hexdigest()
+        out.append(PSEUDONYM_PREFIX + result.hexdigest()[:20])
+    return out
 
-    return digest
+
+def _distinct_text(identifiers: Iterable[object]) -> tuple[list[object], npt.NDArray[Any]] | None:
+    """(distinct values, index of each id's value) when the ids are all text or missing."""
+    if isinstance(identifiers, pa.ChunkedArray):
+        array: pa.Array = identifiers.combine_chunks()
+    elif isinstance(identifiers, pa.Array):
+        array = identifiers
+    else:
+        try:
+            array = pa.array(identifiers, from_pandas=True)
+        except (pa.ArrowInvalid, pa.ArrowTypeError):
+            return None
+    if not (pa.types.is_string(array.type) or pa.types.is_large_string(array.type)):
+        return None
+    encoded = pc.dictionary_encode(array)
+    distinct: list[object] = encoded.dictionary.to_pylist()
+    index = encoded.indices.fill_null(len(distinct)).to_numpy(zero_copy_only=False)
+    return [*distinct, None], index
 
 
 def pseudonymise(identifiers: Iterable[object], key: bytes) -> pd.Series:
@@ -111,20 +147,11 @@ def pseudonymise(identifiers: Iterable[object], key: bytes) -> pd.Series:
         ``"p_" + first 20 hex digits of HMAC-SHA256(key, normalised id)`` (80 bits: a collision
         among a million respondents has probability below 1e-12).
     """
-    digest_of = _hmac_sha256_hex(key)
-    out: list[str | None] = []
-    cache: dict[str, str] = {}
-    for raw in identifiers:
-        if raw is None or (isinstance(raw, float) and raw != raw):
-            out.append(None)
-            continue
-        text = normalise_identifier(str(raw))
-        if not text:
-            out.append(None)
-            continue
-        token = cache.get(text)
-        if token is None:
-            token = PSEUDONYM_PREFIX + digest_of(text.encode("utf-8"))[:20]
-            cache[text] = token
-        out.append(token)
-    return pd.Series(out, dtype="object")
+    if not isinstance(identifiers, pa.Array | pa.ChunkedArray | np.ndarray | pd.Series):
+        identifiers = list(identifiers)  # read once: a generator is not read again
+    distinct = _distinct_text(identifiers)
+    if distinct is None:  # numbers or mixed objects: each value as text, one by one
+        return pd.Series(_tokens(identifiers, key), dtype="object")
+    values, index = distinct  # text: each distinct value hashed once
+    tokens = np.array(_tokens(values, key), dtype=object)
+    return pd.Series(tokens[index], dtype="object")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pyarrow as pa
 import pytest
 
@@ -76,6 +77,18 @@ def test_numbers_vectorised(instrument: Instrument) -> None:
     assert result.values.dtype.name == "float32"
     floats = recode_column(pa.array([1.0, 2.5, float("nan")]), instrument.response_scale)
     assert floats.status.tolist() == [ANSWERED, OUT_OF_RANGE, BLANK]
+
+
+@pytest.mark.parametrize("kind", [pa.int8(), pa.int16(), pa.int64()])
+def test_integer_cells_as_their_floats(instrument: Instrument, kind: pa.DataType) -> None:
+    info = np.iinfo(kind.to_pandas_dtype())
+    cells = [info.min, info.max, -1, 0, 1, 2, 3, 4, 5, 6, 7, None, 3, None]
+    ints = recode_column(pa.array(cells, kind), instrument.response_scale)
+    as_floats = [None if c is None else float(c) for c in cells]
+    floats = recode_column(pa.array(as_floats, pa.float64()), instrument.response_scale)
+    assert ints.status.tolist() == floats.status.tolist()
+    np.testing.assert_array_equal(ints.values, floats.values)
+    assert ints.values.dtype == np.float32 and ints.status.dtype == np.int8
 
 
 def test_platform_missing_codes(instrument: Instrument) -> None:

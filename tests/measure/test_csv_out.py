@@ -52,6 +52,21 @@ def test_text_that_needs_quoting(tmp_path: Path) -> None:
     _same_as_pandas(frame, tmp_path)
 
 
+def test_integer_columns(tmp_path: Path) -> None:
+    big = np.iinfo(np.int64)
+    frame = pd.DataFrame(
+        {
+            "row": np.arange(2, 5002, dtype=np.int64),
+            "extremes": np.resize(np.array([big.min, big.max, 0, -1], np.int64), 5000),
+            "small": np.resize(np.array([-128, 127, 3], np.int8), 5000),
+            "unsigned": np.resize(np.array([np.iinfo(np.uint64).max, 0], np.uint64), 5000),
+            "nullable": pd.array(np.resize([1, None, -7], 5000), dtype="Int64"),
+        }
+    )
+    _same_as_pandas(frame, tmp_path)
+    _same_as_pandas(frame[["nullable"]], tmp_path)
+
+
 @pytest.mark.parametrize("rows", [0, 1])
 def test_empty_and_single_row(tmp_path: Path, rows: int) -> None:
     frame = pd.DataFrame({"x": [1.5] * rows, "y": ["a"] * rows})
