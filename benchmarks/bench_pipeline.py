@@ -197,9 +197,11 @@ def main() -> None:
         ),
     )
     if not args.no_report:
-        from cop_eval.report import render_pdf
         from cop_eval.report.build import ReportOptions, build_report_model
+        from cop_eval.report.chart_pool import ChartPool
+        from cop_eval.report.render import chart_images, render_html, render_html_to_pdf
 
+        pool = ChartPool()  # as `cop-eval report` does: a helper draws half of the charts
         model = run(
             "report: build (scores, reliability, compare again)",
             lambda: build_report_model(
@@ -209,7 +211,12 @@ def main() -> None:
             ),
         )
         out = DATA / "pipeline_report.pdf"
-        run("report: render PDF", lambda: render_pdf(model, out))
+        images = run("report: charts (2 processes)", lambda: chart_images(model, pool=pool))
+        pool.close()
+        run(
+            "report: render PDF (WeasyPrint)",
+            lambda: render_html_to_pdf(render_html(model, standalone=False, images=images), out),
+        )
         print(f"  report: {out} ({out.stat().st_size / 1e6:.1f} MB)")
     sampler.stop()
 

@@ -34,6 +34,7 @@ from cop_eval.report.model import ReportModel
 __all__ = [
     "ChartImage",
     "LocalResourceFetcher",
+    "chart_image",
     "chart_images",
     "environment",
     "font_css",
@@ -117,6 +118,11 @@ def _width(payload: bytes, fmt: ImageFormat) -> str:
     return f"{float(match.group(1)) / 72:.3f}in" if match else "100%"
 
 
+def chart_image(payload: bytes, fmt: ImageFormat = "png") -> ChartImage:
+    """A drawn chart (:func:`cop_eval.report.charts.draw_chart`'s bytes) as a :class:`ChartImage`."""
+    return ChartImage(_data_uri(payload, fmt), _width(payload, fmt))
+
+
 def chart_images(
     model: ReportModel, fmt: ImageFormat = "png", *, pool: ChartPool | None = None
 ) -> dict[str, ChartImage]:
@@ -128,7 +134,7 @@ def chart_images(
     specs = [figure.chart for figure in figures]
     payloads = pool.draw(specs, fmt) if pool is not None else [draw_chart(s, fmt) for s in specs]
     return {
-        figure.id: ChartImage(_data_uri(payload, fmt), _width(payload, fmt))
+        figure.id: chart_image(payload, fmt)
         for figure, payload in zip(figures, payloads, strict=True)
     }
 
