@@ -55,14 +55,10 @@ def parse_labels(text: str | None, count: int) -> list[str] | None:
 
 def _alphas(first: ResponseSet, instrument: Instrument) -> dict[str, float]:
     """Observed alpha per scale in the first wave, for the reliable change index."""
-    from cop_eval.measure.reliability import reliability
+    from cop_eval.measure.reliability import scale_alphas
 
-    result = reliability(first.items_of(instrument), instrument)
-    return {
-        s.scale: float(s.alpha)
-        for s in result.scales
-        if math.isfinite(s.alpha) and 0 <= s.alpha < 1
-    }
+    alphas = scale_alphas(first.items_of(instrument), instrument)
+    return {scale: float(a) for scale, a in alphas.items() if math.isfinite(a) and 0 <= a < 1}
 
 
 def _scale_table(sc: ScaleComparison) -> Table:

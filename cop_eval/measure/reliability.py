@@ -52,6 +52,7 @@ __all__ = [
     "feldt_ci",
     "pairwise_moments",
     "reliability",
+    "scale_alphas",
 ]
 
 LOW_ALPHA = 0.70
@@ -405,3 +406,33 @@ def reliability(
             x = keyed_items(items, instrument, ids)
             scales.append(_scale_reliability(x, instrument, scale.id, ids, missing))
     return ReliabilityResult(instrument=instrument.id, missing=missing, scales=tuple(scales))
+
+
+def scale_alphas(items: pd.DataFrame, instrument: Instrument) -> dict[str, float]:
+    """Cronbach's alpha of every scale (pairwise), as :func:`reliability` computes it.
+
+    Only the alphas: no omega (which fits a factor model) and no per-item figures, for the
+    reliable change index of a wave comparison.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> from cop_eval.instruments import load_instrument
+    >>> inst = load_instrument("reflection")
+    >>> rng = np.random.default_rng(1)
+    >>> f = rng.normal(size=200)
+    >>> items = pd.DataFrame(
+    ...     {i: np.clip(np.round(3 + f + rng.normal(size=200)), 1, 5) for i in inst.item_ids}
+    ... )
+    >>> alphas = scale_alphas(items, inst)
+    >>> alphas == {s.scale: s.alpha for s in reliability(items, inst).scales}
+    True
+    """
+    out = {}
+    with threadpool_limits(limits=1, user_api="blas"):
+        for scale in instrument.scales:
+            ids = [item.id for item in instrument.items_of(scale.id)]
+            x = keyed_items(items, instrument, ids)
+            x = x[~np.isnan(x).all(axis=1)]
+            out[scale.id] = alpha_statistics(pairwise_moments(x).cov).alpha
+    return out
