@@ -40,7 +40,7 @@ t0 = time.perf_counter()
 from fastapi.testclient import TestClient
 from cop_eval.web import create_app
 app = create_app(__import__("pathlib").Path(sys.argv[1]), staging_dir=__import__("pathlib").Path(sys.argv[2]))
-with TestClient(app) as client:
+with TestClient(app, base_url="http://127.0.0.1:8000") as client:
     started = time.perf_counter() - t0
     t = time.perf_counter(); r = client.get(sys.argv[3]); cold = time.perf_counter() - t
     assert r.status_code == 200, (sys.argv[3], r.status_code, r.text[:300])
