@@ -87,6 +87,26 @@ def test_members_numbers_roster_and_list(
         assert line.split(",")[0] not in stdout + stderr
 
 
+def test_a_wave_not_imported_a_wrong_column_and_a_bad_date_are_explained(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    p = str(project)
+    roster = str(SAMPLES / "roster_sep2025.csv")
+    code, _, stderr = run(capsys, "members", "roster", roster, "--project", p, "--wave", "Sep 25")
+    assert code == 0 and "note: no wave 'Sep 25' is imported yet" in stderr
+    code, _, stderr = run(
+        capsys, "members", "roster", roster, "--project", p, "--wave", "W", "--id-column", "Mail"
+    )
+    assert code == 1 and "no column 'Mail' for the member ids; the columns are: Email" in stderr
+    code, _, stderr = run(
+        capsys, "actions", "add", "--project", p, "--title", "T", "--after", "Mar 2O25"
+    )
+    assert code == 0 and "note: no wave 'Mar 2O25' is imported (waves: none yet)" in stderr
+    code, _, stderr = run(capsys, "actions", "update", "1", "--project", p, "--due", "30/06/2025")
+    assert code == 2 and "write it year first, for example 2025-03-15" in stderr
+    assert "Traceback" not in stderr
+
+
 def test_attendance_import_reports_rows_and_refuses_bad_layouts(
     project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -78,8 +78,9 @@ def test_roster_rates_count_members_only_with_leavers_joiners_and_suppression() 
     by = {g.group: g for g in one.groups}
     assert (by["HR"].members, by["HR"].respondents, by["HR"].rate) == (12, 11, 11 / 12)
     assert by[NOT_MEMBERS].suppressed and by[NOT_MEMBERS].members is None
-    # hiding the 2 non-members alone could be undone from the total: the trainers go too
-    assert by["Trainers"].suppressed and by["Trainers"].respondents is None
+    # the 2 non-members are the 19 responses minus the 17 members who answered whatever else
+    # is hidden, so hiding the 6 trainers would protect nothing: they are shown
+    assert not by["Trainers"].suppressed and by["Trainers"].respondents == 6
     assert (two.left, two.joined, two.retained) == (2, 1, 18 / 20)
     by2 = {g.group: g for g in two.groups}
     assert (by2["HR"].left, by2["HR"].joined, by2["HR"].respondents) == (2, 1, 8)
@@ -99,6 +100,21 @@ def test_roster_rates_count_members_only_with_leavers_joiners_and_suppression() 
         "Trainers": 6,
         NOT_MEMBERS: 2,
     }
+
+
+def test_a_small_members_subgroup_is_protected_by_another_members_subgroup() -> None:
+    names = [f"p{k}" for k in range(28)]
+    w = wave(names, ["HR"] * 12 + ["OD&L"] * 7 + ["QA"] * 3 + ["Admin"] * 6, "w")
+    counts = {"HR": 12, "OD&L": 8, "QA": 4}
+    result = participation(
+        [w], ["w"], {"w": membership("w", counts)}, {}, group_column="strand"
+    ).waves[0]
+    by = {g.group: g for g in result.groups}
+    assert result.member_respondents == 22  # shown, so QA's 3 = 22 - 12 - OD&L: OD&L is hidden
+    assert by["QA"].suppressed and by["OD&L"].suppressed and by["OD&L"].reason
+    assert by["QA"].respondents is None and by["OD&L"].respondents is None
+    # the 6 administrators (not members) are enough to show, and never hide a members' subgroup
+    assert (by["HR"].respondents, by["Admin"].respondents, result.not_members) == (12, 6, 6)
 
 
 def test_numbers_per_subgroup_and_a_subgroup_without_members() -> None:

@@ -21,6 +21,9 @@ from cop_eval.ingest import register_values, registers
 from cop_eval.privacy import pseudonymise
 from cop_eval.store import Project
 
+ATTENDED = registers._ATTENDED
+DATES = registers._DATES
+
 EMAILS = [f"Member.{k}@Example.org" for k in range(12)]
 
 
@@ -118,7 +121,7 @@ def test_roster_is_pseudonymised_like_survey_ids_and_never_stored_raw(
     assert outcome.rows_read == 15 and outcome.rows_rejected == 3
     assert [(r.row, r.reason) for r in outcome.rejected] == [
         (14, "the same member as row 2"),
-        (15, "no member id"),
+        (15, "no member id in column 'Email'"),
         (16, "the same member as row 11, there in 'Trainers'"),
     ]
     roster = project.roster("Mar 2025")
@@ -179,9 +182,9 @@ def test_long_register_is_read_day_first_from_the_data_and_hashed(
     assert outcome.stored.meetings == 3 and outcome.people == 6
     assert outcome.stored.first_meeting == dt.date(2025, 1, 14)
     assert [(r.row, r.reason) for r in outcome.rejected] == [
-        (20, "meeting date '31/02/2025' is not a date"),
-        (21, "attended (yes/no, or minutes): 'maybe' is not usable"),
-        (22, "no member id"),
+        (20, f"column 'Meeting date': '31/02/2025' is not a date ({DATES})"),
+        (21, f"column 'Attended': 'maybe' is not {ATTENDED}"),
+        (22, "the id column is blank (no member id or name)"),
     ]
     records = project.attendance()
     assert len(records) == 18 and sum(r.attended for r in records) == 15
@@ -207,7 +210,10 @@ def test_wide_register_in_a_workbook_replaces_the_meetings_it_covers(
     outcome = project.import_attendance(path)
     assert outcome.action == "replaced" and outcome.replaced_meetings == 1
     assert [(r.row, r.reason) for r in outcome.rejected] == [
-        (4, "not yes/no or minutes: 2025-03-11: '?'")
+        (
+            4,
+            f"column '2025-03-11': '?': not {ATTENDED} (left out; the row's other meetings are used)",
+        )
     ]
     by_date: dict[dt.date, list[bool]] = {}
     for r in project.attendance():
@@ -242,6 +248,15 @@ def test_register_date_orders_and_layout_problems(project: Project, tmp_path: Pa
     no_value = write(tmp_path / "nov.csv", "email,date\na@x,2025-01-01\n")
     with pytest.raises(OptionError, match="whether each person attended"):
         project.import_attendance(no_value)
+    # nothing usable: the message gives the first rows' reasons, with the column
+    useless = write(tmp_path / "useless.csv", "email,date,attended\na@x,2025-01-01,maybe\n")
+    with pytest.raises(DataImportError, match=r"nothing to store \(row 2: column 'attended'"):
+        project.import_attendance(useless)
+    renamed = write(tmp_path / "register.xlsx", "email,date,attended\na@x,2025-01-01,yes\n")
+    with pytest.raises(DataImportError, match=r"named \.xlsx but not an Excel workbook"):
+        project.import_attendance(renamed)
+    with pytest.raises(DataImportError, match=r"no row has a member id in column 'email'"):
+        project.import_roster("w", write(tmp_path / "ids.csv", "email,team\n,HR\n"))
 
 
 # -- actions ----------------------------------------------------------------------------------
@@ -323,7 +338,9 @@ def test_register_of_minutes_and_its_own_subgroup_column(project: Project, tmp_p
         minutes_column="minutes",
         group_column="team",
     )
-    assert [(r.row, r.reason) for r in outcome.rejected] == [(5, "no minutes value")]
+    assert [(r.row, r.reason) for r in outcome.rejected] == [
+        (5, "column 'Minutes' is blank (give a number of minutes)")
+    ]
     records = sorted(project.attendance(), key=lambda r: r.minutes or 0)
     assert [(r.attended, r.minutes, r.subgroup) for r in records] == [
         (False, 0.0, "A"),

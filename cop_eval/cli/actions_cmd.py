@@ -210,11 +210,13 @@ def add_cmd(
             note=note,
             note_date=note_date,
         )
+        waves = [w.label for w in project.waves()]
     if as_json:
         print_json({"project": str(project_dir), "action": action_json(action)})
         return
     out.print(Text(f"Added action {action.id} (recorded in the audit trail)."))
     _print_action(action)
+    _note_unknown_wave(action.agreed_after, waves)
     if not action.targets:
         err.print(
             Text(
@@ -222,6 +224,21 @@ def add_cmd(
                 style="yellow",
             )
         )
+
+
+def _note_unknown_wave(wave: str, waves: list[str]) -> None:
+    """Warn when an action follows a wave the project does not hold (a typo, or not yet imported)."""
+    if wave.casefold() in {w.casefold() for w in waves}:
+        return
+    stored = ", ".join(waves) or "none yet"
+    err.print(
+        Text(
+            f"note: no wave {wave!r} is imported (waves: {stored}); the report compares the "
+            "action's targets from that wave once a wave of that label is imported "
+            "(change it with `actions update ID --after WAVE`).",
+            style="yellow",
+        )
+    )
 
 
 @actions_group.command("list")
@@ -332,7 +349,10 @@ def update_cmd(
             note=note,
             note_date=note_date,
         )
+        waves = [w.label for w in project.waves()]
     _report_change(project_dir, before, action, as_json)
+    if agreed_after is not None and not as_json:
+        _note_unknown_wave(action.agreed_after, waves)
 
 
 def _report_change(project_dir: Path, before: Action, action: Action, as_json: bool) -> None:

@@ -173,9 +173,17 @@ def members_set(counts: str, project_dir: Path, wave: str, as_json: bool) -> Non
         print_json({"project": str(project_dir), "membership": _membership_json(stored)})
         return
     out.print(Text(f"Stored the membership of wave {stored.wave!r}: {stored.total} members."))
-    if stored.wave.casefold() not in waves:
+    _note_wave_not_imported(stored.wave, waves)
+
+
+def _note_wave_not_imported(wave: str, waves: set[str]) -> None:
+    if wave.casefold() not in waves:
         err.print(
-            Text(f"note: no wave {stored.wave!r} is imported yet; import it with that label.")
+            Text(
+                f"note: no wave {wave!r} is imported yet; import it with that label "
+                "(`cop-eval waves --project DIR` lists the stored waves).",
+                style="yellow",
+            )
         )
 
 
@@ -215,6 +223,7 @@ def members_roster(
         outcome = project.import_roster(
             wave, roster_file, id_column=id_column, group_column=group_column
         )
+        waves = {w.label.casefold() for w in project.waves()}
     if as_json:
         payload = outcome.model_dump(mode="json")
         payload["membership"] = _membership_json(outcome.membership)
@@ -224,6 +233,7 @@ def members_roster(
     if outcome.rows_rejected:
         err.print(Text("Rows not used:", style="yellow"))
         _rejected(outcome.rejected, outcome.rows_rejected)
+    _note_wave_not_imported(outcome.membership.wave, waves)
 
 
 @members_group.command("list")
@@ -356,7 +366,11 @@ def attendance_import(
     for warning in outcome.warnings:
         err.print(Text(f"warning: {warning}", style="yellow"))
     if outcome.stored.rows_rejected and outcome.action != "unchanged":
-        err.print(Text("Rows not used:", style="yellow"))
+        err.print(
+            Text(
+                "Rows not used (in full or in part); correct them and import again:", style="yellow"
+            )
+        )
         _rejected(outcome.rejected, outcome.stored.rows_rejected)
 
 

@@ -9,7 +9,10 @@ are counted by the survey's subgroup answer; a subgroup without a number is not 
 Anonymity: a subgroup's figures (members, respondents, rate, leavers, joiners) are shown only
 when at least the privacy policy's minimum group size of its people answered; the next-smallest
 subgroup is hidden too when the hidden ones could be worked out from the total (complementary
-suppression, :meth:`cop_eval.privacy.PrivacyPolicy.suppressed_groups`). A subgroup where nobody
+suppression, :meth:`cop_eval.privacy.PrivacyPolicy.suppressed_groups`): the members' subgroups
+against the members who answered, the other respondents' groups against the rest of the
+responses (the wave's responses minus the members who answered, so that hiding a members'
+subgroup would not protect it). A subgroup where nobody
 answered shows its zero. Respondents who are not members are counted apart only when there are
 at least that many of them.
 """
@@ -151,7 +154,13 @@ def _count_rows(counts: Mapping[str, int], groups: pd.Series | None) -> _Rows:
 
 def _suppress(rows: _Rows, privacy: PrivacyPolicy) -> tuple[GroupParticipation, ...]:
     counts = dict(rows.respondents)
-    hidden = privacy.suppressed_groups(counts)
+    # Members' subgroups add up to the members who answered, and the other respondents to the
+    # rest of the wave's responses: each family is protected against subtraction from its own
+    # total (hiding a members' subgroup cannot protect a count of non-members, which is the
+    # wave's responses minus the members who answered).
+    member_counts = {g: n for g, n in counts.items() if rows.members.get(g) is not None}
+    other_counts = {g: n for g, n in counts.items() if g not in member_counts}
+    hidden = privacy.suppressed_groups(member_counts) | privacy.suppressed_groups(other_counts)
     primary = {g for g, n in counts.items() if n > 0 and privacy.hides(n)}
     out = []
     order = sorted(

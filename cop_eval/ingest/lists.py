@@ -117,6 +117,12 @@ def read_list_table(path: Path) -> ListTable:
         raise DataImportError(
             f"{source}: an old Excel (.xls) file. Open it in Excel and save it as .xlsx or CSV."
         )
+    elif path.suffix.casefold() in {".xlsx", ".xlsm"}:
+        raise DataImportError(
+            f"{source}: named {path.suffix} but not an Excel workbook (it may be damaged, or a "
+            "file of another kind renamed). Open it in Excel and save it again as .xlsx, or "
+            "save it as CSV."
+        )
     else:
         records = _text_rows(data, source)
     numbered = [(k + 1, r) for k, r in enumerate(records) if any(c.strip() for c in r)]

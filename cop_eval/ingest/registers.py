@@ -80,6 +80,11 @@ def _group_index(table: ListTable, group_column: str | None, guess: bool) -> int
     return find_column(table, None, "the subgroup", GROUP_CANDIDATES, required=False)
 
 
+_NO_ID = "the id column is blank (no member id or name)"
+_ATTENDED = "yes/no, present/absent, a tick or x, or minutes"
+_DATES = "write it as 2025-03-11, 11 March 2025 or 11/03/2025"
+
+
 def _reject(rejected: list[RejectedRecord], row: int, reason: str) -> None:
     if len(rejected) < MAX_REJECTED:
         rejected.append(RejectedRecord(row=row, reason=reason))
@@ -128,7 +133,7 @@ def read_roster(
     for k, (row, member) in enumerate(zip(table.row_numbers, pseudonyms, strict=True)):
         if member is None:
             n_rejected += 1
-            _reject(rejected, row, "no member id")
+            _reject(rejected, row, f"no member id in column {table.names[id_index]!r}")
             continue
         subgroup = "" if groups is None else (groups[k] or NO_GROUP)
         if member in members:
@@ -139,7 +144,10 @@ def read_roster(
         members[member] = subgroup
         first_row[member] = row
     if not members:
-        raise DataImportError(f"{table.source}: no row has a member id; nothing to store.")
+        raise DataImportError(
+            f"{table.source}: no row has a member id in column {table.names[id_index]!r}; "
+            "nothing to store. Give the column of ids (e-mail, staff number or name)."
+        )
     return Roster(
         source=table.source,
         members=members,
@@ -200,22 +208,33 @@ def _long(
 ) -> tuple[_Collector, str | None]:
     dates, warning = _dates_of(table, table.column(date_index), day_first)
     values = table.column(value_index)
+    date_name, value_name = table.names[date_index], table.names[value_index]
     out = _Collector({}, [])
     for k, row in enumerate(table.row_numbers):
         member, date, value = pseudonyms[k], dates[k], values[k]
         if member is None:
-            out.reject(row, "no member id")
+            out.reject(row, _NO_ID)
             continue
         if date is None:
-            shown = table.rows[k][date_index].strip()
-            out.reject(row, f"meeting date {shown!r} is not a date" if shown else "no date")
+            shown = table.column(date_index)[k]
+            out.reject(
+                row,
+                f"column {date_name!r}: {shown!r} is not a date ({_DATES})"
+                if shown
+                else f"column {date_name!r} is blank (the meeting date)",
+            )
             continue
         parsed = (
             (parse_minutes(value) if minutes_only else parse_attended(value)) if value else None
         )
         if parsed is None:
-            what = "minutes" if minutes_only else "attended (yes/no, or minutes)"
-            out.reject(row, f"{what}: {value!r} is not usable" if value else f"no {what} value")
+            what = "a number of minutes" if minutes_only else _ATTENDED
+            out.reject(
+                row,
+                f"column {value_name!r}: {value!r} is not {what}"
+                if value
+                else f"column {value_name!r} is blank (give {what})",
+            )
             continue
         subgroup = (groups[k] or NO_GROUP) if groups is not None else None
         out.add(
@@ -237,22 +256,23 @@ def _wide(
     groups: list[str] | None,
     meeting_columns: list[tuple[int, dt.date]],
 ) -> _Collector:
+    """One row per person, one column per meeting; a blank cell: not expected at it."""
     out = _Collector({}, [])
     for k, row in enumerate(table.row_numbers):
         member = pseudonyms[k]
-        cells = [(date, table.rows[k][i].strip()) for i, date in meeting_columns]
+        cells = [(i, date, table.rows[k][i].strip()) for i, date in meeting_columns]
         if member is None:
-            if any(cell for _, cell in cells):
-                out.reject(row, "no member id")
+            if any(cell for _, _, cell in cells):
+                out.reject(row, _NO_ID)
             continue
         subgroup = (groups[k] or NO_GROUP) if groups is not None else None
         bad = []
-        for date, cell in cells:
+        for index, date, cell in cells:
             if not cell:
                 continue
             parsed = parse_attended(cell)
             if parsed is None:
-                bad.append(f"{date.isoformat()}: {cell!r}")
+                bad.append(f"column {table.names[index]!r}: {cell!r}")
                 continue
             out.add(
                 row,
@@ -265,7 +285,12 @@ def _wide(
                 ),
             )
         if bad:
-            out.reject(row, "not yes/no or minutes: " + "; ".join(bad[:3]))
+            more = f" and {len(bad) - 3} more" if len(bad) > 3 else ""
+            out.reject(
+                row,
+                "; ".join(bad[:3])
+                + f"{more}: not {_ATTENDED} (left out; the row's other meetings are used)",
+            )
     return out
 
 
@@ -372,7 +397,11 @@ def read_register(
         warnings.append(f"{table.source}: {warning}")
     records = tuple(r for _, r in sorted(collected.records.values(), key=lambda x: x[0]))
     if not records:
-        raise DataImportError(f"{table.source}: no usable attendance record; nothing to store.")
+        first = "; ".join(f"row {r.row}: {r.reason}" for r in collected.rejected[:3])
+        raise DataImportError(
+            f"{table.source}: no usable attendance record; nothing to store"
+            + (f" ({first})." if first else ".")
+        )
     return Register(
         source=table.source,
         layout=layout,
