@@ -83,8 +83,7 @@ def _parse_date(ctx: click.Context, param: click.Parameter, value: str | None) -
         else:
             problem = "is not written as YYYY-MM-DD (year, month, day)"
         raise click.BadParameter(
-            f"{value!r} {problem}; write it year first, for example "
-            "2025-03-15 for 15 March 2025"
+            f"{value!r} {problem}; write it year first, for example 2025-03-15 for 15 March 2025"
         ) from None
 
 
