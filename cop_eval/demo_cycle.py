@@ -39,6 +39,7 @@ def _add_actions(project: Project, actions: list[Mapping[str, Any]]) -> int:
             owner=str(spec.get("owner", "")),
             due=_date(spec["due"]) if spec.get("due") else None,
             success_measure=str(spec.get("success_measure", "")),
+            recommendation=str(spec["recommendation"]) if spec.get("recommendation") else None,
         )
         for note in notes:
             project.update_action(

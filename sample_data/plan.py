@@ -372,6 +372,13 @@ DEMO_ACTIONS: tuple[Mapping[str, object], ...] = (
         "agreed_after": "Mar 2025",
         "due": "2025-06-30",
         "success_measure": "Time to reflect improves by the next survey",
+        # agreed on the first wave's report's first recommendation (as `cop-eval actions add
+        # --from-recommendation 1` records it), so the later report shows the plan beside it
+        "recommendation": (
+            "Recommendation 1 (Mar 2025): Build structured reflection and follow-up into "
+            "meetings. Stage 3 (Reflection and transfer of learning) scores 2.69 in Mar 2025, "
+            "the weakest stage."
+        ),
         "notes": [
             {"date": "2025-04-08", "text": "Agreed at the April meeting; trial in May."},
             {"date": "2025-05-13", "text": "First reflection slot held.", "status": "under_way"},

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import replace
 
 from cop_eval.privacy import anonymity_promise
 from cop_eval.report.facts import ReportFacts
@@ -25,6 +26,7 @@ from cop_eval.report.model import (
     Highlights,
     KeyMessages,
     Paragraph,
+    Recommendation,
     Recommendations,
     ReportMeta,
     ReportModel,
@@ -37,7 +39,7 @@ from cop_eval.report.sections_cycle import context_section
 from cop_eval.report.sections_factors import LE_MAY, MCDERMOTT, factors_section, has_factors
 from cop_eval.report.sections_methods import methods_section
 from cop_eval.report.sections_profile import participation_section, stages_section
-from cop_eval.report.sections_review import review_messages, review_section
+from cop_eval.report.sections_review import plan_text, review_messages, review_section
 from cop_eval.report.sections_subgroups import subgroups_section
 from cop_eval.report.sections_validity import validity_section
 
@@ -108,6 +110,18 @@ def _summary_section(facts: ReportFacts, refs: dict[str, tuple[str, str]]) -> Se
     return Section("sec-summary", 1, "Executive summary", tuple(blocks))
 
 
+def _with_plans(facts: ReportFacts, recs: tuple[Recommendation, ...]) -> tuple[Recommendation, ...]:
+    """Each recommendation with the action the group already agreed on it, if any."""
+    cycle = facts.cycle
+    if cycle is None or not cycle.has_actions:
+        return recs
+    out = []
+    for rec in recs:
+        action = cycle.plan_for(rec.title)
+        out.append(rec if action is None else replace(rec, plan=plan_text(action, cycle.as_of)))
+    return tuple(out)
+
+
 def _recommendations_section(
     facts: ReportFacts, refs: dict[str, tuple[str, str]], number: int
 ) -> Section:
@@ -124,7 +138,7 @@ def _recommendations_section(
             "them as they stand.",
             "lead",
         ),
-        Recommendations(recommendations(facts, refs)),
+        Recommendations(_with_plans(facts, recommendations(facts, refs))),
     ]
     title = "Recommendations: review and revise" if facts.stages else "Recommendations"
     return Section("sec-recommendations", number, title, tuple(blocks))

@@ -215,7 +215,11 @@ class Highlights:
 
 @dataclass(frozen=True, slots=True)
 class Recommendation:
-    """A rule-based recommendation: what to do, why (the finding), and where the finding is."""
+    """A rule-based recommendation: what to do, why (the finding), and where the finding is.
+
+    ``plan`` is the action the group already agreed on it, when the project records one
+    (owner, due date, status), so that the report does not recommend it as if new.
+    """
 
     title: str
     action: str
@@ -224,6 +228,7 @@ class Recommendation:
     ref_labels: tuple[str, ...]
     priority: Literal["high", "medium", "low"] = "medium"
     stage: int | None = None
+    plan: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

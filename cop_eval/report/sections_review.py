@@ -13,8 +13,9 @@ from cop_eval.report.build_cycle import CycleFacts
 from cop_eval.report.filters import fmt_signed
 from cop_eval.report.model import Block, Bullets, Cell, Column, KeyMessage, Paragraph, Row, Section
 from cop_eval.report.numbering import Numbering
+from cop_eval.store.cycle_models import Action
 
-__all__ = ["ASSOCIATION_CAVEAT", "review_messages", "review_section"]
+__all__ = ["ASSOCIATION_CAVEAT", "plan_text", "review_messages", "review_section"]
 
 #: The words every review of actions carries.
 ASSOCIATION_CAVEAT = (
@@ -26,6 +27,29 @@ ASSOCIATION_CAVEAT = (
 
 def _day(date: dt.date | None) -> str:
     return f"{date:%-d %B %Y}" if date else "no date given"
+
+
+def plan_text(action: Action, as_of: dt.date) -> str:
+    """The action agreed on a recommendation, in a sentence for the recommendation's card.
+
+    Examples
+    --------
+    >>> stamp = dt.datetime(2025, 4, 1, tzinfo=dt.timezone.utc)
+    >>> a = Action(id=1, title="Ten minutes of reflection", agreed_after="Mar 2025",
+    ...            owner="Group lead", due=dt.date(2025, 6, 30), status="done",
+    ...            created_at=stamp, created_by="me", updated_at=stamp)
+    >>> plan_text(a, dt.date(2026, 3, 15))
+    'after Mar 2025, action 1 "Ten minutes of reflection" (Group lead, due 30 June 2025): done.'
+    """
+    who = ", ".join(
+        part for part in (action.owner, f"due {_day(action.due)}" if action.due else "") if part
+    )
+    status = action.status_text + (", overdue" if action.overdue(as_of) else "")
+    return (
+        f'after {action.agreed_after}, action {action.id} "{action.title}"'
+        + (f" ({who})" if who else "")
+        + f": {status}."
+    )
 
 
 def _n(value: int | None) -> Cell:
