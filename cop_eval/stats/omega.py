@@ -62,7 +62,8 @@ def _smc(r: _FloatArray) -> _FloatArray:
         inverse = np.linalg.inv(r)
     except np.linalg.LinAlgError:
         inverse = np.linalg.pinv(r)
-    smc = 1.0 - 1.0 / np.diag(inverse)
+    with np.errstate(divide="ignore"):  # a zero diagonal (singular matrix) gives smc 0, clipped
+        smc = 1.0 - 1.0 / np.diag(inverse)
     return np.clip(smc, 0.0, 1.0)
 
 

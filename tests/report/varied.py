@@ -25,10 +25,13 @@ SCALES = (
     ("reliance", "Reliance on a central source", "neutral"),
 )
 ITEMS_PER_SCALE = 4
+#: A scale: (id, label, direction), optionally with the stage of the three-stage model it measures.
+ScaleSpec = tuple[str, str, str] | tuple[str, str, str, int]
 
 
-def varied_instrument() -> Instrument:
-    """A custom instrument: three higher-is-better, two lower-is-better and one neutral scale."""
+def varied_instrument(scales: tuple[ScaleSpec, ...] = SCALES) -> Instrument:
+    """A custom instrument (by default three higher-is-better, two lower-is-better and one
+    neutral scale; a fourth element of a scale spec declares its stage)."""
     return parse_instrument(
         {
             "id": "varied_pulse",
@@ -44,13 +47,14 @@ def varied_instrument() -> Instrument:
                 "labels": {1: "Strongly disagree", 3: "Neither", 5: "Strongly agree"},
             },
             "items": [
-                {"id": f"{sid}_{k}", "text": f"{label} {k}", "scale": sid}
-                for sid, label, _ in SCALES
+                {"id": f"{spec[0]}_{k}", "text": f"{spec[1]} {k}", "scale": spec[0]}
+                for spec in scales
                 for k in range(1, ITEMS_PER_SCALE + 1)
             ],
             "scales": [
-                {"id": sid, "label": label, "direction": direction}
-                for sid, label, direction in SCALES
+                {"id": spec[0], "label": spec[1], "direction": spec[2]}
+                | ({"stage": spec[3]} if len(spec) > 3 else {})
+                for spec in scales
             ],
         }
     )
@@ -67,6 +71,7 @@ class Scenario:
     shifts: tuple[float, ...]  # per scale, added once per wave
     dropout: float = 0.1
     sparse_scale: int | None = None  # answered by 3 people only after the first wave
+    scales: tuple[ScaleSpec, ...] = SCALES
 
 
 def _responses(sc: Scenario, instrument: Instrument) -> list[ResponseSet]:
@@ -76,14 +81,15 @@ def _responses(sc: Scenario, instrument: Instrument) -> list[ResponseSet]:
     for wave in range(sc.waves):
         keep = rng.random(sc.n) > (sc.dropout if wave else 0.0)
         data = {}
-        for (sid, _, _), shift in zip(SCALES, sc.shifts, strict=True):
+        for spec, shift in zip(sc.scales, sc.shifts, strict=True):
+            sid = spec[0]
             base = 3.0 + person[keep] + shift * wave
             for k in range(1, ITEMS_PER_SCALE + 1):
                 x = np.clip(np.rint(base + rng.normal(0, 0.7, keep.sum())), 1, 5)
                 data[f"{sid}_{k}"] = x
         items = pd.DataFrame(data, dtype="float64")
         if wave and sc.sparse_scale is not None:
-            sid = SCALES[sc.sparse_scale][0]
+            sid = sc.scales[sc.sparse_scale][0]
             columns = [f"{sid}_{k}" for k in range(1, ITEMS_PER_SCALE + 1)]
             items.loc[items.index[3:], columns] = np.nan
         ids = pd.Series([f"p{i}" for i in np.flatnonzero(keep)]) if sc.linked else None
@@ -107,7 +113,7 @@ def _responses(sc: Scenario, instrument: Instrument) -> list[ResponseSet]:
 
 def varied_report(sc: Scenario, min_group_size: int = 5) -> ReportModel:
     """The board report of one scenario."""
-    instrument = varied_instrument()
+    instrument = varied_instrument(sc.scales)
     return build_report_model(
         _responses(sc, instrument),
         [instrument],
