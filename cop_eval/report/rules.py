@@ -270,14 +270,14 @@ def _identity_rule(facts: ReportFacts, refs: Refs) -> list[Recommendation]:
     if not facts.identity:
         return []
     latest = facts.identity[-1]
-    if latest.group_level is None or latest.group_level != latest.levels[0]:
-        return []
+    if not latest.group_clear or latest.group_level != latest.levels[0]:
+        return []  # "too close to call" is no ground for advice
     rec = _rec(
         "Create room for mutual engagement",
         "Work on shared problems in small groups between meetings so that members learn from "
         "each other rather than from a central source.",
-        f"The group as a whole sits at the weak end of the identity continuum "
-        f"({latest.group_level}).",
+        f"The group as a whole is classified at the weak end of the identity continuum "
+        f"({latest.group_level.lower()}).",
         refs,
         ("identity",),
         "medium",

@@ -182,3 +182,14 @@ def test_profile_margins_print_as_the_tables_do(facts: ReportFacts) -> None:
     facts = replace(facts, stages=_stages((3.514, 3.56, 3.205)), weakest_stage=3)
     weakest = next(m for m in key_messages(facts, REFS) if m.headline == "Weakest stage")
     assert "(mean 3.21 in" in weakest.text and "the next, stage 1, 3.51)" in weakest.text
+
+
+def test_identity_advice_needs_a_clear_classification(facts: ReportFacts) -> None:
+    """'Create room for mutual engagement' is given when the group is classified at the weak end
+    of the continuum, not when the level is too close to call (issue 12, item 3)."""
+    latest = replace(facts.identity[-1], group_level="Interest group")
+    clear = replace(facts, identity=(*facts.identity[:-1], latest))
+    (rec,) = [r for r in recommendations(clear, REFS) if r.title.startswith("Create room")]
+    assert "is classified at the weak end" in rec.why and "(interest group)" in rec.why
+    close = replace(clear, identity=(*facts.identity[:-1], replace(latest, group_clear=False)))
+    assert not [r for r in recommendations(close, REFS) if r.title.startswith("Create room")]
