@@ -117,6 +117,23 @@ def _alpha_text(f: ReliabilityFact) -> str:
     return f"{f.scale_label} ({f.wave}, α {fmt_alpha(f.alpha)}{ci})"
 
 
+#: Where each alpha and its interval are printed; the summary puts the table's number in its place.
+RELIABILITY_TABLE = "the reliability table"
+
+
+def _listed(names: Sequence[str]) -> str:
+    """'A', 'A and B', 'A, B and C'."""
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _by_wave(facts: Sequence[ReliabilityFact]) -> str:
+    """Scale labels grouped by wave, waves in the order met: 'A and B (Spring); C (Autumn)'."""
+    waves: dict[str, list[str]] = {}
+    for f in facts:
+        waves.setdefault(f.wave, []).append(f.scale_label)
+    return "; ".join(f"{_listed(names)} ({wave})" for wave, names in waves.items())
+
+
 def alpha_warnings(
     facts: Sequence[ReliabilityFact], any_scored: bool, privacy: PrivacyPolicy
 ) -> list[str]:
@@ -143,9 +160,8 @@ def alpha_warnings(
         )
     if unsure:
         out.append(
-            "Reliability uncertain (α below .70, but its 95% interval includes .70): "
-            + "; ".join(_alpha_text(f) for f in unsure)
-            + "."
+            "Reliability uncertain (α below .70, but its 95% interval reaches .70; see "
+            f"{RELIABILITY_TABLE}): " + _by_wave(unsure) + "."
         )
     return out
 

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from cop_eval.privacy import anonymity_promise
+from cop_eval.report.build_quality import RELIABILITY_TABLE
 from cop_eval.report.facts import ReportFacts
 from cop_eval.report.findings import STAGE_NAMES, key_messages, recommendations
 from cop_eval.report.model import (
@@ -106,7 +107,9 @@ def _summary_section(facts: ReportFacts, refs: dict[str, tuple[str, str]]) -> Se
         KeyMessages((*key_messages(facts, refs), *review_messages(facts.cycle, refs))),
     ]
     if facts.warnings:
-        blocks.append(Bullets(facts.warnings, "Read with care", style="warning"))
+        table = refs["reliability"][1] if "reliability" in refs else RELIABILITY_TABLE
+        said = tuple(w.replace(RELIABILITY_TABLE, table) for w in facts.warnings)
+        blocks.append(Bullets(said, "Read with care", style="warning"))
     return Section("sec-summary", 1, "Executive summary", tuple(blocks))
 
 

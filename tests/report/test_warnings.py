@@ -36,10 +36,14 @@ def test_alpha_is_judged_with_its_interval() -> None:
     below, unsure = alpha_warnings(facts, True, PrivacyPolicy())
     assert below.startswith("Reliability below .70 (the 95% interval lies below .70): Clearly low")
     assert "Uncertain" not in below and "Fine" not in below
-    assert (
-        unsure.startswith("Reliability uncertain")
-        and "Uncertain (Spring, α .69 [.55, .79])" in unsure
+    assert unsure.startswith("Reliability uncertain") and unsure.endswith(
+        "see the reliability table): Uncertain (Spring)."
     )
+    # Several uncertain alphas: grouped by wave, so that the box stays short.
+    many = [_fact(k, 0.69, 0.55, 0.79) for k in ("A", "B", "C")]
+    many.append(ReliabilityFact("Pulse", "D", "Autumn", 40, 4, 0.68, 0.5, 0.8, 0.68))
+    (grouped,) = alpha_warnings(many, True, PrivacyPolicy())
+    assert grouped.endswith(": A, B and C (Spring); D (Autumn).")
     assert alpha_warnings([_fact("Fine", 0.82, 0.75, 0.88)], True, PrivacyPolicy()) == []
 
 
@@ -113,3 +117,15 @@ def test_cli_reliability_does_not_say_no_warnings_when_all_hidden(
     out = capsys.readouterr().out
     assert "No warnings" not in out
     assert "No reliability is shown" in out
+
+
+def test_the_box_points_to_the_reliability_table_by_number(facts: ReportFacts) -> None:
+    from dataclasses import replace
+
+    from cop_eval.report.compose import compose_report
+
+    (warning,) = alpha_warnings([_fact("Voice", 0.69, 0.55, 0.79)], True, PrivacyPolicy())
+    model = compose_report(replace(facts, warnings=(warning,)))
+    (box,) = [b for b in model.sections[0].blocks if isinstance(b, Bullets) and b.style]
+    reliability = next(t for t in model.tables() if t.title.startswith("Reliability per scale"))
+    assert f"see {reliability.number}): Voice (Spring)." in box.items[0]
