@@ -156,6 +156,8 @@ def fmt_cell(cell: Cell, column: Column) -> str:
     if kind == "signed":
         return fmt_signed(value, decimals)
     if kind == "alpha":
+        if _usable(cell.lo) and _usable(cell.hi):  # with its interval: ".85 [.78, .90]"
+            return f"{fmt_alpha(value)} [{fmt_alpha(cell.lo)}, {fmt_alpha(cell.hi)}]"
         return fmt_alpha(value)
     return fmt_number(value, decimals)
 

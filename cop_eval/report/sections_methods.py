@@ -340,6 +340,13 @@ def methods_section(facts: ReportFacts, num: Numbering) -> Section:
     )
 
 
+def _alpha_cell(fact: ReliabilityFact | None) -> Cell:
+    """Alpha with its 95% interval (Feldt), printed ".85 [.78, .90]"; blank when not scored."""
+    if fact is None:
+        return Cell(None)
+    return Cell(fact.alpha, lo=fact.alpha_lo, hi=fact.alpha_hi)
+
+
 def _reliability_summary(facts: ReportFacts, num: Numbering) -> Table:
     """One row per scale: alpha in each wave, omega in the latest, the published alpha."""
     waves = facts.waves
@@ -356,7 +363,7 @@ def _reliability_summary(facts: ReportFacts, num: Numbering) -> Table:
                     Cell(instrument if instrument != previous else ""),
                     Cell(scale),
                     Cell(latest.n_items if latest else None),
-                    *(Cell(per_wave[w].alpha if w in per_wave else None) for w in waves),
+                    *(_alpha_cell(per_wave.get(w)) for w in waves),
                     Cell(latest.omega if latest else None),
                     Cell(
                         latest.published_alpha if latest else None,
@@ -381,9 +388,9 @@ def _reliability_summary(facts: ReportFacts, num: Numbering) -> Table:
             Column("Published α", "alpha"),
         ),
         tuple(rows),
-        caption="α below .70 means the items may not measure one thing well enough to add up; "
-        "an α whose 95% interval reaches .70 is uncertain rather than low. Such scales are "
+        caption="Each α with its 95% confidence interval (Feldt) in brackets. α below .70 means "
+        "the items may not measure one thing well enough to add up; an α whose interval reaches "
+        ".70 is uncertain rather than low. Such scales are "
         "listed in the 'Read with care' box (Section 1)."
-        + ("" if published else " No published value exists for these questionnaires.")
-        + " Confidence intervals are in the exported tables.",
+        + ("" if published else " No published value exists for these questionnaires."),
     )

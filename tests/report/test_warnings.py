@@ -129,3 +129,18 @@ def test_the_box_points_to_the_reliability_table_by_number(facts: ReportFacts) -
     (box,) = [b for b in model.sections[0].blocks if isinstance(b, Bullets) and b.style]
     reliability = next(t for t in model.tables() if t.title.startswith("Reliability per scale"))
     assert f"see {reliability.number}): Voice (Spring)." in box.items[0]
+
+
+def test_the_reliability_table_prints_each_alpha_with_its_interval(
+    model: ReportModel, facts: ReportFacts
+) -> None:
+    from cop_eval.report.filters import fmt_alpha, fmt_cell
+
+    table = next(t for t in model.tables() if t.title.startswith("Reliability per scale"))
+    fact = facts.reliability[-1]
+    row = next(r for r in table.rows if r.cells[1].value == fact.scale_label)
+    k = next(i for i, c in enumerate(table.columns) if c.label == f"α {fact.wave}")
+    printed = fmt_cell(row.cells[k], table.columns[k])
+    assert printed == (
+        f"{fmt_alpha(fact.alpha)} [{fmt_alpha(fact.alpha_lo)}, {fmt_alpha(fact.alpha_hi)}]"
+    )
