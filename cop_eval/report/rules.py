@@ -191,6 +191,25 @@ def _agenda_rule(facts: ReportFacts, refs: Refs) -> list[Recommendation]:
     return [rec] if rec else []
 
 
+def _relevance_why(gap: list[str], short: list[str], overall: float) -> str:
+    """Why the relevance advice names these groups: a notable gap, or a mean below the midpoint
+    (a group only below the midpoint is not called "notably lower")."""
+    parts = []
+    if gap:
+        parts.append(
+            f"Relevance is notably lower for {', '.join(gap)} than for the group overall "
+            f"({fmt_number(overall)})"
+        )
+    if short:
+        verb = "is" if len(short) == 1 else "are"
+        parts.append(
+            f"{', '.join(short)} {verb} below the midpoint of the relevance scale (3)"
+            if gap
+            else f"Relevance for {', '.join(short)} is below the midpoint of the scale (3)"
+        )
+    return "; ".join(parts) + "."
+
+
 def _subgroup_rule(facts: ReportFacts, refs: Refs) -> list[Recommendation]:
     sub = facts.subgroups
     if sub is None:
@@ -200,14 +219,16 @@ def _subgroup_rule(facts: ReportFacts, refs: Refs) -> list[Recommendation]:
         if not key.endswith(".relevance"):
             continue
         overall = sub.overall[index]
-        low = [
-            row.group
+        shown = [
+            (row.group, mean)
             for row in sub.rows
-            if not row.suppressed
-            and row.means[index] is not None
-            and overall is not None
-            and (row.means[index] <= overall - GAP or row.means[index] < 3.0)  # type: ignore[operator]
+            if not row.suppressed and (mean := row.means[index]) is not None
         ]
+        if overall is None:
+            continue
+        gap = [g for g, m in shown if m <= overall - GAP]
+        short = [g for g, m in shown if m < 3.0 and g not in gap]  # below the midpoint only
+        low = gap + short
         instrument = key.split(".", 1)[0]
         where = f"heatmap:{instrument}" if f"heatmap:{instrument}" in refs else "heatmap"
         if low:
@@ -215,8 +236,7 @@ def _subgroup_rule(facts: ReportFacts, refs: Refs) -> list[Recommendation]:
                 "Co-design the agenda with the groups that find it least relevant",
                 "Invite " + ", ".join(low) + " to plan the next cycle's topics with the "
                 "facilitator, and check relevance again at the next survey.",
-                f"Relevance is notably lower for {', '.join(low)} than for the group overall "
-                f"({fmt_number(overall)}).",
+                _relevance_why(gap, short, overall),
                 refs,
                 (where,),
                 "high",

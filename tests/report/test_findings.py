@@ -87,6 +87,24 @@ def test_low_relevance_in_a_visible_subgroup_means_co_design(facts: ReportFacts)
     assert co[0].refs == ("fig-6-5",) and co[0].ref_labels == ("Figure 6.5",)
 
 
+def test_relevance_below_the_midpoint_is_not_called_notably_lower(facts: ReportFacts) -> None:
+    """Issue 12, item 4: a group at 2.9 against 3.2 overall (a gap under 0.5) is named because it
+    is below the midpoint, and the reason says so rather than 'notably lower'."""
+    rows = (SubgroupRow("Trainers", 8, (2.9,)), SubgroupRow("HR", 20, (3.3,)))
+    sub = SubgroupFacts("role", "W3", ("x.relevance",), ("Relevance",), rows, (3.2,), 5, 1)
+    (co,) = [
+        r for r in recommendations(replace(facts, subgroups=sub), REFS) if "Co-design" in r.title
+    ]
+    assert co.why == "Relevance for Trainers is below the midpoint of the scale (3)."
+    rows = (*rows, SubgroupRow("OD", 9, (2.5,)))
+    sub = replace(sub, rows=rows, overall=(3.1,))
+    (co,) = [
+        r for r in recommendations(replace(facts, subgroups=sub), REFS) if "Co-design" in r.title
+    ]
+    assert co.why.startswith("Relevance is notably lower for OD than for the group overall (3.10)")
+    assert co.why.endswith("; Trainers is below the midpoint of the relevance scale (3).")
+
+
 def test_collective_agenda_rule_names_the_scales(facts: ReportFacts) -> None:
     recs = recommendations(facts, REFS)
     agenda = next(r for r in recs if r.title == "Move from a few voices to collective ownership")
