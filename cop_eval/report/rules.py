@@ -66,10 +66,11 @@ def shown_difference(a: float, b: float) -> float:
 
 
 def stage_mean(facts: ReportFacts, stage: int) -> float | None:
+    """The stage's mean in the last wave (the wave the sentences name), or None when that wave
+    has none (not measured, or hidden): an earlier wave's mean is never quoted as the last's."""
     for result in facts.stages:
-        if result.stage == stage:
-            with_mean = [w.mean for w in result.waves if w.mean is not None]
-            return with_mean[-1] if with_mean else None
+        if result.stage == stage and result.waves:
+            return result.waves[-1].mean
     return None
 
 

@@ -211,3 +211,18 @@ def test_identity_advice_needs_a_clear_classification(facts: ReportFacts) -> Non
     assert "is classified at the weak end" in rec.why and "(interest group)" in rec.why
     close = replace(clear, identity=(*facts.identity[:-1], replace(latest, group_clear=False)))
     assert not [r for r in recommendations(close, REFS) if r.title.startswith("Create room")]
+
+
+def test_a_stage_mean_is_quoted_only_for_the_wave_it_names(facts: ReportFacts) -> None:
+    """Stage 2 was measured in W1 only: the sentences, which name the last wave, do not quote
+    its W1 mean as if it were the last wave's (issue 12: figures in sentences are true)."""
+    stages = tuple(
+        StageResult(k, f"Stage {k}", (), (WaveStat("W1", 30, m1), WaveStat("W2", n2, m2)))
+        for k, m1, n2, m2 in ((1, 3.9, 30, 3.8), (2, 2.1, 0, None), (3, 3.6, 30, 3.4))
+    )
+    plain = replace(_plain(facts), waves=("W1", "W2"), stages=stages, weakest_stage=3)
+    texts = [r.why for r in recommendations(plain, REFS)]
+    texts += [m.text for m in key_messages(plain, REFS)]
+    assert not any("2.10" in t for t in texts), texts
+    weakest = next(m for m in key_messages(plain, REFS) if m.headline == "Weakest stage")
+    assert "mean 3.40 in W2; the next, stage 1, 3.80" in weakest.text
