@@ -76,8 +76,8 @@ cat(t, as.character(packageVersion("psych")), "\\n")
 """
 
 
-def fresh(args: list[str], env: dict[str, str] | None = None) -> tuple[float, float, str]:
-    """Wall seconds, peak MB and stdout of one fresh process (exits on failure)."""
+def fresh(args: list[str], env: dict[str, str] | None = None) -> tuple[float, float, str, float]:
+    """Wall seconds, peak MB, stdout and CPU seconds of one fresh process (exits on failure)."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         started = time.perf_counter()
         proc = subprocess.Popen(args, stdout=out, stderr=err, env={**os.environ, **(env or {})})
@@ -87,7 +87,8 @@ def fresh(args: list[str], env: dict[str, str] | None = None) -> tuple[float, fl
         err.seek(0)
         if os.waitstatus_to_exitcode(status):
             raise SystemExit(f"{' '.join(args)} failed:\n{err.read().decode()[-3000:]}")
-        return seconds, usage.ru_maxrss / 1024, out.read().decode()
+        cpu = usage.ru_utime + usage.ru_stime
+        return seconds, usage.ru_maxrss / 1024, out.read().decode(), cpu
 
 
 class Table:
@@ -95,16 +96,24 @@ class Table:
 
     def __init__(self, runs: int) -> None:
         self.runs, self.rows = runs, {}  # type: dict[str, dict[str, float]]
-        print(f"{'':<52} {'min s':>7} {'median':>7} {'peak MB':>8}")
+        print(f"{'':<52} {'min s':>7} {'median':>7} {'peak MB':>8} {'CPU s':>7}")
 
     def measure(self, name: str, args: list[str], env: dict[str, str] | None = None) -> None:
         figures = [fresh(args, env) for _ in range(self.runs)]
-        self.add(name, [f[0] for f in figures], max(f[1] for f in figures))
+        cpu = min(f[3] for f in figures)
+        self.add(name, [f[0] for f in figures], max(f[1] for f in figures), cpu)
 
-    def add(self, name: str, times: list[float], peak: float = float("nan")) -> None:
+    def add(
+        self, name: str, times: list[float], peak: float = float("nan"), cpu: float = float("nan")
+    ) -> None:
         low, mid = min(times), statistics.median(times)
-        self.rows[name] = {"min_s": round(low, 3), "median_s": round(mid, 3), "peak_mb": peak}
-        print(f"{name:<52} {low:7.2f} {mid:7.2f} {peak:8.0f}", flush=True)
+        self.rows[name] = {
+            "min_s": round(low, 3),
+            "median_s": round(mid, 3),
+            "peak_mb": round(peak) if peak == peak else None,
+            "cpu_s": round(cpu, 2) if cpu == cpu else None,
+        }
+        print(f"{name:<52} {low:7.2f} {mid:7.2f} {peak:8.0f} {cpu:7.2f}", flush=True)
 
 
 def r_alpha(path: Path, runs: int) -> tuple[list[float], str] | None:

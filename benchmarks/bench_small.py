@@ -33,6 +33,7 @@ CLI = str(BIN / "cop-eval")
 PAGES = ["/", "/project", "/import", "/results", "/compare", "/report", "/cycle", "/actions"]
 PAGES += ["/comments"]
 INSTRUMENT = "reflection"
+nan = float("nan")
 
 _PAGE_PROBE = """
 import sys, time, json
@@ -51,8 +52,8 @@ print(json.dumps({"start": started, "cold": cold, "warm": min(warm)}))
 """
 
 
-def run(args: list[str]) -> tuple[float, float, str]:
-    """Wall seconds, peak MB and stdout of one fresh process."""
+def run(args: list[str]) -> tuple[float, float, str, float]:
+    """Wall seconds, peak MB, stdout and CPU seconds (user + system) of one fresh process."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         started = time.perf_counter()
         proc = subprocess.Popen(args, stdout=out, stderr=err)
@@ -63,20 +64,31 @@ def run(args: list[str]) -> tuple[float, float, str]:
         err.seek(0)
         if proc.returncode:
             raise SystemExit(f"{' '.join(args)} failed:\n{err.read().decode()[-2000:]}")
-        return seconds, usage.ru_maxrss / 1024, out.read().decode()
+        cpu = usage.ru_utime + usage.ru_stime
+        return seconds, usage.ru_maxrss / 1024, out.read().decode(), cpu
 
 
-def timed(args: list[str], runs: int) -> tuple[float, float, float]:
-    """(min s, median s, peak MB) over ``runs`` fresh processes."""
-    figures = [run(args) for _ in range(runs)]
+Figures = tuple[float, float, float, float]
+
+
+def timed(args: list[str], runs: int) -> Figures:
+    """(min s, median s, peak MB, min CPU s) over ``runs`` fresh processes."""
+    return summary([run(args) for _ in range(runs)])
+
+
+def summary(figures: list[tuple[float, float, str, float]]) -> Figures:
     times = [f[0] for f in figures]
-    return min(times), statistics.median(times), max(f[1] for f in figures)
+    peak, cpu = max(f[1] for f in figures), min(f[3] for f in figures)
+    return min(times), statistics.median(times), peak, cpu
 
 
-def line(name: str, target: float, fig: tuple[float, float, float]) -> None:
-    low, mid, peak = fig
+def line(name: str, target: float, fig: Figures) -> None:
+    low, mid, peak, cpu = fig
     mark = "ok" if low <= target else "OVER"
-    print(f"{name:<44} {low:7.2f} {mid:7.2f} {target:7.1f}  {mark:<4} {peak:7.0f}", flush=True)
+    print(
+        f"{name:<44} {low:7.2f} {mid:7.2f} {target:7.1f}  {mark:<4} {peak:7.0f} {cpu:7.2f}",
+        flush=True,
+    )
 
 
 def main() -> None:
@@ -87,15 +99,13 @@ def main() -> None:
         f"machine: {platform.machine()}, {os.cpu_count()} cores, Python "
         f"{platform.python_version()}, load average {os.getloadavg()[0]:.1f} at start"
     )
-    print(f"{'':<44} {'min s':>7} {'median':>7} {'target':>7}  {'':<4} {'peak MB':>7}")
+    print(f"{'':<44} {'min s':>7} {'median':>7} {'target':>7}  {'':<4} {'peak MB':>7} {'CPU s':>7}")
     line("cop-eval --help", 0.5, timed([CLI, "--help"], args.runs))
     line("cop-eval instruments list", 0.5, timed([CLI, "instruments", "list"], args.runs))
     with tempfile.TemporaryDirectory(prefix="cop-eval-bench-") as tmp:
         work = Path(tmp)
         demo = [run([CLI, "demo", "--out", str(work / f"demo{k}")]) for k in range(args.runs)]
-        times = [d[0] for d in demo]
-        peak = max(d[1] for d in demo)
-        line("cop-eval demo (end to end)", 6.0, (min(times), statistics.median(times), peak))
+        line("cop-eval demo (end to end)", 6.0, summary(demo))
         project = work / "demo0" / "project"
         compare = [CLI, "compare", "--project", str(project), "-i", INSTRUMENT]
         line(f"compare --project (demo, {INSTRUMENT})", 1.5, timed(compare, args.runs))
@@ -114,8 +124,8 @@ def main() -> None:
             figures[page] = probes
             cold = [p["cold"] for p in probes]
             warm = [p["warm"] for p in probes]
-            line(f"web {page} cold", 3.0, (min(cold), statistics.median(cold), float("nan")))
-            line(f"web {page} warm", 1.0, (min(warm), statistics.median(warm), float("nan")))
+            line(f"web {page} cold", 3.0, (min(cold), statistics.median(cold), nan, nan))
+            line(f"web {page} warm", 1.0, (min(warm), statistics.median(warm), nan, nan))
         start = [p["start"] for probes in figures.values() for p in probes]
         print(f"  (starting the web app itself, imports included: min {min(start):.2f} s)")
     print(f"load average {os.getloadavg()[0]:.1f} at the end (the machine may be shared)")
