@@ -106,7 +106,7 @@ def load_manifest(folder: Path | None = None) -> Manifest:
         raise CopEvalError(
             f"{path}: the sample data manifest is missing or damaged ({exc}); reinstall cop-eval "
             "or regenerate it with `python sample_data/generate.py`"
-        ) from None
+        ) from exc
 
 
 def _with_group_column(responses: ResponseSet, column: str) -> ResponseSet:

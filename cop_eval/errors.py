@@ -1,17 +1,109 @@
-"""Exception hierarchy.
+"""Exception hierarchy, and how messages name the caller's options.
 
 Every error a user can cause is a :class:`CopEvalError` (a ``ValueError``). Its message says what is
 wrong, where (file, row, column, item id or key path) and how to fix it; the command line prints the
 message and exits 1 without a traceback.
+
+Messages speak the library's language: an option is named with :func:`option`, which reads as
+the Python parameter (``id_column``, ``design='independent'``) in ``str(error)``, and as the
+command-line option (``--id-column``, ``--design independent``) when the command line renders the
+same error with :meth:`CopEvalError.render`. ``error.options`` lists the parameters a message
+names, for a caller that wants to point at its own inputs (a form field, a flag).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Callable, Sequence
+
+__all__ = [
+    "CopEvalError",
+    "DataImportError",
+    "InstrumentError",
+    "OptionError",
+    "StoreError",
+    "action",
+    "option",
+    "python_term",
+    "render",
+]
+
+_MARK, _VALUE = "\x1f", "\x1e"
+_MARKED = re.compile(f"{_MARK}([A-Za-z_][A-Za-z0-9_]*)(?:{_VALUE}([^{_MARK}]*))?{_MARK}")
+
+#: ``term(name, value)``: how an option is written in a message (``value`` ``None``: name only).
+Term = Callable[[str, "str | None"], str]
+
+
+def option(name: str, value: object = None) -> str:
+    """Name a parameter (and optionally its value) inside a message.
+
+    Examples
+    --------
+    >>> str(OptionError(f"give {option('labels')}, or use {option('design', 'independent')}"))
+    "give labels, or use design='independent'"
+    """
+    if value is None:
+        return f"{_MARK}{name}{_MARK}"
+    text = str(value).replace(_MARK, "").replace(_VALUE, "")
+    return f"{_MARK}{name}{_VALUE}{text}{_MARK}"
+
+
+def action(name: str, value: object = None) -> str:
+    """Name a thing to do in a message (``"init"``, ``"check"``, ``"waves"``): the library's text
+    names the Python call, the command line its command."""
+    return option(f"{_ACTION}{name}", value)
+
+
+_ACTION = "do_"
+
+#: What the library's text says for an :func:`action` (``{}``: its value).
+PYTHON_ACTIONS = {
+    "init": "Project.create({!r})",
+    "waves": "Project.waves()",
+    "check": "the import report (ResponseSet.report)",
+    "read": "read_responses",
+    "show": "load_instrument(ID).item_ids",
+    "list": "cop_eval.instruments.builtin_instrument_ids()",
+}
+
+
+def python_term(name: str, value: str | None) -> str:
+    """An option as a Python caller writes it: ``id_column``, ``design='independent'``."""
+    if name.startswith(_ACTION):
+        text = PYTHON_ACTIONS.get(name.removeprefix(_ACTION), name.removeprefix(_ACTION))
+        return text.format(value) if value is not None else text.replace("{!r}", "...")
+    if value is None:
+        return name
+    if value in ("True", "False") or value.lstrip("-").replace(".", "", 1).isdigit():
+        return f"{name}={value}"
+    return f"{name}={value!r}"
+
+
+def render(text: str, term: Term = python_term) -> str:
+    """``text`` with its :func:`option` marks written by ``term`` (default: as Python names).
+
+    For text that is not an exception (a warning in an import report): it is stored as the
+    library says it.
+    """
+    return _MARKED.sub(lambda m: term(m.group(1), m.group(2)), text)
 
 
 class CopEvalError(ValueError):
     """Base class for every error caused by user input (data, instrument, options)."""
+
+    def __str__(self) -> str:
+        return self.render(python_term)
+
+    def render(self, term: Term) -> str:
+        """The message with every option written by ``term`` (the command line passes its own)."""
+        return render(super().__str__(), term)
+
+    @property
+    def options(self) -> tuple[str, ...]:
+        """The parameters the message names, in order (``("id_column", "design")``)."""
+        names = [m.group(1) for m in _MARKED.finditer(super().__str__())]
+        return tuple(dict.fromkeys(names))
 
 
 class InstrumentError(CopEvalError):

@@ -12,7 +12,7 @@ leave the reader. The scores made from a response set are a
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -20,6 +20,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
 from cop_eval.instruments import Instrument
+from cop_eval.results import Result
 
 __all__ = [
     "ColumnMatch",
@@ -125,7 +126,7 @@ class ImportReport(_Frozen):
 
 
 @dataclass(frozen=True)
-class ResponseSet:
+class ResponseSet(Result):
     """Validated answers from one export file (one wave).
 
     Attributes
@@ -192,3 +193,23 @@ class ResponseSet:
     def items_of(self, instrument: Instrument) -> pd.DataFrame:
         """The item columns of one instrument, in questionnaire order."""
         return self.items.loc[:, list(instrument.item_ids)]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The import report, as ``cop-eval check --json`` prints it (plus ``rows_rejected``)."""
+        payload = self.report.model_dump(mode="json")
+        payload["rows_rejected"] = self.report.rows_rejected
+        return payload
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per accepted respondent: ``row`` (in the file), ``respondent`` (pseudonym,
+        when ids were read), the subgroup columns, then one column per item (raw codes)."""
+        parts: list[pd.DataFrame | pd.Series] = [
+            pd.Series(self.row_numbers, name="row", dtype="int64")
+            if len(self.row_numbers) == self.n
+            else pd.Series(range(1, self.n + 1), name="row", dtype="int64")
+        ]
+        if self.respondent_ids is not None:
+            parts.append(self.respondent_ids.reset_index(drop=True).rename("respondent"))
+        parts.append(self.groups.reset_index(drop=True))
+        parts.append(self.items.reset_index(drop=True))
+        return pd.concat(parts, axis=1)

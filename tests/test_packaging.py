@@ -2,7 +2,8 @@
 
 Builds the wheel with ``python -m build``, installs it (without dependencies) into a fresh venv in a
 temporary folder, lets that venv see the already-installed dependencies through a ``.pth`` line
-(so the test needs no network), and runs ``cop-eval instruments list`` from outside the checkout.
+(so the test needs no network), and runs ``cop-eval instruments list`` and the notebook session of
+docs/python.md (``import cop_eval as ce`` on the bundled sample data) from outside the checkout.
 """
 
 from __future__ import annotations
@@ -45,8 +46,10 @@ def test_wheel_contains_instruments_and_templates(wheel: Path) -> None:
     assert "cop_eval/py.typed" in names
 
 
-def test_installed_wheel_lists_instruments_outside_checkout(wheel: Path, tmp_path: Path) -> None:
-    venv = tmp_path / "venv"
+@pytest.fixture(scope="module")
+def installed(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A fresh venv with the wheel installed (its dependencies seen through a .pth line)."""
+    venv = tmp_path_factory.mktemp("installed") / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, capture_output=True)
     pip = venv / "bin" / "pip"
     subprocess.run(
@@ -64,6 +67,13 @@ def test_installed_wheel_lists_instruments_outside_checkout(wheel: Path, tmp_pat
     ).stdout.strip()
     # Dependencies come from the test environment; cop_eval itself must come from the wheel.
     Path(site, "deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n", encoding="utf-8")
+    return venv
+
+
+def test_installed_wheel_lists_instruments_outside_checkout(
+    installed: Path, tmp_path: Path
+) -> None:
+    venv = installed
     where = subprocess.run(
         [str(venv / "bin" / "python"), "-c", "import cop_eval; print(cop_eval.__file__)"],
         check=True,
@@ -85,3 +95,29 @@ def test_installed_wheel_lists_instruments_outside_checkout(wheel: Path, tmp_pat
         "transfer_of_learning",
     ):
         assert ident in listing.stdout
+
+
+def test_installed_wheel_runs_the_python_walkthrough(installed: Path, tmp_path: Path) -> None:
+    """docs/python.md, run as a doctest by the wheel's Python in a folder outside the checkout."""
+    page = tmp_path / "python.md"
+    page.write_text(
+        (Path(__file__).resolve().parent.parent / "docs" / "python.md").read_text("utf-8"), "utf-8"
+    )
+    run = subprocess.run(
+        [
+            str(installed / "bin" / "python"),
+            "-m",
+            "doctest",
+            "-o",
+            "ELLIPSIS",
+            "-o",
+            "NORMALIZE_WHITESPACE",
+            page.name,
+        ],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={"HOME": str(tmp_path), "PATH": "/usr/bin:/bin", "MPLBACKEND": "Agg"},
+    )
+    assert run.returncode == 0, run.stdout[-4000:] + run.stderr[-2000:]
+    assert not (tmp_path / ".config" / "cop-eval").exists()  # no key made in the (fake) home

@@ -6,8 +6,16 @@ from pathlib import Path
 
 import pytest
 
+from cop_eval.cli.keys import user_key
+from cop_eval.cli.terms import cli_message
 from cop_eval.errors import CopEvalError
-from cop_eval.privacy import PSEUDONYM_PREFIX, default_key, load_or_create_key, pseudonymise
+from cop_eval.privacy import (
+    PSEUDONYM_PREFIX,
+    create_key,
+    load_or_create_key,
+    pseudonymise,
+    read_key,
+)
 
 
 def test_same_person_same_pseudonym_and_raw_id_absent() -> None:
@@ -63,9 +71,43 @@ def test_key_file_created_private_and_reused(
 ) -> None:
     path = tmp_path / "sub" / "secret.key"
     monkeypatch.setenv("COP_EVAL_SECRET_FILE", str(path))
-    first = default_key()
+    first = user_key()  # the command line's per-user key (the library never makes one itself)
     assert path.stat().st_mode & 0o777 == 0o600
-    assert default_key() == first == load_or_create_key(path)
+    assert user_key() == first == load_or_create_key(path)
+
+
+def test_library_key_files_are_explicit(tmp_path: Path) -> None:
+    path = tmp_path / "project.key"
+    with pytest.raises(CopEvalError, match="no such secret key file") as info:
+        read_key(path)
+    assert isinstance(info.value.__cause__, FileNotFoundError)
+    key = create_key(path)
+    assert read_key(path) == key and path.stat().st_mode & 0o777 == 0o600
+    with pytest.raises(CopEvalError, match="exists already"):
+        create_key(path)  # never overwrites: every pseudonym depends on it
+    assert read_key(path) == key
+
+
+def test_ids_without_a_key_are_refused_not_keyed_silently(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cop_eval.errors import OptionError
+    from cop_eval.ingest import read_responses
+    from cop_eval.instruments import load_instrument
+
+    home = tmp_path / "home"
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.delenv("COP_EVAL_SECRET_FILE")
+    monkeypatch.delenv("XDG_CONFIG_HOME", raising=False)
+    inst = load_instrument("reflection")
+    header = ["email", *(item.id for item in inst.items)]
+    rows = [[f"person{k}@example.org", *(["3"] * len(inst.items))] for k in range(6)]
+    path = tmp_path / "w.csv"
+    path.write_text("\n".join(",".join(r) for r in [header, *rows]) + "\n", encoding="utf-8")
+    with pytest.raises(OptionError, match="secret key"):
+        read_responses(path, [inst], id_column="email")
+    assert not home.exists()  # no ~/.config/cop-eval/secret.key made behind the caller's back
+    assert read_responses(path, [inst]).respondent_ids is None  # no ids: no key needed
 
 
 def test_damaged_key_file_is_a_clear_error(tmp_path: Path) -> None:
@@ -86,9 +128,10 @@ def test_id_column_cannot_also_be_the_group_column(tmp_path: Path) -> None:
     rows = [[f"person{k}@example.org", *(["3"] * len(inst.items))] for k in range(6)]
     path = tmp_path / "w.csv"
     path.write_text("\n".join(",".join(r) for r in [header, *rows]) + "\n", encoding="utf-8")
-    with pytest.raises(OptionError, match="same column as --id-column") as info:
+    with pytest.raises(OptionError, match="same column as id_column") as info:
         read_responses(path, [inst], id_column="email", group_columns=["email"], key=b"k" * 32)
     assert "person" not in str(info.value)
+    assert "same column as --id-column" in cli_message(info.value)
 
 
 def test_an_item_cannot_be_mapped_to_the_id_column(tmp_path: Path) -> None:
@@ -102,7 +145,7 @@ def test_an_item_cannot_be_mapped_to_the_id_column(tmp_path: Path) -> None:
     rows = [[f"person{k}@example.org", *(["3"] * (len(inst.items) - 1))] for k in range(6)]
     path = tmp_path / "w.csv"
     path.write_text("\n".join(",".join(r) for r in [header, *rows]) + "\n", encoding="utf-8")
-    with pytest.raises(OptionError, match="mapped to the --id-column") as info:
+    with pytest.raises(OptionError, match="mapped to the id_column") as info:
         read_responses(
             path,
             [inst],
@@ -111,3 +154,4 @@ def test_an_item_cannot_be_mapped_to_the_id_column(tmp_path: Path) -> None:
             key=b"k" * 32,
         )
     assert "person" not in str(info.value)
+    assert "mapped to the --id-column" in cli_message(info.value)

@@ -369,6 +369,7 @@ def test_files_import_without_surprises(sim: Simulation, manifest: dict[str, Any
             id_column=entry["id_column"],
             group_columns=[entry["group_column"]],
             wave=entry["label"],
+            key=b"sample-data-test-key",
         )
         report, expected = result.report, entry["expected"]
         assert report.format == entry["format"], "the platform is recognised without --format"

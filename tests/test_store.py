@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import signal
 import sqlite3
 import subprocess
@@ -22,6 +23,7 @@ import pytest
 
 from cop_eval.cli import main
 from cop_eval.cli.common import responses_from_project
+from cop_eval.cli.terms import cli_message
 from cop_eval.errors import OptionError, StoreError
 from cop_eval.instruments import Instrument, load_instrument
 from cop_eval.privacy import pseudonymise
@@ -161,8 +163,9 @@ def test_same_label_other_content_needs_replace_and_is_audited(
     first = make_responses(instrument, project.key, seed=1)
     second = make_responses(instrument, project.key, seed=2)
     project.add_wave(first, "spring")
-    with pytest.raises(StoreError, match=r"already exists with other content.*--replace"):
+    with pytest.raises(StoreError, match=r"already exists with other content.*replace=True") as e:
         project.add_wave(second, "Spring")
+    assert re.search(r"already exists with other content.*--replace", cli_message(e.value))
     pd.testing.assert_frame_equal(project.load_wave("spring").items, first.items)
 
     outcome = project.add_wave(second, "spring", replace=True)
@@ -317,8 +320,9 @@ def test_damaged_answers_are_reported(project: Project, instrument: Instrument) 
         damaged = bytearray(chunk)
         damaged[len(damaged) // 2] ^= 0xFF
         conn.execute("UPDATE wave_data SET chunk = ?", (bytes(damaged),))
-    with pytest.raises(StoreError, match=r"damaged.*--replace"):
+    with pytest.raises(StoreError, match=r"damaged.*replace=True") as info:
         project.load_wave("w")
+    assert re.search(r"damaged.*--replace", cli_message(info.value))
 
 
 # -- atomicity and concurrency ----------------------------------------------------------------
@@ -513,8 +517,9 @@ def test_newer_schema_is_refused_untouched(project: Project) -> None:
 
 
 def test_other_files_are_not_taken_for_a_project(tmp_path: Path) -> None:
-    with pytest.raises(StoreError, match=r"no cop-eval project here.*cop-eval init"):
+    with pytest.raises(StoreError, match=r"no cop-eval project here.*Project.create") as info:
         Project.open(tmp_path / "missing")
+    assert re.search(r"no cop-eval project here.*cop-eval init", cli_message(info.value))
     (tmp_path / "junk").mkdir()
     (tmp_path / "junk" / "project.sqlite").write_bytes(b"not a database at all" * 100)
     with pytest.raises(StoreError, match="not a readable cop-eval project database"):

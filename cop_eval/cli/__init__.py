@@ -139,7 +139,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         exc.show()
         return exc.exit_code
     except CopEvalError as exc:
-        click.echo(f"error: {exc}", err=True)
+        from cop_eval.cli.terms import cli_message
+
+        click.echo(f"error: {cli_message(exc)}", err=True)
         return 1
     except KeyboardInterrupt:
         click.echo("Interrupted.", err=True)

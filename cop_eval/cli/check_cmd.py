@@ -39,13 +39,6 @@ def plain(value: object) -> Text:
     return Text(text)
 
 
-def report_payload(report: ImportReport) -> dict[str, object]:
-    """The JSON object printed by ``check --json``: the report plus ``rows_rejected``."""
-    payload = report.model_dump(mode="json")
-    payload["rows_rejected"] = report.rows_rejected
-    return payload
-
-
 def _table(title: str, *columns: tuple[str, str]) -> Table:
     table = Table(title=Text(title), title_justify="left")
     for name, justify in columns:
@@ -178,7 +171,7 @@ def check_cmd(
         warn=False,
     )
     if as_json:
-        print_json(report_payload(responses.report))
+        print_json(responses.to_dict())
     else:
         print_report(responses.report)
 

@@ -253,6 +253,7 @@ def load_responses(
     :func:`unify_group_column`. With ``warn`` (the default), items that no column was found
     for, and answers that could not be used, are reported on stderr (:func:`warn_about_input`).
     """
+    from cop_eval.cli.keys import user_key
     from cop_eval.ingest import read_responses
     from cop_eval.instruments import load_instruments
 
@@ -268,6 +269,7 @@ def load_responses(
         group_columns=(group_column,) if group_column else (),
         wave=wave,
         sheet=sheet,
+        key=user_key() if id_column else None,
     )
     if warn:
         warn_about_input(responses)
@@ -391,12 +393,12 @@ def one_wave(
         ident = load_instrument(ref).id
         try:
             chosen.append(responses.instrument(ident))
-        except KeyError:
+        except KeyError as exc:
             stored = ", ".join(i.id for i in responses.instruments)
             raise OptionError(
                 f"wave {responses.wave!r} of {project_dir} was not imported with instrument "
                 f"{ident!r}; it holds: {stored}"
-            ) from None
+            ) from exc
     return responses, tuple(chosen)
 
 

@@ -10,6 +10,7 @@ import click
 from rich.table import Table
 from rich.text import Text
 
+from cop_eval.api import compare_waves
 from cop_eval.cli.common import (
     instrument_option,
     json_option,
@@ -20,14 +21,10 @@ from cop_eval.cli.common import (
     waves_from_files,
     waves_from_project,
 )
-from cop_eval.compare.results import Comparison, ScaleComparison, SuppressedCell, WaveComparison
-from cop_eval.compare.waves import compare_waves
+from cop_eval.compare.results import PairComparison, ScaleComparison, SuppressedCell, WaveComparison
 from cop_eval.errors import OptionError
-from cop_eval.instruments import Instrument, load_instrument
-from cop_eval.measure.coverage import items_scored, scales_with_differing_items
-from cop_eval.measure.scores import ScoreTable
+from cop_eval.instruments import load_instrument
 from cop_eval.privacy import DEFAULT_MIN_GROUP_SIZE, PrivacyPolicy
-from cop_eval.responses import ResponseSet
 from cop_eval.stats.ttests import PairedTest
 
 
@@ -51,14 +48,6 @@ def parse_labels(text: str | None, count: int) -> list[str] | None:
             f"--labels needs {count} non-empty, comma-separated labels (one per wave), got {text!r}"
         )
     return labels
-
-
-def _alphas(first: ResponseSet, instrument: Instrument) -> dict[str, float]:
-    """Observed alpha per scale in the first wave, for the reliable change index."""
-    from cop_eval.measure.reliability import scale_alphas
-
-    alphas = scale_alphas(first.items_of(instrument), instrument)
-    return {scale: float(a) for scale, a in alphas.items() if math.isfinite(a) and 0 <= a < 1}
 
 
 def _scale_table(sc: ScaleComparison) -> Table:
@@ -116,7 +105,7 @@ def _comparison_table(sc: ScaleComparison) -> Table:
                 Text(c.reason),
             )
             continue
-        assert isinstance(c, Comparison)
+        assert isinstance(c, PairComparison)
         t = c.test
         effect = f"d_av {_num(t.d_av)}" if isinstance(t, PairedTest) else f"g {_num(t.hedges_g)}"
         n = f"{c.n} matched" if c.design == "paired" else f"{c.n_from}+{c.n_to}"
@@ -134,19 +123,15 @@ def _comparison_table(sc: ScaleComparison) -> Table:
     return table
 
 
-def print_result(
-    result: WaveComparison, title: str, item_notes: dict[str, str] | None = None
-) -> None:
-    """Per scale: wave means with CI, then each change with effect size and verdict.
-
-    ``item_notes`` (scale id → sentence) is printed under a scale whose waves were scored from
-    different items."""
+def print_result(result: WaveComparison, title: str) -> None:
+    """Per scale: wave means with CI, then each change with effect size and verdict (and a note
+    under a scale whose waves were scored from different items)."""
     waves = ", ".join(f"{w.label} (n={w.n})" for w in result.waves)
     out.print(Text(f"{title}: {waves}", style="bold"))
     for sc in result.scales:
         out.print(_scale_table(sc))
-        if item_notes and sc.scale in item_notes:
-            out.print(Text(f"Note: {item_notes[sc.scale]}", style="yellow"))
+        if sc.items_note:
+            out.print(Text(f"Note: {sc.items_note}", style="yellow"))
         if sc.comparisons:
             out.print(_comparison_table(sc))
         if sc.trend is not None:
@@ -167,7 +152,7 @@ def print_result(
                 continue
             verdicts = "; ".join(
                 f"{c.from_label}->{c.to_label}: {c.verdict.text}"
-                if isinstance(c, Comparison)
+                if isinstance(c, PairComparison)
                 else f"{c.label}->{c.to_label}: suppressed"
                 for c in group.comparisons
             )
@@ -231,8 +216,6 @@ def compare_cmd(
     project, in date order. With --project, give --group-column COL once: each stored wave's
     subgroup column is used under that name.
     """
-    from cop_eval.measure.scoring import score
-
     if project_dir is not None and data:
         raise click.UsageError("give DATA files or --project DIR, not both")
     inst = load_instrument(instrument)
@@ -258,42 +241,29 @@ def compare_cmd(
         )
     if len(responses) < 2:
         raise OptionError("compare needs at least two waves; the project has only one")
-    tables: list[ScoreTable] = []
     for r in responses:
         try:
-            used = r.instrument(inst.id)
-        except KeyError:
+            r.instrument(inst.id)
+        except KeyError as exc:
             held = ", ".join(i.id for i in r.instruments)
             raise OptionError(
                 f"wave {r.wave!r} was not imported with instrument {inst.id!r} (it holds: "
                 f"{held}); compare needs the questionnaire in every wave. With --project every "
                 "stored wave is compared: re-import that wave with the instrument added "
                 "(--replace), or keep waves of other questionnaires in a separate project"
-            ) from None
-        tables.append(score(r, used))
+            ) from exc
     result = compare_waves(
-        tables,
+        responses,
+        inst,
         labels=wave_labels,
         design=design,
         group_column=group_name,
         privacy=PrivacyPolicy(min_group_size),
-        reliabilities=_alphas(responses[0], inst),
     )
-    item_notes = scales_with_differing_items(responses, inst, wave_labels)
     if as_json:
-        payload = result.to_json_dict()
-        by_wave = [items_scored(r, inst) for r in responses]
-        scales = payload["scales"]
-        assert isinstance(scales, list)  # the contract: a list of one object per scale
-        for entry in scales:
-            scale = entry["scale"]
-            entry["items_by_wave"] = {
-                w.label: list(used[scale]) for w, used in zip(result.waves, by_wave, strict=True)
-            }
-            entry["items_differ"] = scale in item_notes
-        print_json(payload)
+        print_json(result.to_dict())
         return
-    print_result(result, inst.title, item_notes)
+    print_result(result, inst.title)
 
 
 def register(cli: click.Group) -> None:

@@ -186,11 +186,11 @@ def equity_cmd(
     for r in responses:
         try:
             used = r.instrument(inst.id)
-        except KeyError:
+        except KeyError as exc:
             raise OptionError(
                 f"wave {r.wave!r} was not imported with instrument {inst.id!r}; re-import it "
                 "with the instrument added (--replace)"
-            ) from None
+            ) from exc
         tables.append(score(r, used))
     name = group_column[0]
     merge = None
@@ -204,7 +204,7 @@ def equity_cmd(
         tables, name, labels=wave_labels, privacy=PrivacyPolicy(min_group_size), merge=merge
     )
     if as_json:
-        print_json(result.to_json_dict())
+        print_json(result.to_dict())
         return
     print_result(result, inst.title)
 

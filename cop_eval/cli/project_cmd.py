@@ -77,14 +77,14 @@ def _parse_date(ctx: click.Context, param: click.Parameter, value: str | None) -
         return None
     try:
         return dt.datetime.strptime(value.strip(), "%Y-%m-%d").date()
-    except ValueError:
+    except ValueError as exc:
         if re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}", value.strip()):
             problem = "is not a date in the calendar"
         else:
             problem = "is not written as YYYY-MM-DD (year, month, day)"
         raise click.BadParameter(
             f"{value!r} {problem}; write it year first, for example 2025-03-15 for 15 March 2025"
-        ) from None
+        ) from exc
 
 
 @click.command("import")

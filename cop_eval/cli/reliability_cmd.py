@@ -10,6 +10,7 @@ import click
 from rich.table import Table
 from rich.text import Text
 
+from cop_eval.api import reliability
 from cop_eval.cli.common import (
     data_options,
     err,
@@ -21,28 +22,7 @@ from cop_eval.cli.common import (
     project_option,
     wave_option,
 )
-from cop_eval.measure.reliability import LOW_ALPHA, ReliabilityResult, reliability
-from cop_eval.privacy import DEFAULT_PRIVACY
-
-#: A scale scored by fewer respondents shows no reliability figures (STATISTICS.md, "Anonymity";
-#: the board report leaves such scales out of its reliability table the same way).
-_HIDDEN = DEFAULT_PRIVACY.reason()
-
-
-def _hidden(n: int) -> bool:
-    return DEFAULT_PRIVACY.hides(n)
-
-
-def json_dict(result: ReliabilityResult) -> dict[str, object]:
-    """``--json``: a scale scored by fewer than the minimum group size keeps only its name."""
-    doc = result.to_json_dict()
-    doc["scales"] = [
-        entry
-        if not _hidden(s.n)
-        else {"scale": s.scale, "label": s.label, "suppressed": True, "reason": _HIDDEN}
-        for s, entry in zip(result.scales, doc["scales"], strict=True)
-    ]
-    return doc
+from cop_eval.measure.reliability import LOW_ALPHA, ReliabilityResult
 
 
 def _num(value: float, digits: int = 2) -> str:
@@ -78,7 +58,7 @@ def print_result(result: ReliabilityResult, title: str) -> None:
             if s.published
             else "-"
         )
-        if _hidden(s.n):
+        if result.hidden(s):
             scales.add_row(
                 Text(f"{s.label} [{s.scale}]"),
                 "suppressed",
@@ -100,7 +80,7 @@ def print_result(result: ReliabilityResult, title: str) -> None:
         )
     out.print(scales)
     for s in result.scales:
-        if _hidden(s.n):
+        if result.hidden(s):
             continue
         items = Table(title=Text(f"Items of {s.label} [{s.scale}]"), title_justify="left")
         for name, justify in [
@@ -122,14 +102,14 @@ def print_result(result: ReliabilityResult, title: str) -> None:
                 Text(_num(i.alpha_if_deleted), style="yellow" if better else ""),
             )
         out.print(items)
-    if any(_hidden(s.n) for s in result.scales):
+    if any(result.hidden(s) for s in result.scales):
         out.print(
             Text(
-                f"Scales scored by fewer than {DEFAULT_PRIVACY.min_group_size} respondents are "
+                f"Scales scored by fewer than {result.privacy.min_group_size} respondents are "
                 "suppressed to protect anonymity."
             )
         )
-    warnings = [w for s in result.scales if not _hidden(s.n) for w in s.warnings]
+    warnings = [w for s in result.scales if not result.hidden(s) for w in s.warnings]
     if warnings:
         out.print(Text(f"{len(warnings)} warning(s):", style="bold red"))
         for w in warnings:
@@ -142,7 +122,7 @@ def print_result(result: ReliabilityResult, title: str) -> None:
             )
         )
     else:
-        shown = "shown " if any(_hidden(s.n) for s in result.scales) else ""
+        shown = "shown " if any(result.hidden(s) for s in result.scales) else ""
         out.print(
             Text(f"No warnings: every {shown}alpha is at least .70 and no item-rest r is negative.")
         )
@@ -197,9 +177,9 @@ def reliability_cmd(
         id_column=id_column,
         group_column=group_column,
     )
-    result = reliability(responses.items, inst, missing=missing)
+    result = reliability(responses, inst, missing=missing)
     if as_json:
-        print_json(json_dict(result))
+        print_json(result.to_dict())
         return
     err.print(Text(f"{responses.n} respondents read from {data or responses.source}"))
     print_result(result, inst.title)

@@ -281,9 +281,7 @@ def report_cmd(
                 render_html(model, standalone=True, images=images), encoding="utf-8"
             )
         except OSError as exc:
-            raise OptionError(
-                f"{out_html}: cannot write the HTML report ({exc.strerror})"
-            ) from None
+            raise OptionError(f"{out_html}: cannot write the HTML report ({exc.strerror})") from exc
         err.print(Text(f"Wrote {out_html}"))
     for path in export_tables(model, xlsx=out_xlsx, csv_dir=csv_dir):
         if path == out_xlsx:

@@ -1,4 +1,4 @@
-"""``cop-eval score DATA --instrument ID|PATH [--id-column COL] [--out scores.csv]``."""
+"""``cop-eval score DATA --instrument ID|PATH [--id-column COL] [--out scores.csv] [--json]``."""
 
 from __future__ import annotations
 
@@ -11,12 +11,15 @@ import pandas as pd
 from rich.table import Table
 from rich.text import Text
 
+from cop_eval.api import score
 from cop_eval.cli.common import (
     data_options,
     err,
     instrument_option,
+    json_option,
     one_wave,
     out,
+    print_json,
     project_option,
     wave_option,
 )
@@ -26,7 +29,6 @@ from cop_eval.measure.classification import profile
 from cop_eval.measure.continuum import NOT_CLASSIFIED, STATUS_SUFFIX, continuum_summary
 from cop_eval.measure.csv_out import write_csv
 from cop_eval.measure.scores import ScoreTable
-from cop_eval.measure.scoring import score
 from cop_eval.privacy import DEFAULT_PRIVACY
 
 
@@ -173,6 +175,7 @@ def print_summary(table: ScoreTable) -> None:
     "numbers rows), the id column (with --id-column, pseudonymised), one column per scale, then the respondent's level on each continuum classification. Without "
     "it a summary is printed (with the group's profile classifications).",
 )
+@json_option
 def score_cmd(
     data: Path | None,
     instrument: str,
@@ -184,6 +187,7 @@ def score_cmd(
     project_dir: Path | None,
     wave_label: str | None,
     out_path: Path | None,
+    as_json: bool,
 ) -> None:
     """Score every scale (and classification) of an instrument for each respondent.
 
@@ -213,8 +217,11 @@ def score_cmd(
             )
         )
     )
+    if as_json:
+        print_json(table.to_dict())
     if out_path is None:
-        print_summary(table)
+        if not as_json:
+            print_summary(table)
         return
     # A stored wave has a `respondent` column of pseudonyms when it was imported with ids.
     stored_ids = project_dir is not None and table.respondent_ids is not None
@@ -223,7 +230,7 @@ def score_cmd(
     try:
         write_csv(frame, out_path, float_format="%.10g")
     except OSError as exc:
-        raise OptionError(f"--out {out_path}: cannot write the file ({exc.strerror})") from None
+        raise OptionError(f"--out {out_path}: cannot write the file ({exc.strerror})") from exc
     err.print(Text(f"Wrote {out_path} ({len(frame)} rows, {len(frame.columns)} columns)"))
 
 

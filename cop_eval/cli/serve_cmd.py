@@ -22,7 +22,7 @@ def _check_port_free(host: str, port: int) -> None:
                 f"cannot listen on {host}:{port} ({exc.strerror}). Another program (or another "
                 f"cop-eval) may be using the port: choose another with --port, e.g. --port "
                 f"{port + 1}."
-            ) from None
+            ) from exc
 
 
 def display_url(host: str, port: int) -> str:

@@ -63,7 +63,7 @@ def template_cmd(
     try:
         out.write_bytes(payload)
     except OSError as exc:
-        raise OptionError(f"{out}: cannot write the file ({exc.strerror})") from None
+        raise OptionError(f"{out}: cannot write the file ({exc.strerror})") from exc
     err.print(Text(f"Wrote {out}"))
 
 

@@ -78,7 +78,7 @@ class Gap:
         """Subgroup mean minus the mean of everyone (what the heatmap colours)."""
         return self.mean_group - self.overall_mean
 
-    def to_json_dict(self) -> dict[str, object]:
+    def to_dict(self) -> dict[str, object]:
         return {
             "scale": self.scale,
             "group": self.group,
@@ -110,7 +110,7 @@ class HiddenGap:
     wave: str
     reason: str
 
-    def to_json_dict(self) -> dict[str, object]:
+    def to_dict(self) -> dict[str, object]:
         return {
             "scale": self.scale,
             "group": self.group,
@@ -160,7 +160,7 @@ class EquityResult:
         found = [g for g in self.gaps if isinstance(g, Gap) and g.wave == wave and g.reliable]
         return sorted(found, key=lambda g: -abs(g.gap))
 
-    def to_json_dict(self) -> dict[str, object]:
+    def to_dict(self) -> dict[str, object]:
         """``{"instrument", "group_column", "waves", "min_group_size", "gaps", "overall", "trends"}``."""
         return {
             "instrument": self.instrument,
@@ -169,19 +169,19 @@ class EquityResult:
             "min_group_size": self.min_group_size,
             "alpha": self.alpha,
             "merge": self.merge.describe() if self.merge is not None else None,
-            "gaps": [g.to_json_dict() for g in self.gaps],
+            "gaps": [g.to_dict() for g in self.gaps],
             "overall": [
                 {"scale": o.scale, "wave": o.wave, "n": o.n, "mean": o.mean}
                 if o.n is not None
                 else {"scale": o.scale, "wave": o.wave, "suppressed": True}
                 for o in self.overall
             ],
-            "trends": [t.to_json_dict() for t in self.trends],
+            "trends": [t.to_dict() for t in self.trends],
         }
 
     def to_frame(self) -> pd.DataFrame:
         """One row per visible gap."""
-        rows = [g.to_json_dict() for g in self.gaps if isinstance(g, Gap)]
+        rows = [g.to_dict() for g in self.gaps if isinstance(g, Gap)]
         for row in rows:
             row["ci_low"], row["ci_high"] = row.pop("ci")  # type: ignore[misc]
             row.pop("adjustment")

@@ -66,7 +66,7 @@ class GapTrend:
         """The model's gap grew in size from the first to the last wave (reliably or not)."""
         return abs(self.model_gap_first + self.change) > abs(self.model_gap_first)
 
-    def to_json_dict(self) -> dict[str, object]:
+    def to_dict(self) -> dict[str, object]:
         return {
             "scale": self.scale,
             "group": self.group,
@@ -102,7 +102,7 @@ class SkippedTrend:
     group: str
     reason: str
 
-    def to_json_dict(self) -> dict[str, object]:
+    def to_dict(self) -> dict[str, object]:
         return {"scale": self.scale, "group": self.group, "skipped": True, "reason": self.reason}
 
 

@@ -1,6 +1,7 @@
 """Result models of a wave comparison (:func:`cop_eval.compare.waves.compare_waves`) and their JSON form.
 
-Frozen dataclasses; ``to_json_dict`` gives the DESIGN.md ``compare`` contract plus extra keys.
+Frozen dataclasses derived from :class:`~cop_eval.results.Result`; ``to_dict`` gives the DESIGN.md
+``compare`` contract plus extra keys.
 A suppressed cell is a :class:`SuppressedCell`: it carries no numbers at all, so nothing hidden
 can reach JSON or a report by accident.
 """
@@ -8,12 +9,13 @@ can reach JSON or a report by accident.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 import pandas as pd
 
 from cop_eval.privacy import PrivacyPolicy
 from cop_eval.privacy.promise import anonymity_promise
+from cop_eval.results import Result
 from cop_eval.stats.ranktests import RankTest
 from cop_eval.stats.reliable_change import ReliableChange
 from cop_eval.stats.trend import TrendFit
@@ -21,13 +23,13 @@ from cop_eval.stats.ttests import PairedTest, WelchTest
 from cop_eval.stats.verdict import ScaleDirection, Verdict
 
 __all__ = [
-    "Comparison",
+    "ComparedWave",
+    "PairComparison",
     "ScaleComparison",
     "SubgroupResult",
     "SuppressedCell",
     "WaveComparison",
-    "WaveInfo",
-    "WaveStat",
+    "WaveSummary",
 ]
 
 Design = Literal["paired", "independent"]
@@ -38,7 +40,7 @@ def _pair(values: tuple[float, float]) -> list[float]:
 
 
 @dataclass(frozen=True)
-class SuppressedCell:
+class SuppressedCell(Result):
     """A hidden cell: what it would have described and why it is hidden, never a number."""
 
     label: str
@@ -46,7 +48,7 @@ class SuppressedCell:
     group: str | None = None
     to_label: str | None = None
 
-    def to_json_dict(self) -> dict[str, object]:
+    def to_dict(self) -> dict[str, object]:
         """``{"label" | "from"/"to", "group"?, "suppressed": true, "reason"}``."""
         out: dict[str, object] = {}
         if self.group is not None:
@@ -61,16 +63,20 @@ class SuppressedCell:
 
 
 @dataclass(frozen=True)
-class WaveInfo:
+class ComparedWave(Result):
     """One wave: its label, respondents (rows) and how many carry a respondent id."""
 
     label: str
     n: int
     n_with_ids: int
 
+    def to_dict(self) -> dict[str, Any]:
+        """``{"label", "n", "n_with_ids"}``."""
+        return {"label": self.label, "n": self.n, "n_with_ids": self.n_with_ids}
+
 
 @dataclass(frozen=True)
-class WaveStat:
+class WaveSummary(Result):
     """Scale score summary in one wave: n scored, mean, SD and the t-based 95% CI of the mean."""
 
     label: str
@@ -79,7 +85,7 @@ class WaveStat:
     sd: float
     ci: tuple[float, float]
 
-    def to_json_dict(self) -> dict[str, object]:
+    def to_dict(self) -> dict[str, object]:
         """Contract keys ``label, n, mean, sd`` plus ``ci``."""
         return {
             "label": self.label,
@@ -91,7 +97,7 @@ class WaveStat:
 
 
 @dataclass(frozen=True)
-class Comparison:
+class PairComparison(Result):
     """One scale compared between two waves (later minus earlier).
 
     ``n`` is the number of matched pairs (paired) or of scores in both waves together
@@ -145,7 +151,7 @@ class Comparison:
             "method": "Hedges' g (pooled SD, exact J), noncentral-t CI (Steiger & Fouladi 1997)",
         }
 
-    def to_json_dict(self) -> dict[str, object]:
+    def to_dict(self) -> dict[str, object]:
         """The contract's comparison object plus the rank check, verdict and reliable change."""
         t = self.test
         out: dict[str, object] = {
@@ -163,27 +169,27 @@ class Comparison:
             "p_adjusted": self.p_adjusted,
             "adjustment": self.adjustment,
             "effect_size": self.effect_size(),
-            self.check.test: self.check.to_json_dict(),
+            self.check.test: self.check.to_dict(),
             "verdict": self.verdict.text,
-            "verdict_detail": self.verdict.to_json_dict(),
+            "verdict_detail": self.verdict.to_dict(),
         }
         if self.matched is not None:
             out["matched"] = self.matched
             out["attrition"] = self.attrition
             out["new_joiners"] = self.new_joiners
         if self.reliable_change is not None:
-            out["reliable_change"] = self.reliable_change.to_json_dict()
+            out["reliable_change"] = self.reliable_change.to_dict()
         if self.note:
             out["note"] = self.note
         return out
 
 
-Cell = WaveStat | SuppressedCell
-ComparisonCell = Comparison | SuppressedCell
+Cell = WaveSummary | SuppressedCell
+ComparisonCell = PairComparison | SuppressedCell
 
 
 @dataclass(frozen=True)
-class SubgroupResult:
+class SubgroupResult(Result):
     """One subgroup of one scale: its wave cells and comparisons (BH-adjusted p)."""
 
     group: str
@@ -195,7 +201,7 @@ class SubgroupResult:
         """Every cell hidden."""
         return all(isinstance(c, SuppressedCell) for c in (*self.waves, *self.comparisons))
 
-    def to_json_dict(self) -> dict[str, object]:
+    def to_dict(self) -> dict[str, object]:
         """``{"group", "waves", "comparisons"}``, or ``{"group", "suppressed": true, "reason"}``."""
         if self.fully_suppressed:
             return {
@@ -205,13 +211,13 @@ class SubgroupResult:
             }
         return {
             "group": self.group,
-            "waves": [c.to_json_dict() for c in self.waves],
-            "comparisons": [c.to_json_dict() for c in self.comparisons],
+            "waves": [c.to_dict() for c in self.waves],
+            "comparisons": [c.to_dict() for c in self.comparisons],
         }
 
 
 @dataclass(frozen=True)
-class ScaleComparison:
+class ScaleComparison(Result):
     """Everything about one scale: wave summaries, comparisons, trend and subgroups.
 
     ``direction`` is the scale's declared direction, which the verdicts follow.
@@ -225,32 +231,39 @@ class ScaleComparison:
     trend_note: str | None
     subgroups: tuple[SubgroupResult, ...] = ()
     direction: ScaleDirection = "higher_is_better"
+    #: ``((wave label, items scored), ...)`` when the waves' answers were at hand (see
+    #: :func:`cop_eval.measure.coverage.items_scored`); ``items_note`` says how they differ.
+    items_by_wave: tuple[tuple[str, tuple[str, ...]], ...] | None = None
+    items_note: str | None = None
 
-    def to_json_dict(self) -> dict[str, object]:
+    def to_dict(self) -> dict[str, object]:
         """The contract's scale object plus ``label``, ``direction``, ``trend_note``, ``subgroups``."""
         out: dict[str, object] = {
             "scale": self.scale,
             "label": self.label,
             "direction": self.direction,
-            "waves": [c.to_json_dict() for c in self.waves],
-            "comparisons": [c.to_json_dict() for c in self.comparisons],
+            "waves": [c.to_dict() for c in self.waves],
+            "comparisons": [c.to_dict() for c in self.comparisons],
         }
         if self.trend is not None:
-            out["trend"] = self.trend.to_json_dict()
+            out["trend"] = self.trend.to_dict()
         if self.trend_note:
             out["trend_note"] = self.trend_note
         if self.subgroups:
-            out["subgroups"] = [g.to_json_dict() for g in self.subgroups]
+            out["subgroups"] = [g.to_dict() for g in self.subgroups]
+        if self.items_by_wave is not None:
+            out["items_by_wave"] = {label: list(items) for label, items in self.items_by_wave}
+            out["items_differ"] = self.items_note is not None
         return out
 
 
 @dataclass(frozen=True)
-class WaveComparison:
+class WaveComparison(Result):
     """The result of :func:`cop_eval.compare.waves.compare_waves`."""
 
     instrument: str
     instrument_version: str
-    waves: tuple[WaveInfo, ...]
+    waves: tuple[ComparedWave, ...]
     design: Literal["auto", "paired", "independent"]
     scales: tuple[ScaleComparison, ...]
     group_column: str | None
@@ -274,7 +287,7 @@ class WaveComparison:
                 return s
         raise KeyError(scale_id)
 
-    def to_json_dict(self) -> dict[str, object]:
+    def to_dict(self) -> dict[str, object]:
         """The DESIGN.md ``compare`` JSON object (plus extra keys); no suppressed numbers."""
         return {
             "instrument": self.instrument,
@@ -283,8 +296,8 @@ class WaveComparison:
             "min_group_size": self.min_group_size,
             "anonymity": anonymity_promise(self.min_group_size),
             "group_column": self.group_column,
-            "waves": [{"label": w.label, "n": w.n, "n_with_ids": w.n_with_ids} for w in self.waves],
-            "scales": [s.to_json_dict() for s in self.scales],
+            "waves": [w.to_dict() for w in self.waves],
+            "scales": [s.to_dict() for s in self.scales],
             "notes": list(self.notes),
         }
 

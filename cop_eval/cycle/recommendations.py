@@ -24,11 +24,11 @@ def _instruments(refs: Sequence[str], responses: Sequence[ResponseSet]) -> tuple
         ident = load_instrument(ref).id
         try:
             chosen.append(responses[0].instrument(ident))
-        except KeyError:
+        except KeyError as exc:
             held = ", ".join(i.id for i in responses[0].instruments)
             raise OptionError(
                 f"the stored waves were not imported with instrument {ident!r}; they hold: {held}"
-            ) from None
+            ) from exc
     return tuple(chosen)
 
 

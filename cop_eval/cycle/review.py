@@ -19,7 +19,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from cop_eval.compare.results import Comparison, SuppressedCell
+from cop_eval.compare.results import PairComparison, SuppressedCell
 from cop_eval.compare.waves import compare_waves
 from cop_eval.measure.scores import ScoreTable
 from cop_eval.privacy import DEFAULT_PRIVACY, PrivacyPolicy
@@ -91,7 +91,7 @@ def _finite(value: float) -> float | None:
     return value if math.isfinite(value) else None
 
 
-def moved(comparison: Comparison) -> Moved:
+def moved(comparison: PairComparison) -> Moved:
     """What a comparison's verdict says about movement, by the scale's direction."""
     v = comparison.verdict
     if v.certainty in ("too few to tell", "cannot tell"):
@@ -111,7 +111,7 @@ def moved(comparison: Comparison) -> Moved:
 def _change(
     key: str, label: str, title: str, from_label: str, to_label: str, cell: object
 ) -> TargetChange:
-    if not isinstance(cell, Comparison):
+    if not isinstance(cell, PairComparison):
         reason = cell.reason if isinstance(cell, SuppressedCell) else "not compared"
         return TargetChange(
             key,

@@ -249,7 +249,7 @@ class CsvSource:
         except csv.Error as exc:
             raise DataImportError(
                 f"{self.source}: not readable as CSV after row {first_row + n - 1} ({exc})."
-            ) from None
+            ) from exc
         data = normalised.getvalue().encode("utf-8")
         del normalised
         table = self._arrow(

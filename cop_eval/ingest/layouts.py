@@ -14,6 +14,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 
+from cop_eval.errors import option, render
 from cop_eval.ingest.header import Layout, PreviewRule, index, key, one_row
 from cop_eval.ingest.qualtrics import looks_like_qualtrics, qualtrics_layout
 from cop_eval.ingest.surveymonkey import (
@@ -170,9 +171,9 @@ def read_layout(container: str, fmt: str | None, records: Sequence[Sequence[str]
     hint = (
         f"The header looks like a {name} export ({rows} header row{'s' if rows > 1 else ''}): "
         + (
-            f"leave --format out, or give --format {likely}."
+            f"leave {option('format')} out, or give {option('format', likely)}."
             if forced
-            else f"give --format {likely}."
+            else f"give {option('format', likely)}."
         )
     )
     warnings = layout.warnings
@@ -180,6 +181,6 @@ def read_layout(container: str, fmt: str | None, records: Sequence[Sequence[str]
         warnings = (
             *warnings,
             f"read as {layout.format} with {layout.header_rows} header row"
-            f"{'s' if layout.header_rows > 1 else ''}, but {hint[0].lower()}{hint[1:]}",
+            f"{'s' if layout.header_rows > 1 else ''}, but {render(hint[0].lower() + hint[1:])}",
         )
     return replace(layout, hint=hint, warnings=warnings)

@@ -59,7 +59,7 @@ def _xlsx_rows(path: Path, source: str) -> list[list[str]]:
         raise DataImportError(
             f"{source}: not a readable Excel workbook ({type(exc).__name__}). Open it in Excel "
             "and save it again as .xlsx, or save it as CSV."
-        ) from None
+        ) from exc
     try:
         sheet = workbook.worksheets[0]
         return [[_cell(v) for v in row] for row in sheet.iter_rows(values_only=True)]
@@ -67,7 +67,7 @@ def _xlsx_rows(path: Path, source: str) -> list[list[str]]:
         raise DataImportError(
             f"{source}: the first sheet cannot be read ({type(exc).__name__}). Open it in Excel "
             "and save it again as .xlsx, or save it as CSV."
-        ) from None
+        ) from exc
     finally:
         workbook.close()
 
@@ -88,7 +88,7 @@ def _text_rows(data: bytes, source: str) -> list[list[str]]:
     try:
         return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     except csv.Error as exc:
-        raise DataImportError(f"{source}: not a readable CSV file ({exc}).") from None
+        raise DataImportError(f"{source}: not a readable CSV file ({exc}).") from exc
 
 
 def read_list_table(path: Path) -> ListTable:
@@ -105,12 +105,12 @@ def read_list_table(path: Path) -> ListTable:
     source = str(path)
     try:
         data = path.read_bytes()
-    except IsADirectoryError:
-        raise DataImportError(f"{source}: is a folder; give the file itself.") from None
-    except FileNotFoundError:
-        raise DataImportError(f"{source}: file not found; check the path.") from None
+    except IsADirectoryError as exc:
+        raise DataImportError(f"{source}: is a folder; give the file itself.") from exc
+    except FileNotFoundError as exc:
+        raise DataImportError(f"{source}: file not found; check the path.") from exc
     except OSError as exc:
-        raise DataImportError(f"{source}: cannot read the file ({exc.strerror}).") from None
+        raise DataImportError(f"{source}: cannot read the file ({exc.strerror}).") from exc
     if data.startswith(b"PK\x03\x04"):
         records = _xlsx_rows(path, source)
     elif data.startswith(b"\xd0\xcf\x11\xe0"):

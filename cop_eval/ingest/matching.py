@@ -18,7 +18,8 @@ from typing import Literal
 
 import yaml
 
-from cop_eval.errors import DataImportError, OptionError
+from cop_eval.errors import DataImportError, OptionError, action
+from cop_eval.errors import option as mark
 from cop_eval.instruments import CommentQuestion, Instrument, Item
 
 __all__ = ["Match", "load_mapping", "match_columns", "normalise_text", "resolve_column"]
@@ -67,15 +68,15 @@ def load_mapping(mapping: Path | Mapping[str, str] | None) -> dict[str, str]:
         source = str(path)
         try:
             data = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
-        except FileNotFoundError:
-            raise OptionError(f"{path}: mapping file not found; check the path.") from None
+        except FileNotFoundError as exc:
+            raise OptionError(f"{path}: mapping file not found; check the path.") from exc
         except (OSError, UnicodeDecodeError) as exc:
-            raise OptionError(f"{path}: cannot read the mapping file ({exc}).") from None
+            raise OptionError(f"{path}: cannot read the mapping file ({exc}).") from exc
         except yaml.YAMLError as exc:
             raise OptionError(
                 f"{path}: not valid YAML ({exc}). Write one line per item: "
                 "'item_id: Column header'."
-            ) from None
+            ) from exc
     else:
         data = mapping
     if not isinstance(data, Mapping):
@@ -154,7 +155,7 @@ def match_columns(
         raise OptionError(
             f"mapping: {', '.join(unknown)} {'is not an item' if len(unknown) == 1 else 'are not items'}"
             f" of the instrument(s) {', '.join(i.id for i in instruments)}; "
-            "the keys of a mapping are item ids (see `cop-eval instruments show ID`)."
+            f"the keys of a mapping are item ids (see {action('show')})."
         )
     taken: dict[int, str] = {}
     found: dict[str, Match] = {}
@@ -277,8 +278,8 @@ class _Header:
         )
         return (
             f"{source}: item {item.id} could be read from more than one column: {shown} "
-            f"({why}). Say which with --mapping MAP.yaml (a line '{item.id}: <column header>', "
-            "see docs/import.md), or remove the column that is not the answers."
+            f"({why}). Say which in a {mark('mapping')} (a line '{item.id}: <column header>' in a "
+            "mapping file, see docs/import.md), or remove the column that is not the answers."
         )
 
 
@@ -290,12 +291,12 @@ def _list_columns(names: Sequence[str], limit: int = 40) -> str:
 def require_column(
     wanted: str, names: Sequence[str], texts: Sequence[Sequence[str]], source: str, option: str
 ) -> int:
-    """Resolve ``--id-column``/``--group-column``; a missing column is a :class:`DataImportError`
-    that lists the columns that do exist."""
+    """Resolve the id or a group column (``option`` names the parameter, e.g. ``"id_column"``);
+    a missing column is a :class:`DataImportError` that lists the columns that do exist."""
     column = resolve_column(wanted, names, texts)
     if column is None:
         raise DataImportError(
-            f"{source}: {option} '{wanted}' is not a column of this file. "
+            f"{source}: {mark(option)} '{wanted}' is not a column of this file. "
             f"Columns are: {_list_columns(names)}."
         )
     return column

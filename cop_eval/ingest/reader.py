@@ -16,7 +16,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from cop_eval.errors import DataImportError, OptionError
+from cop_eval.errors import DataImportError, OptionError, action, option, render
 from cop_eval.ingest.layouts import Layout
 from cop_eval.ingest.matching import (
     Match,
@@ -42,7 +42,7 @@ from cop_eval.ingest.rows import (
 )
 from cop_eval.ingest.sources import open_source
 from cop_eval.instruments import Instrument
-from cop_eval.privacy import default_key, pseudonymise
+from cop_eval.privacy import pseudonymise
 from cop_eval.responses import ResponseSet
 
 __all__ = ["MAX_PROBLEMS_PER_ITEM", "open_source", "read_responses"]
@@ -50,7 +50,7 @@ __all__ = ["MAX_PROBLEMS_PER_ITEM", "open_source", "read_responses"]
 
 def _check_distinct_items(instruments: Sequence[Instrument]) -> None:
     if not instruments:
-        raise OptionError("no instrument given; name at least one with --instrument.")
+        raise OptionError(f"no instrument given; name at least one in {option('instruments')}.")
     seen: dict[str, str] = {}
     for instrument in instruments:
         for item in instrument.item_ids:
@@ -63,7 +63,7 @@ def _check_distinct_items(instruments: Sequence[Instrument]) -> None:
 
 
 def read_responses(
-    path: str | Path,
+    path: str | Path | pd.DataFrame,
     instruments: Sequence[Instrument],
     *,
     format: str | None = None,
@@ -80,7 +80,8 @@ def read_responses(
     ----------
     path
         CSV/TSV (UTF-8 with or without BOM, UTF-16, cp1252), .xlsx, SPSS .sav, or a platform
-        export (Qualtrics, SurveyMonkey, Microsoft Forms, Google Forms, LimeSurvey).
+        export (Qualtrics, SurveyMonkey, Microsoft Forms, Google Forms, LimeSurvey); or a pandas
+        DataFrame with one column per question (read like a one-sheet export).
     instruments
         The questionnaires whose items the file holds (item ids must be distinct).
     format
@@ -94,7 +95,8 @@ def read_responses(
     wave
         Label stored on the result.
     key
-        Pseudonymisation key (default :func:`cop_eval.privacy.default_key`).
+        The secret the respondent ids are hashed with (a project's ``Project.key``, or
+        :func:`cop_eval.privacy.read_key` of a key file); required with ``id_column``.
     sheet
         The sheet of an .xlsx workbook to read (default: the first).
 
@@ -124,10 +126,15 @@ def read_responses(
     >>> rs.report.rows_read, rs.report.rows_accepted, rs.report.rejected[0].reason  # doctest: +SKIP
     (45, 44, "Qualtrics preview, test or spam response (Status column); ...")
     """
-    path = Path(path)
-    source = str(path)
     _check_distinct_items(instruments)
-    src = open_source(path, format, sheet)
+    if id_column and key is None:
+        raise OptionError(
+            "respondent ids are pseudonymised with a secret key, and none was given: pass key= "
+            "(a project's key, or cop_eval.privacy.read_key(path) of a key file; "
+            "cop_eval.privacy.create_key(path) makes one)"
+        )
+    src = open_source(path if isinstance(path, pd.DataFrame) else Path(path), format, sheet)
+    source = src.source
     roles = _resolve_roles(src.layout, id_column, group_columns, source)
     matches, opened, match_warnings = _match_items(
         src.layout, instruments, load_mapping(mapping), roles, source
@@ -260,14 +267,15 @@ def _resolve_roles(
 ) -> _Roles:
     """Find the ``id_column`` and ``group_columns`` in the header."""
     names, texts = list(layout.names), list(layout.texts)
-    id_col = require_column(id_column, names, texts, source, "--id-column") if id_column else None
-    group_cols = [require_column(g, names, texts, source, "--group-column") for g in group_columns]
+    id_col = require_column(id_column, names, texts, source, "id_column") if id_column else None
+    group_cols = [require_column(g, names, texts, source, "group_columns") for g in group_columns]
     if id_col is not None and id_col in group_cols:
         # Each respondent would be a group of one, listed by raw id in every subgroup table.
         raise OptionError(
-            f"{source}: --group-column names the same column as --id-column "
-            f"({names[id_col]!r}); respondent ids are pseudonymised and never shown, so they "
-            "cannot be subgroups. Give a column such as role or strand for --group-column."
+            f"{source}: {option('group_columns')} names the same column as "
+            f"{option('id_column')} ({names[id_col]!r}); respondent ids are pseudonymised and "
+            "never shown, so they cannot be subgroups. Give a column such as role or strand for "
+            f"{option('group_columns')}."
         )
     return _Roles(
         id=id_col,
@@ -294,7 +302,8 @@ def _match_items(
             if resolve_column(header, names, texts) == roles.id:
                 # Its cells would be quoted, raw, as answers that are not on the scale.
                 raise OptionError(
-                    f"mapping: item {item_id} is mapped to the --id-column '{names[roles.id]}'; "
+                    f"{option('mapping')}: item {item_id} is mapped to the "
+                    f"{option('id_column')} '{names[roles.id]}'; "
                     "respondent ids are never read as answers. Map the item to its own column."
                 )
     matches, warnings = match_columns(
@@ -310,8 +319,8 @@ def _match_items(
             f"(columns are: {shown}). "
             + (
                 layout.hint
-                or "Name the columns by item id (see `cop-eval instruments show ID`) or by the "
-                "item text, or give --mapping MAP.yaml (docs/import.md)."
+                or f"Name the columns by item id (see {action('show')}) or by the item text, or "
+                f"give a {option('mapping')} of item id to column (docs/import.md)."
             )
         )
     return matches, opened, warnings
@@ -372,10 +381,11 @@ def _decide_rows(
         warnings.append(
             f"the id column {name!r} is blank in every row: respondents are not identified "
             "(read as without an id column), so waves cannot be paired through it. Check the "
-            "column name, or leave --id-column out."
+            f"column name, or leave {render(option('id_column'))} out."
         )
         return _Decisions(reasons, None, [], warnings)
-    ids = pseudonymise(raw_ids, key or default_key())
+    assert key is not None  # read_responses refuses an id column without a key
+    ids = pseudonymise(raw_ids, key)
     duplicates = duplicate_reasons(ids, raw.row_numbers, reasons)
     return _Decisions(reasons, ids, duplicates, warnings)
 

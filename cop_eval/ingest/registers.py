@@ -300,7 +300,7 @@ def _dates_of(
     try:
         return parse_dates(texts, day_first)
     except DataImportError as exc:
-        raise DataImportError(f"{table.source}: {exc}") from None
+        raise DataImportError(f"{table.source}: {exc}") from exc
 
 
 def read_register(

@@ -1,10 +1,14 @@
-"""Opening an export: which container it is (text, .xlsx, .sav) and which reader takes it."""
+"""Opening an export: which container it is (text, .xlsx, .sav, a DataFrame) and which reader
+takes it."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from cop_eval.errors import DataImportError
+import pandas as pd
+
+from cop_eval.errors import DataImportError, option
+from cop_eval.ingest.frame_source import FRAME_SOURCE, FrameSource
 from cop_eval.ingest.layouts import FORMATS
 from cop_eval.ingest.raw import Source
 
@@ -15,12 +19,12 @@ def _sniff_container(path: Path, source: str) -> str:
     try:
         with path.open("rb") as handle:
             magic = handle.read(8)
-    except IsADirectoryError:
-        raise DataImportError(f"{source}: is a folder; give the export file itself.") from None
-    except FileNotFoundError:
-        raise DataImportError(f"{source}: file not found; check the path.") from None
+    except IsADirectoryError as exc:
+        raise DataImportError(f"{source}: is a folder; give the export file itself.") from exc
+    except FileNotFoundError as exc:
+        raise DataImportError(f"{source}: file not found; check the path.") from exc
     except OSError as exc:
-        raise DataImportError(f"{source}: cannot read the file ({exc.strerror}).") from None
+        raise DataImportError(f"{source}: cannot read the file ({exc.strerror}).") from exc
     if magic.startswith(b"PK\x03\x04"):
         return "xlsx"
     if magic.startswith((b"$FL2", b"$FL3")):
@@ -35,29 +39,43 @@ def _sniff_container(path: Path, source: str) -> str:
     return "text"
 
 
-def open_source(path: Path, fmt: str | None = None, sheet: str | None = None) -> Source:
-    """Open an export and read its header (format detected unless ``fmt`` names it).
+def open_source(
+    path: Path | pd.DataFrame, fmt: str | None = None, sheet: str | None = None
+) -> Source:
+    """Open an export (a file, or a DataFrame already in memory) and read its header (format
+    detected unless ``fmt`` names it).
 
     ``sheet`` names the sheet of an .xlsx workbook (default: the first).
     """
-    source = str(path)
+    source = FRAME_SOURCE if isinstance(path, pd.DataFrame) else str(path)
     if fmt is not None:
         fmt = fmt.strip().lower().replace("-", "_")
         if fmt not in FORMATS:
             raise DataImportError(
                 f"{source}: unknown format '{fmt}'. Formats are: {', '.join(FORMATS)}; "
-                "or leave --format out to detect it."
+                f"or leave {option('format')} out to detect it."
             )
+    if isinstance(path, pd.DataFrame):
+        if sheet is not None:
+            raise DataImportError(
+                f"{source}: {option('sheet', sheet)} names a sheet of an Excel workbook, but a "
+                f"DataFrame has none; leave {option('sheet')} out."
+            )
+        return FrameSource(path, fmt)
     container = _sniff_container(path, source)
     if fmt == "spss" and container != "spss":
-        raise DataImportError(f"{source}: --format spss, but this is not an SPSS .sav file.")
+        raise DataImportError(
+            f"{source}: {option('format', 'spss')}, but this is not an SPSS .sav file."
+        )
     if fmt == "xlsx" and container != "xlsx":
-        raise DataImportError(f"{source}: --format xlsx, but this is not an .xlsx workbook.")
+        raise DataImportError(
+            f"{source}: {option('format', 'xlsx')}, but this is not an .xlsx workbook."
+        )
     if sheet is not None and container != "xlsx":
         raise DataImportError(
-            f"{source}: --sheet {sheet!r} names a sheet of an Excel workbook, but this is "
+            f"{source}: {option('sheet', sheet)} names a sheet of an Excel workbook, but this is "
             f"{'an SPSS file' if container == 'spss' else 'a text file'}, which has none; leave "
-            "--sheet out."
+            f"{option('sheet')} out."
         )
     if container == "spss":
         from cop_eval.ingest.spss_source import SpssSource

@@ -34,7 +34,7 @@ class SpssSource:
             raise DataImportError(
                 f"{source}: not a readable SPSS .sav file ({exc}). Save it again from SPSS, or "
                 "export CSV."
-            ) from None
+            ) from exc
         if frame.shape[0] == 0:
             raise DataImportError(f"{source}: the SPSS file has variables but no cases.")
         names = tuple(str(c) for c in frame.columns)

@@ -106,7 +106,7 @@ def decode_all(data: bytes, encoding: str, source: str) -> tuple[str, str]:
         raise DataImportError(
             f"{source}: not readable as {encoding} text (byte {exc.start}). Save the file from "
             "Excel as 'CSV UTF-8 (Comma delimited)' and try again."
-        ) from None
+        ) from exc
 
 
 def looks_binary(text: str) -> bool:
@@ -192,7 +192,7 @@ def read_header_sample(
         with path.open("rb") as handle:
             head = handle.read(_SAMPLE_BYTES)
     except OSError as exc:
-        raise DataImportError(f"{source}: cannot read the file ({exc.strerror}).") from None
+        raise DataImportError(f"{source}: cannot read the file ({exc.strerror}).") from exc
     if not head.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
         raise DataImportError(
             f"{source}: the file is empty. Export the survey responses again (CSV or Excel)."

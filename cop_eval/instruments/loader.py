@@ -97,7 +97,7 @@ def _merge_item_texts(data: dict[str, Any], base: Path | None, source: str) -> N
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise InstrumentError(
             source, [f"item_text_file: {path} is not readable YAML: {exc}"]
-        ) from None
+        ) from exc
     if texts is None:
         raise InstrumentError(
             source, [f"item_text_file: {path} is empty; give item id: text lines"]
@@ -180,21 +180,21 @@ def fast_safe_load(text: str) -> Any:
 def _read_yaml(path: Path) -> Any:
     try:
         text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise InstrumentError(str(path), ["file not found; check the path"]) from None
-    except IsADirectoryError:
-        raise InstrumentError(str(path), ["is a folder, not a YAML file"]) from None
+    except FileNotFoundError as exc:
+        raise InstrumentError(str(path), ["file not found; check the path"]) from exc
+    except IsADirectoryError as exc:
+        raise InstrumentError(str(path), ["is a folder, not a YAML file"]) from exc
     except UnicodeDecodeError as exc:
         raise InstrumentError(
             str(path), [f"not UTF-8 text (byte {exc.start}); save it as UTF-8"]
-        ) from None
+        ) from exc
     try:
         return fast_safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark is not None else ""
         problem = getattr(exc, "problem", None) or str(exc)
-        raise InstrumentError(str(path), [f"{where}YAML syntax error: {problem}"]) from None
+        raise InstrumentError(str(path), [f"{where}YAML syntax error: {problem}"]) from exc
 
 
 def instruments_dir() -> Path:

@@ -19,18 +19,21 @@ answered both items (R: ``cov(x, use = "pairwise")``); correlations for alpha ar
 
 from __future__ import annotations
 
+import dataclasses
 import math
+from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-from pydantic import BaseModel, ConfigDict
 from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
 
 from cop_eval.errors import OptionError
 from cop_eval.instruments import Instrument, PublishedReliability
 from cop_eval.measure.scoring import keyed_items
+from cop_eval.privacy import DEFAULT_PRIVACY, PrivacyPolicy
+from cop_eval.results import Result
 from cop_eval.stats.alpha import (
     AlphaStatistics,
     PairwiseMoments,
@@ -59,16 +62,13 @@ LOW_ALPHA = 0.70
 _FloatArray = npt.NDArray[np.float64]
 
 
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
 # ---------------------------------------------------------------------------------------------
 # Result models
 # ---------------------------------------------------------------------------------------------
 
 
-class ReliabilityWarning(_Frozen):
+@dataclass(frozen=True)
+class ReliabilityWarning(Result):
     """Something a reader should know before trusting a scale's scores."""
 
     kind: Literal[
@@ -80,11 +80,16 @@ class ReliabilityWarning(_Frozen):
         "missing_correlations",
     ]
     scale: str
-    item: str | None = None
     message: str
+    item: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """``{"kind", "scale", "item", "message"}``."""
+        return {"kind": self.kind, "scale": self.scale, "item": self.item, "message": self.message}
 
 
-class ItemReliability(_Frozen):
+@dataclass(frozen=True)
+class ItemReliability(Result):
     """One item's place in its scale (computed on the keyed item)."""
 
     item: str
@@ -93,8 +98,13 @@ class ItemReliability(_Frozen):
     item_rest_r: float
     alpha_if_deleted: float
 
+    def to_dict(self) -> dict[str, Any]:
+        """``{"item", "reverse", "n", "item_rest_r", "alpha_if_deleted"}``."""
+        return dataclasses.asdict(self)
 
-class ScaleReliability(_Frozen):
+
+@dataclass(frozen=True)
+class ScaleReliability(Result):
     """Reliability of one scale in this sample, beside the published value when declared."""
 
     scale: str
@@ -110,13 +120,37 @@ class ScaleReliability(_Frozen):
     warnings: tuple[ReliabilityWarning, ...] = ()
     published: PublishedReliability | None = None
 
+    def to_dict(self) -> dict[str, Any]:
+        """The scale object of ``cop-eval reliability --json`` (every figure; no privacy rule)."""
+        return {
+            "scale": self.scale,
+            "label": self.label,
+            "n": self.n,
+            "n_items": self.n_items,
+            "alpha": self.alpha,
+            "alpha_ci": list(self.alpha_ci),
+            "std_alpha": self.std_alpha,
+            "average_r": self.average_r,
+            "omega_total": self.omega_total,
+            "items": [i.to_dict() for i in self.items],
+            "warnings": [w.to_dict() for w in self.warnings],
+            "published": self.published.model_dump() if self.published else None,
+        }
 
-class ReliabilityResult(_Frozen):
-    """Reliability of every scale of one instrument (see :func:`reliability`)."""
+
+@dataclass(frozen=True)
+class ReliabilityResult(Result):
+    """Reliability of every scale of one instrument (see :func:`reliability`).
+
+    The attributes hold every figure (to check against R). The outputs, :meth:`to_dict` and
+    :meth:`to_frame`, follow ``privacy``: a scale scored by fewer respondents keeps only its name
+    and the reason, as ``cop-eval reliability`` shows it.
+    """
 
     instrument: str
     missing: Literal["pairwise", "listwise"]
     scales: tuple[ScaleReliability, ...]
+    privacy: PrivacyPolicy = DEFAULT_PRIVACY
 
     @property
     def warnings(self) -> tuple[ReliabilityWarning, ...]:
@@ -130,33 +164,49 @@ class ReliabilityResult(_Frozen):
                 return entry
         raise KeyError(scale_id)
 
+    def hidden(self, scale: ScaleReliability) -> bool:
+        """Whether the privacy rule hides this scale's figures."""
+        return self.privacy.hides(scale.n)
+
     def to_frame(self) -> pd.DataFrame:
-        """One row per scale: n, n_items, alpha, CI, std_alpha, average_r, omega, published."""
-        return pd.DataFrame(
-            [
+        """One row per scale: n, n_items, alpha, CI, std_alpha, average_r, omega, published.
+
+        A hidden scale's row has ``suppressed`` True and no figures (NaN).
+        """
+        rows = []
+        for s in self.scales:
+            hide = self.hidden(s)
+            rows.append(
                 {
                     "scale": s.scale,
-                    "n": s.n,
+                    "n": math.nan if hide else s.n,
                     "n_items": s.n_items,
-                    "alpha": s.alpha,
-                    "alpha_ci_low": s.alpha_ci[0],
-                    "alpha_ci_high": s.alpha_ci[1],
-                    "std_alpha": s.std_alpha,
-                    "average_r": s.average_r,
-                    "omega_total": s.omega_total,
+                    "alpha": math.nan if hide else s.alpha,
+                    "alpha_ci_low": math.nan if hide else s.alpha_ci[0],
+                    "alpha_ci_high": math.nan if hide else s.alpha_ci[1],
+                    "std_alpha": math.nan if hide else s.std_alpha,
+                    "average_r": math.nan if hide else s.average_r,
+                    "omega_total": math.nan if hide else s.omega_total,
                     "published_alpha": s.published.alpha if s.published else math.nan,
+                    "suppressed": hide,
                 }
-                for s in self.scales
-            ]
-        )
+            )
+        return pd.DataFrame(rows)
 
     def items_frame(self) -> pd.DataFrame:
-        """One row per item: scale, item, reverse, n, item_rest_r, alpha_if_deleted."""
+        """One row per item of the shown scales: scale, item, reverse, n, item_rest_r,
+        alpha_if_deleted."""
         return pd.DataFrame(
-            [{"scale": s.scale, **i.model_dump()} for s in self.scales for i in s.items]
+            [
+                {"scale": s.scale, **i.to_dict()}
+                for s in self.scales
+                if not self.hidden(s)
+                for i in s.items
+            ],
+            columns=["scale", "item", "reverse", "n", "item_rest_r", "alpha_if_deleted"],
         )
 
-    def to_json_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         """The ``cop-eval reliability --json`` object (DESIGN.md contract, plus extra keys)."""
         return {
             "instrument": self.instrument,
@@ -165,17 +215,11 @@ class ReliabilityResult(_Frozen):
                 {
                     "scale": s.scale,
                     "label": s.label,
-                    "n": s.n,
-                    "n_items": s.n_items,
-                    "alpha": s.alpha,
-                    "alpha_ci": list(s.alpha_ci),
-                    "std_alpha": s.std_alpha,
-                    "average_r": s.average_r,
-                    "omega_total": s.omega_total,
-                    "items": [i.model_dump() for i in s.items],
-                    "warnings": [w.model_dump() for w in s.warnings],
-                    "published": s.published.model_dump() if s.published else None,
+                    "suppressed": True,
+                    "reason": self.privacy.reason(),
                 }
+                if self.hidden(s)
+                else s.to_dict()
                 for s in self.scales
             ],
         }
@@ -350,6 +394,7 @@ def reliability(
     instrument: Instrument,
     *,
     missing: Literal["pairwise", "listwise"] = "pairwise",
+    privacy: PrivacyPolicy = DEFAULT_PRIVACY,
 ) -> ReliabilityResult:
     """Reliability of every scale of an instrument in one sample.
 
@@ -362,6 +407,9 @@ def reliability(
     missing
         ``"pairwise"`` (psych's default): each covariance from the rows answering both items;
         ``"listwise"``: only rows that answered every item of the scale.
+    privacy
+        The anonymity rule of the outputs (``to_dict``, ``to_frame``): a scale scored by fewer
+        respondents is shown by name only.
 
     Returns
     -------
@@ -405,7 +453,10 @@ def reliability(
             ids = [item.id for item in instrument.items_of(scale.id)]
             x = keyed_items(items, instrument, ids)
             scales.append(_scale_reliability(x, instrument, scale.id, ids, missing))
-    return ReliabilityResult(instrument=instrument.id, missing=missing, scales=tuple(scales))
+    return ReliabilityResult(
+        instrument=instrument.id, missing=missing, scales=tuple(scales), privacy=privacy
+    )
+
 
 
 def scale_alphas(items: pd.DataFrame, instrument: Instrument) -> dict[str, float]:

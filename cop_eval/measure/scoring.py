@@ -21,7 +21,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from cop_eval.errors import DataImportError
+from cop_eval.errors import DataImportError, action
 from cop_eval.instruments import ContinuumClassification, Instrument, Scale
 from cop_eval.measure.continuum import classify_members, continuum_straight_lining
 from cop_eval.measure.scores import ScoreTable
@@ -54,7 +54,7 @@ def _check_columns(items: pd.DataFrame, item_ids: list[str], instrument: Instrum
         )
         raise DataImportError(
             f"instrument {instrument.id}: the data have no column for item(s) {shown}; "
-            "name the columns after the item ids (or import the file with `cop-eval check`, "
+            f"name the columns after the item ids (or read the file with {action('read')}, "
             "which matches columns by id, text or a mapping file)"
         )
 
@@ -79,8 +79,8 @@ def keyed_items(
     if non_numeric:
         raise DataImportError(
             f"instrument {instrument.id}: item column(s) {', '.join(map(str, non_numeric))} "
-            "hold text, not answer codes; recode the answers to numbers (or import the file with "
-            "`cop-eval check`, which recodes labels such as 'Agree' to codes)"
+            "hold text, not answer codes; recode the answers to numbers (or read the file with "
+            f"{action('read')}, which recodes labels such as 'Agree' to codes)"
         )
     # Column by column into a Fortran-ordered float64 block: one conversion pass per column,
     # no intermediate DataFrame copy (this is the hot path at 700k x 100).
@@ -100,7 +100,7 @@ def keyed_items(
             f"instrument {instrument.id}: item {ids[col]}, row {row + 1} of the data: answer "
             f"{x[row, col]:g} lies outside the declared response scale "
             f"{lows[col]:g}..{highs[col]:g} ({int(bad.sum())} such cells in all); fix the data or "
-            "the item's response_scale, or import the file with `cop-eval check`, which treats "
+            f"the item's response_scale, or read the file with {action('read')}, which treats "
             "them as missing and lists them"
         )
     flip = np.array([instrument.item(i).reverse for i in ids], dtype=bool)

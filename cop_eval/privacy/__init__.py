@@ -17,10 +17,11 @@ from cop_eval.privacy.policy import (
 from cop_eval.privacy.promise import PROTECTS_SMALLER, TOO_FEW, anonymity_promise, hidden_label
 from cop_eval.privacy.pseudonyms import (
     PSEUDONYM_PREFIX,
-    default_key,
+    create_key,
     load_or_create_key,
     normalise_identifier,
     pseudonymise,
+    read_key,
 )
 
 __all__ = [
@@ -33,9 +34,10 @@ __all__ = [
     "TOO_FEW",
     "PrivacyPolicy",
     "anonymity_promise",
-    "default_key",
+    "create_key",
     "hidden_label",
     "load_or_create_key",
     "normalise_identifier",
     "pseudonymise",
+    "read_key",
 ]

@@ -1,10 +1,10 @@
 """Pseudonymised respondent identifiers.
 
 Identifiers (emails, staff numbers) are replaced by a keyed hash (HMAC-SHA256) before anything is
-stored or reported. The key is a per-project secret kept outside the data (``cop-eval init`` makes
-one); without a project, a per-user key in ``~/.config/cop-eval/secret.key`` keeps pseudonyms stable
-across runs on this machine, so waves imported separately can still be matched. Set
-``COP_EVAL_SECRET_FILE`` to use another key file.
+stored or reported. The key is a secret kept outside the data: a project's (``Project.key``; made
+when the project is created), or a key file the caller names (:func:`read_key`, made once with
+:func:`create_key`). Nothing here makes a key on its own: the command line keeps a per-user key
+for files read without a project, and says so (see :mod:`cop_eval.cli.keys`).
 """
 
 from __future__ import annotations
@@ -26,10 +26,11 @@ from cop_eval.errors import CopEvalError
 
 __all__ = [
     "PSEUDONYM_PREFIX",
-    "default_key",
+    "create_key",
     "load_or_create_key",
     "normalise_identifier",
     "pseudonymise",
+    "read_key",
 ]
 
 PSEUDONYM_PREFIX = "p_"
@@ -44,37 +45,69 @@ def normalise_identifier(raw: str) -> str:
     return raw.strip().casefold()
 
 
-def load_or_create_key(path: Path) -> bytes:
-    """Read a secret key file, creating it (mode 0600) with 32 random bytes when absent."""
+def read_key(path: Path) -> bytes:
+    """Read a secret key file (at least 16 bytes; :func:`create_key` makes one).
+
+    Raises
+    ------
+    CopEvalError
+        The file is missing, unreadable or too short.
+    """
     try:
-        if path.exists():
-            key = path.read_bytes()
-            if len(key) < 16:
-                raise CopEvalError(
-                    f"{path}: the secret key file is too short ({len(key)} bytes); it may be "
-                    "damaged. Restore it from a backup (pseudonyms depend on it)."
-                )
-            return key
-        path.parent.mkdir(parents=True, exist_ok=True)
-        key = secrets.token_bytes(_KEY_BYTES)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(key)
-        return key
-    except OSError as exc:
+        key = Path(path).read_bytes()
+    except FileNotFoundError as exc:
         raise CopEvalError(
-            f"{path}: cannot read or create the secret key file ({exc.strerror}). "
-            "Set COP_EVAL_SECRET_FILE to a writable location."
-        ) from None
+            f"{path}: no such secret key file; make one with "
+            "cop_eval.privacy.create_key(path), and keep it (pseudonyms depend on it)."
+        ) from exc
+    except OSError as exc:
+        raise CopEvalError(f"{path}: cannot read the secret key file ({exc.strerror}).") from exc
+    if len(key) < 16:
+        raise CopEvalError(
+            f"{path}: the secret key file is too short ({len(key)} bytes); it may be "
+            "damaged. Restore it from a backup (pseudonyms depend on it)."
+        )
+    return key
 
 
-def default_key() -> bytes:
-    """The per-user key (``$COP_EVAL_SECRET_FILE`` or ``~/.config/cop-eval/secret.key``)."""
-    configured = os.environ.get("COP_EVAL_SECRET_FILE")
-    if configured:
-        return load_or_create_key(Path(configured))
-    base = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
-    return load_or_create_key(base / "cop-eval" / "secret.key")
+def create_key(path: Path) -> bytes:
+    """Write a new secret key file (32 random bytes, mode 0600) and return the key.
+
+    Raises
+    ------
+    CopEvalError
+        The file exists already (it is never overwritten) or cannot be written.
+    """
+    path = Path(path)
+    key = secrets.token_bytes(_KEY_BYTES)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError as exc:
+        raise CopEvalError(
+            f"{path}: a secret key file exists already; read it with read_key(path) (a new key "
+            "would change every pseudonym)."
+        ) from exc
+    except OSError as exc:
+        raise CopEvalError(f"{path}: cannot create the secret key file ({exc.strerror}).") from exc
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(key)
+    return key
+
+
+def load_or_create_key(path: Path) -> bytes:
+    """Read the secret key file at ``path``, creating it (:func:`create_key`) when absent.
+
+    For keys whose place the caller chose (a project folder, the command line's per-user key).
+    """
+    if Path(path).exists():
+        return read_key(path)
+    try:
+        return create_key(path)
+    except CopEvalError as exc:
+        if isinstance(exc.__cause__, FileExistsError):  # made meanwhile by another process
+            return read_key(path)
+        raise
 
 
 def _keyed_states(key: bytes) -> tuple[Any, Any]:
@@ -138,7 +171,7 @@ def pseudonymise(identifiers: Iterable[object], key: bytes) -> pd.Series:
     identifiers
         Raw ids; missing values (None, NaN, empty text) stay missing (``None``).
     key
-        The project's (or user's) secret. The same id and key always give the same pseudonym;
+        The secret (a project's, or a key file's). The same id and key always give the same pseudonym;
         without the key a pseudonym cannot be traced back by hashing candidate ids.
 
     Returns

@@ -19,7 +19,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from cop_eval import __version__
-from cop_eval.errors import OptionError
+from cop_eval.errors import OptionError, option
 from cop_eval.instruments import Instrument
 from cop_eval.measure.coverage import scales_with_differing_items
 from cop_eval.measure.reliability import ReliabilityResult, reliability
@@ -78,8 +78,8 @@ def _labels(responses: Sequence[ResponseSet], labels: Sequence[str] | None) -> t
     if labels is not None:
         if len(labels) != len(responses):
             raise OptionError(
-                f"--labels: {len(labels)} label(s) for {len(responses)} data file(s); give one "
-                "label per file, separated by commas, in the same order"
+                f"{option('labels')}: {len(labels)} label(s) for {len(responses)} wave(s); give "
+                "one label per wave, in the same order"
             )
         out = tuple(str(label).strip() for label in labels)
     else:
@@ -87,7 +87,7 @@ def _labels(responses: Sequence[ResponseSet], labels: Sequence[str] | None) -> t
     if len(set(out)) != len(out):
         raise OptionError(f"wave labels must be distinct, got: {', '.join(out)}")
     if any(not label for label in out):
-        raise OptionError("--labels: a wave label is empty; give each wave a name")
+        raise OptionError(f"{option('labels')}: a wave label is empty; give each wave a name")
     return out
 
 
@@ -107,7 +107,7 @@ def _check_inputs(
     if not responses:
         raise OptionError("the report needs at least one data file (one per wave)")
     if not instruments:
-        raise OptionError("the report needs at least one instrument (--instrument ID)")
+        raise OptionError(f"the report needs at least one instrument ({option('instruments')})")
     wave_labels = _labels(responses, options.labels)
     _, per_group = members_of(options.members, wave_labels, [rs.n for rs in responses])
     column = options.group_column
@@ -118,7 +118,7 @@ def _check_inputs(
         unknown = sorted(set(per_group) - seen)
         if unknown:
             raise OptionError(
-                f"--members: no respondents in subgroup(s) {', '.join(unknown)}; the subgroups "
+                f"{option('members')}: no respondents in subgroup(s) {', '.join(unknown)}; the subgroups "
                 f"in column {column} are: {', '.join(sorted(seen))}"
             )
     for instrument in instruments:

@@ -3,7 +3,7 @@ membership sizes, and subgroup x scale cells of the latest wave.
 
 Suppression: :meth:`cop_eval.privacy.PrivacyPolicy.suppressed_groups` (primary and complementary)
 for counts;
-:func:`cop_eval.compare.cells.group_wave_cells` for scale cells.
+:func:`cop_eval.compare.groups.group_wave_cells` for scale cells.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from cop_eval.compare.cells import group_wave_cells
-from cop_eval.errors import OptionError
+from cop_eval.compare.groups import group_wave_cells
+from cop_eval.errors import OptionError, option
 from cop_eval.measure.scores import ScoreTable
 from cop_eval.privacy import PrivacyPolicy, hidden_label
 from cop_eval.report.facts import ParticipationFacts, SubgroupFacts, SubgroupRow
@@ -35,8 +35,9 @@ def group_values(rs: ResponseSet, column: str, index: int, label: str) -> pd.Ser
     if column not in rs.groups.columns:
         available = ", ".join(map(str, rs.groups.columns)) or "(none read)"
         raise OptionError(
-            f"--group-column {column}: not found in wave {index + 1} ({label}, {rs.source}); "
-            f"group columns read: {available}. Pass the same --group-column when reading the data."
+            f"{option('group_column', column)}: not found in wave {index + 1} ({label}, "
+            f"{rs.source}); group columns read: {available}. Read every wave with the same "
+            f"subgroup column ({option('group_columns')})."
         )
     values = rs.groups[column].astype("object")
     return values.where(values.notna() & (values.astype(str).str.strip() != ""), NO_GROUP).astype(
@@ -57,16 +58,16 @@ def members_of(
     if isinstance(members, Mapping):
         per_group = {str(k): int(v) for k, v in members.items()}
         if any(v < 1 for v in per_group.values()):
-            raise OptionError("--members: every subgroup size must be at least 1")
+            raise OptionError(f"{option('members')}: every subgroup size must be at least 1")
         total = sum(per_group.values())
     else:
         per_group, total = {}, int(members)
         if total < 1:
-            raise OptionError(f"--members must be at least 1, got {total}")
+            raise OptionError(f"{option('members')} must be at least 1, got {total}")
     for label, n in zip(labels, responses, strict=True):
         if n > total:
             raise OptionError(
-                f"--members {total}: wave {label} has {n} responses, more than the membership; "
+                f"{option('members', total)}: wave {label} has {n} responses, more than the membership; "
                 "give the number of members invited to the survey"
             )
     return tuple(total for _ in labels), per_group

@@ -131,5 +131,5 @@ def export_tables(
             f"{exc.filename or csv_dir or xlsx}: cannot write the exported tables "
             f"({exc.strerror}); check the folder exists and is writable, and that the file is "
             "not open in Excel"
-        ) from None
+        ) from exc
     return written

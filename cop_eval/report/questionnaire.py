@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from cop_eval.errors import OptionError
+from cop_eval.errors import OptionError, action
 from cop_eval.instruments import Instrument, ResponseScale
 from cop_eval.report.render import environment, font_css, render_html_to_pdf, templates_dir
 
@@ -55,7 +55,7 @@ class QuestionnairePart:
 
 def _check(instruments: Sequence[Instrument]) -> None:
     if not instruments:
-        raise OptionError("give at least one instrument (see `cop-eval instruments list`)")
+        raise OptionError(f"give at least one instrument (see {action('list')})")
     seen: dict[str, str] = {}
     for instrument in instruments:
         for item_id in instrument.item_ids:

@@ -269,7 +269,7 @@ def render_html_to_pdf(
             raise CopEvalError(
                 f"{path}: cannot write the PDF ({exc.strerror}); check the folder exists and is "
                 "writable, and that the file is not open in another program"
-            ) from None
+            ) from exc
     return pdf
 
 

@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from cop_eval.compare.cells import wave_stat
-from cop_eval.compare.results import Comparison as WaveComparisonCell
+from cop_eval.compare.results import PairComparison as WaveComparisonCell
 from cop_eval.compare.results import ScaleComparison, SuppressedCell, WaveComparison
-from cop_eval.compare.results import WaveStat as EngineWaveStat
+from cop_eval.compare.results import WaveSummary as EngineWaveStat
 from cop_eval.compare.waves import compare_waves
 from cop_eval.instruments import Instrument
 from cop_eval.measure.reliability import ReliabilityResult

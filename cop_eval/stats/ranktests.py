@@ -44,7 +44,7 @@ class RankTest:
     exact: bool
     n: int
 
-    def to_json_dict(self) -> dict[str, object]:
+    def to_dict(self) -> dict[str, object]:
         """JSON form."""
         return {"test": self.test, "statistic": self.statistic, "p": self.p, "exact": self.exact}
 

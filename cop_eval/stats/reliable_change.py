@@ -100,7 +100,7 @@ class ReliableChange:
             return None
         return self.decreased if self.direction == "higher_is_better" else self.increased
 
-    def to_json_dict(self) -> dict[str, object]:
+    def to_dict(self) -> dict[str, object]:
         """JSON form: both the raw counts (increased/decreased) and their direction-aware names."""
         return {
             "n": self.n,

@@ -86,7 +86,7 @@ class TrendFit:
     log_likelihood: float
     note: str
 
-    def to_json_dict(self) -> dict[str, object]:
+    def to_dict(self) -> dict[str, object]:
         """The DESIGN.md ``trend`` object plus diagnostics."""
         return {
             "model": self.model,

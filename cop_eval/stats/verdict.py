@@ -100,7 +100,7 @@ class Verdict:
     basis: str
     scale_direction: ScaleDirection = "higher_is_better"
 
-    def to_json_dict(self) -> dict[str, object]:
+    def to_dict(self) -> dict[str, object]:
         """JSON form (``direction``: the word asserted; ``scale_direction``: the scale's)."""
         return {
             "text": self.text,

@@ -21,7 +21,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from cop_eval.errors import StoreError
+from cop_eval.errors import StoreError, option
 from cop_eval.privacy import PSEUDONYM_PREFIX
 
 __all__ = ["DATA_FORMAT", "DecodedAnswers", "EncodedAnswers", "decode_answers", "encode_answers"]
@@ -150,13 +150,14 @@ def decode_answers(blob: bytes, *, expected_sha256: str, where: str) -> DecodedA
     if hashlib.sha256(blob).hexdigest() != expected_sha256:
         raise StoreError(
             f"{where}: the stored answers are damaged (checksum mismatch). Restore "
-            "project.sqlite from a backup, or re-import the wave with --replace."
+            f"project.sqlite from a backup, or import the wave again with "
+            f"{option('replace', True)}."
         )
     try:
         table = pq.read_table(pa.BufferReader(blob))
         meta = json.loads((table.schema.metadata or {})[_META_KEY])
     except (pa.ArrowException, KeyError, ValueError) as exc:
-        raise StoreError(f"{where}: the stored answers cannot be read ({exc}).") from None
+        raise StoreError(f"{where}: the stored answers cannot be read ({exc}).") from exc
     if meta.get("format") != DATA_FORMAT:
         raise StoreError(
             f"{where}: stored answers in format {meta.get('format')!r}; this cop-eval reads "

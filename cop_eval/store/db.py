@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from cop_eval.errors import OptionError, StoreError
+from cop_eval.errors import OptionError, StoreError, option
 from cop_eval.responses import ImportReport, ResponseSet
 from cop_eval.store.codec import DATA_FORMAT, EncodedAnswers
 from cop_eval.store.models import ImportOutcome, InstrumentRef, WaveInfo
@@ -40,7 +40,7 @@ def check_label(label: str) -> str:
     if not text or len(text) > _MAX_LABEL or any(ord(ch) < 32 for ch in text):
         raise OptionError(
             f"wave label {label!r} is not usable: give 1 to {_MAX_LABEL} printable characters, "
-            "e.g. --wave 2025-spring."
+            f"e.g. {option('label', '2025-spring')}."
         )
     return text
 
@@ -58,8 +58,8 @@ def unchanged_outcome(stored: WaveInfo, name: str, label: str) -> ImportOutcome:
         message=(
             f"{name} is already stored as wave {stored.label!r}{hint}, imported "
             f"{stored.imported_at:%Y-%m-%d %H:%M} UTC by {stored.imported_by}; nothing was "
-            f"changed. To store it again (e.g. with other instruments), use --wave "
-            f"{stored.label} --replace."
+            f"changed. To store it again (e.g. with other instruments), replace the stored wave "
+            f"{stored.label!r} with the new import."
         ),
     )
 

@@ -18,7 +18,7 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 from types import TracebackType
 
-from cop_eval.errors import OptionError, StoreError
+from cop_eval.errors import OptionError, StoreError, action, option
 from cop_eval.instruments import Instrument
 from cop_eval.privacy import load_or_create_key
 from cop_eval.responses import ImportReport, ResponseSet
@@ -44,7 +44,7 @@ def sha256_file(path: Path) -> str:
             while block := handle.read(1 << 20):
                 digest.update(block)
     except OSError as exc:
-        raise StoreError(f"{path}: cannot read the file ({exc.strerror}).") from None
+        raise StoreError(f"{path}: cannot read the file ({exc.strerror}).") from exc
     return digest.hexdigest()
 
 
@@ -83,7 +83,7 @@ class Project(CycleStore, ActionStore):
         return self.directory / KEY_NAME
 
     @classmethod
-    def create(cls, directory: Path) -> Project:
+    def create(cls, directory: str | Path) -> Project:
         """Create a project in ``directory`` (made if needed): the key, then the database.
 
         Raises
@@ -91,17 +91,19 @@ class Project(CycleStore, ActionStore):
         StoreError
             When the folder already holds a project (or its key), or cannot be written.
         """
+        directory = Path(directory)
         db_path, key_path = directory / DATABASE_NAME, directory / KEY_NAME
         for existing in (db_path, key_path):
             if existing.exists():
                 raise StoreError(
                     f"{directory}: already holds a cop-eval project ({existing.name} exists); "
-                    "nothing was changed. Use it with --project, or choose an empty folder."
+                    f"nothing was changed. Use it ({option('project')}), or choose an empty "
+                    "folder."
                 )
         try:
             directory.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise StoreError(f"{directory}: cannot create the folder ({exc.strerror}).") from None
+            raise StoreError(f"{directory}: cannot create the folder ({exc.strerror}).") from exc
         key = load_or_create_key(key_path)
         # Built under a temporary name and renamed, so a failed init leaves no half project.
         tmp = directory / f".{DATABASE_NAME}.init-{os.getpid()}"
@@ -129,11 +131,11 @@ class Project(CycleStore, ActionStore):
         except (sqlite3.Error, OSError) as exc:
             tmp.unlink(missing_ok=True)
             key_path.unlink(missing_ok=True)
-            raise StoreError(f"{directory}: cannot create the project ({exc}).") from None
+            raise StoreError(f"{directory}: cannot create the project ({exc}).") from exc
         return cls.open(directory)
 
     @classmethod
-    def open(cls, directory: Path, *, busy_timeout: float = 30.0) -> Project:
+    def open(cls, directory: str | Path, *, busy_timeout: float = 30.0) -> Project:
         """Open an existing project, migrating an older schema (after a backup copy).
 
         Parameters
@@ -148,12 +150,13 @@ class Project(CycleStore, ActionStore):
         StoreError
             Missing folder or database, not a cop-eval database, or one from a newer cop-eval.
         """
+        directory = Path(directory)
         db_path = directory / DATABASE_NAME
         if not db_path.is_file():
             hint = "" if directory.is_dir() else " (the folder does not exist)"
             raise StoreError(
                 f"{directory}: no cop-eval project here{hint}. Create one with "
-                f"`cop-eval init {directory}`, or check the --project path."
+                f"{action('init', directory)}, or check the {option('project')} path."
             )
         try:
             conn = sqlite3.connect(
@@ -163,7 +166,7 @@ class Project(CycleStore, ActionStore):
                 isolation_level=None,
             )
         except sqlite3.Error as exc:
-            raise StoreError(f"{db_path}: cannot open the project database ({exc}).") from None
+            raise StoreError(f"{db_path}: cannot open the project database ({exc}).") from exc
         try:
             conn.execute("PRAGMA foreign_keys = ON")
             conn.execute("PRAGMA synchronous = FULL")
@@ -173,13 +176,13 @@ class Project(CycleStore, ActionStore):
             db.migrate(conn, str(db_path), backup_dir=directory / "backups")
         except sqlite3.OperationalError as exc:
             conn.close()
-            raise db.store_error(exc, db_path) from None
+            raise db.store_error(exc, db_path) from exc
         except sqlite3.DatabaseError as exc:
             conn.close()
             raise StoreError(
                 f"{db_path}: not a readable cop-eval project database ({exc}). Restore it from "
                 "a backup."
-            ) from None
+            ) from exc
         except BaseException:
             conn.close()
             raise
@@ -245,7 +248,7 @@ class Project(CycleStore, ActionStore):
             finally:
                 self._conn.execute("COMMIT")
         except sqlite3.OperationalError as exc:
-            raise db.store_error(exc, self.database_path) from None
+            raise db.store_error(exc, self.database_path) from exc
 
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
@@ -261,9 +264,9 @@ class Project(CycleStore, ActionStore):
                     conn.execute("ROLLBACK")
                 raise
         except sqlite3.OperationalError as exc:
-            raise db.store_error(exc, self.database_path) from None
+            raise db.store_error(exc, self.database_path) from exc
         except sqlite3.IntegrityError as exc:
-            raise StoreError(f"{self.database_path}: nothing was changed ({exc}).") from None
+            raise StoreError(f"{self.database_path}: nothing was changed ({exc}).") from exc
         self._checkpoint()
 
     def waves(self) -> list[WaveInfo]:
@@ -360,7 +363,7 @@ class Project(CycleStore, ActionStore):
         stored = ", ".join(repr(w.label) for w in self.waves()) or "none yet"
         return StoreError(
             f"{self.directory}: no wave {label!r} in this project (stored waves: {stored}). "
-            "List them with `cop-eval waves --project DIR`."
+            f"List them with {action('waves')}."
         )
 
     # -- writing ------------------------------------------------------------------------------
@@ -421,7 +424,7 @@ class Project(CycleStore, ActionStore):
         if responses.n == 0:
             raise StoreError(
                 f"{responses.source}: no rows were accepted, so there is no wave to store. See "
-                "why with `cop-eval check DATA --instrument ID`."
+                f"why in {action('check')}."
             )
         encoded = encode_answers(
             responses.items,
@@ -448,8 +451,8 @@ class Project(CycleStore, ActionStore):
                         f"{self.directory}: wave {previous.label!r} already exists with other "
                         f"content ({previous.source_name}, sha256 {previous.source_sha256[:12]}…, "
                         f"imported {previous.imported_at:%Y-%m-%d}); nothing was changed. Choose "
-                        "another --wave label, or add --replace to replace it (recorded in the "
-                        "audit trail)."
+                        f"another {option('label')}, or add {option('replace', True)} to replace "
+                        "it (recorded in the audit trail)."
                     )
                 if previous is not None:
                     conn.execute("DELETE FROM waves WHERE label = ?", (label,))
@@ -482,9 +485,9 @@ class Project(CycleStore, ActionStore):
                     conn.execute("ROLLBACK")
                 raise
         except sqlite3.OperationalError as exc:
-            raise db.store_error(exc, self.database_path) from None
+            raise db.store_error(exc, self.database_path) from exc
         except sqlite3.IntegrityError as exc:
-            raise StoreError(f"{self.database_path}: the wave was not stored ({exc}).") from None
+            raise StoreError(f"{self.database_path}: the wave was not stored ({exc}).") from exc
         self._checkpoint()
         stored = self.wave(label)
         verb = "Replaced" if previous else "Stored"

@@ -11,7 +11,7 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 
-from cop_eval.errors import StoreError
+from cop_eval.errors import StoreError, action, option
 
 __all__ = ["APPLICATION_ID", "MIGRATIONS", "SCHEMA_VERSION", "Migration", "check_version"]
 
@@ -269,7 +269,8 @@ def check_version(conn: sqlite3.Connection, where: str) -> int:
     if application_id != APPLICATION_ID:
         raise StoreError(
             f"{where}: this SQLite file is not a cop-eval project (application id "
-            f"{application_id:#x}). Point --project at a folder made with `cop-eval init`."
+            f"{application_id:#x}). Point {option('project')} at a folder made with "
+            f"{action('init')}."
         )
     if version > SCHEMA_VERSION:
         from cop_eval import __version__

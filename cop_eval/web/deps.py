@@ -24,7 +24,7 @@ async def verified_form(request: Request) -> FormData:
     except (MultiPartException, ValueError) as exc:  # a malformed body: 400 page, not 500
         raise HTTPException(
             400, f"The form could not be read ({exc}). Reload the page and try again."
-        ) from None
+        ) from exc
     request.app.state.csrf.check(request, form)
     return form
 

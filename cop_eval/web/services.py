@@ -103,10 +103,10 @@ def parse_date(text: str) -> dt.date | None:
         return None
     try:
         return dt.date.fromisoformat(text.strip())
-    except ValueError:
+    except ValueError as exc:
         raise OptionError(
             f"'{text}' is not a date. Give the survey date as year-month-day, e.g. 2025-03-31."
-        ) from None
+        ) from exc
 
 
 def _for_user(message: str, pending: PendingImport) -> str:
@@ -120,7 +120,7 @@ def file_columns(pending: PendingImport) -> tuple[str, ...]:
         options = pending.options
         return tuple(open_source(pending.path, options.format, options.sheet).layout.names)
     except CopEvalError as exc:
-        raise type(exc)(_for_user(str(exc), pending)) from None
+        raise type(exc)(_for_user(str(exc), pending)) from exc
 
 
 def run_import(directory: Path, pending: PendingImport) -> None:

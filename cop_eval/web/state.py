@@ -56,7 +56,7 @@ def write_min_group_size(directory: Path, size: int) -> None:
         raise StoreError(
             f"{directory}: cannot save the anonymity setting ({exc.strerror}); check that the "
             "project folder is writable."
-        ) from None
+        ) from exc
 
 
 @dataclass(frozen=True)

@@ -145,8 +145,8 @@ def test_small_groups_are_hidden_with_complementary_suppression() -> None:
         assert isinstance(res.gap("relevance", "B", wave), HiddenGap)
         assert isinstance(res.gap("relevance", "A", wave), Gap)
     assert all(isinstance(t, SkippedTrend) for t in res.trends if t.group in ("B", "C"))
-    assert "suppressed" not in json.dumps(res.to_json_dict()).replace('"suppressed": true', "")
-    for cell in res.to_json_dict()["gaps"]:  # type: ignore[union-attr]
+    assert "suppressed" not in json.dumps(res.to_dict()).replace('"suppressed": true', "")
+    for cell in res.to_dict()["gaps"]:  # type: ignore[union-attr]
         if cell["group"] != "A":  # type: ignore[index]
             assert set(cell) == {"scale", "group", "wave", "suppressed", "reason"}  # type: ignore[arg-type]
 

@@ -97,7 +97,7 @@ def _tables() -> list[ScoreTable]:
 @pytest.fixture(scope="module")
 def result_json() -> dict[str, Any]:
     result = compare_waves(_tables(), group_column="team", privacy=PrivacyPolicy(5))
-    return json.loads(json.dumps(result.to_json_dict()))
+    return json.loads(json.dumps(result.to_dict()))
 
 
 def test_suppressed_cells_carry_no_numbers(result_json: dict[str, Any]) -> None:
@@ -184,7 +184,7 @@ def test_top_level_cells_below_threshold_are_hidden() -> None:
         )  # type: ignore[union-attr]
         for t in tables
     ]
-    doc = json.loads(json.dumps(compare_waves(small, privacy=PrivacyPolicy(5)).to_json_dict()))
+    doc = json.loads(json.dumps(compare_waves(small, privacy=PrivacyPolicy(5)).to_dict()))
     for scale in doc["scales"]:
         assert all(w["suppressed"] and "n" not in w and "mean" not in w for w in scale["waves"])
         assert all(c["suppressed"] and "mean_diff" not in c for c in scale["comparisons"])
@@ -215,9 +215,7 @@ def test_engine_output_never_allows_recovery(
         )
     doc = json.loads(
         json.dumps(
-            compare_waves(
-                tables, group_column="unit", privacy=PrivacyPolicy(min_size)
-            ).to_json_dict()
+            compare_waves(tables, group_column="unit", privacy=PrivacyPolicy(min_size)).to_dict()
         )
     )
     for scale in doc["scales"]:
@@ -268,7 +266,7 @@ def test_paired_change_hidden_when_few_answered_one_wave_only() -> None:
     """One newcomer: n2 * mean2 - n * (mean1 + change) would be exactly the newcomer's score."""
     tables = _joined({"A": 1}, {"A": 15, "B": 15})
     result = compare_waves(tables, group_column="team", privacy=PrivacyPolicy(5))
-    doc = json.loads(json.dumps(result.to_json_dict()))
+    doc = json.loads(json.dumps(result.to_dict()))
     for scale in doc["scales"]:
         (total,) = scale["comparisons"]
         assert total["suppressed"] and "only one of the two waves" in total["reason"]
@@ -280,5 +278,5 @@ def test_paired_change_hidden_when_few_answered_one_wave_only() -> None:
             assert all(c.get("suppressed") and "mean_diff" not in c for c in cells)
     # Five newcomers together are a group the rule allows: everything is shown.
     shown = compare_waves(_joined({"A": 3, "B": 2}, {"A": 15, "B": 15}), group_column="team")
-    doc = json.loads(json.dumps(shown.to_json_dict()))
+    doc = json.loads(json.dumps(shown.to_dict()))
     assert all("mean_diff" in scale["comparisons"][0] for scale in doc["scales"])

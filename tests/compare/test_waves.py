@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cop_eval.compare.results import Comparison, SuppressedCell, WaveStat
+from cop_eval.compare.results import PairComparison, SuppressedCell, WaveSummary
 from cop_eval.compare.waves import compare_waves, wave_pairs
 from cop_eval.errors import CopEvalError, OptionError
 from cop_eval.instruments import Instrument, parse_instrument
@@ -97,7 +97,7 @@ def independent() -> Any:
     return compare_waves(orthodont_waves(), design="independent")
 
 
-def _key(c: Comparison) -> str:
+def _key(c: PairComparison) -> str:
     return f"{c.from_label}->{c.to_label}"
 
 
@@ -109,7 +109,7 @@ def test_wave_pairs_are_consecutive_then_first_to_last() -> None:
 def test_per_wave_summaries_match_r(paired: Any) -> None:
     for scale in paired.scales:
         for cell, ref in zip(scale.waves, REF["wave_stats"][scale.scale], strict=True):
-            assert isinstance(cell, WaveStat)
+            assert isinstance(cell, WaveSummary)
             assert cell.label == ref["label"] and cell.n == ref["n"]
             assert close(cell.mean, ref["mean"]) and close(cell.sd, ref["sd"])
             assert close(cell.ci[0], ref["ci"][0]) and close(cell.ci[1], ref["ci"][1])
@@ -119,7 +119,7 @@ def test_paired_comparisons_match_r(paired: Any) -> None:
     seen = 0
     for scale in paired.scales:
         for c in scale.comparisons:
-            assert isinstance(c, Comparison) and c.design == "paired"
+            assert isinstance(c, PairComparison) and c.design == "paired"
             ref = REF["paired"][_key(c)][scale.scale]
             t = c.test
             assert c.n == ref["n"]
@@ -157,7 +157,7 @@ def test_paired_comparisons_match_r(paired: Any) -> None:
 def test_independent_comparisons_match_r(independent: Any) -> None:
     for scale in independent.scales:
         for c in scale.comparisons:
-            assert isinstance(c, Comparison) and c.design == "independent"
+            assert isinstance(c, PairComparison) and c.design == "independent"
             ref = REF["independent"][_key(c)][scale.scale]
             t = c.test
             assert (c.n_from, c.n_to) == (ref["n_from"], ref["n_to"])
@@ -222,7 +222,7 @@ def test_subgroups_match_r_with_bh_across_grid() -> None:
                 if f"{c.label if isinstance(c, SuppressedCell) else c.from_label}->{c.to_label}"
                 == pair_key
             )
-            assert isinstance(c, Comparison)
+            assert isinstance(c, PairComparison)
             assert c.n == ref["n"]
             assert close(c.mean_diff, ref["mean_diff"]) and close(c.p, ref["p"])
             assert close(c.test.d_z, ref["d_z"])  # type: ignore[union-attr]
@@ -231,7 +231,7 @@ def test_subgroups_match_r_with_bh_across_grid() -> None:
 
 
 def test_json_contract_keys(paired: Any) -> None:
-    doc = json.loads(json.dumps(paired.to_json_dict()))
+    doc = json.loads(json.dumps(paired.to_dict()))
     assert doc["instrument"] == "orthodont"
     assert [w["label"] for w in doc["waves"]] == WAVES
     assert all(set(w) >= {"label", "n"} for w in doc["waves"])
@@ -269,7 +269,7 @@ def test_two_waves_have_no_trend_and_verdicts_use_effect_and_p(paired: Any) -> N
     scale = two.scale("distance")
     assert scale.trend is None and len(scale.comparisons) == 1
     c = scale.comparisons[0]
-    assert isinstance(c, Comparison)
+    assert isinstance(c, PairComparison)
     # R: d_av = 0.4878 (small), Holm p = 0.0436, d_z CI (0.070, 0.902) excludes 0.
     assert two.to_frame().shape[0] == 2
     assert c.verdict.text == "small improvement, likely real"
@@ -294,12 +294,12 @@ def test_verdicts_follow_the_declared_direction(direction: str, text: str, word:
     )
     scale = result.scale("distance")
     c = scale.comparisons[0]
-    assert isinstance(c, Comparison)
+    assert isinstance(c, PairComparison)
     assert c.verdict.text == text
     # Only the words change: every figure is the same as on a higher-is-better scale.
     ref = base.scale("distance").comparisons[0]
-    assert isinstance(ref, Comparison) and c.p_adjusted == ref.p_adjusted
-    doc = json.loads(json.dumps(result.to_json_dict()))
+    assert isinstance(ref, PairComparison) and c.p_adjusted == ref.p_adjusted
+    doc = json.loads(json.dumps(result.to_dict()))
     js = next(s for s in doc["scales"] if s["scale"] == "distance")
     assert js["direction"] == direction
     detail = js["comparisons"][0]["verdict_detail"]
@@ -320,7 +320,7 @@ def test_verdicts_follow_the_declared_direction(direction: str, text: str, word:
         g.verdict.direction
         for group in scale.subgroups
         for g in group.comparisons
-        if isinstance(g, Comparison)
+        if isinstance(g, PairComparison)
     }
     assert words and words <= allowed
 
@@ -336,7 +336,7 @@ def test_auto_falls_back_to_independent_when_too_few_matched() -> None:
     )
     result = compare_waves([tables[0], renamed])
     c = result.scales[0].comparisons[0]
-    assert isinstance(c, Comparison) and c.design == "independent"
+    assert isinstance(c, PairComparison) and c.design == "independent"
     assert any("compared as independent" in n for n in result.notes)
 
 

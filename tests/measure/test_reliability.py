@@ -118,7 +118,7 @@ def test_published_alpha_shown_beside_observed_and_json_contract() -> None:
     ]
     instrument = parse_instrument(data)
     result = reliability(_data("bfi"), instrument, missing="listwise")
-    payload = result.to_json_dict()
+    payload = result.to_dict()
     json.dumps(payload)  # serialisable
     assert payload["instrument"] == "bfi_reference"
     assert payload["missing"] == "listwise"

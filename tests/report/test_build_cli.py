@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 
 from cop_eval.cli import main
 from cop_eval.cli.common import load_responses
+from cop_eval.cli.terms import cli_message
 from cop_eval.errors import OptionError
 from cop_eval.instruments import load_instruments
 from cop_eval.report.build import ReportOptions, build_report_model
@@ -67,8 +68,9 @@ def test_build_checks_its_options(waves: list[Path]) -> None:
     instruments, responses = _responses(waves)
     with pytest.raises(OptionError, match="1 label"):
         build_report_model(responses, instruments, ReportOptions(labels=("Only one",)))
-    with pytest.raises(OptionError, match="--group-column role: not found"):
+    with pytest.raises(OptionError, match="group_column='role': not found") as info:
         build_report_model(responses, instruments, ReportOptions(group_column="role"))
+    assert "--group-column role: not found" in cli_message(info.value)
     with pytest.raises(OptionError, match="more than the membership"):
         build_report_model(responses, instruments, ReportOptions(members=10))
     with pytest.raises(OptionError, match="no respondents in subgroup"):

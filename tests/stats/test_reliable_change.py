@@ -28,7 +28,7 @@ def test_sleep_counts_match_r() -> None:
         ref["unchanged"],
         ref["deteriorated"],
     )
-    assert r.n == 10 and r.to_json_dict()["improved"] == ref["improved"]
+    assert r.n == 10 and r.to_dict()["improved"] == ref["improved"]
 
 
 def test_index_formula_jacobson_truax_1991() -> None:
@@ -64,4 +64,4 @@ def test_improved_follows_the_scale_direction() -> None:
     assert (up.improved, up.deteriorated) == (2, 1)
     assert (down.improved, down.deteriorated) == (1, 2)
     assert (flat.improved, flat.deteriorated) == (None, None)
-    assert flat.to_json_dict()["increased"] == 2 and flat.to_json_dict()["direction"] == "neutral"
+    assert flat.to_dict()["increased"] == 2 and flat.to_dict()["direction"] == "neutral"

@@ -112,7 +112,7 @@ def test_outputs_and_input_checks() -> None:
     fit = fit_trend(wide("distance"), WAVES)
     frame = fit.to_frame()
     assert list(frame["wave"]) == WAVES[1:]
-    doc = fit.to_json_dict()
+    doc = fit.to_dict()
     assert {"model", "estimates", "se", "converged", "optimiser", "note"} <= set(doc)
     with pytest.raises(ValueError, match="shape"):
         fit_trend(np.zeros((3, 2)), WAVES)

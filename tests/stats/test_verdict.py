@@ -54,7 +54,7 @@ def test_too_few_and_undefined() -> None:
     assert enough.text == "large improvement, likely real"
     flat = verdict(math.nan, (math.nan, math.nan), math.nan, 40, design="paired", basis="d_av")
     assert flat.certainty == "cannot tell"
-    assert flat.to_json_dict()["text"] == flat.text
+    assert flat.to_dict()["text"] == flat.text
 
 
 @pytest.mark.parametrize(
@@ -80,8 +80,8 @@ def test_direction_names_the_change(scale_direction: str, effect: float, word: s
         scale_direction=scale_direction,  # type: ignore[arg-type]
     )
     assert v.text == f"medium {word}, likely real"
-    assert v.direction == word and v.to_json_dict()["direction"] == word
-    assert v.to_json_dict()["scale_direction"] == scale_direction
+    assert v.direction == word and v.to_dict()["direction"] == word
+    assert v.to_dict()["scale_direction"] == scale_direction
     assert change_direction(effect, scale_direction) == word  # type: ignore[arg-type]
 
 
