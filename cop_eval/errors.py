@@ -28,25 +28,33 @@ __all__ = [
     "render",
 ]
 
-_MARK, _VALUE = "\x1f", "\x1e"
-_MARKED = re.compile(f"{_MARK}([A-Za-z_][A-Za-z0-9_]*)(?:{_VALUE}([^{_MARK}]*))?{_MARK}")
+_MARK, _VALUE, _METAVAR = "\x1f", "\x1e", "\x1d"
+_MARKED = re.compile(
+    f"{_MARK}([A-Za-z_][A-Za-z0-9_]*)(?:([{_VALUE}{_METAVAR}])([^{_MARK}]*))?{_MARK}"
+)
 
-#: ``term(name, value)``: how an option is written in a message (``value`` ``None``: name only).
-Term = Callable[[str, "str | None"], str]
+#: ``term(name, value, metavar)``: how an option is written in a message (``value`` ``None``:
+#: the name only; ``metavar``: what a command line shows after its flag, e.g. ``MAP.yaml``).
+Term = Callable[[str, "str | None", "str | None"], str]
 
 
-def option(name: str, value: object = None) -> str:
+def option(name: str, value: object = None, *, metavar: str | None = None) -> str:
     """Name a parameter (and optionally its value) inside a message.
+
+    ``metavar`` is shown by the command line only (``--mapping MAP.yaml``); the library's text
+    names the parameter alone (``mapping``).
 
     Examples
     --------
     >>> str(OptionError(f"give {option('labels')}, or use {option('design', 'independent')}"))
     "give labels, or use design='independent'"
     """
-    if value is None:
+    if value is None and metavar is None:
         return f"{_MARK}{name}{_MARK}"
-    text = str(value).replace(_MARK, "").replace(_VALUE, "")
-    return f"{_MARK}{name}{_VALUE}{text}{_MARK}"
+    kind, text = (_VALUE, str(value)) if value is not None else (_METAVAR, str(metavar))
+    for char in (_MARK, _VALUE, _METAVAR):
+        text = text.replace(char, "")
+    return f"{_MARK}{name}{kind}{text}{_MARK}"
 
 
 def action(name: str, value: object = None) -> str:
@@ -68,7 +76,7 @@ PYTHON_ACTIONS = {
 }
 
 
-def python_term(name: str, value: str | None) -> str:
+def python_term(name: str, value: str | None, metavar: str | None = None) -> str:
     """An option as a Python caller writes it: ``id_column``, ``design='independent'``."""
     if name.startswith(_ACTION):
         text = PYTHON_ACTIONS.get(name.removeprefix(_ACTION), name.removeprefix(_ACTION))
@@ -86,7 +94,14 @@ def render(text: str, term: Term = python_term) -> str:
     For text that is not an exception (a warning in an import report): it is stored as the
     library says it.
     """
-    return _MARKED.sub(lambda m: term(m.group(1), m.group(2)), text)
+    return _MARKED.sub(lambda m: _term(term, m), text)
+
+
+def _term(term: Term, match: re.Match[str]) -> str:
+    name, kind, text = match.group(1), match.group(2), match.group(3)
+    if kind == _METAVAR:
+        return term(name, None, text)
+    return term(name, text, None)
 
 
 class CopEvalError(ValueError):

@@ -35,13 +35,15 @@ COMMANDS: dict[str, str] = {
 }
 
 
-def cli_term(name: str, value: str | None) -> str:
-    """``--flag`` or ``--flag value`` for a library parameter (and its value)."""
+def cli_term(name: str, value: str | None, metavar: str | None = None) -> str:
+    """``--flag``, ``--flag value`` or ``--flag METAVAR`` for a library parameter."""
     if name.startswith("do_"):
         text = COMMANDS.get(name.removeprefix("do_"), f"`cop-eval {name.removeprefix('do_')}`")
         return text.format(value if value is not None else "DIR")
     flag = FLAGS.get(name, "--" + name.replace("_", "-"))
-    if value is None or value in _SWITCHES:
+    if value is None:
+        return f"{flag} {metavar}" if metavar else flag
+    if value in _SWITCHES:
         return flag
     return f"{flag} {value}"
 

@@ -13,7 +13,7 @@ import pandas as pd
 import pyarrow as pa
 
 from cop_eval.errors import DataImportError
-from cop_eval.ingest.layouts import Layout, detect_layout, layout_for
+from cop_eval.ingest.layouts import Layout, read_layout
 from cop_eval.ingest.raw import Column, RawTable
 
 __all__ = ["FRAME_SOURCE", "FrameSource"]
@@ -53,10 +53,7 @@ class FrameSource:
             )
         head = [[_text(v) or "" for v in row] for row in frame.head(_SNIFF_ROWS).itertuples(False)]
         records = [names, *head]
-        if fmt in (None, "csv", "xlsx"):
-            layout = detect_layout("dataframe", records)
-        else:
-            layout = layout_for(fmt, records)
+        layout = read_layout("dataframe", None if fmt in (None, "csv", "xlsx") else fmt, records)
         self.layout: Layout = layout
         self.skip = layout.header_rows - 1
         self.frame = frame.iloc[self.skip :]

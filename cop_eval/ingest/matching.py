@@ -278,8 +278,9 @@ class _Header:
         )
         return (
             f"{source}: item {item.id} could be read from more than one column: {shown} "
-            f"({why}). Say which in a {mark('mapping')} (a line '{item.id}: <column header>' in a "
-            "mapping file, see docs/import.md), or remove the column that is not the answers."
+            f"({why}). Say which with {mark('mapping', metavar='MAP.yaml')} (a line "
+            f"'{item.id}: <column header>' in a mapping file, see docs/import.md), or remove the "
+            "column that is not the answers."
         )
 
 

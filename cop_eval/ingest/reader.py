@@ -320,7 +320,8 @@ def _match_items(
             + (
                 layout.hint
                 or f"Name the columns by item id (see {action('show')}) or by the item text, or "
-                f"give a {option('mapping')} of item id to column (docs/import.md)."
+                f"give {option('mapping', metavar='MAP.yaml')}, item id to column "
+                "(docs/import.md)."
             )
         )
     return matches, opened, warnings

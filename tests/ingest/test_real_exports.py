@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from cop_eval.cli.terms import cli_message
 from cop_eval.errors import DataImportError
 from cop_eval.ingest import read_responses
 from cop_eval.instruments import Instrument, parse_instrument
@@ -206,7 +207,8 @@ def test_a_column_named_like_an_item_id_beside_its_text_is_refused(instrument: I
     """Before: the user's column 'sh_1' (all 9s here) silently replaced the real answers."""
     with pytest.raises(DataImportError) as info:
         read("id_column_beside_text.csv", instrument)
-    message = str(info.value)
+    assert "Say which with mapping (a line" in str(info.value)  # the library's words
+    message = cli_message(info.value)  # the command line's
     assert "item sh_1 could be read from more than one column" in message
     assert "'sh_1' and 'I share what I learn with the group.'" in message
     assert "--mapping" in message
@@ -360,7 +362,7 @@ def test_a_file_read_as_a_plain_table_names_its_likely_format(
 ) -> None:
     with pytest.raises(DataImportError) as info:
         read(name, instrument, format=fmt)
-    message = str(info.value)
+    message = cli_message(info.value)  # as the command line says it (str: format='...')
     platform = {"Q": "qualtrics", "S": "surveymonkey"}[likely[2]]
     assert f"The header looks like {likely}" in message
     assert f"--format {platform}" in message
@@ -370,7 +372,7 @@ def test_a_format_that_does_not_fit_is_warned(instrument: Instrument) -> None:
     rs = read("google_forms_grid.csv", instrument, format="qualtrics")
     assert any(
         "read as qualtrics with 3 header rows, but the header looks like a Google Forms export" in w
-        and "--format google_forms" in w
+        and "format='google_forms'" in w  # a warning in the library's words
         for w in rs.report.warnings
     )
 

@@ -8,6 +8,7 @@ import numpy as np
 import pyarrow as pa
 import pytest
 
+from cop_eval.cli.terms import cli_message
 from cop_eval.errors import DataImportError
 from cop_eval.ingest.matching import match_columns, normalise_text
 from cop_eval.ingest.recode import (
@@ -155,7 +156,7 @@ def test_two_columns_with_one_items_text_are_refused(instrument: Instrument) -> 
     names = ["A - I share what I learn with the group.", "B - I share what I learn with the group."]
     with pytest.raises(DataImportError) as info:
         match_columns([instrument], names, [(), ()], mapping={}, excluded=set(), source="x")
-    message = str(info.value)
+    message = cli_message(info.value)
     assert "item sh_1 could be read from more than one column" in message
     assert "'A - I share what I learn with the group.' and 'B - I share" in message
     assert "--mapping MAP.yaml" in message
