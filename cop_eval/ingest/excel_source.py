@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
-from cop_eval.errors import DataImportError
+from cop_eval.errors import DataImportError, option
 from cop_eval.ingest.layouts import Layout, read_layout
 from cop_eval.ingest.raw import Column, RawTable
 
@@ -89,7 +89,7 @@ def _choose_sheet(names: list[str], sheet: str | None, source: str) -> str:
         return folded[0]
     raise DataImportError(
         f"{source}: no sheet named {sheet!r}; the sheets are: "
-        f"{', '.join(repr(n) for n in names)}. Give one of them with --sheet."
+        f"{', '.join(repr(n) for n in names)}. Give one of them as {option('sheet')}."
     )
 
 
@@ -149,7 +149,7 @@ class ExcelSource:
             raise DataImportError(
                 f"{source}: {where} is empty. "
                 + (
-                    f"Name the sheet with the responses with --sheet (sheets: "
+                    f"Name the sheet with the responses as {option('sheet')} (sheets: "
                     f"{', '.join(repr(n) for n in others)})."
                     if others
                     else "Put the responses there."
