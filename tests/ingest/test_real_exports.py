@@ -411,7 +411,8 @@ def test_sheet_names_the_sheet_to_read(instrument: Instrument, tmp_path: Path) -
     book.save(path)
     with pytest.raises(DataImportError) as info:
         read_responses(path, [instrument], key=KEY)
-    assert "the sheet 'Notes' is empty" in str(info.value) and "--sheet" in str(info.value)
+    assert "the sheet 'Notes' is empty" in str(info.value) and "as sheet" in str(info.value)
+    assert "--sheet" in cli_message(info.value)
     rs = read_responses(path, [instrument], key=KEY, sheet="Sheet1")
     assert rs.report.rows_read == 5
     with pytest.raises(DataImportError, match="no sheet named 'Answers'; the sheets are"):
