@@ -46,7 +46,7 @@ _WHERE = {
     "ReportOptions": "cop_eval.report.options",
     "Result": "cop_eval.results",
     "sample_data_dir": "cop_eval.demo",
-    "validity": "cop_eval.measure.validity",
+    "validity": "cop_eval.api",
     "ValidityResult": "cop_eval.measure.validity_results",
 }
 
@@ -87,6 +87,7 @@ if TYPE_CHECKING:
         read_responses,
         reliability,
         score,
+        validity,
         write_report,
     )
     from cop_eval.compare.results import WaveComparison
@@ -94,7 +95,6 @@ if TYPE_CHECKING:
     from cop_eval.instruments import Instrument, load_instrument
     from cop_eval.measure.reliability import ReliabilityResult
     from cop_eval.measure.scores import ScoreTable
-    from cop_eval.measure.validity import validity
     from cop_eval.measure.validity_results import ValidityResult
     from cop_eval.privacy import PrivacyPolicy
     from cop_eval.report.model import ReportModel

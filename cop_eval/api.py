@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from cop_eval.compare.results import WaveComparison
     from cop_eval.measure.reliability import ReliabilityResult
     from cop_eval.measure.scores import ScoreTable
+    from cop_eval.measure.validity_results import ValidityResult
     from cop_eval.report.model import ReportModel
     from cop_eval.report.options import ReportOptions
     from cop_eval.responses import ResponseSet
@@ -35,6 +36,7 @@ __all__ = [
     "read_responses",
     "reliability",
     "score",
+    "validity",
     "write_report",
 ]
 
@@ -243,6 +245,35 @@ def _with_item_coverage(
         for sc in result.scales
     )
     return dataclasses.replace(result, scales=scales)
+
+
+def validity(
+    data: ResponseSet | Sequence[ResponseSet] | pd.DataFrame,
+    instrument: InstrumentRef | None = None,
+    *,
+    labels: Sequence[str] | None = None,
+    group_column: str | None = None,
+    missing: Literal["listwise", "fiml"] = "listwise",
+    privacy: PrivacyPolicy = DEFAULT_PRIVACY,
+) -> ValidityResult:
+    """Confirmatory factor analysis of the instrument's scales, and invariance across waves or
+    subgroups (see :func:`cop_eval.measure.validity.validity`).
+
+    ``instrument`` may be left out when the responses were read with one instrument only; a
+    DataFrame of answer codes needs it.
+    """
+    from cop_eval.measure.validity import validity as factor_validity
+
+    if isinstance(data, pd.DataFrame):
+        if instrument is None:
+            raise OptionError("validity of a DataFrame of answers needs the instrument")
+        inst = instrument if isinstance(instrument, Instrument) else load_instrument(instrument)
+    else:
+        first = data if not isinstance(data, Sequence) else data[0]
+        inst = _instrument_of(first, instrument)
+    return factor_validity(
+        data, inst, labels=labels, group_column=group_column, missing=missing, privacy=privacy
+    )
 
 
 def build_report(

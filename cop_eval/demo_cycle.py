@@ -74,7 +74,7 @@ def store_cycle(
         raise CopEvalError(
             f"{folder / 'manifest.yaml'}: no {exc.args[0]!r} entry; regenerate the sample data "
             "with `python sample_data/generate.py`"
-        ) from None
+        ) from exc
     step("Storing the project context")
     project.set_context(**{str(k): str(v) for k, v in context.items()})
     for wave, entry in rosters.items():

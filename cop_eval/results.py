@@ -2,8 +2,10 @@
 
 Every result an analysis returns (:class:`~cop_eval.responses.ResponseSet`,
 :class:`~cop_eval.measure.scores.ScoreTable`, :class:`~cop_eval.measure.reliability.ReliabilityResult`,
-:class:`~cop_eval.compare.results.WaveComparison`, and the parts they are made of) is a frozen
-dataclass derived from it, with
+:class:`~cop_eval.compare.results.WaveComparison`,
+:class:`~cop_eval.measure.validity_results.ValidityResult`, and the parts they are made of) derives
+from it and is frozen (a ``@dataclass(frozen=True)``, or a pydantic model with ``frozen=True``;
+``tests/test_api.py`` checks every subclass), with
 
 - ``to_dict()``: plain JSON-ready data; for a whole result exactly the object the command line
   prints with ``--json`` (the contract in the README: keys are added, never removed or renamed);
@@ -16,7 +18,6 @@ from __future__ import annotations
 
 import math
 from abc import ABC, abstractmethod
-from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
@@ -24,14 +25,15 @@ import pandas as pd
 __all__ = ["Result"]
 
 
-@dataclass(frozen=True)
 class Result(ABC):
     """Base class of every result: frozen, with ``to_dict()`` and ``to_frame()``.
 
-    Subclasses are ``@dataclass(frozen=True)`` (Python refuses a mutable dataclass derived from
-    a frozen one) and define :meth:`to_dict`; :meth:`to_frame` defaults to one row holding the
-    scalar entries of :meth:`to_dict` (pairs such as ``ci`` become ``ci_low``/``ci_high``).
+    Subclasses are frozen dataclasses or frozen pydantic models and define :meth:`to_dict`;
+    :meth:`to_frame` defaults to one row holding the scalar entries of :meth:`to_dict` (pairs
+    such as ``ci`` become ``ci_low``/``ci_high``).
     """
+
+    __slots__ = ()
 
     @abstractmethod
     def to_dict(self) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from typing import Any
 
 import pandas as pd
 import pytest
+from pydantic import BaseModel
 
 import cop_eval as ce
 from cop_eval.cli import main
@@ -150,12 +151,16 @@ def _result_types() -> list[type[Result]]:
     return found
 
 
-def test_every_result_is_a_frozen_dataclass() -> None:
+def test_every_result_is_frozen() -> None:
     types = _result_types()
     names = {t.__name__ for t in types}
     assert {"ResponseSet", "ScoreTable", "ReliabilityResult", "WaveComparison"} <= names
+    assert "ValidityResult" in names
     for cls in types:
-        assert dataclasses.is_dataclass(cls) and cls.__dataclass_params__.frozen, cls  # type: ignore[attr-defined]
+        if issubclass(cls, BaseModel):
+            assert cls.model_config.get("frozen") is True, cls
+        else:
+            assert dataclasses.is_dataclass(cls) and cls.__dataclass_params__.frozen, cls  # type: ignore[attr-defined]
 
 
 def test_frozen(wave3: ce.ResponseSet) -> None:

@@ -274,7 +274,7 @@ def validity_cmd(
         missing=missing,
     )
     if as_json:
-        print_json(result.to_json_dict())
+        print_json(result.to_dict())
     else:
         print_result(result, inst.title)
     if not result.fitted:

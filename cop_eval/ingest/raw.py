@@ -12,7 +12,7 @@ import pyarrow as pa
 
 from cop_eval.ingest.layouts import Layout
 
-__all__ = ["RawTable", "Source"]
+__all__ = ["ExportSource", "RawTable"]
 
 Column: TypeAlias = "pa.Array | pa.ChunkedArray"
 
@@ -43,7 +43,7 @@ class RawTable:
     warnings: tuple[str, ...] = ()
 
 
-class Source(Protocol):
+class ExportSource(Protocol):
     """An opened export: its header is known; columns are read on request."""
 
     source: str

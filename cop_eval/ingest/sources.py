@@ -10,7 +10,7 @@ import pandas as pd
 from cop_eval.errors import DataImportError, option
 from cop_eval.ingest.frame_source import FRAME_SOURCE, FrameSource
 from cop_eval.ingest.layouts import FORMATS
-from cop_eval.ingest.raw import Source
+from cop_eval.ingest.raw import ExportSource
 
 __all__ = ["open_source"]
 
@@ -41,7 +41,7 @@ def _sniff_container(path: Path, source: str) -> str:
 
 def open_source(
     path: Path | pd.DataFrame, fmt: str | None = None, sheet: str | None = None
-) -> Source:
+) -> ExportSource:
     """Open an export (a file, or a DataFrame already in memory) and read its header (format
     detected unless ``fmt`` names it).
 

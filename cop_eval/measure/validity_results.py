@@ -1,4 +1,4 @@
-"""Result models of :func:`cop_eval.measure.validity.validity` (frozen; ``to_json_dict``)."""
+"""Result models of :func:`cop_eval.measure.validity.validity` (frozen; ``to_dict``)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ from typing import Any, Literal
 
 import pandas as pd
 from pydantic import BaseModel, ConfigDict
+
+from cop_eval.results import Result
 
 __all__ = [
     "DISCRIMINANT_LIMIT",
@@ -125,7 +127,7 @@ class ScaleValidity(_Frozen):
     caution: str | None
 
 
-class ValidityResult(_Frozen):
+class ValidityResult(_Frozen, Result):
     """The factor structure of an instrument's scales and its invariance (see :func:`validity`).
 
     ``fitted`` is False when the sample is too small for the model (``refused`` says why, by
@@ -185,7 +187,7 @@ class ValidityResult(_Frozen):
                 rows.append({"model": name, **step.fit.model_dump()})
         return pd.DataFrame(rows)
 
-    def to_json_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         """The ``cop-eval validity --json`` object (DESIGN.md contract, plus extra keys)."""
         doc = self.model_dump(mode="python")
         doc["fit"] = None if self.fit is None else _fit_json(self.fit)

@@ -43,7 +43,14 @@ import numpy.typing as npt
 from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
 
 from cop_eval.stats.cfa_indices import cfi, rmsea, rmsea_ci, srmr, tli
-from cop_eval.stats.cfa_model import Layout, Matrices, build_layout, implied, start_values, unpack
+from cop_eval.stats.cfa_model import (
+    Matrices,
+    ParameterLayout,
+    build_layout,
+    implied,
+    start_values,
+    unpack,
+)
 from cop_eval.stats.cfa_moments import GroupMoments, group_moments
 from cop_eval.stats.distributions import chi2_sf
 
@@ -93,7 +100,7 @@ class CfaFit:
     converged: bool
     iterations: int
     x: _FloatArray
-    layout: Layout
+    layout: ParameterLayout
 
 
 def prepare_groups(
@@ -123,7 +130,7 @@ def _prepare(block: npt.ArrayLike, missing: str) -> GroupMoments:
 
 
 def objective(
-    x: _FloatArray, layout: Layout, moments: Sequence[GroupMoments], total: int
+    x: _FloatArray, layout: ParameterLayout, moments: Sequence[GroupMoments], total: int
 ) -> tuple[float, _FloatArray]:
     """``F(x)`` and its analytic gradient (see the module docstring); ``1e10`` where some
     implied covariance block is not positive definite."""
@@ -177,7 +184,7 @@ def objective(
 
 
 def information(
-    x: _FloatArray, layout: Layout, moments: Sequence[GroupMoments], total: int
+    x: _FloatArray, layout: ParameterLayout, moments: Sequence[GroupMoments], total: int
 ) -> _FloatArray:
     """Expected (Fisher) information of F, as if the data were complete:
     ``Σ_g n_g/N [tr(Σ⁻¹ ∂_aΣ Σ⁻¹ ∂_bΣ) + 2 ∂_aμ' Σ⁻¹ ∂_bμ]`` — the Newton matrix of the fit."""
@@ -227,7 +234,7 @@ def information(
 
 
 def _minimise(
-    x0: _FloatArray, layout: Layout, moments: Sequence[GroupMoments], total: int
+    x0: _FloatArray, layout: ParameterLayout, moments: Sequence[GroupMoments], total: int
 ) -> tuple[_FloatArray, bool, int]:
     """Fisher scoring with backtracking until close, then BFGS started from the inverse
     information (superlinear where scoring alone is only linear for a misfitting model)."""
@@ -276,7 +283,7 @@ def _minimise(
     return best, bool(np.max(np.abs(grad)) < 1e-5), iterations + int(result.nit)
 
 
-def _solution(x: _FloatArray, layout: Layout, g: int, mom: GroupMoments) -> GroupSolution:
+def _solution(x: _FloatArray, layout: ParameterLayout, g: int, mom: GroupMoments) -> GroupSolution:
     m = unpack(x, layout, g)
     _, sigma = implied(m)
     sd_factor = np.sqrt(np.diag(m.psi))

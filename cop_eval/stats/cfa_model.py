@@ -7,7 +7,7 @@ Equality across groups works as ``group.equal``: ``"loadings"`` gives every grou
 loadings; ``"intercepts"`` the same intercepts (except the items in ``free_intercepts``, as
 ``group.partial``) and frees the latent means of every group but the first.
 
-A :class:`Layout` maps each matrix entry of each group to an index in the parameter vector
+A :class:`ParameterLayout` maps each matrix entry of each group to an index in the parameter vector
 (``-1``: fixed); two groups share a parameter by sharing its index.
 """
 
@@ -19,14 +19,22 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["Layout", "Matrices", "build_layout", "implied", "pack", "start_values", "unpack"]
+__all__ = [
+    "Matrices",
+    "ParameterLayout",
+    "build_layout",
+    "implied",
+    "pack",
+    "start_values",
+    "unpack",
+]
 
 _FloatArray = npt.NDArray[np.float64]
 _IntArray = npt.NDArray[np.intp]
 
 
 @dataclass(frozen=True)
-class Layout:
+class ParameterLayout:
     """Index of every free parameter: ``lam[g, i]`` (item i's loading), ``psi[g, j, k]``,
     ``theta[g, i]``, ``nu[g, i]``, ``alpha[g, j]``; -1 marks a fixed value."""
 
@@ -69,7 +77,7 @@ def build_layout(
     *,
     equal: Collection[str] = (),
     free_intercepts: Collection[int] = (),
-) -> Layout:
+) -> ParameterLayout:
     """Number the free parameters of the model (see the module docstring).
 
     Examples
@@ -113,14 +121,14 @@ def build_layout(
         if g and "intercepts" in equal:
             for j in range(k):
                 alpha[g, j] = new()
-    return Layout(factor_of, k, lam, psi, theta, nu, alpha, count)
+    return ParameterLayout(factor_of, k, lam, psi, theta, nu, alpha, count)
 
 
 def _take(x: _FloatArray, index: _IntArray, fixed: float) -> _FloatArray:
     return np.where(index >= 0, x[np.maximum(index, 0)], fixed)
 
 
-def unpack(x: _FloatArray, layout: Layout, g: int) -> Matrices:
+def unpack(x: _FloatArray, layout: ParameterLayout, g: int) -> Matrices:
     """Group ``g``'s matrices from the parameter vector ``x``."""
     p, k = layout.n_items, layout.n_factors
     lam = np.zeros((p, k))
@@ -141,7 +149,7 @@ def implied(m: Matrices) -> tuple[_FloatArray, _FloatArray]:
 
 
 def start_values(
-    layout: Layout, means: Sequence[_FloatArray], covs: Sequence[_FloatArray]
+    layout: ParameterLayout, means: Sequence[_FloatArray], covs: Sequence[_FloatArray]
 ) -> _FloatArray:
     """Starting values from each group's saturated moments (a shared parameter takes the
     first group's value): loadings from the first principal axis of each factor's items,
@@ -172,7 +180,7 @@ def start_values(
     return x
 
 
-def pack(layout: Layout, groups: Sequence[Matrices]) -> _FloatArray:
+def pack(layout: ParameterLayout, groups: Sequence[Matrices]) -> _FloatArray:
     """The parameter vector of ``layout`` holding the values in ``groups``' matrices.
 
     Used to start a model from a neighbouring one (e.g. the scalar model with one intercept

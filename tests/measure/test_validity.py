@@ -96,7 +96,7 @@ def test_invariance_by_gender_equals_lavaan_and_cautions_neuroticism() -> None:
 
 
 def test_json_contract() -> None:
-    doc = json.loads(json.dumps(_by_gender().to_json_dict()))
+    doc = json.loads(json.dumps(_by_gender().to_dict()))
     assert {"instrument", "n", "missing", "fit", "loadings", "factor_correlations"} <= set(doc)
     assert set(doc["fit"]) >= {"chisq", "df", "p", "cfi", "tli", "rmsea", "rmsea_ci", "srmr"}
     assert len(doc["fit"]["rmsea_ci"]) == 2
