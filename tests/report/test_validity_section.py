@@ -84,7 +84,8 @@ def test_sample_data_appendix_says_plainly_it_is_too_small(n_waves: int) -> None
     manifest = load_manifest()
     instruments = [i for i in load_builtin_instruments() if i.id in manifest.instruments]
     waves = [
-        read_responses(w.path, instruments, id_column=w.id_column) for w in manifest.waves[:n_waves]
+        read_responses(w.path, instruments, id_column=w.id_column, key=b"appendix-test-key")
+        for w in manifest.waves[:n_waves]
     ]
     built = build_report_facts(
         waves, instruments, ReportOptions(labels=tuple(w.label for w in manifest.waves))
