@@ -39,7 +39,7 @@ def write_export(path: Path, n: int = 12) -> Path:
 
 def test_comment_columns_are_read_like_items(tmp_path: Path) -> None:
     inst = load_instrument("le_may_success_factors")
-    rs = read_responses(write_export(tmp_path / "w.csv"), [inst], id_column="email")
+    rs = read_responses(write_export(tmp_path / "w.csv"), [inst], id_column="email", key=b"k" * 32)
     assert list(rs.comments.columns) == ["lm_improve"]
     assert rs.comments["lm_improve"].notna().sum() == 9  # blanks are None
     (summary,) = rs.report.comments
