@@ -114,11 +114,11 @@ def print_result(result: ReliabilityResult, title: str) -> None:
         out.print(Text(f"{len(warnings)} warning(s):", style="bold red"))
         for w in warnings:
             out.print(Text(f"  ! {w.message}", style="red"))
-    elif all(_hidden(s.n) for s in result.scales):
+    elif all(result.hidden(s) for s in result.scales):
         out.print(
             Text(
                 "No reliability is shown, so there is nothing to warn about: every scale was "
-                f"scored by fewer than {DEFAULT_PRIVACY.min_group_size} respondents."
+                f"scored by fewer than {result.privacy.min_group_size} respondents."
             )
         )
     else:
