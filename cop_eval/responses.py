@@ -17,9 +17,10 @@ from typing import Any, Literal
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from cop_eval.instruments import Instrument
+from cop_eval.models import FrozenModel
 from cop_eval.results import Result
 
 __all__ = [
@@ -33,11 +34,7 @@ __all__ = [
 ]
 
 
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class RejectedRow(_Frozen):
+class RejectedRow(FrozenModel):
     """A data row that was not scored, and why. ``row`` is the 1-based row number in the file
     as a spreadsheet shows it (header rows included)."""
 
@@ -45,7 +42,7 @@ class RejectedRow(_Frozen):
     reason: str
 
 
-class ColumnMatch(_Frozen):
+class ColumnMatch(FrozenModel):
     """How an instrument item was found in the file."""
 
     item: str
@@ -53,7 +50,7 @@ class ColumnMatch(_Frozen):
     how: Literal["id", "text", "mapping", "position"]
 
 
-class CommentSummary(_Frozen):
+class CommentSummary(FrozenModel):
     """How an open question (``comments:`` of an instrument) was found, and how many answered it."""
 
     question: str
@@ -62,7 +59,7 @@ class CommentSummary(_Frozen):
     answered: int = Field(description="accepted rows with a non-blank answer")
 
 
-class ValueProblem(_Frozen):
+class ValueProblem(FrozenModel):
     """A cell that could not be used as an answer (it is treated as missing, the row is kept)."""
 
     row: int
@@ -72,7 +69,7 @@ class ValueProblem(_Frozen):
     problem: Literal["out_of_range", "unparseable"]
 
 
-class ItemSummary(_Frozen):
+class ItemSummary(FrozenModel):
     """Per-item counts over accepted rows."""
 
     item: str
@@ -84,7 +81,7 @@ class ItemSummary(_Frozen):
     unparseable: int
 
 
-class ImportReport(_Frozen):
+class ImportReport(FrozenModel):
     """Everything that happened to every row of one export file.
 
     Invariant: ``rows_accepted + len(rejected) == rows_read``.

@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from pydantic import Field
 
 from cop_eval.comments.codebook import Codebook
-from cop_eval.comments.results import _Frozen
+from cop_eval.comments.results import CommentsModel
 from cop_eval.errors import OptionError
 from cop_eval.stats.kappa import cohen_kappa
 
@@ -36,7 +36,7 @@ def kappa_words(kappa: float) -> str:
     return "almost perfect"
 
 
-class ThemeAgreement(_Frozen):
+class ThemeAgreement(CommentsModel):
     """Kappa of one theme: both coders' yes/no over the comments both coded."""
 
     theme: str
@@ -49,7 +49,7 @@ class ThemeAgreement(_Frozen):
     words: str
 
 
-class Agreement(_Frozen):
+class Agreement(CommentsModel):
     """Per-theme agreement of two codings."""
 
     first: str

@@ -29,10 +29,11 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import Field, ValidationError, model_validator
 
 from cop_eval.errors import CopEvalError
 from cop_eval.instruments.schema import Identifier, LeMayFactor, Source
+from cop_eval.models import FrozenModel
 
 __all__ = ["BUILTIN_CODEBOOK", "Codebook", "Theme", "builtin_codebook_path", "load_codebook"]
 
@@ -44,14 +45,10 @@ class CodebookError(CopEvalError):
     """A codebook file is missing, unreadable or invalid."""
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
 Phrase = Annotated[str, Field(min_length=1, max_length=200)]
 
 
-class Theme(_Model):
+class Theme(FrozenModel):
     """One theme: what it means, where it sits in the models, and the phrases that signal it."""
 
     id: Identifier
@@ -65,7 +62,7 @@ class Theme(_Model):
     source: str | None = None
 
 
-class Codebook(_Model):
+class Codebook(FrozenModel):
     """A set of themes."""
 
     id: Identifier

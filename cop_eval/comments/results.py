@@ -8,12 +8,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
+
+from cop_eval.models import FrozenModel
 
 __all__ = [
     "CandidateTheme",
     "CommentAnalysis",
     "CommentWave",
+    "CommentsModel",
     "Quote",
     "ThemeCell",
     "ThemeChange",
@@ -21,15 +24,15 @@ __all__ = [
 ]
 
 
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+class CommentsModel(FrozenModel):
+    """The base of the comment results: frozen, with the JSON form as ``to_dict()``."""
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form (what ``cop-eval comments --json`` prints)."""
         return self.model_dump(mode="json", by_alias=True)
 
 
-class _Hideable(_Frozen):
+class _Hideable(CommentsModel):
     suppressed: bool = False
     reason: str | None = None
 
@@ -65,7 +68,7 @@ class ThemeChange(_Hideable):
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
 
 
-class Quote(_Frozen):
+class Quote(CommentsModel):
     """A redacted comment shown as an example (only from groups at or above the threshold)."""
 
     key: str
@@ -92,7 +95,7 @@ class ThemeResult(_Hideable):
     quotes: tuple[Quote, ...] = ()
 
 
-class CandidateTheme(_Frozen):
+class CandidateTheme(CommentsModel):
     """A theme suggested from comments no codebook theme caught (TF-IDF + NMF)."""
 
     terms: tuple[str, ...]
@@ -110,7 +113,7 @@ class CommentWave(_Hideable):
     sentiment: float | None = None
 
 
-class CommentAnalysis(_Frozen):
+class CommentAnalysis(CommentsModel):
     """Themes, trends and quotes of the free-text answers of one or more waves."""
 
     instruments: tuple[str, ...]

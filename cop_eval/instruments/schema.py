@@ -10,8 +10,6 @@ from collections.abc import Mapping
 from typing import Annotated, Any, Literal
 
 from pydantic import (
-    BaseModel,
-    ConfigDict,
     Discriminator,
     Field,
     Tag,
@@ -19,6 +17,7 @@ from pydantic import (
 )
 
 from cop_eval.instruments.checks import cross_check
+from cop_eval.models import FrozenModel
 
 _ID_PATTERN = r"^[a-z][a-z0-9_]*$"
 Identifier = Annotated[str, Field(pattern=_ID_PATTERN, max_length=64)]
@@ -28,11 +27,7 @@ _ITEM_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$"
 ItemId = Annotated[str, Field(pattern=_ITEM_ID_PATTERN, max_length=64)]
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class ResponseScale(_Model):
+class ResponseScale(FrozenModel):
     """The answer options: integer codes ``min..max`` with labels, plus answers that mean missing.
 
     Every code needs a label where answers arrive as text ("Agree"); a numeric rating (0-10, or
@@ -63,7 +58,7 @@ class ResponseScale(_Model):
         return all(code in self.labels for code in range(self.min, self.max + 1))
 
 
-class Source(_Model):
+class Source(FrozenModel):
     """Where a construct or item wording comes from."""
 
     citation: str = Field(min_length=3)
@@ -74,7 +69,7 @@ class Source(_Model):
     )
 
 
-class License(_Model):
+class License(FrozenModel):
     """Who may use and redistribute the instrument's wording."""
 
     status: Literal["project-authored", "open", "public-domain", "restricted", "proprietary"]
@@ -84,7 +79,7 @@ class License(_Model):
     note: str | None = None
 
 
-class PublishedReliability(_Model):
+class PublishedReliability(FrozenModel):
     """A reliability coefficient reported in the literature, shown beside the observed one."""
 
     scale: Identifier
@@ -94,7 +89,7 @@ class PublishedReliability(_Model):
     citation: str
 
 
-class Item(_Model):
+class Item(FrozenModel):
     """One question. ``text`` may be omitted only when the licence forbids redistributing it."""
 
     id: ItemId
@@ -105,7 +100,7 @@ class Item(_Model):
     response_scale: ResponseScale | None = None
 
 
-class Scale(_Model):
+class Scale(FrozenModel):
     """A scale (subscale) scored from its items."""
 
     id: Identifier
@@ -122,7 +117,7 @@ class Scale(_Model):
     )
 
 
-class StatusRules(_Model):
+class StatusRules(FrozenModel):
     """How the report's dashboard labels each scale: strength, watch or concern.
 
     Thresholds are points on the response scale, read as if a higher score were better; a scale
@@ -160,7 +155,7 @@ LeMayFactor = Literal[
 ]
 
 
-class CommentQuestion(_Model):
+class CommentQuestion(FrozenModel):
     """An open (free-text) question, matched to a column like an item.
 
     Answers are stored with the wave, redacted (names, e-mails, phone numbers, ...) before any
@@ -173,7 +168,7 @@ class CommentQuestion(_Model):
     factor: LeMayFactor | None = None
 
 
-class ClassificationLevel(_Model):
+class ClassificationLevel(FrozenModel):
     """One level of a continuum, endorsed through the score on one scale."""
 
     id: Identifier
@@ -182,7 +177,7 @@ class ClassificationLevel(_Model):
     description: str | None = None
 
 
-class ContinuumClassification(_Model):
+class ContinuumClassification(FrozenModel):
     """Place each respondent, and the group, on an ordered continuum of levels (weak → strong).
 
     Rule (documented in ``description`` of each instrument that uses it, and implemented in
@@ -206,7 +201,7 @@ class ContinuumClassification(_Model):
     sensitivity: float = Field(default=0.25, ge=0)
 
 
-class ProfileClassification(_Model):
+class ProfileClassification(FrozenModel):
     """Compare a set of scales to name the strongest and weakest (e.g. le May's success factors).
 
     The margin between the weakest scale and the next weakest says how clearly it stands out;
@@ -235,7 +230,7 @@ Classification = Annotated[
 ]
 
 
-class Instrument(_Model):
+class Instrument(FrozenModel):
     """A questionnaire: items, scales, response scale, provenance, licence and classifications."""
 
     id: Identifier

@@ -20,7 +20,6 @@ from fractions import Fraction
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict
 
 from cop_eval.errors import CopEvalError
 from cop_eval.instruments import ProfileClassification
@@ -32,6 +31,7 @@ from cop_eval.measure.continuum import (
     continuum_summary,
 )
 from cop_eval.measure.scores import ScoreTable
+from cop_eval.models import FrozenModel
 from cop_eval.stats.distributions import t_quantile
 
 __all__ = [
@@ -50,10 +50,6 @@ __all__ = [
 ]
 
 
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
 def _missing_scales(scores: pd.DataFrame, wanted: Sequence[str], rule_id: str) -> None:
     absent = [s for s in wanted if s not in scores.columns]
     if absent:
@@ -68,7 +64,7 @@ def _missing_scales(scores: pd.DataFrame, wanted: Sequence[str], rule_id: str) -
 # ---------------------------------------------------------------------------------------------
 
 
-class ScaleMean(_Frozen):
+class ScaleMean(FrozenModel):
     """Mean of one scale's scores over the respondents who have one."""
 
     scale: str
@@ -89,7 +85,7 @@ def _scale_mean(scale: str, values: pd.Series) -> ScaleMean:
     )
 
 
-class ProfileResult(_Frozen):
+class ProfileResult(FrozenModel):
     """Strongest and weakest of a set of scales, with the margin to the next one.
 
     A margin below ``tie_margin`` is a tie: ``strongest_tie``/``weakest_tie`` are true and
@@ -232,7 +228,7 @@ def stage_scores(score_tables: Sequence[ScoreTable]) -> pd.DataFrame:
     return pd.DataFrame(out, index=pd.RangeIndex(score_tables[0].n), dtype=np.float64)
 
 
-class StageSummary(_Frozen):
+class StageSummary(FrozenModel):
     """One stage: respondents with a stage score, mean, SD and t-based 95% CI of the mean."""
 
     stage: int
@@ -243,7 +239,7 @@ class StageSummary(_Frozen):
     ci: tuple[float, float]
 
 
-class StageProfile(_Frozen):
+class StageProfile(FrozenModel):
     """Mean per stage of the professional-group model and the weakest stage.
 
     ``weakest_margin`` is the gap between the weakest stage's mean and the next lowest; ``None``

@@ -28,11 +28,11 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-from pydantic import BaseModel, ConfigDict
 
 from cop_eval.errors import CopEvalError
 from cop_eval.instruments import ContinuumClassification, Instrument
 from cop_eval.measure.quality import straight_lining
+from cop_eval.models import FrozenModel
 from cop_eval.stats.proportions import wilson_ci
 
 __all__ = [
@@ -62,10 +62,6 @@ NOT_CLASSIFIED: dict[str, str] = {
 STATUS_SUFFIX = "_status"
 
 BoolArray = npt.NDArray[np.bool_]
-
-
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
 
 def _level_values(scores: pd.DataFrame, rule: ContinuumClassification) -> npt.NDArray[np.float64]:
@@ -167,7 +163,7 @@ def classify_continuum(
     return frame[rule.id].rename(rule.id)
 
 
-class LevelCount(_Frozen):
+class LevelCount(FrozenModel):
     """Members at one level: count, percentage of the classified, and its 95% Wilson CI."""
 
     level: str
@@ -177,7 +173,7 @@ class LevelCount(_Frozen):
     ci: tuple[float, float]  # percent, Wilson 95%
 
 
-class ContinuumSummary(_Frozen):
+class ContinuumSummary(FrozenModel):
     """The group's distribution across a continuum and its level, with the level's uncertainty.
 
     ``group_level`` is the median classified member's level (the weaker of the two middle levels
@@ -313,7 +309,7 @@ def continuum_summary(
     )
 
 
-class SensitivityResult(_Frozen):
+class SensitivityResult(FrozenModel):
     """The group's level with the endorsement threshold at one value."""
 
     threshold: float

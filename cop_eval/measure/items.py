@@ -15,20 +15,16 @@ import math
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict
 
 from cop_eval.instruments import Instrument
 from cop_eval.measure.scoring import keyed_items
+from cop_eval.models import FrozenModel
 from cop_eval.stats.proportions import wilson_ci
 
 __all__ = ["ItemStatistic", "ItemStatistics", "favourable_codes", "item_statistics"]
 
 
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class ItemStatistic(_Frozen):
+class ItemStatistic(FrozenModel):
     """Descriptive statistics of one item over the respondents given.
 
     Percentages are 0-100 of ``n`` (answered); NaN when ``n == 0``.
@@ -50,7 +46,7 @@ class ItemStatistic(_Frozen):
     ceiling_pct: float  # keyed answer == max
 
 
-class ItemStatistics(_Frozen):
+class ItemStatistics(FrozenModel):
     """Item statistics of every item of an instrument."""
 
     instrument: str

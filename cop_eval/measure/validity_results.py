@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any, Literal
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict
 
+from cop_eval.models import FrozenModel
 from cop_eval.results import Result
 
 __all__ = [
@@ -29,11 +29,7 @@ DISCRIMINANT_LIMIT = 0.85
 Decision = Literal["scalar", "partial_scalar", "metric", "configural", "not_tested"]
 
 
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class FitIndices(_Frozen):
+class FitIndices(FrozenModel):
     """Model fit with lavaan 0.6's definitions (see :mod:`cop_eval.stats.cfa_indices`)."""
 
     chisq: float
@@ -48,7 +44,7 @@ class FitIndices(_Frozen):
     n: int
 
 
-class Loading(_Frozen):
+class Loading(FrozenModel):
     """An item's standardised loading (lavaan ``std.all``) in one group."""
 
     group: str
@@ -58,7 +54,7 @@ class Loading(_Frozen):
     std: float
 
 
-class FactorCorrelation(_Frozen):
+class FactorCorrelation(FrozenModel):
     """Two scales' factor correlation and HTMT in one group; ``flag`` when either > .85."""
 
     group: str
@@ -69,7 +65,7 @@ class FactorCorrelation(_Frozen):
     flag: bool
 
 
-class GroupSize(_Frozen):
+class GroupSize(FrozenModel):
     """A group (wave or subgroup) of the analysis; ``n`` is None when suppressed (anonymity)."""
 
     label: str
@@ -77,7 +73,7 @@ class GroupSize(_Frozen):
     enough: bool
 
 
-class InvarianceStep(_Frozen):
+class InvarianceStep(FrozenModel):
     """One model of the invariance sequence and its test against the model before it."""
 
     fit: FitIndices
@@ -90,7 +86,7 @@ class InvarianceStep(_Frozen):
     freed: tuple[str, ...] = ()  # partial model: items whose intercepts are free
 
 
-class InvarianceResult(_Frozen):
+class InvarianceResult(FrozenModel):
     """Configural, metric and scalar models (and a partial one) across waves or subgroups."""
 
     across: Literal["waves", "groups"]
@@ -105,14 +101,14 @@ class InvarianceResult(_Frozen):
     notes: tuple[str, ...] = ()
 
 
-class GroupValue(_Frozen):
+class GroupValue(FrozenModel):
     """A value in one group (``"all"`` for a single-group model)."""
 
     group: str
     value: float
 
 
-class ScaleValidity(_Frozen):
+class ScaleValidity(FrozenModel):
     """What the model says about one scale, and what a reader of its means should know.
 
     ``omega`` is McDonald's omega from the model, per group
@@ -127,7 +123,7 @@ class ScaleValidity(_Frozen):
     caution: str | None
 
 
-class ValidityResult(_Frozen, Result):
+class ValidityResult(FrozenModel, Result):
     """The factor structure of an instrument's scales and its invariance (see :func:`validity`).
 
     ``fitted`` is False when the sample is too small for the model (``refused`` says why, by

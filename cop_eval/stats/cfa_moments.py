@@ -23,7 +23,7 @@ import numpy.typing as npt
 
 __all__ = [
     "GroupMoments",
-    "Pattern",
+    "MissingPattern",
     "baseline_deviance",
     "em_moments",
     "group_moments",
@@ -34,7 +34,7 @@ _FloatArray = npt.NDArray[np.float64]
 
 
 @dataclass(frozen=True)
-class Pattern:
+class MissingPattern:
     """Rows that answered the same items: which items, how many rows, their mean and ML cov."""
 
     observed: npt.NDArray[np.intp]
@@ -53,7 +53,7 @@ class GroupMoments:
     """
 
     n: int
-    patterns: tuple[Pattern, ...]
+    patterns: tuple[MissingPattern, ...]
     mean: _FloatArray
     cov: _FloatArray
     saturated: float
@@ -66,18 +66,20 @@ def _ml_cov(x: _FloatArray) -> _FloatArray:
     return np.asarray(centred.T @ centred / x.shape[0], dtype=np.float64)
 
 
-def _patterns(x: _FloatArray) -> tuple[Pattern, ...]:
+def _patterns(x: _FloatArray) -> tuple[MissingPattern, ...]:
     seen = ~np.isnan(x)
     keys, inverse = np.unique(seen, axis=0, return_inverse=True)
     patterns = []
     for index, key in enumerate(keys):
         rows = x[np.asarray(inverse).ravel() == index][:, key]
         observed = np.flatnonzero(key)
-        patterns.append(Pattern(observed, rows.shape[0], rows.mean(axis=0), _ml_cov(rows)))
+        patterns.append(MissingPattern(observed, rows.shape[0], rows.mean(axis=0), _ml_cov(rows)))
     return tuple(patterns)
 
 
-def pattern_deviance(patterns: tuple[Pattern, ...], mu: _FloatArray, sigma: _FloatArray) -> float:
+def pattern_deviance(
+    patterns: tuple[MissingPattern, ...], mu: _FloatArray, sigma: _FloatArray
+) -> float:
     """``-2 log L`` of the patterns under ``N(mu, sigma)``, without the ``log 2π`` terms.
 
     Returns ``inf`` when a pattern's covariance block is not positive definite.
@@ -105,7 +107,7 @@ def pattern_deviance(patterns: tuple[Pattern, ...], mu: _FloatArray, sigma: _Flo
 
 
 def em_moments(
-    patterns: tuple[Pattern, ...], p: int, *, tol: float = 1e-12, max_iter: int = 5000
+    patterns: tuple[MissingPattern, ...], p: int, *, tol: float = 1e-12, max_iter: int = 5000
 ) -> tuple[_FloatArray, _FloatArray, int]:
     """ML mean and covariance from incomplete data by EM (Dempster, Laird & Rubin 1977).
 
@@ -156,7 +158,7 @@ def em_moments(
     return mu, sigma, max_iter
 
 
-def baseline_deviance(patterns: tuple[Pattern, ...], p: int) -> float:
+def baseline_deviance(patterns: tuple[MissingPattern, ...], p: int) -> float:
     """``-2 log L`` of the independence model: each item's own mean and ML variance."""
     count = np.zeros(p)
     total = np.zeros(p)
@@ -190,7 +192,7 @@ def group_moments(x: _FloatArray, *, fiml: bool = False) -> GroupMoments:
     if not fiml:
         mean = x.mean(axis=0)
         cov = _ml_cov(x)
-        pattern = Pattern(np.arange(p), n, mean, cov)
+        pattern = MissingPattern(np.arange(p), n, mean, cov)
         sign, logdet = np.linalg.slogdet(cov)
         saturated = float(n * (logdet + p)) if sign > 0 else -math.inf
         return GroupMoments(n, (pattern,), mean, cov, saturated, baseline_deviance((pattern,), p))

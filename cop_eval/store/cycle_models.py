@@ -13,7 +13,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
+
+from cop_eval.models import FrozenModel
 
 __all__ = [
     "ACTION_STATUSES",
@@ -50,11 +52,7 @@ CONTEXT_FIELDS: dict[str, str] = {
 }
 
 
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class ProjectContext(_Frozen):
+class ProjectContext(FrozenModel):
     """The group and the purpose of its evaluation (the report's "Purpose and context").
 
     Attributes
@@ -93,7 +91,7 @@ class ProjectContext(_Frozen):
         return not self.fields()
 
 
-class WaveMembership(_Frozen):
+class WaveMembership(FrozenModel):
     """Who was invited to (eligible for) one wave: numbers per subgroup, or a roster.
 
     Attributes
@@ -129,7 +127,7 @@ class WaveMembership(_Frozen):
         return set(self.counts) != {""}
 
 
-class AttendanceRecord(_Frozen):
+class AttendanceRecord(FrozenModel):
     """One person at one meeting: ``attended``, and the minutes when the register gave them."""
 
     member: str = Field(pattern=r"^p_[0-9a-f]{20}$")
@@ -139,7 +137,7 @@ class AttendanceRecord(_Frozen):
     subgroup: str | None = None
 
 
-class AttendanceImport(_Frozen):
+class AttendanceImport(FrozenModel):
     """One attendance register stored in the project (its provenance)."""
 
     id: int
@@ -155,14 +153,14 @@ class AttendanceImport(_Frozen):
     last_meeting: dt.date | None
 
 
-class RejectedRecord(_Frozen):
+class RejectedRecord(FrozenModel):
     """A row of a roster or register that was not used, and why (never quoting the id)."""
 
     row: int
     reason: str
 
 
-class RosterOutcome(_Frozen):
+class RosterOutcome(FrozenModel):
     """What ``Project.import_roster`` did: the membership stored, and the rows not used."""
 
     action: Literal["stored", "replaced", "unchanged"]
@@ -173,7 +171,7 @@ class RosterOutcome(_Frozen):
     message: str
 
 
-class AttendanceOutcome(_Frozen):
+class AttendanceOutcome(FrozenModel):
     """What ``Project.import_attendance`` did.
 
     ``action``: ``imported`` (new meetings), ``replaced`` (the records of meetings already on
@@ -190,7 +188,7 @@ class AttendanceOutcome(_Frozen):
     message: str
 
 
-class ActionNote(_Frozen):
+class ActionNote(FrozenModel):
     """A dated note on an action; ``status`` is the status it set (``None``: unchanged)."""
 
     date: dt.date
@@ -200,7 +198,7 @@ class ActionNote(_Frozen):
     recorded_by: str
 
 
-class Action(_Frozen):
+class Action(FrozenModel):
     """Something the group agreed to change after a wave, and what it should move.
 
     Attributes

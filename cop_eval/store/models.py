@@ -5,23 +5,21 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
+
+from cop_eval.models import FrozenModel
 
 __all__ = ["AuditEntry", "ImportOutcome", "InstrumentRef", "WaveInfo"]
 
 
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class InstrumentRef(_Frozen):
+class InstrumentRef(FrozenModel):
     """An instrument a wave was imported with (its full definition is stored with the wave)."""
 
     id: str
     version: str
 
 
-class WaveInfo(_Frozen):
+class WaveInfo(FrozenModel):
     """One stored wave (without its answers; load those with ``Project.load_wave``).
 
     Attributes
@@ -67,7 +65,7 @@ class WaveInfo(_Frozen):
         return self.rows_accepted
 
 
-class AuditEntry(_Frozen):
+class AuditEntry(FrozenModel):
     """One row of the append-only audit trail.
 
     ``action`` is one of ``init``, ``import``, ``replace`` and ``migrate`` (waves and the
@@ -91,7 +89,7 @@ class AuditEntry(_Frozen):
     detail: str | None = None
 
 
-class ImportOutcome(_Frozen):
+class ImportOutcome(FrozenModel):
     """What ``Project.add_wave`` did.
 
     ``action`` is ``imported`` (a new wave), ``replaced`` (an existing wave of that label was
