@@ -76,37 +76,29 @@ def _check_status_rules(data: Mapping[str, Any]) -> list[str]:
     return problems
 
 
-def cross_check(data: Mapping[str, Any]) -> list[str]:
-    """Return every consistency problem in an instrument given as a plain mapping.
+def _ids_of(entries: list[Any], kind: str, problems: list[str]) -> list[str]:
+    """The string ids of ``entries``, in order; a repeated id is reported in ``problems``."""
+    seen: dict[str, int] = {}
+    out = []
+    for index, entry in enumerate(entries):
+        ident = entry.get("id") if isinstance(entry, Mapping) else None
+        if not isinstance(ident, str):
+            continue
+        if ident in seen:
+            problems.append(
+                f"{kind}[{index}] (id: {ident}): duplicate id, already used by "
+                f"{kind}[{seen[ident]}]; give each {kind[:-1]} its own id"
+            )
+        else:
+            seen[ident] = index
+        out.append(ident)
+    return out
 
-    Checks: ids unique; every item names an existing scale; every scale has at least two items;
-    labels cover min..max; classification rules name existing scales and levels are distinct;
-    item text present unless the licence forbids redistributing it; published reliability names
-    existing scales.
-    """
-    problems: list[str] = []
-    items = _as_list(data.get("items"))
-    scales = _as_list(data.get("scales"))
 
-    def ids_of(entries: list[Any], kind: str) -> list[str]:
-        seen: dict[str, int] = {}
-        out = []
-        for index, entry in enumerate(entries):
-            ident = entry.get("id") if isinstance(entry, Mapping) else None
-            if not isinstance(ident, str):
-                continue
-            if ident in seen:
-                problems.append(
-                    f"{kind}[{index}] (id: {ident}): duplicate id, already used by "
-                    f"{kind}[{seen[ident]}]; give each {kind[:-1]} its own id"
-                )
-            else:
-                seen[ident] = index
-            out.append(ident)
-        return out
-
-    item_ids = ids_of(items, "items")
-    scale_ids = ids_of(scales, "scales")
+def _check_id_clashes(
+    data: Mapping[str, Any], item_ids: list[str], scale_ids: list[str], problems: list[str]
+) -> None:
+    """Ids that differ only in case, or name both an item and a scale (or an open question)."""
     folded: dict[str, str] = {}
     for item_id in item_ids:
         other = folded.setdefault(item_id.casefold(), item_id)
@@ -118,7 +110,7 @@ def cross_check(data: Mapping[str, Any]) -> list[str]:
     clash = sorted(set(item_ids) & set(scale_ids))
     if clash:
         problems.append(f"ids used for both an item and a scale: {', '.join(clash)}; rename one")
-    comment_ids = ids_of(_as_list(data.get("comments")), "comments")
+    comment_ids = _ids_of(_as_list(data.get("comments")), "comments", problems)
     clash = sorted(set(comment_ids) & (set(item_ids) | set(scale_ids)))
     if clash:
         problems.append(
@@ -126,19 +118,22 @@ def cross_check(data: Mapping[str, Any]) -> list[str]:
             f"{', '.join(clash)}; rename one"
         )
 
-    known_scales = set(scale_ids)
+
+def _check_items(data: Mapping[str, Any], scale_ids: list[str]) -> list[str]:
+    """Each item's scale, text and response scale; every scale has at least two items."""
+    problems: list[str] = []
     per_scale: dict[str, int] = dict.fromkeys(scale_ids, 0)
     license_ = data.get("license")
     redistributable = not (
         isinstance(license_, Mapping) and license_.get("item_text_redistributable") is False
     )
-    for index, item in enumerate(items):
+    for index, item in enumerate(_as_list(data.get("items"))):
         if not isinstance(item, Mapping):
             continue
         where = _where("items", index, item)
         scale = item.get("scale")
         if isinstance(scale, str):
-            if scale in known_scales:
+            if scale in per_scale:
                 per_scale[scale] += 1
             else:
                 problems.append(
@@ -154,29 +149,29 @@ def cross_check(data: Mapping[str, Any]) -> list[str]:
         problems.extend(
             _check_response_scale(item.get("response_scale"), f"{where}.response_scale")
         )
-
-    for index, scale in enumerate(scales):
+    for index, scale in enumerate(_as_list(data.get("scales"))):
         ident = scale.get("id") if isinstance(scale, Mapping) else None
         if isinstance(ident, str) and per_scale.get(ident, 0) < 2:
             problems.append(
                 f"{_where('scales', index, scale)}: has {per_scale.get(ident, 0)} item(s); "
                 "a scale needs at least two items"
             )
+    return problems
 
-    problems.extend(_check_response_scale(data.get("response_scale"), "response_scale"))
-    problems.extend(_check_status_rules(data))
 
-    for index, entry in enumerate(_as_list(data.get("published_reliability"))):
-        if (
-            isinstance(entry, Mapping)
-            and isinstance(entry.get("scale"), str)
-            and entry["scale"] not in known_scales
-        ):
-            problems.append(
-                f"published_reliability[{index}].scale: '{entry['scale']}' is not a scale "
-                "of this instrument"
-            )
+def _check_published(data: Mapping[str, Any], known_scales: set[str]) -> list[str]:
+    return [
+        f"published_reliability[{index}].scale: '{entry['scale']}' is not a scale "
+        "of this instrument"
+        for index, entry in enumerate(_as_list(data.get("published_reliability")))
+        if isinstance(entry, Mapping)
+        and isinstance(entry.get("scale"), str)
+        and entry["scale"] not in known_scales
+    ]
 
+
+def _check_classification(data: Mapping[str, Any], known_scales: set[str]) -> list[str]:
+    problems = []
     for index, rule in enumerate(_as_list(data.get("classification"))):
         if not isinstance(rule, Mapping):
             continue
@@ -199,4 +194,24 @@ def cross_check(data: Mapping[str, Any]) -> list[str]:
         for location, scale in named:
             if isinstance(scale, str) and scale not in known_scales:
                 problems.append(f"{location}: '{scale}' is not a scale of this instrument")
+    return problems
+
+
+def cross_check(data: Mapping[str, Any]) -> list[str]:
+    """Return every consistency problem in an instrument given as a plain mapping.
+
+    Checks: ids unique; every item names an existing scale; every scale has at least two items;
+    labels cover min..max; classification rules name existing scales and levels are distinct;
+    item text present unless the licence forbids redistributing it; published reliability names
+    existing scales.
+    """
+    problems: list[str] = []
+    item_ids = _ids_of(_as_list(data.get("items")), "items", problems)
+    scale_ids = _ids_of(_as_list(data.get("scales")), "scales", problems)
+    _check_id_clashes(data, item_ids, scale_ids, problems)
+    problems.extend(_check_items(data, scale_ids))
+    problems.extend(_check_response_scale(data.get("response_scale"), "response_scale"))
+    problems.extend(_check_status_rules(data))
+    problems.extend(_check_published(data, set(scale_ids)))
+    problems.extend(_check_classification(data, set(scale_ids)))
     return problems
