@@ -46,8 +46,7 @@ def _table(title: str, *columns: tuple[str, str]) -> Table:
     return table
 
 
-def print_report(report: ImportReport) -> None:
-    """Print an import report as tables (every cell from the file is shown as plain text)."""
+def _print_summary(report: ImportReport) -> None:
     summary = _table("Import summary", ("", "left"), ("", "left"))
     summary.show_header = False
     details = [
@@ -67,6 +66,8 @@ def print_report(report: ImportReport) -> None:
         summary.add_row(key, plain(value))
     out.print(summary)
 
+
+def _print_matches(report: ImportReport) -> None:
     matched = _table(
         "Items and columns", ("item", "left"), ("column", "left"), ("matched by", "left")
     )
@@ -81,6 +82,8 @@ def print_report(report: ImportReport) -> None:
     if hint is not None:
         out.print(plain(hint), style="red")
 
+
+def _print_counts(report: ImportReport) -> None:
     counts = _table(
         "Answers per item (accepted rows)",
         ("item", "left"),
@@ -101,6 +104,8 @@ def print_report(report: ImportReport) -> None:
         )
     out.print(counts)
 
+
+def _print_problems(report: ImportReport) -> None:
     if report.rejected:
         rejected = _table("Rejected rows", ("row", "right"), ("reason", "left"))
         for row in report.rejected[:_SHOWN_ROWS]:
@@ -131,6 +136,14 @@ def print_report(report: ImportReport) -> None:
         shown = ", ".join(map(str, report.straight_liners[:_SHOWN_ROWS]))
         more = " ..." if len(report.straight_liners) > _SHOWN_ROWS else ""
         out.print(Text(f"Same answer to every item (flagged, kept): rows {shown}{more}"))
+
+
+def print_report(report: ImportReport) -> None:
+    """Print an import report as tables (every cell from the file is shown as plain text)."""
+    _print_summary(report)
+    _print_matches(report)
+    _print_counts(report)
+    _print_problems(report)
     for warning in report.warnings:
         out.print(plain(f"warning: {warning}"), style="yellow")
 

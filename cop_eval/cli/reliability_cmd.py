@@ -22,7 +22,7 @@ from cop_eval.cli.common import (
     project_option,
     wave_option,
 )
-from cop_eval.measure.reliability import LOW_ALPHA, ReliabilityResult
+from cop_eval.measure.reliability import LOW_ALPHA, ReliabilityResult, ScaleReliability
 
 
 def _num(value: float, digits: int = 2) -> str:
@@ -34,8 +34,7 @@ def _alpha_text(value: float) -> Text:
     return Text(_num(value), style=style)
 
 
-def print_result(result: ReliabilityResult, title: str) -> None:
-    """Scale table, one item table per scale, then the warnings."""
+def _scale_table(result: ReliabilityResult, title: str) -> Table:
     scales = Table(
         title=Text(f"{title} - reliability ({result.missing} missing-data handling)"),
         title_justify="left",
@@ -78,30 +77,38 @@ def print_result(result: ReliabilityResult, title: str) -> None:
             _num(s.omega_total),
             published,
         )
-    out.print(scales)
+    return scales
+
+
+def _item_table(s: ScaleReliability) -> Table:
+    items = Table(title=Text(f"Items of {s.label} [{s.scale}]"), title_justify="left")
+    for name, justify in [
+        ("item", "left"),
+        ("key", "center"),
+        ("n", "right"),
+        ("item-rest r", "right"),
+        ("alpha if deleted", "right"),
+    ]:
+        items.add_column(name, justify=justify)  # type: ignore[arg-type]
+    for i in s.items:
+        negative = math.isfinite(i.item_rest_r) and i.item_rest_r < 0
+        better = math.isfinite(i.alpha_if_deleted) and i.alpha_if_deleted > s.alpha
+        items.add_row(
+            i.item,
+            "-" if i.reverse else "+",
+            str(i.n),
+            Text(_num(i.item_rest_r), style="bold red" if negative else ""),
+            Text(_num(i.alpha_if_deleted), style="yellow" if better else ""),
+        )
+    return items
+
+
+def print_result(result: ReliabilityResult, title: str) -> None:
+    """Scale table, one item table per scale, then the warnings."""
+    out.print(_scale_table(result, title))
     for s in result.scales:
-        if result.hidden(s):
-            continue
-        items = Table(title=Text(f"Items of {s.label} [{s.scale}]"), title_justify="left")
-        for name, justify in [
-            ("item", "left"),
-            ("key", "center"),
-            ("n", "right"),
-            ("item-rest r", "right"),
-            ("alpha if deleted", "right"),
-        ]:
-            items.add_column(name, justify=justify)  # type: ignore[arg-type]
-        for i in s.items:
-            negative = math.isfinite(i.item_rest_r) and i.item_rest_r < 0
-            better = math.isfinite(i.alpha_if_deleted) and i.alpha_if_deleted > s.alpha
-            items.add_row(
-                i.item,
-                "-" if i.reverse else "+",
-                str(i.n),
-                Text(_num(i.item_rest_r), style="bold red" if negative else ""),
-                Text(_num(i.alpha_if_deleted), style="yellow" if better else ""),
-            )
-        out.print(items)
+        if not result.hidden(s):
+            out.print(_item_table(s))
     if any(result.hidden(s) for s in result.scales):
         out.print(
             Text(

@@ -62,8 +62,7 @@ def scores_frame(
     return pd.concat(parts, axis=1)
 
 
-def print_summary(table: ScoreTable) -> None:
-    """n, mean and SD per scale, and each classification's distribution (never row by row)."""
+def _print_overview(table: ScoreTable) -> None:
     instrument = table.instrument
     overview = Table(
         title=Text(f"{instrument.title} - scale scores ({table.n} respondents)"),
@@ -103,60 +102,70 @@ def print_summary(table: ScoreTable) -> None:
                 "suppressed to protect anonymity."
             )
         )
-    for rule in instrument.classification:
+
+
+def _print_continuum(table: ScoreTable, rule: ContinuumClassification) -> None:
+    summary = continuum_summary(
+        table.classifications[rule.id],
+        rule,
+        table.classifications.get(rule.id + STATUS_SUFFIX),
+    )
+    levels = Table(title=Text(f"{rule.label} [{rule.id}]"), title_justify="left")
+    for name, justify in [
+        ("level", "left"),
+        ("members", "right"),
+        ("%", "right"),
+        ("95% CI", "center"),
+    ]:
+        levels.add_column(name, justify=justify)  # type: ignore[arg-type]
+    hidden = DEFAULT_PRIVACY.hides(summary.n_classified)
+    for lc in summary.levels:
+        levels.add_row(
+            Text(lc.label),
+            "suppressed" if hidden else str(lc.count),
+            "suppressed" if hidden else _num(lc.percent, 1),
+            "" if hidden else f"{_num(lc.ci[0], 1)} to {_num(lc.ci[1], 1)}",
+        )
+    out.print(levels)
+    group = "suppressed" if hidden else summary.group_text
+    why = "; ".join(f"{n} {NOT_CLASSIFIED[reason]}" for reason, n in summary.not_classified)
+    out.print(
+        Text(
+            f"Group classified as (median of {summary.n_classified} classified members): "
+            f"{group}; not classified: {summary.n_unclassified}" + (f" ({why})" if why else "")
+        )
+    )
+
+
+def _print_profile(table: ScoreTable, rule: ProfileClassification) -> None:
+    result = profile(table.scores, rule)
+    if any(DEFAULT_PRIVACY.hides(s.n) for s in result.scales):
+        out.print(
+            Text(
+                f"{rule.label}: suppressed (fewer than "
+                f"{DEFAULT_PRIVACY.min_group_size} respondents)"
+            )
+        )
+        return
+    labels = {s.id: s.label for s in table.instrument.scales}
+    out.print(Text(f"{rule.label} [{rule.id}]", style="bold"))
+    for kind, named_scale, margin, tie in [
+        ("strongest", result.strongest, result.strongest_margin, result.strongest_tie),
+        ("weakest", result.weakest, result.weakest_margin, result.weakest_tie),
+    ]:
+        note = " (a tie: margin below the tie margin)" if tie else ""
+        named = f"{labels[named_scale]} (margin {_num(margin)}){note}" if named_scale else "-"
+        out.print(Text(f"  {kind}: {named}"))
+
+
+def print_summary(table: ScoreTable) -> None:
+    """n, mean and SD per scale, and each classification's distribution (never row by row)."""
+    _print_overview(table)
+    for rule in table.instrument.classification:
         if isinstance(rule, ContinuumClassification):
-            summary = continuum_summary(
-                table.classifications[rule.id],
-                rule,
-                table.classifications.get(rule.id + STATUS_SUFFIX),
-            )
-            levels = Table(title=Text(f"{rule.label} [{rule.id}]"), title_justify="left")
-            for name, justify in [
-                ("level", "left"),
-                ("members", "right"),
-                ("%", "right"),
-                ("95% CI", "center"),
-            ]:
-                levels.add_column(name, justify=justify)  # type: ignore[arg-type]
-            hidden = DEFAULT_PRIVACY.hides(summary.n_classified)
-            for lc in summary.levels:
-                levels.add_row(
-                    Text(lc.label),
-                    "suppressed" if hidden else str(lc.count),
-                    "suppressed" if hidden else _num(lc.percent, 1),
-                    "" if hidden else f"{_num(lc.ci[0], 1)} to {_num(lc.ci[1], 1)}",
-                )
-            out.print(levels)
-            group = "suppressed" if hidden else summary.group_text
-            why = "; ".join(f"{n} {NOT_CLASSIFIED[reason]}" for reason, n in summary.not_classified)
-            out.print(
-                Text(
-                    f"Group classified as (median of {summary.n_classified} classified members): "
-                    f"{group}; not classified: {summary.n_unclassified}"
-                    + (f" ({why})" if why else "")
-                )
-            )
+            _print_continuum(table, rule)
         elif isinstance(rule, ProfileClassification):
-            result = profile(table.scores, rule)
-            if any(DEFAULT_PRIVACY.hides(s.n) for s in result.scales):
-                out.print(
-                    Text(
-                        f"{rule.label}: suppressed (fewer than "
-                        f"{DEFAULT_PRIVACY.min_group_size} respondents)"
-                    )
-                )
-                continue
-            labels = {s.id: s.label for s in instrument.scales}
-            out.print(Text(f"{rule.label} [{rule.id}]", style="bold"))
-            for kind, named_scale, margin, tie in [
-                ("strongest", result.strongest, result.strongest_margin, result.strongest_tie),
-                ("weakest", result.weakest, result.weakest_margin, result.weakest_tie),
-            ]:
-                note = " (a tie: margin below the tie margin)" if tie else ""
-                named = (
-                    f"{labels[named_scale]} (margin {_num(margin)}){note}" if named_scale else "-"
-                )
-                out.print(Text(f"  {kind}: {named}"))
+            _print_profile(table, rule)
 
 
 @click.command("score")
