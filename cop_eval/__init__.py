@@ -40,7 +40,7 @@ _WHERE = {
     "ResponseSet": "cop_eval.responses",
     "ImportReport": "cop_eval.responses",
     "ScoreTable": "cop_eval.measure.scores",
-    "ReliabilityResult": "cop_eval.measure.reliability",
+    "ReliabilityResult": "cop_eval.measure.reliability_results",
     "WaveComparison": "cop_eval.compare.results",
     "ReportModel": "cop_eval.report.model",
     "ReportOptions": "cop_eval.report.options",
@@ -93,7 +93,7 @@ if TYPE_CHECKING:
     from cop_eval.compare.results import WaveComparison
     from cop_eval.demo import sample_data_dir
     from cop_eval.instruments import Instrument, load_instrument
-    from cop_eval.measure.reliability import ReliabilityResult
+    from cop_eval.measure.reliability_results import ReliabilityResult
     from cop_eval.measure.scores import ScoreTable
     from cop_eval.measure.validity_results import ValidityResult
     from cop_eval.privacy import PrivacyPolicy

@@ -1,7 +1,7 @@
 """The one base of the library's results: :class:`Result`.
 
 Every result an analysis returns (:class:`~cop_eval.responses.ResponseSet`,
-:class:`~cop_eval.measure.scores.ScoreTable`, :class:`~cop_eval.measure.reliability.ReliabilityResult`,
+:class:`~cop_eval.measure.scores.ScoreTable`, :class:`~cop_eval.measure.reliability_results.ReliabilityResult`,
 :class:`~cop_eval.compare.results.WaveComparison`,
 :class:`~cop_eval.measure.validity_results.ValidityResult`, and the parts they are made of) derives
 from it and is frozen (a ``@dataclass(frozen=True)``, or a pydantic model with ``frozen=True``;
