@@ -10,7 +10,8 @@ import pandas as pd
 import pytest
 
 from cop_eval.cli import main
-from cop_eval.cli.common import per_file, unify_group_column
+from cop_eval.cli.common import per_file
+from cop_eval.cli.loading import unify_group_column
 from cop_eval.errors import OptionError
 from cop_eval.responses import ImportReport, ResponseSet
 

@@ -20,7 +20,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from cop_eval.cli import main
-from cop_eval.cli.common import load_responses
+from cop_eval.cli.loading import load_responses
 from cop_eval.ingest import read_responses
 from cop_eval.instruments import Instrument, load_instrument
 from cop_eval.report.build import ReportOptions, build_report_model

@@ -22,7 +22,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from cop_eval.cli import main
-from cop_eval.cli.common import responses_from_project
+from cop_eval.cli.loading import responses_from_project
 from cop_eval.cli.terms import cli_message
 from cop_eval.errors import OptionError, StoreError
 from cop_eval.instruments import Instrument, load_instrument

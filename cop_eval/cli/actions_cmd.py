@@ -96,7 +96,7 @@ def _from_recommendation(
     project_dir: Path, number: int, instruments: tuple[str, ...], group_column: str | None
 ) -> tuple[str, str, str, tuple[str, ...]]:
     """Title, description, the recommendation as text, and its targets (stage:N)."""
-    from cop_eval.cli.common import waves_from_project
+    from cop_eval.cli.loading import waves_from_project
     from cop_eval.cycle.inputs import CycleInputs
     from cop_eval.cycle.recommendations import report_recommendations
 

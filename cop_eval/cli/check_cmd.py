@@ -12,13 +12,12 @@ from cop_eval.cli.common import (
     data_options,
     instrument_option,
     json_option,
-    missing_items_hint,
-    one_wave,
     out,
     print_json,
     project_option,
     wave_option,
 )
+from cop_eval.cli.loading import missing_items_hint, one_wave
 from cop_eval.responses import ImportReport
 
 _SHOWN_ROWS = 50

@@ -19,15 +19,8 @@ import click
 from rich.table import Table
 from rich.text import Text
 
-from cop_eval.cli.common import (
-    json_option,
-    multi_data_options,
-    out,
-    print_json,
-    project_option,
-    unify_group_column,
-    waves_from_files,
-)
+from cop_eval.cli.common import json_option, multi_data_options, out, print_json, project_option
+from cop_eval.cli.loading import unify_group_column, waves_from_files
 from cop_eval.comments.redaction import RedactionRules
 from cop_eval.comments.results import CommentAnalysis
 from cop_eval.instruments import Instrument

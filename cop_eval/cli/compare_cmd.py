@@ -18,9 +18,8 @@ from cop_eval.cli.common import (
     out,
     print_json,
     project_option,
-    waves_from_files,
-    waves_from_project,
 )
+from cop_eval.cli.loading import waves_from_files, waves_from_project
 from cop_eval.compare.results import PairComparison, ScaleComparison, SuppressedCell, WaveComparison
 from cop_eval.errors import OptionError
 from cop_eval.instruments import load_instrument

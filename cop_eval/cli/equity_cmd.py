@@ -16,9 +16,8 @@ from cop_eval.cli.common import (
     out,
     print_json,
     project_option,
-    waves_from_files,
-    waves_from_project,
 )
+from cop_eval.cli.loading import waves_from_files, waves_from_project
 from cop_eval.compare.equity import EquityResult, Gap, GapTrend, equity_gaps
 from cop_eval.compare.grouping import DEFAULT_OTHER_LABEL, group_series, merge_small_groups
 from cop_eval.errors import OptionError

@@ -12,14 +12,8 @@ import click
 from rich.table import Table
 from rich.text import Text
 
-from cop_eval.cli.common import (
-    data_options,
-    instrument_option,
-    json_option,
-    out,
-    print_json,
-    warn_about_input,
-)
+from cop_eval.cli.common import data_options, instrument_option, json_option, out, print_json
+from cop_eval.cli.loading import warn_about_input
 from cop_eval.store import AuditEntry, ImportOutcome, Project, WaveInfo, sha256_file
 
 _project_required = click.option(

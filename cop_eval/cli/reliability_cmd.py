@@ -16,12 +16,12 @@ from cop_eval.cli.common import (
     err,
     instrument_option,
     json_option,
-    one_wave,
     out,
     print_json,
     project_option,
     wave_option,
 )
+from cop_eval.cli.loading import one_wave
 from cop_eval.measure.reliability import LOW_ALPHA, ReliabilityResult, ScaleReliability
 
 

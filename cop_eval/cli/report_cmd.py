@@ -8,13 +8,8 @@ from typing import TYPE_CHECKING
 import click
 from rich.text import Text
 
-from cop_eval.cli.common import (
-    err,
-    multi_data_options,
-    project_option,
-    waves_from_files,
-    waves_from_project,
-)
+from cop_eval.cli.common import err, multi_data_options, project_option
+from cop_eval.cli.loading import waves_from_files, waves_from_project
 from cop_eval.errors import OptionError
 from cop_eval.instruments import Instrument, load_instruments
 from cop_eval.privacy import DEFAULT_MIN_GROUP_SIZE

@@ -18,10 +18,9 @@ from cop_eval.cli.common import (
     out,
     print_json,
     project_option,
-    waves_from_files,
-    waves_from_project,
 )
 from cop_eval.cli.compare_cmd import parse_labels
+from cop_eval.cli.loading import waves_from_files, waves_from_project
 from cop_eval.instruments import load_instrument
 from cop_eval.measure.validity import validity
 from cop_eval.measure.validity_results import (

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from cop_eval.cli.common import load_responses
+from cop_eval.cli.loading import load_responses
 from cop_eval.instruments import load_instrument, load_instruments, parse_instrument
 from cop_eval.report.build import ReportOptions, build_report_model
 from cop_eval.report.model import DotPlot

@@ -10,7 +10,7 @@ import pytest
 from openpyxl import load_workbook
 
 from cop_eval.cli import main
-from cop_eval.cli.common import load_responses
+from cop_eval.cli.loading import load_responses
 from cop_eval.cli.terms import cli_message
 from cop_eval.errors import OptionError
 from cop_eval.instruments import load_instruments

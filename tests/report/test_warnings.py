@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from cop_eval.cli import main
-from cop_eval.cli.common import load_responses
+from cop_eval.cli.loading import load_responses
 from cop_eval.instruments import load_instrument, load_instruments
 from cop_eval.measure.reliability import reliability
 from cop_eval.privacy import PrivacyPolicy
