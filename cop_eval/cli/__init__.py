@@ -38,7 +38,7 @@ COMMAND_MODULES: dict[str, str] = {
     "waves": "project_cmd",
     "project": "cycle_cmd",
     "members": "cycle_cmd",
-    "attendance": "cycle_cmd",
+    "attendance": "attendance_cmd",
     "actions": "actions_cmd",
     "comments": "comments_cmd",
     "demo": "demo_cmd",
