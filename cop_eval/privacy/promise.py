@@ -20,7 +20,7 @@ def anonymity_promise(min_group_size: int) -> str:
 
     Examples
     --------
-    >>> anonymity_promise(5)[:62]
+    >>> anonymity_promise(5)[:63]
     'No figure describes a group of fewer than 5 respondents: a wave'
     """
     n = min_group_size
