@@ -293,7 +293,6 @@ def reliability(
     )
 
 
-
 def scale_alphas(items: pd.DataFrame, instrument: Instrument) -> dict[str, float]:
     """Cronbach's alpha of every scale (pairwise), as :func:`reliability` computes it.
 
