@@ -77,6 +77,7 @@ def test_roster_rates_count_members_only_with_leavers_joiners_and_suppression() 
     assert one.not_members is None  # two administrators: fewer than 5, not shown
     by = {g.group: g for g in one.groups}
     assert (by["HR"].members, by["HR"].respondents, by["HR"].rate) == (12, 11, 11 / 12)
+    assert (by["HR"].non_respondents, by[NOT_MEMBERS].non_respondents) == (1, None)
     assert by[NOT_MEMBERS].suppressed and by[NOT_MEMBERS].members is None
     # the 2 non-members are the 19 responses minus the 17 members who answered whatever else
     # is hidden, so hiding the 6 trainers would protect nothing: they are shown

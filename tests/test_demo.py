@@ -266,6 +266,7 @@ def test_report_closes_the_loop_on_the_two_actions(demo: DemoResult) -> None:
     html = demo.html.read_text(encoding="utf-8")
     for text in (
         "Response rate per strand and wave",
+        "Did not answer",
         "Mean attendance per subgroup and period",
         "Change of each action&#39;s targets since the wave it was agreed after",
         "an association in time, not proof",

@@ -57,6 +57,13 @@ class GroupParticipation:
     suppressed: bool = False
     reason: str | None = None
 
+    @property
+    def non_respondents(self) -> int | None:
+        """Members who did not answer (``None`` for non-members and hidden subgroups)."""
+        if self.members is None or self.respondents is None:
+            return None
+        return max(self.members - self.respondents, 0)
+
 
 @dataclass(frozen=True, slots=True)
 class WaveParticipation:

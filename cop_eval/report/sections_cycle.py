@@ -181,6 +181,7 @@ def _group_rates(cycle: CycleFacts, num: Numbering, group_label: str) -> Block:
                         Cell.hidden() if g.suppressed else Cell(g.members),
                         _n(g.respondents),
                         _rate(g.rate, g.suppressed),
+                        Cell.hidden() if g.suppressed else Cell(g.non_respondents),
                         Cell.hidden() if g.suppressed else Cell(g.left),
                         Cell.hidden() if g.suppressed else Cell(g.joined),
                     )
@@ -195,10 +196,13 @@ def _group_rates(cycle: CycleFacts, num: Numbering, group_label: str) -> Block:
             Column("Members", "int"),
             Column("Answered", "int"),
             Column("Response rate", "percent"),
+            Column("Did not answer", "int"),
             Column("Left", "int"),
             Column("Joined", "int"),
         ),
         tuple(rows),
+        caption="Did not answer: members of the subgroup who did not answer; left and joined: "
+        "members since the last wave's roster.",
         notes=(
             f"A {group_label}'s figures are hidden when fewer than "
             f"{part.privacy.min_group_size} of its people answered, and so are the next "

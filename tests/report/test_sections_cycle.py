@@ -151,6 +151,8 @@ def test_response_rates_hide_small_subgroups(facts: CycleFacts) -> None:
     groups = _table(blocks, "Response rate per team and wave")
     by_group = {r.cells[1].value: r.cells for r in groups.rows}
     assert by_group["A"][2].value == 20 and by_group["A"][4].value == 1.0
+    assert by_group["A"][5].value == 0  # did not answer: members minus those who answered
+    assert by_group["C"][5].suppressed and by_group["B"][5].suppressed
     assert by_group["C"][3].suppressed and by_group["C"][2].suppressed  # 3 answered
     assert by_group["B"][3].suppressed, "complementary: B would give C away"
     assert (
