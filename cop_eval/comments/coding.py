@@ -10,9 +10,9 @@ Every code records the phrase that gave it, so a reader can see why a comment go
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 from cop_eval.comments.codebook import Codebook, Theme
@@ -23,11 +23,18 @@ _MARKER = re.compile(r"\[[A-Za-z ]+\]")
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
 
 
-@lru_cache(maxsize=1)
-def _stemmer() -> Any:
-    import snowballstemmer
+_LOCAL = threading.local()
 
-    return snowballstemmer.stemmer("english")
+
+def _stemmer() -> Any:
+    """This thread's stemmer: a snowball stemmer keeps its word in itself, so two threads (the
+    web app's pages and its background work) sharing one garble each other's stems."""
+    found = getattr(_LOCAL, "stemmer", None)
+    if found is None:
+        import snowballstemmer
+
+        found = _LOCAL.stemmer = snowballstemmer.stemmer("english")
+    return found
 
 
 def stems(text: str) -> tuple[str, ...]:

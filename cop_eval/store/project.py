@@ -359,6 +359,16 @@ class Project(CycleStore, ActionStore):
             names = [d[0] for d in cursor.description]
             return [AuditEntry.model_validate(dict(zip(names, r, strict=True))) for r in cursor]
 
+    def revision(self) -> int:
+        """A number that changes with every stored change (the latest audit row's id).
+
+        Every change to the project is one audited transaction, so results computed from the
+        project can be kept until this number moves.
+        """
+        with self._read() as conn:
+            row = conn.execute("SELECT max(id) FROM audit").fetchone()
+        return int(row[0] or 0)
+
     def _unknown_wave(self, label: str) -> StoreError:
         stored = ", ".join(repr(w.label) for w in self.waves()) or "none yet"
         return StoreError(

@@ -21,6 +21,8 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
 
 from cop_eval.errors import CopEvalError
+from cop_eval.web import work
+from cop_eval.web.jobs import JobRunner
 from cop_eval.web.rendering import make_templates, render
 from cop_eval.web.results import ResultsCache
 from cop_eval.web.security import (
@@ -80,6 +82,7 @@ def create_app(
     max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES,
     allow_remote: bool = False,
     staging_dir: Path | None = None,
+    warm_up: bool = True,
 ) -> FastAPI:
     """Build the web app.
 
@@ -94,6 +97,10 @@ def create_app(
         (127.0.0.1, localhost, ::1) are served, which also defeats DNS-rebinding pages.
     staging_dir
         Where uploads wait for review (default: a private temporary folder, removed at shutdown).
+    warm_up
+        After the project changed, compute the latest wave's and all waves' results (and draw
+        their charts) in the background, so the next page finds them ready. Tests that do not
+        look at speed turn it off.
     """
     state = WebState(project_dir.resolve() if project_dir else None, staging_dir)
 
@@ -102,6 +109,7 @@ def create_app(
         try:
             yield
         finally:
+            jobs.close()
             state.close()
 
     app = FastAPI(
@@ -116,6 +124,10 @@ def create_app(
     app.state.templates = make_templates()
     app.state.max_upload_bytes = max_upload_bytes
     app.state.results_cache = ResultsCache()
+    app.state.jobs = jobs = JobRunner()
+    app.state.warm_up = warm_up
+    app.state.warmed = None
+    app.state.on_page = work.warm_up
 
     async def refuse(scope: Scope, status: int, message: str) -> Response:
         return error_page(Request(scope), status, message)

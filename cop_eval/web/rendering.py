@@ -79,6 +79,9 @@ def render(
         "min_group_size": state.min_group_size,
     }
     full.update(context or {})
+    on_page = getattr(app.state, "on_page", None)
+    if on_page is not None and state.project_dir is not None:
+        on_page(request)  # e.g. start computing ahead after the project changed
     templates: Jinja2Templates = app.state.templates
     response = templates.TemplateResponse(request, name, full, status_code=status_code)
     signer.set_cookie(request, response)

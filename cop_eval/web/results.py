@@ -5,11 +5,12 @@ subgroup when asked (after checking with the engine's suppression rule that the 
 shown at all), and calls :func:`cop_eval.report.build.build_report_facts` and
 :func:`cop_eval.report.compose.compose_report` — the same calls, and so the same anonymity rules,
 as the board report. Suppressed cells arrive without numbers, so no page can send one.
-Charts are drawn once by :func:`cop_eval.report.render.chart_images` (``data:`` URIs), for the
-pages and the PDF alike.
+Charts are not drawn here: each figure points at its image in :class:`cop_eval.web.charts.ChartStore`,
+drawn when a page (or the PDF) first needs it.
 
-Results are cached per (project, waves as stored, subgroup, minimum group size): a stored wave that
-is replaced has a new import time, so its results are rebuilt.
+Results are kept per :class:`ResultsKey`: the project's revision (it moves with every stored change:
+a wave imported or replaced, the context, members, attendance or actions), the waves, the subgroup
+and the anonymity rule. :data:`RESULT_STEPS` are the steps a progress page lists.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from __future__ import annotations
 import dataclasses
 import threading
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,18 +34,25 @@ from cop_eval.report.build import DEFAULT_TITLE, NO_GROUP, ReportOptions, build_
 from cop_eval.report.compose import compose_report
 from cop_eval.report.facts import ReportFacts, WaveStat
 from cop_eval.report.model import Cell, Column, ReportModel, Row, Table
-from cop_eval.report.render import ChartImage, chart_images
+from cop_eval.report.render import ChartImage
 from cop_eval.responses import ResponseSet
 from cop_eval.store.models import WaveInfo
+from cop_eval.web.charts import ChartStore
 from cop_eval.web.services import open_project
 
 __all__ = [
     "ALL",
+    "RESULT_STEPS",
     "Results",
     "ResultsCache",
+    "ResultsKey",
     "SubgroupChoice",
+    "build_results",
     "common_group_column",
+    "results_for",
+    "results_key",
     "scale_score_tables",
+    "stored_waves",
     "subgroup_choices",
     "with_cover",
 ]
@@ -202,33 +210,144 @@ def _instruments(waves: Sequence[ResponseSet]) -> list[Instrument]:
 
 
 class ResultsCache:
-    """Built results, most recent last; at most ``size`` kept (they hold drawn charts)."""
+    """Built results, most recent last; at most ``size`` kept. ``charts`` holds their charts."""
 
-    def __init__(self, size: int = 6) -> None:
+    def __init__(self, size: int = 12) -> None:
         self.size = size
-        self._items: OrderedDict[tuple[object, ...], Results] = OrderedDict()
+        self._items: OrderedDict[Hashable, Results] = OrderedDict()
         self._lock = threading.Lock()
-        # matplotlib and the model builder are not made for concurrent use: one build at a time.
+        # The model builder is not made for concurrent use: one build at a time.
         self.build_lock = threading.Lock()
+        self.charts = ChartStore()
 
-    def get(self, key: tuple[object, ...]) -> Results | None:
+    def get(self, key: Hashable) -> Results | None:
         with self._lock:
             found = self._items.get(key)
             if found is not None:
                 self._items.move_to_end(key)
             return found
 
-    def put(self, key: tuple[object, ...], value: Results) -> None:
+    def put(self, key: Hashable, value: Results) -> None:
         with self._lock:
             self._items[key] = value
             while len(self._items) > self.size:
                 self._items.popitem(last=False)
 
 
+@dataclass(frozen=True)
+class ResultsKey:
+    """What results depend on: the project's state (its revision), the waves, subgroup and rule."""
+
+    directory: str
+    revision: int
+    labels: tuple[str, ...]
+    group: str
+    privacy: PrivacyPolicy
+
+
+#: The steps of building results, as the progress page lists them.
+RESULT_STEPS = (
+    "Reading the stored waves",
+    "Checking which subgroups may be shown",
+    "Scoring, reliability and wave comparison",
+    "Laying out the results",
+)
+
+
 def stored_waves(directory: Path) -> list[WaveInfo]:
     """The stored waves (for the wave pickers)."""
     with open_project(directory) as project:
         return project.waves()
+
+
+def results_key(
+    directory: Path, labels: Sequence[str], *, group: str = ALL, privacy: PrivacyPolicy
+) -> ResultsKey:
+    """The key of the results of ``labels`` (time order) in the project's present state.
+
+    Raises
+    ------
+    OptionError
+        No waves chosen.
+    StoreError
+        A wave label that is not stored.
+    """
+    if not labels:
+        raise OptionError("Import a wave first: there are no results without survey answers.")
+    with open_project(directory) as project:
+        infos = [project.wave(label) for label in labels]
+        revision = project.revision()  # any change to waves, context, members or actions
+    return ResultsKey(str(directory), revision, tuple(w.label for w in infos), group, privacy)
+
+
+def _no_progress(step: str) -> None:
+    return None
+
+
+def build_results(
+    key: ResultsKey, cache: ResultsCache, step: Callable[[str], None] = _no_progress
+) -> Results:
+    """Compute the results of ``key`` and keep them in ``cache``; ``step`` hears each step.
+
+    Raises
+    ------
+    OptionError
+        A subgroup that the anonymity rule hides, or that does not exist.
+    """
+    group, privacy = key.group, key.privacy
+    step(RESULT_STEPS[0])
+    with open_project(Path(key.directory)) as project:
+        waves = project.load_waves(list(key.labels))
+        # The cycle (context, membership, attendance, actions) describes the whole group.
+        cycle = CycleInputs.from_project(project) if group == ALL else None
+    step(RESULT_STEPS[1])
+    column = common_group_column(waves)
+    choices = subgroup_choices(waves, column, privacy) if column else []
+    if group != ALL:
+        _check_group(column, choices, group, privacy)
+        assert column is not None  # _check_group refuses a filter without a subgroup column
+        waves = [_only_group(rs, column, group) for rs in waves]
+    step(RESULT_STEPS[2])
+    with cache.build_lock:
+        facts = build_report_facts(
+            waves,
+            _instruments(waves),
+            ReportOptions(labels=key.labels, group_column=column, privacy=privacy, cycle=cycle),
+        )
+        step(RESULT_STEPS[3])
+        model = compose_report(facts)
+    results = Results(
+        waves=key.labels,
+        group_column=column,
+        group=group,
+        model=model,
+        facts=facts,
+        images=cache.charts.register(model),
+        scale_tables=scale_score_tables(facts),
+        choices=tuple(choices),
+    )
+    cache.put(key, results)
+    return results
+
+
+def _check_group(
+    column: str | None, choices: Sequence[SubgroupChoice], group: str, privacy: PrivacyPolicy
+) -> None:
+    if column is None:
+        raise OptionError(
+            "These waves have no subgroup column in common, so they cannot be filtered by "
+            "subgroup. Choose 'All respondents'."
+        )
+    by_value = {c.value: c for c in choices}
+    if group not in by_value:
+        raise OptionError(f"There is no subgroup '{group}' in {column} in these waves.")
+    if by_value[group].hidden:
+        raise OptionError(
+            f"'{group}' cannot be shown on its own: in at least one of these waves it has "
+            f"fewer than {privacy.min_group_size} respondents, or is hidden so that a smaller "
+            "group cannot be worked out from the totals (anonymity rule). Choose another "
+            "subgroup or 'All respondents'."
+        )
 
 
 def results_for(
@@ -241,6 +360,9 @@ def results_for(
 ) -> Results:
     """Build (or fetch) the results of ``labels`` (time order), for everyone or one subgroup.
 
+    The charts are not drawn here: ``Results.images`` point at ``/charts/ID.png`` and
+    ``cache.charts`` draws them when asked (:mod:`cop_eval.web.charts`).
+
     Raises
     ------
     OptionError
@@ -248,63 +370,9 @@ def results_for(
     StoreError
         A wave label that is not stored.
     """
-    if not labels:
-        raise OptionError("Import a wave first: there are no results without survey answers.")
-    with open_project(directory) as project:
-        infos = [project.wave(label) for label in labels]
-        key = (
-            str(directory),
-            tuple((w.label, w.imported_at.isoformat(), w.source_sha256) for w in infos),
-            group,
-            privacy,
-            project.audit()[-1].id,  # any change to the context, members or actions is audited
-        )
-        cached = cache.get(key)
-        if cached is not None:
-            return cached
-        waves = project.load_waves([w.label for w in infos])
-        # The cycle (context, membership, attendance, actions) describes the whole group.
-        cycle = CycleInputs.from_project(project) if group == ALL else None
-    column = common_group_column(waves)
-    choices = subgroup_choices(waves, column, privacy) if column else []
-    if group != ALL:
-        if column is None:
-            raise OptionError(
-                "These waves have no subgroup column in common, so they cannot be filtered by "
-                "subgroup. Choose 'All respondents'."
-            )
-        by_value = {c.value: c for c in choices}
-        if group not in by_value:
-            raise OptionError(f"There is no subgroup '{group}' in {column} in these waves.")
-        if by_value[group].hidden:
-            raise OptionError(
-                f"'{group}' cannot be shown on its own: in at least one of these waves it has "
-                f"fewer than {privacy.min_group_size} respondents, or is hidden so that a smaller group "
-                "cannot be worked out from the totals (anonymity rule). Choose another subgroup "
-                "or 'All respondents'."
-            )
-        waves = [_only_group(rs, column, group) for rs in waves]
-    labels = tuple(w.label for w in infos)
-    with cache.build_lock:
-        facts = build_report_facts(
-            waves,
-            _instruments(waves),
-            ReportOptions(labels=labels, group_column=column, privacy=privacy, cycle=cycle),
-        )
-        model = compose_report(facts)
-        images = chart_images(model)
-    results = Results(
-        waves=labels,
-        group_column=column,
-        group=group,
-        model=model,
-        facts=facts,
-        images=images,
-        scale_tables=scale_score_tables(facts),
-        choices=tuple(choices),
-    )
-    cache.put(key, results)
-    return results
+    key = results_key(directory, labels, group=group, privacy=privacy)
+    cached = cache.get(key)
+    return cached if cached is not None else build_results(key, cache)
 
 
 def with_cover(results: Results, title: str | None, organisation: str | None) -> ReportModel:

@@ -6,10 +6,12 @@ import datetime as dt
 import io
 import re
 import tempfile
+import urllib.parse
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, HTTPException, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 from starlette.responses import Response
@@ -18,32 +20,51 @@ from cop_eval.errors import CopEvalError, OptionError
 from cop_eval.privacy import anonymity_promise
 from cop_eval.report.export import export_tables
 from cop_eval.report.model import ReportModel
-from cop_eval.report.render import ChartImage, render_html, render_html_to_pdf
+from cop_eval.report.render import render_html, render_html_to_pdf
+from cop_eval.web.charts import ChartStore
 from cop_eval.web.deps import Form, field, web_state
+from cop_eval.web.jobs import PAGE, Job
 from cop_eval.web.rendering import render
-from cop_eval.web.results import ALL, Results, results_for, stored_waves, with_cover
+from cop_eval.web.results import (
+    ALL,
+    RESULT_STEPS,
+    ResultsCache,
+    ResultsKey,
+    build_results,
+    results_key,
+    stored_waves,
+    with_cover,
+)
 from cop_eval.web.routes_project import redirect, require_project
+from cop_eval.web.state import FLOOR
+from cop_eval.web.work import WAIT, progress_page, wait_for
 
 __all__ = ["router"]
 
 router = APIRouter()
 
-#: Anonymity thresholds offered (STATISTICS.md: default 5; e.g. 11 in large public surveys).
-MIN_GROUP_SIZES = (3, 5, 7, 10, 11, 15, 20)
+#: Anonymity thresholds offered (STATISTICS.md: default 5; e.g. 11 in large public surveys);
+#: none below the project's floor.
+MIN_GROUP_SIZES = tuple(n for n in (5, 7, 10, 11, 15, 20) if n >= FLOOR)
 _XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+def _sizes(request: Request) -> tuple[int, ...]:
+    """The thresholds the page offers: the floor and above, and the one in use."""
+    current = web_state(request).min_group_size
+    return tuple(sorted({*MIN_GROUP_SIZES, current}))
+
+
 def _filename(stem: str, suffix: str) -> str:
-    safe = re.sub(r"[^A-Za-z0-9_-]+", "-", stem).strip("-") or "report"
+    """``Title-2026-03-31.pdf``: letters of any alphabet kept, the rest made a hyphen."""
+    safe = re.sub(r"[^\w-]+", "-", stem).strip("-_")[:80] or "report"
     return f"{safe}-{dt.date.today().isoformat()}{suffix}"
 
 
-def _download(content: bytes, media_type: str, name: str) -> Response:
-    return Response(
-        content,
-        media_type=media_type,
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
-    )
+def _disposition(name: str) -> str:
+    """``Content-Disposition`` with an ASCII fallback and the UTF-8 name (RFC 6266)."""
+    fallback = name.encode("ascii", "replace").decode("ascii").replace("?", "_")
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{urllib.parse.quote(name)}"
 
 
 @router.get("/report")
@@ -59,7 +80,7 @@ async def report_page(request: Request, n: str | None = None) -> Response:
             "active": "report",
             "notice": web_state(request).pop_notice(n),
             "waves": waves,
-            "sizes": MIN_GROUP_SIZES,
+            "sizes": _sizes(request),
             "error": None,
             "title": "",
             "organisation": "",
@@ -67,7 +88,7 @@ async def report_page(request: Request, n: str | None = None) -> Response:
     )
 
 
-async def _report_results(request: Request, directory: Path, form: FormData) -> Results:
+async def _report_key(request: Request, directory: Path, form: FormData) -> ResultsKey:
     waves = await run_in_threadpool(stored_waves, directory)
     stored = [w.label for w in waves]
     chosen = [v for v in form.getlist("wave") if isinstance(v, str) and v in stored]
@@ -75,20 +96,15 @@ async def _report_results(request: Request, directory: Path, form: FormData) -> 
         raise OptionError("There are no stored waves yet: import a wave first.")
     if not chosen:
         raise OptionError("Choose at least one wave for the report.")
-    state = web_state(request)
+    privacy = web_state(request).privacy
+    labels = [label for label in stored if label in chosen]
     return await run_in_threadpool(
-        lambda: results_for(
-            directory,
-            [label for label in stored if label in chosen],
-            group=ALL,
-            privacy=state.privacy,
-            cache=request.app.state.results_cache,
-        )
+        lambda: results_key(directory, labels, group=ALL, privacy=privacy)
     )
 
 
 async def _report_error(
-    request: Request, directory: Path, form: FormData, message: str
+    request: Request, directory: Path, form: FormData | None, message: str
 ) -> Response:
     waves = await run_in_threadpool(stored_waves, directory)
     return render(
@@ -97,13 +113,52 @@ async def _report_error(
         {
             "active": "report",
             "waves": waves,
-            "sizes": MIN_GROUP_SIZES,
+            "sizes": _sizes(request),
             "error": message,
-            "title": field(form, "title"),
-            "organisation": field(form, "organisation"),
+            "title": field(form, "title") if form is not None else "",
+            "organisation": field(form, "organisation") if form is not None else "",
         },
         status_code=400,
     )
+
+
+@dataclass(frozen=True)
+class Download:
+    """A file made for the practitioner: its name, type and bytes."""
+
+    name: str
+    media_type: str
+    content: bytes
+
+
+_KINDS = {
+    "pdf": ("the PDF report", ("Drawing the charts", "Laying out the PDF pages")),
+    "xlsx": ("the tables as an Excel workbook", ("Writing the workbook",)),
+    "csv": ("the tables as CSV files", ("Writing the CSV files",)),
+}
+
+
+def _make(
+    job: Job, kind: str, key: ResultsKey, cover: tuple[str, str], cache: ResultsCache
+) -> Download:
+    found = cache.get(key)
+    results = found if found is not None else build_results(key, cache, job.begin)
+    title, organisation = cover
+    model = with_cover(results, title, organisation)
+    stem = title or "cop-eval-report"
+    if kind == "pdf":
+        job.begin("Drawing the charts")
+        missing = cache.charts.missing(model)
+        for index, digest in enumerate(missing, start=1):
+            job.detail(f"{index} of {len(missing)} still to draw")
+            cache.charts.png(digest)
+        job.begin("Laying out the PDF pages")
+        return Download(_filename(stem, ".pdf"), "application/pdf", _pdf(model, cache.charts))
+    if kind == "xlsx":
+        job.begin("Writing the workbook")
+        return Download(_filename(stem + "-tables", ".xlsx"), _XLSX, _xlsx(model))
+    job.begin("Writing the CSV files")
+    return Download(_filename(stem + "-tables", ".zip"), "application/zip", _csv_zip(model))
 
 
 @router.post("/report/{kind}")
@@ -111,28 +166,69 @@ async def download(request: Request, kind: str, form: Form) -> Response:
     directory = require_project(request)
     if isinstance(directory, Response):
         return directory
-    if kind not in ("pdf", "xlsx", "csv"):
+    if kind not in _KINDS:
         return await _report_error(request, directory, form, f"Unknown download '{kind}'.")
     try:
-        results = await _report_results(request, directory, form)
-        title, organisation = field(form, "title")[:200], field(form, "organisation")[:200]
-        model = with_cover(results, title, organisation)
-        stem = title or "cop-eval-report"
-        if kind == "pdf":
-            pdf = await run_in_threadpool(_pdf, model, results.images)
-            return _download(pdf, "application/pdf", _filename(stem, ".pdf"))
-        if kind == "xlsx":
-            book = await run_in_threadpool(_xlsx, model)
-            return _download(book, _XLSX, _filename(stem + "-tables", ".xlsx"))
-        archive = await run_in_threadpool(_csv_zip, model)
-        return _download(archive, "application/zip", _filename(stem + "-tables", ".zip"))
+        key = await _report_key(request, directory, form)
     except CopEvalError as exc:
         return await _report_error(request, directory, form, str(exc))
+    cover = (field(form, "title")[:200], field(form, "organisation")[:200])
+    cache: ResultsCache = request.app.state.results_cache
+    what, steps = _KINDS[kind]
+    plan = (() if cache.get(key) is not None else RESULT_STEPS) + steps
+    job = request.app.state.jobs.submit(
+        ("report", kind, key, cover),
+        f"Creating {what}",
+        lambda job: _make(job, kind, key, cover, cache),
+        plan=plan,
+        priority=PAGE,
+    )
+    return redirect(f"/report/jobs/{job.id}")
 
 
-def _pdf(model: ReportModel, images: dict[str, ChartImage]) -> bytes:
+def _job_or_404(request: Request, job_id: str) -> Job:
+    job: Job | None = request.app.state.jobs.get(job_id)
+    if job is None or not (isinstance(job.key, tuple) and job.key[0] == "report"):
+        raise HTTPException(
+            404,
+            "This download is no longer waiting: the app was restarted, or many others were "
+            "made since. Create it again on the board report page.",
+        )
+    return job
+
+
+@router.get("/report/jobs/{job_id}")
+async def download_progress(request: Request, job_id: str) -> Response:
+    job = _job_or_404(request, job_id)
+    await wait_for(job, WAIT)
+    if job.error is not None:
+        directory = require_project(request)
+        if isinstance(directory, Response):
+            return directory
+        return await _report_error(request, directory, None, job.error)
+    job.outcome()  # a bug: the internal error page, logged
+    return progress_page(request, job, active="report", download=f"/report/jobs/{job.id}/file")
+
+
+@router.get("/report/jobs/{job_id}/file")
+def download_file(request: Request, job_id: str) -> Response:
+    job = _job_or_404(request, job_id)
+    if not job.done:
+        return redirect(f"/report/jobs/{job_id}")
+    made: Download = job.outcome()
+    return Response(
+        made.content,
+        media_type=made.media_type,
+        headers={
+            "Content-Disposition": _disposition(made.name),
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+def _pdf(model: ReportModel, charts: ChartStore) -> bytes:
     # The charts drawn for the pages are the report's own charts: reuse them in the PDF.
-    html = render_html(model, standalone=False, images=images)
+    html = render_html(model, standalone=False, images=charts.data_images(model))
     return render_html_to_pdf(html)
 
 
@@ -157,9 +253,10 @@ def _csv_zip(model: ReportModel) -> bytes:
 def set_min_group_size(request: Request, form: Form) -> Response:
     state = web_state(request)
     text = field(form, "min_group_size")
-    if not text.isdigit() or int(text) not in MIN_GROUP_SIZES:
+    if not text.isdigit() or int(text) not in _sizes(request):
         raise OptionError(
-            f"The smallest group shown must be one of {', '.join(map(str, MIN_GROUP_SIZES))}."
+            f"The smallest group shown must be one of {', '.join(map(str, _sizes(request)))} "
+            f"respondents; it cannot be below {FLOOR}, the project's anonymity rule."
         )
     state.set_min_group_size(int(text))
     note = state.notice(

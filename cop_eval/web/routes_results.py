@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, HTTPException, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
-from cop_eval.errors import CopEvalError
 from cop_eval.report.model import Section, Table
-from cop_eval.web.deps import web_state
+from cop_eval.web.jobs import CHART
 from cop_eval.web.rendering import render
-from cop_eval.web.results import ALL, Results, results_for, stored_waves
+from cop_eval.web.results import ALL, Results, ResultsCache, stored_waves
 from cop_eval.web.routes_project import require_project
+from cop_eval.web.work import chart_job, page_results, wait_for
 
 __all__ = ["router"]
 
@@ -41,23 +42,12 @@ COMPARE_SECTIONS = (
 
 async def _results(
     request: Request, directory: Path, labels: list[str], group: str
-) -> Results | str:
-    state = web_state(request)
-    try:
-        return await run_in_threadpool(
-            lambda: results_for(
-                directory,
-                labels,
-                group=group,
-                privacy=state.privacy,
-                cache=request.app.state.results_cache,
-            )
-        )
-    except CopEvalError as exc:
-        return str(exc)
+) -> Results | str | Response:
+    return await page_results(request, directory, labels, group)
 
 
 def _sections(results: Results, wanted: tuple[str, ...]) -> list[Section]:
+    """The report's sections ``wanted`` on a page, in that order."""
     by_id = {s.id: s for s in results.model.sections}
     return [by_id[i] for i in wanted if i in by_id]
 
@@ -71,13 +61,39 @@ def _reliability_anchor(sections: list[Section]) -> list[tuple[str, str]]:
     return []
 
 
+def _unknown_waves(asked: list[str], labels: list[str]) -> str | None:
+    """The message for ``?wave=`` values that name no stored wave (``None`` when all do)."""
+    known = {label.casefold() for label in labels}
+    unknown = [a for a in asked if a.casefold() not in known]
+    if not unknown:
+        return None
+    names = ", ".join(f"'{u}'" for u in unknown)
+    return (
+        f"There is no wave {names} in this project. Choose one of the stored waves: "
+        f"{', '.join(labels)}."
+    )
+
+
+def _refused(
+    request: Request, template: str, context: dict[str, object], message: str, fallback: object
+) -> Response:
+    """The page after a refused choice: the message and the pickers, with the subgroup picker
+    back on 'All respondents' (everyone's subgroups listed); no figures, and a heading that
+    names no refused subgroup."""
+    results = fallback if isinstance(fallback, Results) else None
+    context = {**context, "group": ALL, "results": results, "error": message, "sections": []}
+    return render(request, template, context, status_code=400)
+
+
 @router.get("/results")
-async def wave_results(request: Request, wave: str | None = None, group: str = ALL) -> Response:
+async def wave_results(request: Request, group: str = ALL) -> Response:
     directory = require_project(request)
     if isinstance(directory, Response):
         return directory
     waves = await run_in_threadpool(stored_waves, directory)
-    context: dict[str, object] = {"active": "results", "waves": waves, "group": group}
+    context: dict[str, object] = {
+        "active": "results", "waves": waves, "group": group, "extra_links": [],
+    }  # fmt: skip
     if not waves:
         return render(
             request,
@@ -85,39 +101,29 @@ async def wave_results(request: Request, wave: str | None = None, group: str = A
             {**context, "wave": None, "results": None, "error": None, "sections": []},
         )
     labels = [w.label for w in waves]
-    chosen = next((label for label in labels if wave and label.casefold() == wave.casefold()), None)
-    if chosen is None:
-        chosen = labels[-1]
+    asked = request.query_params.getlist("wave")[:1]
+    chosen = next((x for x in labels if asked and x.casefold() == asked[0].casefold()), labels[-1])
+    context["wave"] = chosen
+    unknown = _unknown_waves(asked, labels)
+    if unknown is not None:
+        everyone = await _results(request, directory, [labels[-1]], ALL)
+        return _refused(request, "results.html", context, unknown, everyone)
     found = await _results(request, directory, [chosen], group)
+    if isinstance(found, Response):
+        return found
     if isinstance(found, str):
         fallback = await _results(request, directory, [chosen], ALL) if group != ALL else None
-        return render(
-            request,
-            "results.html",
-            {
-                **context,
-                "wave": chosen,
-                "results": fallback if not isinstance(fallback, str) else None,
-                "sections": [],
-                "error": found,
-            },
-            status_code=400,
-        )
+        return _refused(request, "results.html", context, found, fallback)
     sections = _sections(found, WAVE_SECTIONS)
     if group != ALL:  # one subgroup: its own breakdown by subgroup would repeat the same numbers
         sections = [s for s in sections if s.id != "sec-subgroups"]
-    return render(
-        request,
-        "results.html",
-        {
-            **context,
-            "wave": chosen,
-            "results": found,
-            "sections": sections,
-            "error": None,
-            "extra_links": [("scale-scores", "Scale scores"), *_reliability_anchor(sections)],
-        },
+    context.update(
+        results=found,
+        sections=sections,
+        error=None,
+        extra_links=[("scale-scores", "Scale scores"), *_reliability_anchor(sections)],
     )
+    return render(request, "results.html", context)
 
 
 @router.get("/compare")
@@ -126,9 +132,10 @@ async def compare(request: Request, group: str = ALL) -> Response:
     if isinstance(directory, Response):
         return directory
     waves = await run_in_threadpool(stored_waves, directory)
-    chosen = [w.label for w in waves if request.query_params.getlist("wave").count(w.label)] or [
-        w.label for w in waves
-    ]
+    labels = [w.label for w in waves]
+    asked = request.query_params.getlist("wave")
+    wanted = {a.casefold() for a in asked}
+    chosen = [label for label in labels if label.casefold() in wanted] or labels
     context: dict[str, object] = {
         "active": "compare",
         "waves": waves,
@@ -138,22 +145,43 @@ async def compare(request: Request, group: str = ALL) -> Response:
         "sections": [],
         "error": None,
     }
-    if len(chosen) < 2:
+    if len(waves) < 2:
         context["error"] = (
             "Comparing needs at least two stored waves. Import another wave, then come back."
-            if len(waves) < 2
-            else "Choose at least two waves to compare."
         )
         return render(request, "compare.html", context)
+    unknown = _unknown_waves(asked, labels)
+    if unknown is not None or len(chosen) < 2:
+        message = unknown or "Choose at least two waves to compare."
+        context["chosen"] = labels
+        everyone = await _results(request, directory, labels, ALL)
+        return _refused(request, "compare.html", context, message, everyone)
     found = await _results(request, directory, chosen, group)
+    if isinstance(found, Response):
+        return found
     if isinstance(found, str):
-        context["error"] = found
-        if group != ALL:
-            fallback = await _results(request, directory, chosen, ALL)
-            context["results"] = None if isinstance(fallback, str) else fallback
-        return render(request, "compare.html", context, status_code=400)
+        fallback = await _results(request, directory, chosen, ALL) if group != ALL else None
+        return _refused(request, "compare.html", context, found, fallback)
     sections = _sections(found, COMPARE_SECTIONS)
     if group != ALL:
         sections = [s for s in sections if s.id != "sec-subgroups"]
     context.update(results=found, sections=sections)
     return render(request, "compare.html", context)
+
+
+_DIGEST = re.compile(r"[0-9a-f]{32}")
+
+
+@router.get("/charts/{digest}.png")
+async def chart(request: Request, digest: str) -> Response:
+    """A chart of a page, drawn when first asked for (the page does not wait for it)."""
+    cache: ResultsCache = request.app.state.results_cache
+    png = cache.charts.cached(digest)
+    if png is None:
+        if not _DIGEST.fullmatch(digest) or not cache.charts.known(digest):
+            raise HTTPException(404, "This chart is no longer at hand. Reload the page.")
+        job = chart_job(request.app.state.jobs, cache, digest, CHART)
+        await wait_for(job, 300.0)
+        job.outcome()
+        png = await run_in_threadpool(cache.charts.png, digest)
+    return Response(png, media_type="image/png", headers={"Cache-Control": "no-store"})

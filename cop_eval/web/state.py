@@ -16,10 +16,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cop_eval.errors import StoreError
+from cop_eval.errors import OptionError, StoreError
 from cop_eval.privacy import DEFAULT_MIN_GROUP_SIZE, PrivacyPolicy
 
 __all__ = [
+    "FLOOR",
     "SETTINGS_FILE",
     "ImportOptions",
     "Notice",
@@ -33,21 +34,34 @@ __all__ = [
 SETTINGS_FILE = "web-settings.json"
 
 
-def read_min_group_size(directory: Path) -> int:
-    """The project's anonymity threshold as set in the web app (default 5).
+#: The project's own threshold: the web app may raise the smallest group shown, never lower it
+#: below this (STATISTICS.md, "Anonymity": 5 unless an organisation's rule is stricter).
+FLOOR = DEFAULT_MIN_GROUP_SIZE
 
-    An unreadable settings file gives the default, never less: the file only ever raises it.
+
+def read_min_group_size(directory: Path) -> int:
+    """The project's anonymity threshold as set in the web app (default and floor: :data:`FLOOR`).
+
+    The file only ever raises it: a value below the floor, a value that is not a whole number,
+    or an unreadable file gives the floor.
     """
     try:
         data = json.loads((directory / SETTINGS_FILE).read_text(encoding="utf-8"))
-        size = int(data["min_group_size"])
+        size = data["min_group_size"]
     except (OSError, ValueError, KeyError, TypeError):
-        return DEFAULT_MIN_GROUP_SIZE
-    return size if size >= 1 else DEFAULT_MIN_GROUP_SIZE
+        return FLOOR
+    if isinstance(size, bool) or not isinstance(size, int):
+        return FLOOR
+    return max(size, FLOOR)
 
 
 def write_min_group_size(directory: Path, size: int) -> None:
-    """Keep the anonymity threshold with the project."""
+    """Keep the anonymity threshold with the project (never below :data:`FLOOR`)."""
+    if size < FLOOR:
+        raise OptionError(
+            f"The smallest group shown cannot be below {FLOOR} respondents, the project's "
+            "anonymity rule."
+        )
     try:
         (directory / SETTINGS_FILE).write_text(
             json.dumps({"min_group_size": size}) + "\n", encoding="utf-8"
@@ -138,11 +152,13 @@ class WebState:
 
     @property
     def privacy(self) -> PrivacyPolicy:
-        """The anonymity rule of every results page and the report."""
-        return PrivacyPolicy(self.min_group_size)
+        """The anonymity rule of every results page and the report (never below the floor)."""
+        return PrivacyPolicy(FLOOR, floor=FLOOR).with_min_group_size(self.min_group_size)
 
     def set_min_group_size(self, size: int) -> None:
-        """Change the threshold and keep it with the open project."""
+        """Change the threshold and keep it with the open project (:class:`OptionError` below
+        the floor)."""
+        PrivacyPolicy(FLOOR, floor=FLOOR).with_min_group_size(size)  # refuses below the floor
         if self._project_dir is not None:
             write_min_group_size(self._project_dir, size)
         self.min_group_size = size

@@ -4,6 +4,7 @@ quotes that never come from a group under it."""
 from __future__ import annotations
 
 import json
+import threading
 
 import numpy as np
 import pandas as pd
@@ -130,3 +131,27 @@ def test_candidate_themes_from_uncoded_comments() -> None:
     assert {"parking", "biscuits"} <= terms
     again = analyse_comments([wave("w1", texts, ["A"] * 24)], [INST])
     assert again.candidates == result.candidates  # fixed seed
+
+
+def test_stems_from_two_threads_at_once() -> None:
+    """The web app stems on its pages' threads and in its background work at the same time; a
+    shared snowball stemmer garbled the words (IndexError in the web's comments page)."""
+    words = " ".join(f"reflections{i} sessions networking challenged" for i in range(300))
+    expected = stems(words)
+    results: list[tuple[str, ...]] = []
+    errors: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            for _ in range(20):
+                results.append(stems(words))
+        except BaseException as exc:  # collected: the assertion below names it
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert all(r == expected for r in results)

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 
@@ -24,6 +27,32 @@ def csrf(html: str) -> str:
     if found is None:
         raise AssertionError("no CSRF token on the page")
     return found.group(1)
+
+
+_REFRESH = '<meta http-equiv="refresh"'
+
+
+def page(client: TestClient, url: str, **kwargs: Any) -> httpx.Response:
+    """GET a page as a browser would show it: the progress page of long work reloads itself
+    until the work is done, so follow it (at most two minutes)."""
+    deadline = time.monotonic() + 120
+    while True:
+        response = client.get(url, **kwargs)
+        if _REFRESH not in response.text or time.monotonic() > deadline:
+            return response
+        time.sleep(0.05)
+
+
+def made_file(client: TestClient, kind: str, form: dict[str, Any]) -> httpx.Response:
+    """Ask for a download on the report page and fetch the file once it is made (or the page
+    that says why not)."""
+    posted = client.post(f"/report/{kind}", data=form, follow_redirects=False)
+    if posted.status_code != 303:
+        return posted
+    progress = page(client, posted.headers["location"])
+    if 'id="download-file"' not in progress.text:
+        return progress
+    return client.get(posted.headers["location"] + "/file")
 
 
 def small_export(rows: int = 8, *, header: tuple[str, ...] = ITEMS, bad_row: bool = True) -> str:
@@ -47,7 +76,7 @@ def project_dir(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def client(project_dir: Path, tmp_path: Path) -> Iterator[TestClient]:
-    app = create_app(project_dir, staging_dir=tmp_path / "staging")
+    app = create_app(project_dir, staging_dir=tmp_path / "staging", warm_up=False)
     with TestClient(app, base_url="http://127.0.0.1:8000") as test_client:
         yield test_client
 

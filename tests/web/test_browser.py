@@ -193,6 +193,10 @@ def test_from_three_exports_to_a_board_report(tmp_path: Path) -> None:
             page.click("#download-pdf")
         pdf = tmp_path / "report.pdf"
         pdf_download.value.save_as(pdf)
+        # The PDF was made on a progress page, which offers it again and links back.
+        assert page.locator("#download-file").count() == 1
+        s.shot("report_made")
+        page.click("text=Back to the board report")
         with page.expect_download() as xlsx_download:
             page.click("#download-xlsx")
         xlsx = tmp_path / "tables.xlsx"

@@ -20,7 +20,7 @@ from cop_eval.privacy import PrivacyPolicy
 from cop_eval.store import Project
 from cop_eval.web import create_app
 from cop_eval.web.services import create_project
-from tests.web.conftest import csrf
+from tests.web.conftest import csrf, made_file, page
 
 INSTRUMENT = "le_may_success_factors"
 #: Respondents per team. "Legal" is below the threshold of 5; "Finance" is the next-smallest and
@@ -83,9 +83,9 @@ def _legal_leaks(html: str) -> list[str]:
 
 
 def test_wave_results_show_every_part(client: TestClient) -> None:
-    page = client.get("/results")
-    assert page.status_code == 200
-    html = page.text
+    shown = page(client, "/results")
+    assert shown.status_code == 200
+    html = shown.text
     assert "Results of Autumn" in html  # the latest wave by default
     for anchor in (
         'id="scale-scores"',
@@ -97,15 +97,19 @@ def test_wave_results_show_every_part(client: TestClient) -> None:
     assert "Membership" in html and "Resources" in html  # scale scores of every scale
     assert "Cronbach" in html  # reliability per scale
     assert re.search(r'<a href="#[\w-]+">Reliability</a>', html)  # linked from the top
-    assert re.search(r'src="data:image/(png|svg\+xml);base64,', html)  # charts embedded
+    charts = re.findall(r'<img src="(/charts/[0-9a-f]{32}\.png)"', html)  # drawn when shown
+    assert charts
+    image = client.get(charts[0])
+    assert image.content.startswith(b"\x89PNG") and image.headers["cache-control"] == "no-store"
+    assert client.get("/charts/" + "0" * 32 + ".png").status_code == 404
     assert " style=" not in html  # the CSP allows no inline styles
-    spring = client.get("/results", params={"wave": "spring"})
+    spring = page(client, "/results", params={"wave": "spring"})
     assert "Results of Spring" in spring.text
 
 
 def test_a_small_group_is_never_sent_to_the_browser(client: TestClient) -> None:
     for url in ("/results", "/results?wave=Spring", "/compare"):
-        html = client.get(url).text
+        html = page(client, url).text
         assert _legal_leaks(html) == [], url
         # Legal and Finance are listed in the filter, but cannot be chosen.
         assert '<option value="Legal" disabled>' in html
@@ -116,29 +120,31 @@ def test_a_small_group_is_never_sent_to_the_browser(client: TestClient) -> None:
 @pytest.mark.parametrize("team", ["Legal", "Finance"])
 def test_filtering_to_a_hidden_group_is_refused(client: TestClient, team: str) -> None:
     for url in ("/results", "/compare"):
-        response = client.get(url, params={"group": team})
+        response = page(client, url, params={"group": team})
         assert response.status_code == 400
         assert "cannot be shown on its own" in response.text
+        assert f"<h1>Results of Autumn · {team}" not in response.text  # not named in the heading
+        assert f"· {team}</h1>" not in response.text
         assert 'id="scale-scores"' not in response.text
         assert _legal_leaks(response.text) == []
 
 
 def test_filter_to_a_visible_group(client: TestClient) -> None:
-    response = client.get("/results", params={"group": "Operations"})
+    response = page(client, "/results", params={"group": "Operations"})
     assert response.status_code == 200
     assert "Results of Autumn · Operations" in response.text
     assert 'id="sec-subgroups"' not in response.text
-    unknown = client.get("/results", params={"group": "Nobody"})
+    unknown = page(client, "/results", params={"group": "Nobody"})
     assert unknown.status_code == 400
     assert "There is no subgroup &#39;Nobody&#39;" in unknown.text
 
 
 def test_compare_shows_the_change_between_waves(client: TestClient) -> None:
-    html = client.get("/compare").text
+    html = page(client, "/compare").text
     assert 'id="sec-change"' in html
     assert 'id="sec-validity"' in html  # the measurement check beside the change
     assert "Spring" in html and "Autumn" in html
-    one = client.get("/compare", params={"wave": "Spring"})
+    one = page(client, "/compare", params={"wave": "Spring"})
     assert "Choose at least two waves" in one.text
 
 
@@ -146,15 +152,16 @@ def test_downloads_report_and_tables(client: TestClient) -> None:
     page = client.get("/report")
     token = csrf(page.text)
     form = {"csrf_token": token, "title": "Team review", "wave": ["Spring", "Autumn"]}
-    pdf = client.post("/report/pdf", data=form)
+    pdf = made_file(client, "pdf", form)
     assert pdf.status_code == 200
     assert pdf.headers["content-type"] == "application/pdf"
     assert pdf.headers["content-disposition"].startswith('attachment; filename="Team-review-')
+    assert pdf.headers["cache-control"] == "no-store"
     assert pdf.content.startswith(b"%PDF")
-    xlsx = client.post("/report/xlsx", data=form)
+    xlsx = made_file(client, "xlsx", form)
     assert xlsx.content.startswith(b"PK")
-    assert xlsx.headers["content-disposition"].endswith('.xlsx"')
-    archive = client.post("/report/csv", data=form)
+    assert ".xlsx" in xlsx.headers["content-disposition"]
+    archive = made_file(client, "csv", form)
     with zipfile.ZipFile(io.BytesIO(archive.content)) as zipped:
         names = zipped.namelist()
         assert names and all(name.endswith(".csv") for name in names)
@@ -171,14 +178,18 @@ def test_the_anonymity_threshold_can_be_raised(client: TestClient) -> None:
         "/settings/min-group-size", data={"csrf_token": token, "min_group_size": "11"}
     )
     assert "fewer than 11 respondents" in saved.text
-    html = client.get("/results").text
+    html = page(client, "/results").text
     # Finance (6) and Legal (2) fall below 11 and together have fewer than 11, so Operations is
     # hidden too: otherwise the two could be worked out from the total.
     for team in TEAMS:
         assert f'<option value="{team}" disabled>' in html
-    assert client.get("/results", params={"group": "Operations"}).status_code == 400
-    bad = client.post("/settings/min-group-size", data={"csrf_token": token, "min_group_size": "1"})
-    assert bad.status_code == 400
+    assert page(client, "/results", params={"group": "Operations"}).status_code == 400
+    for lower in ("1", "3", "4"):  # the project's floor (5): the page cannot go below it
+        bad = client.post(
+            "/settings/min-group-size", data={"csrf_token": token, "min_group_size": lower}
+        )
+        assert bad.status_code == 400
+        assert "cannot be below 5" in bad.text
 
 
 def test_the_threshold_is_kept_with_the_project(two_waves: Path, tmp_path: Path) -> None:
@@ -190,7 +201,7 @@ def test_the_threshold_is_kept_with_the_project(two_waves: Path, tmp_path: Path)
     again = create_app(two_waves, staging_dir=tmp_path / "b")
     with TestClient(again, base_url="http://127.0.0.1:8000") as client:
         assert '<option value="11" selected>' in client.get("/report").text
-        assert client.get("/results", params={"group": "Operations"}).status_code == 400
+        assert page(client, "/results", params={"group": "Operations"}).status_code == 400
 
 
 def test_pages_without_waves(tmp_path: Path) -> None:

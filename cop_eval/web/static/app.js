@@ -1,14 +1,46 @@
-// cop-eval: say "working" while the server builds results or the report (it can take a while).
-// Pages work without this script; it only changes the pressed button's text.
-document.addEventListener("submit", function (event) {
-  var form = event.target;
-  var button = event.submitter || form.querySelector("button[type=submit]");
-  if (!button || !button.dataset.busy) { return; }
-  var label = button.textContent;
-  button.textContent = button.dataset.busy;
-  button.classList.add("busy");
-  if (form.dataset.download !== undefined) {
-    // A download leaves the page as it is: give the button back after a while.
-    window.setTimeout(function () { button.textContent = label; button.classList.remove("busy"); }, 8000);
-  }
-});
+// cop-eval: small helps for the pages. Every page works without this script.
+// - A pressed button says what is being done and stays disabled until the next page arrives
+//   (long work answers at once with a progress page, so that is never long).
+// - A download that is ready starts by itself, once.
+(function () {
+  "use strict";
+
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    var button = event.submitter || form.querySelector("button[type=submit]");
+    if (!button || form.dataset.submitting) { return; }
+    form.dataset.submitting = "yes";
+    if (button.dataset.busy) {
+      button.dataset.label = button.textContent;
+      button.textContent = button.dataset.busy;
+      button.classList.add("busy");
+    }
+    // Disabled after the browser has read the form (a disabled button sends no value).
+    window.setTimeout(function () {
+      form.querySelectorAll("button[type=submit]").forEach(function (b) { b.disabled = true; });
+    }, 0);
+  });
+
+  // Back to a page kept by the browser: its buttons work again.
+  window.addEventListener("pageshow", function (event) {
+    if (!event.persisted) { return; }
+    document.querySelectorAll("form[data-submitting]").forEach(function (form) {
+      delete form.dataset.submitting;
+      form.querySelectorAll("button[type=submit]").forEach(function (b) {
+        b.disabled = false;
+        if (b.dataset.label) { b.textContent = b.dataset.label; b.classList.remove("busy"); }
+      });
+    });
+  });
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var link = document.querySelector("a[data-auto-download]");
+    if (!link) { return; }
+    var key = "cop-eval-downloaded-" + link.dataset.autoDownload;
+    try {
+      if (window.sessionStorage.getItem(key)) { return; }
+      window.sessionStorage.setItem(key, "yes");
+    } catch (e) { /* storage blocked: start it anyway */ }
+    link.click();
+  });
+})();

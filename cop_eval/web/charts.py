@@ -1,0 +1,102 @@
+"""Charts for the pages: drawn when a page shows them, once per chart content.
+
+A results page does not wait for its charts. Each figure is sent as ``<img src="/charts/ID.png">``,
+where ID is a digest of the chart's own spec (its suppressed, already-computed values and labels);
+the browser asks for the image when it shows it, and the drawing is a job of the app's single
+worker (:mod:`cop_eval.web.jobs`). A drawn chart is kept by its digest, so the same chart on
+another page, in the PDF, or after the data changed elsewhere in the project is never drawn twice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections import OrderedDict
+
+from cop_eval import __version__
+from cop_eval.report.charts import draw_chart
+from cop_eval.report.model import Chart, ReportModel
+from cop_eval.report.render import ChartImage, chart_image
+
+__all__ = ["ChartStore", "chart_digest"]
+
+
+def chart_digest(spec: Chart) -> str:
+    """A name for the chart's content: the same spec always gives the same digest.
+
+    The specs are frozen dataclasses of strings, numbers and tuples, so their ``repr`` is the
+    content (floats in full precision). The version is part of it: a new cop-eval may draw the
+    same numbers differently.
+    """
+    text = f"{__version__}\n{spec!r}".encode()
+    return hashlib.sha256(text).hexdigest()[:32]
+
+
+class ChartStore:
+    """Chart specs by digest, and the PNG images drawn from them (at most ``max_bytes``)."""
+
+    def __init__(self, max_bytes: int = 96_000_000) -> None:
+        self.max_bytes = max_bytes
+        self._specs: dict[str, Chart] = {}
+        self._png: OrderedDict[str, bytes] = OrderedDict()
+        self._size = 0
+        self._lock = threading.Lock()
+        #: matplotlib is not made for concurrent use: one drawing at a time.
+        self.draw_lock = threading.Lock()
+
+    def register(self, model: ReportModel) -> dict[str, ChartImage]:
+        """Remember every figure's spec; ``{figure id: ChartImage}`` whose URI is the page's."""
+        out = {}
+        with self._lock:
+            for figure in model.figures():
+                digest = chart_digest(figure.chart)
+                self._specs[digest] = figure.chart
+                out[figure.id] = ChartImage(f"/charts/{digest}.png", "")
+        return out
+
+    def known(self, digest: str) -> bool:
+        with self._lock:
+            return digest in self._specs
+
+    def cached(self, digest: str) -> bytes | None:
+        """The drawn PNG, when it is at hand."""
+        with self._lock:
+            found = self._png.get(digest)
+            if found is not None:
+                self._png.move_to_end(digest)
+            return found
+
+    def png(self, digest: str) -> bytes:
+        """The chart as PNG, drawn now when it was not drawn before (``KeyError``: unknown)."""
+        found = self.cached(digest)
+        if found is not None:
+            return found
+        with self._lock:
+            spec = self._specs[digest]
+        with self.draw_lock:
+            found = self.cached(digest)  # drawn meanwhile by another caller
+            if found is None:
+                found = draw_chart(spec, "png")
+                self._keep(digest, found)
+        return found
+
+    def data_images(self, model: ReportModel) -> dict[str, ChartImage]:
+        """Every figure as a ``data:`` URI image (for the PDF), drawing those not drawn yet."""
+        self.register(model)
+        return {f.id: chart_image(self.png(chart_digest(f.chart))) for f in model.figures()}
+
+    def missing(self, model: ReportModel) -> list[str]:
+        """Digests of the model's charts that are not drawn yet (in the model's order)."""
+        self.register(model)
+        digests = dict.fromkeys(chart_digest(f.chart) for f in model.figures())
+        return [d for d in digests if self.cached(d) is None]
+
+    def _keep(self, digest: str, payload: bytes) -> None:
+        with self._lock:
+            if digest in self._png:
+                return
+            self._png[digest] = payload
+            self._size += len(payload)
+            while self._size > self.max_bytes and len(self._png) > 1:
+                _, old = self._png.popitem(last=False)
+                self._size -= len(old)

@@ -1,0 +1,175 @@
+"""Pages that need long work: results by job, their progress page, and results computed ahead.
+
+A page asks :func:`page_results` for its results. When they are at hand (computed before for the
+project's present state) the page is rendered at once; otherwise the work becomes a job
+(:mod:`cop_eval.web.jobs`) and the page waits :data:`WAIT` seconds for it. Work that takes longer
+answers with the progress page (:func:`progress_page`), which reloads itself every second until the
+work is done — the browser always hears back within about a second, and sees what is being done.
+
+After the project changed (a wave stored, the context, members, attendance or actions edited, also
+from the command line), :func:`warm_up` computes the results of the latest wave and of all waves,
+and draws their charts, in the background: the next click on Results, Compare or the report usually
+finds them ready.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import Response
+
+from cop_eval.errors import CopEvalError
+from cop_eval.privacy import PrivacyPolicy
+from cop_eval.web.jobs import BACKGROUND, PAGE, Job, JobRunner
+from cop_eval.web.rendering import render
+from cop_eval.web.results import (
+    ALL,
+    RESULT_STEPS,
+    Results,
+    ResultsCache,
+    ResultsKey,
+    build_results,
+    results_key,
+)
+from cop_eval.web.services import open_project
+
+__all__ = [
+    "WAIT",
+    "chart_job",
+    "page_results",
+    "progress_page",
+    "results_title",
+    "wait_for",
+    "warm_up",
+]
+
+#: Seconds a page waits for its work before it shows the progress page instead.
+WAIT = 1.0
+
+
+async def wait_for(job: Job, timeout: float) -> bool:
+    """Wait (without holding a thread) until ``job`` is done or ``timeout`` passed."""
+    deadline = time.monotonic() + timeout
+    delay = 0.01
+    while not job.done and time.monotonic() < deadline:
+        await asyncio.sleep(delay)
+        delay = min(delay * 1.6, 0.1)
+    return job.done
+
+
+def _joined(labels: Sequence[str]) -> str:
+    if len(labels) <= 1:
+        return "".join(labels)
+    return ", ".join(labels[:-1]) + " and " + labels[-1]
+
+
+def results_title(labels: Sequence[str], group: str = ALL) -> str:
+    """What the progress page calls the work: ``Comparing A, B and C · HR``."""
+    text = f"Results of {_joined(labels)}" if len(labels) == 1 else f"Comparing {_joined(labels)}"
+    return f"{text} · {group}" if group else text
+
+
+def chart_job(runner: JobRunner, cache: ResultsCache, digest: str, priority: int) -> Job:
+    """The job that draws one chart (its image then waits in ``cache.charts``)."""
+
+    def work(job: Job) -> None:
+        cache.charts.png(digest)
+
+    return runner.submit(("chart", digest), "Drawing a chart", work, priority=priority)
+
+
+def _results_job(
+    runner: JobRunner, cache: ResultsCache, key: ResultsKey, priority: int, *, charts: bool = False
+) -> Job:
+    def work(job: Job) -> Results:
+        found = cache.get(key)
+        results = found if found is not None else build_results(key, cache, job.begin)
+        if charts:  # drawn after the results, each its own job: a page's work can go first
+            for digest in cache.charts.missing(results.model):
+                chart_job(runner, cache, digest, BACKGROUND)
+        return results
+
+    return runner.submit(
+        ("results", key),
+        results_title(key.labels, key.group),
+        work,
+        plan=RESULT_STEPS,
+        priority=priority,
+    )
+
+
+async def page_results(
+    request: Request, directory: Path, labels: Sequence[str], group: str = ALL
+) -> Results | str | Response:
+    """The results a page shows; a message (``str``) for a user mistake; or the progress page."""
+    app = request.app
+    privacy: PrivacyPolicy = app.state.web.privacy
+    cache: ResultsCache = app.state.results_cache
+    try:
+        key = await run_in_threadpool(
+            lambda: results_key(directory, labels, group=group, privacy=privacy)
+        )
+    except CopEvalError as exc:
+        return str(exc)
+    found = cache.get(key)
+    if found is not None:
+        return found
+    job = _results_job(app.state.jobs, cache, key, PAGE)
+    if not await wait_for(job, WAIT):
+        return progress_page(request, job)
+    try:
+        results: Results = job.outcome()
+    except CopEvalError as exc:
+        return str(exc)
+    return results
+
+
+def progress_page(
+    request: Request, job: Job, *, active: str = "", download: str | None = None
+) -> Response:
+    """The page that shows how far ``job`` got and reloads itself until it is done; ``download``
+    is the address of the file the job makes (offered, and started, once it is made)."""
+    done, total = job.progress
+    return render(
+        request,
+        "progress.html",
+        {
+            "active": active or request.url.path.strip("/").split("/")[0],
+            "job": job,
+            "steps": job.steps(),
+            "done": done,
+            "total": total,
+            "elapsed": job.elapsed,
+            "refresh": not job.done,
+            "download": download,
+        },
+    )
+
+
+def warm_up(request: Request) -> None:
+    """After the project changed: compute the latest wave's and all waves' results, and draw
+    their charts, in the background (once per project state and anonymity rule)."""
+    app = request.app
+    state = app.state.web
+    directory = state.project_dir
+    if directory is None or not getattr(app.state, "warm_up", False):
+        return
+    try:
+        with open_project(directory) as project:
+            revision = project.revision()
+            labels = [w.label for w in project.waves()]
+    except CopEvalError:
+        return
+    mark = (str(directory), revision, state.privacy)
+    if not labels or app.state.warmed == mark:
+        return
+    app.state.warmed = mark
+    choices = [labels[-1:]] + ([labels] if len(labels) > 1 else [])
+    for chosen in choices:
+        key = ResultsKey(str(directory), revision, tuple(chosen), ALL, state.privacy)
+        _results_job(app.state.jobs, app.state.results_cache, key, BACKGROUND, charts=True)
