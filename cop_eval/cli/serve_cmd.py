@@ -118,7 +118,14 @@ def serve_cmd(
         import webbrowser
 
         threading.Timer(1.0, webbrowser.open, args=(url,)).start()
-    uvicorn.run(app, host=host.strip("[]"), port=port, log_level="warning", access_log=False)
+    uvicorn.run(
+        app,
+        host=host.strip("[]"),
+        port=port,
+        log_level="warning",
+        access_log=False,
+        server_header=False,  # no "server: uvicorn": nothing to tell about the software
+    )
 
 
 def register(cli: click.Group) -> None:

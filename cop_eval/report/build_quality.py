@@ -215,7 +215,6 @@ def warnings_of(
         extra = len(warnings) - MAX_WARNINGS
         warnings = [
             *warnings[:MAX_WARNINGS],
-            f"… and {extra} more (see the exported tables and "
-            "`cop-eval reliability` / `cop-eval check`).",
+            f"… and {extra} more (see the exported tables and the reliability and import checks).",
         ]
     return tuple(warnings)

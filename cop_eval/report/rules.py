@@ -347,7 +347,7 @@ def _reliability_rule(facts: ReportFacts, refs: Refs) -> list[Recommendation]:
         "Treat scales with low reliability with caution"
         if below
         else "Watch uncertain reliability",
-        "Look at their item statistics (cop-eval reliability DATA --instrument ID) before acting "
+        "Look at their item statistics (the reliability table of the methods) before acting "
         "on them, and consider rewording weak items for the next wave.",
         "; ".join(parts) + ".",
         refs,

@@ -180,6 +180,6 @@ def _notes(result: CommentAnalysis) -> list[str]:
         terms = "; ".join(", ".join(c.terms[:4]) for c in result.candidates)
         notes.append(
             f"Comments that matched no theme suggest candidate themes ({terms}): "
-            "`cop-eval comments` lists them with examples, to add to the codebook."
+            "the comments listing shows them with examples, to add to the codebook."
         )
     return notes

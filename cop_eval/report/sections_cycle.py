@@ -58,8 +58,8 @@ def _evidence(cycle: CycleFacts) -> tuple[str, ...]:
         items.append("Membership: " + "; ".join(kinds) + ".")
     else:
         items.append(
-            "Membership: not given, so there are no response rates (give it with "
-            "`cop-eval members set` or `cop-eval members roster`)."
+            "Membership: not given, so there are no response rates (record each wave's "
+            "number of members, or a roster of members, with the project)."
         )
     if cycle.attendance is not None:
         overall = cycle.attendance.overall
@@ -89,8 +89,7 @@ def context_section(cycle: CycleFacts, num: Numbering) -> Section:
             Paragraph(
                 "No context was recorded for this project. Record the group's name, the "
                 "purpose of the evaluation, how often it meets, who is a member and who "
-                "sponsors it (`cop-eval project set --project DIR --name ... --purpose ...`, or "
-                "the web app's Project page) and this section will say so.",
+                "sponsors it with the project (its context) and this section will say so.",
                 "note",
             )
         )

@@ -59,7 +59,7 @@ def _comparing(facts: ReportFacts) -> tuple[list[str], list[str]]:
     refs += ["cohen", "holm"]
     text.append(
         "Rank-based checks (Wilcoxon signed-rank for paired, Mann-Whitney for independent "
-        "samples; in cop-eval compare --json) are computed as R's wilcox.test: the exact p "
+        "samples; also in the comparison's JSON output) are computed as R's wilcox.test: the exact p "
         "below 50 observations without ties, otherwise the normal approximation with R's "
         "continuity correction (correct = TRUE) and tie correction (Wilcoxon 1945; Mann & "
         "Whitney 1947)."
@@ -267,7 +267,7 @@ def _imports_table(facts: ReportFacts, num: Numbering) -> Table:
             )
             for f in facts.imports
         ),
-        caption="Run `cop-eval check FILE --instrument ID` for the row-by-row details.",
+        caption="The import check of each file lists the rows and answers in detail.",
     )
 
 

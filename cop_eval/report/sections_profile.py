@@ -54,8 +54,8 @@ def _wave_table(facts: ReportFacts, part: ParticipationFacts, num: Numbering) ->
         tuple(rows),
         caption=None
         if has_members or from_project
-        else "Response rates need the membership of each wave (cop-eval members set, or "
-        "--members N).",
+        else "Response rates need the number of members of each wave (the project's "
+        "membership).",
     )
 
 

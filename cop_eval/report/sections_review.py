@@ -171,9 +171,8 @@ def review_section(cycle: CycleFacts, num: Numbering, waves: tuple[str, ...]) ->
     if not cycle.reviews:
         note = Paragraph(
             "No actions were recorded. After reading the recommendations, record what the "
-            "group agrees, with the scales it should move (`cop-eval actions add --project "
-            "DIR --from-recommendation N`, or the web app's Actions page); the next report "
-            "will show whether they moved.",
+            "group agrees as the project's actions, each with the scales it should move; "
+            "the next report will show whether they moved.",
             "note",
         )
         return Section("sec-review", num.section, title, (lead, note))

@@ -18,7 +18,8 @@ from cop_eval.errors import CopEvalError, DataImportError
 from cop_eval.instruments import Instrument
 from cop_eval.web import services
 from cop_eval.web.deps import Form, field, upload, web_state
-from cop_eval.web.rendering import render
+from cop_eval.web.guidance import suggest_columns
+from cop_eval.web.rendering import FORMAT_NAMES, render
 from cop_eval.web.routes_project import redirect, require_project
 from cop_eval.web.state import ImportOptions, PendingImport
 from cop_eval.web.uploads import ALLOWED_EXTENSIONS, stage_upload
@@ -27,17 +28,8 @@ __all__ = ["router"]
 
 router = APIRouter()
 
-#: What the format choices are called on the upload form (ids as the importer knows them).
-FORMAT_LABELS = {
-    "csv": "CSV or text file",
-    "xlsx": "Excel workbook",
-    "spss": "SPSS data file (.sav)",
-    "qualtrics": "Qualtrics export",
-    "surveymonkey": "SurveyMonkey export",
-    "ms_forms": "Microsoft Forms (Excel download)",
-    "google_forms": "Google Forms (CSV download)",
-    "limesurvey": "LimeSurvey export",
-}
+#: What the format choices are called on the upload form.
+FORMAT_LABELS = FORMAT_NAMES
 
 #: Rows of long lists (rejected rows, value problems) shown on the review page.
 SHOWN_ROWS = 200
@@ -145,9 +137,29 @@ async def upload_wave(request: Request, form: Form) -> Response:
             sheet=sheet,
             status_code=400,
         )
-    await run_in_threadpool(services.run_import, directory, pending)
+    await run_in_threadpool(_check_with_suggestions, directory, pending)
     state.add_pending(pending)
     return redirect(f"/imports/{pending.token}")
+
+
+def _check_with_suggestions(directory: Path, pending: PendingImport) -> None:
+    """Read the upload; when its values point at an id or subgroup column, choose them (the
+    page says so, and they can be changed) and read it again with them."""
+    services.run_import(directory, pending)
+    report = pending.result.report if pending.result is not None else None
+    if report is None:
+        return
+    matched = {m.column for m in report.matches}
+    hints = suggest_columns(pending, [c for c in pending.columns if c not in matched])
+    pending.hints = hints
+    if hints.id_column or hints.group_column:
+        pending.options.id_column = hints.id_column
+        pending.options.group_columns = [hints.group_column] if hints.group_column else []
+        services.run_import(directory, pending)
+        if pending.error is not None:  # the suggestion does not fit: back to the plain reading
+            pending.options.id_column, pending.options.group_columns = None, []
+            pending.hints = None
+            services.run_import(directory, pending)
 
 
 def _pending_or_404(request: Request, token: str) -> PendingImport:
@@ -205,6 +217,7 @@ def _review_context(pending: PendingImport, stored_group_name: str) -> dict[str,
         "fix_rows": item_rows,
         "free_columns": free_columns,
         "shown_rows": SHOWN_ROWS,
+        "hints": pending.hints,
     }
 
 
@@ -274,6 +287,7 @@ async def recheck(request: Request, token: str, form: Form) -> Response:
         _read_settings(form, pending)
     except CopEvalError as exc:
         return redirect(f"/imports/{token}?n={state.notice('bad', str(exc))}")
+    _keep_wave_fields(form, pending)
     await run_in_threadpool(services.run_import, directory, pending)
     if pending.error is None:
         note = state.notice("ok", "Checked again with your settings: see the report below.")
@@ -288,10 +302,24 @@ async def accept(request: Request, token: str, form: Form) -> Response:
     if isinstance(directory, Response):
         return directory
     pending = _pending_or_404(request, token)
+    state = web_state(request)
+    checked = _settings_of(pending)
+    try:
+        if "id_column" in form or "group_column" in form:  # the column pickers on the page
+            _read_settings(form, pending)
+    except CopEvalError as exc:
+        return redirect(f"/imports/{token}?n={state.notice('bad', str(exc))}")
     label, date_text = field(form, "label"), field(form, "date")
     pending.options.label, pending.options.date = label, date_text
     pending.options.group_name = field(form, "group_name")
-    state = web_state(request)
+    if _settings_of(pending) != checked:
+        # Columns chosen on the screen but not checked yet: check them, never store unseen.
+        await run_in_threadpool(services.run_import, directory, pending)
+        text = (
+            "You changed the columns since the last check, so the file was checked again with "
+            "them. Look at the report below, then press Accept again."
+        )
+        return redirect(f"/imports/{token}?n={state.notice('warn', text)}")
     try:
         date = services.parse_date(date_text)
         outcome = await run_in_threadpool(
@@ -311,7 +339,36 @@ async def accept(request: Request, token: str, form: Form) -> Response:
         return render(request, "review.html", context, status_code=400)
     state.drop_pending(token)
     kind = "info" if outcome.action == "unchanged" else "ok"
-    return redirect(f"/project?n={state.notice(kind, outcome.message)}")
+    message = f"{outcome.message} {_stored_columns(pending)}"
+    return redirect(f"/project?n={state.notice(kind, message)}")
+
+
+def _settings_of(pending: PendingImport) -> tuple[object, ...]:
+    """The column choices an import report was made with."""
+    options = pending.options
+    return (options.id_column, tuple(options.group_columns), tuple(sorted(pending.mapping.items())))
+
+
+def _keep_wave_fields(form: FormData, pending: PendingImport) -> None:
+    """Keep the wave's name, date and subgroup name as typed (shown again after a check)."""
+    for name in ("label", "date", "group_name"):
+        if name in form:
+            setattr(pending.options, name, field(form, name))
+
+
+def _stored_columns(pending: PendingImport) -> str:
+    """What the confirmation says about the respondent ids and subgroups that were stored."""
+    options = pending.options
+    if options.id_column:
+        ids = f"Respondent ids: from the column '{options.id_column}' (stored pseudonymised)."
+    else:
+        ids = "Respondent ids: none (no id column was chosen; waves cannot be matched by person)."
+    if options.group_columns:
+        name = options.group_name or options.group_columns[0]
+        groups = f"Subgroups: stored as '{name}' (from the column '{options.group_columns[0]}')."
+    else:
+        groups = "Subgroups: none (no subgroup column was chosen)."
+    return f"{ids} {groups}"
 
 
 @router.post("/imports/{token}/discard")

@@ -6,9 +6,14 @@ a hostname it controls at 127.0.0.1 (DNS rebinding). Hence:
 
 - every form carries a per-browser token that must equal the value in a signed, ``SameSite=Strict``
   cookie (a signed double-submit cookie); a POST without both, or with a mismatch, gets 403;
+- a state-changing request (any method but GET, HEAD and OPTIONS) whose browser says it comes
+  from another origin is refused with 403: ``Origin`` must be this server's own scheme, host and
+  port, and ``Sec-Fetch-Site`` (when sent) ``same-origin`` or ``none``. Cookies are not kept apart
+  by port, so a page served from another port of 127.0.0.1 can set ("toss") the token cookie and
+  post a matching token; the browser's ``Origin`` it cannot forge;
 - requests whose ``Host`` is not a loopback name are refused (unless remote access was allowed);
 - every response forbids loading anything from elsewhere (``Content-Security-Policy``), framing, and
-  sending the address of the page on (``Referrer-Policy``); HTML pages are not cached;
+  sending the address of the page to other sites (``Referrer-Policy: same-origin``); HTML pages are not cached;
 - request bodies larger than the upload limit are cut off with 413 before they are read.
 """
 
@@ -32,8 +37,12 @@ __all__ = [
     "CsrfError",
     "CsrfSigner",
     "SecurityHeadersMiddleware",
+    "foreign_origin",
     "is_loopback_host",
 ]
+
+#: Methods that change nothing (every other method must come from the app's own pages).
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
 #: Name of the hidden form field that carries the token.
 CSRF_FIELD = "csrf_token"
@@ -48,7 +57,9 @@ SECURITY_HEADERS: dict[str, str] = {
     ),
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
-    "Referrer-Policy": "no-referrer",
+    # Not "no-referrer": with it a browser sends ``Origin: null`` even on the app's own forms,
+    # and the origin check could not tell them from a foreign page's.
+    "Referrer-Policy": "same-origin",
     "Cross-Origin-Opener-Policy": "same-origin",
     "Cross-Origin-Resource-Policy": "same-origin",
     "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
@@ -59,6 +70,27 @@ def is_loopback_host(host: str) -> bool:
     """True when ``host`` (a bind address or host name) is reachable only from this computer."""
     name = host.strip().strip("[]").casefold()
     return name in LOOPBACK_HOSTS or name.startswith("127.")
+
+
+def foreign_origin(scope: Scope) -> str | None:
+    """Why a state-changing request did not come from this app's own pages (``None``: it did).
+
+    Browsers send ``Origin`` with every POST and ``Sec-Fetch-Site`` with every request; a page
+    cannot set either. A request with neither (a script or test client on this computer) is
+    left to the CSRF token.
+    """
+    headers = Headers(scope=scope)
+    site = headers.get("sec-fetch-site")
+    if site is not None and site not in ("same-origin", "none"):
+        return f"the browser says the form came from a {site} page"
+    origin = headers.get("origin")
+    if origin is None:
+        return None
+    host = headers.get("host", "")
+    own = f"{scope.get('scheme', 'http')}://{host}".casefold()
+    if origin.casefold() != own:
+        return f"the form came from {origin}, not from this app ({own})"
+    return None
 
 
 class CsrfError(Exception):
@@ -130,8 +162,9 @@ class CsrfSigner:
 
 
 class SecurityHeadersMiddleware:
-    """Add :data:`SECURITY_HEADERS` to every response, ``no-store`` to HTML, and refuse foreign
-    ``Host`` headers (DNS rebinding) unless ``allowed_hosts`` is ``None``."""
+    """Add :data:`SECURITY_HEADERS` to every response, ``no-store`` to HTML, refuse foreign
+    ``Host`` headers (DNS rebinding) unless ``allowed_hosts`` is ``None``, and refuse
+    state-changing requests from another origin (:func:`foreign_origin`)."""
 
     def __init__(
         self,
@@ -158,6 +191,17 @@ class SecurityHeadersMiddleware:
                     400,
                     "This address is not served here. Open the app at http://127.0.0.1 with the "
                     "port the server printed when it started.",
+                )
+                await self._send_with_headers(response, scope, receive, send)
+                return
+        if scope["method"] not in SAFE_METHODS:
+            why = foreign_origin(scope)
+            if why is not None:
+                response = await self.refuse(
+                    scope,
+                    403,
+                    f"This form was refused: {why}. Only the app's own pages can change your "
+                    "project. Open the app at its own address and use its forms.",
                 )
                 await self._send_with_headers(response, scope, receive, send)
                 return
@@ -211,8 +255,8 @@ class BodyLimitMiddleware:
     def _message(self) -> str:
         return (
             f"The upload is larger than the limit of {_megabytes(self.limit)}. Export only the "
-            "survey you need, save it as CSV (smaller than Excel), or start the app with a "
-            "larger limit: cop-eval serve --max-upload-mb N."
+            "survey you need, or save it as CSV (smaller than Excel). A larger limit is a "
+            "setting of the app when it is started."
         )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

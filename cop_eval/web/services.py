@@ -20,6 +20,7 @@ from cop_eval.store import Project
 from cop_eval.store.models import ImportOutcome, WaveInfo
 from cop_eval.store.project import sha256_file
 from cop_eval.web.state import PendingImport
+from cop_eval.web.words import web_words
 
 __all__ = [
     "FORMATS",
@@ -37,11 +38,31 @@ __all__ = [
 ]
 
 
+#: The longest folder name typed (in UTF-8 bytes) that file systems accept.
+_MAX_PATH = 4096
+
+
 def project_folder(text: str) -> Path:
     """A folder typed by the user: ``~`` expanded, made absolute; empty text is an error."""
     if not text.strip():
         raise OptionError("Type the folder of the project, e.g. ~/cop-evaluation.")
-    return Path(text.strip()).expanduser().resolve()
+    if any(ord(ch) < 32 for ch in text):
+        raise OptionError(
+            "The folder name holds an invisible control character (perhaps pasted with it). "
+            "Type the folder again, e.g. ~/cop-evaluation."
+        )
+    too_long = len(text.encode("utf-8", "replace")) > _MAX_PATH or any(
+        len(part.encode("utf-8", "replace")) > 255 for part in Path(text).parts
+    )
+    if too_long:
+        raise OptionError(
+            "The folder name is longer than the computer allows (255 characters for each "
+            "folder in it). Choose a shorter one, e.g. ~/cop-evaluation."
+        )
+    try:
+        return Path(text.strip()).expanduser().resolve()
+    except (OSError, RuntimeError, ValueError) as exc:
+        raise OptionError(f"'{text.strip()}' cannot be used as a folder ({exc}).") from None
 
 
 @contextmanager
@@ -56,7 +77,13 @@ def open_project(directory: Path) -> Iterator[Project]:
 
 def create_project(directory: Path) -> None:
     """Create a project (its folder, key and database)."""
-    Project.create(directory).close()
+    try:
+        Project.create(directory).close()
+    except OSError as exc:  # e.g. a folder this user may not write to
+        raise StoreError(
+            f"{directory}: the project could not be created there ({exc.strerror or exc}). "
+            "Choose a folder you may write to, e.g. in your home folder."
+        ) from None
 
 
 def check_project(directory: Path) -> None:
@@ -110,8 +137,8 @@ def parse_date(text: str) -> dt.date | None:
 
 
 def _for_user(message: str, pending: PendingImport) -> str:
-    # Library messages name the staged copy; the user knows the file by the name they uploaded.
-    return message.replace(str(pending.path), pending.original_name)
+    # Library messages name the staged copy (and may end with a hint for the terminal); the user knows the file by the name they uploaded.
+    return web_words(message.replace(str(pending.path), pending.original_name))
 
 
 def file_columns(pending: PendingImport) -> tuple[str, ...]:

@@ -18,6 +18,7 @@ from typing import Any
 
 from cop_eval.errors import OptionError, StoreError
 from cop_eval.privacy import DEFAULT_MIN_GROUP_SIZE, PrivacyPolicy
+from cop_eval.web.words import web_words
 
 __all__ = [
     "FLOOR",
@@ -114,6 +115,8 @@ class PendingImport:
     result: Any = None
     error: str | None = None
     columns: tuple[str, ...] = ()
+    #: The id and subgroup columns suggested from the file's values (web.guidance.ColumnHints).
+    hints: Any = None
 
     def discard(self) -> None:
         """Delete the staged copy of the export."""
@@ -169,7 +172,7 @@ class WebState:
         with self.lock:
             if len(self._notices) > 100:  # never shown (e.g. a closed tab): forget the oldest
                 self._notices.pop(next(iter(self._notices)))
-            self._notices[token] = Notice(kind, text)
+            self._notices[token] = Notice(kind, web_words(text))
         return token
 
     def pop_notice(self, token: str | None) -> Notice | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import secrets
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,7 +28,9 @@ ALLOWED_EXTENSIONS: dict[str, str] = {
 }
 
 _SNIFF_BYTES = 8192
-_UNSAFE = re.compile(r"[^A-Za-z0-9._ -]+")
+_UNSAFE = re.compile(r"[^\w. -]+")
+#: The longest staged file name, in UTF-8 bytes (file systems allow 255).
+MAX_NAME_BYTES = 200
 
 
 @dataclass(frozen=True)
@@ -40,13 +43,29 @@ class StagedUpload:
 
 
 def safe_filename(name: str) -> str:
-    """The last path component of ``name`` with anything but letters, digits, ``._ -`` replaced.
+    """The last path component of ``name`` with anything but letters (of any alphabet), digits,
+    ``._ -`` replaced; a long name is shortened before its extension (at most
+    :data:`MAX_NAME_BYTES` bytes in UTF-8).
 
     Browsers send the file's own name; Windows browsers may send a full ``C:\\...`` path.
+
+    Examples
+    --------
+    >>> safe_filename("Umfrage März 2026.csv")
+    'Umfrage März 2026.csv'
+    >>> len(safe_filename("x" * 300 + ".xlsx").encode()), safe_filename("x" * 300 + ".xlsx")[-5:]
+    (200, '.xlsx')
     """
-    base = name.replace("\\", "/").rsplit("/", 1)[-1].strip()
+    base = unicodedata.normalize("NFC", name.replace("\\", "/").rsplit("/", 1)[-1]).strip()
     cleaned = _UNSAFE.sub("_", base).strip(" .")
-    return cleaned[:120] or "upload"
+    stem, dot, ext = cleaned.rpartition(".")
+    suffix = f".{ext}" if dot and stem and 0 < len(ext) <= 8 else ""
+    if not suffix:
+        stem = cleaned
+    while stem and len((stem + suffix).encode("utf-8")) > MAX_NAME_BYTES:
+        stem = stem[:-1]
+    stem = stem.rstrip(" .")
+    return stem + suffix if stem else "upload" + suffix
 
 
 def _looks_like(head: bytes) -> str:

@@ -8,15 +8,28 @@ Every page is screenshotted at 1366×768 (see ``COP_EVAL_SCREENSHOTS`` in ``brow
 
 from __future__ import annotations
 
+import http.server
 import shutil
 import subprocess
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import httpx
 import yaml
 
 from cop_eval.web import create_app
-from tests.web.browser import VIEWPORT, chromium, live_server, requires_browser, screenshot_dir
+from tests.web.browser import (
+    VIEWPORT,
+    chromium,
+    free_port,
+    live_server,
+    requires_browser,
+    screenshot_dir,
+)
+from tests.web.conftest import csrf
 
 pytestmark = requires_browser
 
@@ -61,7 +74,9 @@ class Session:
         assert overflow <= 0, f"{self.page.url} scrolls sideways by {overflow}px at 1366px"
 
 
-def _import_wave(s: Session, wave: dict[str, Any], file: Path, instruments: list[str]) -> None:
+def _import_wave(
+    s: Session, wave: dict[str, Any], file: Path, instruments: list[str], *, check: bool
+) -> None:
     page = s.page
     page.click("nav >> text=Import a wave")
     for ident in instruments:
@@ -70,10 +85,111 @@ def _import_wave(s: Session, wave: dict[str, Any], file: Path, instruments: list
     s.shot(f"upload_{file.stem}")
     page.click("text=Upload and check")
     page.wait_for_selector("h1:has-text('Check the import')")
-    page.select_option("#id_column", wave["id_column"])
-    page.select_option("#group_column", wave["group_column"])
+    page.select_option("#id_column", "")  # whatever was suggested, the practitioner's choice wins
+    page.select_option("#group_column", "")
     page.click("text=Check again with these settings")
     page.wait_for_selector("text=Checked again with your settings")
+    page.select_option("#id_column", wave["id_column"])
+    page.select_option("#group_column", wave["group_column"])
+    if check:
+        page.click("text=Check again with these settings")
+        page.wait_for_selector("text=Checked again with your settings")
+
+
+def _expect_counts(page: Any, wave: dict[str, Any]) -> None:
+    stats = page.locator("#import-stats .stat")
+    expected = wave["expected"]
+    assert stats.nth(0).inner_text().startswith(str(expected["data_rows"]))
+    assert stats.nth(1).inner_text().startswith(str(expected["respondents"]))
+
+
+def _accept(s: Session, wave: dict[str, Any], *, checked: bool) -> None:
+    """Name and date the wave and accept it. Unchecked column choices are checked first (they
+    were silently dropped: issue 18, item 1), then Accept stores the wave with them."""
+    page = s.page
+    page.fill("#label", wave["label"])
+    page.fill("#date", wave["date"])
+    page.click("#accept button[type=submit]")
+    if not checked:
+        page.wait_for_selector("text=checked again with them")
+        assert page.input_value("#id_column") == wave["id_column"]
+        assert page.input_value("#label") == wave["label"]
+        assert page.input_value("#group_name") == GROUP  # the name the earlier waves used
+        _expect_counts(page, wave)
+        s.shot("review_checked_on_accept")
+        page.click("#accept button[type=submit]")
+    page.wait_for_selector(f"#waves td:has-text('{wave['label']}')")
+    notice = page.locator(".notice").first.inner_text()
+    assert f"Respondent ids: from the column '{wave['id_column']}'" in notice, notice
+
+
+@contextmanager
+def _page_server(html: str) -> Iterator[str]:
+    """Serve one page from another port of 127.0.0.1 (another local program's page)."""
+    body = html.encode()
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("content-type", "text/html; charset=utf-8")
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: Any) -> None:
+            return None
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def _cookie_tossing_is_refused(browser: Any, base: str) -> None:
+    """A page on another port sets the app's cookie (cookies are not kept apart by port) to a
+    pair its program got from the app, and posts a form with the matching token."""
+    got = httpx.get(base + "/projects")
+    name, value = next(iter(got.cookies.items()))
+    token = csrf(got.text)
+    attack = f"""<!doctype html><title>other</title>
+<script>document.cookie = "{name}={value}; path=/";</script>
+<form id="f" method="post" action="{base}/settings/min-group-size">
+<input name="csrf_token" value="{token}"><input name="min_group_size" value="20"></form>
+<script>document.getElementById("f").submit();</script>"""
+    context = browser.new_context()
+    page = context.new_page()
+    with _page_server(attack) as url, page.expect_navigation(url=base + "/**"):
+        page.goto(url)
+    assert "own pages can change your project" in page.content()
+    assert '<option value="5" selected>' in httpx.get(base + "/report").text  # unchanged
+    context.close()
+
+
+def _narrow_screen(browser: Any, base: str, shots: Path) -> None:
+    """A phone (390 px): results and compare fit the screen, the menu is one row, and the
+    first Tab reaches the skip link."""
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    for name, url, ready in (
+        ("results", "/results", "#scale-scores"),
+        ("compare", "/compare", "#sec-change"),
+    ):
+        page.goto(base + url)
+        page.wait_for_selector(ready)
+        page.screenshot(path=str(shots / f"390_{name}.png"), full_page=True)
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 0, f"{url} scrolls sideways by {overflow}px at 390px"
+        links = page.locator("nav.main a")
+        tops = {round(links.nth(k).bounding_box()["y"]) for k in range(links.count())}
+        assert len(tops) == 1, f"the menu takes {len(tops)} rows at 390px"
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip-link"
+    context.close()
 
 
 def test_from_three_exports_to_a_board_report(tmp_path: Path) -> None:
@@ -122,15 +238,9 @@ def test_from_three_exports_to_a_board_report(tmp_path: Path) -> None:
 
         for index, (wave, file) in enumerate(zip(waves, files, strict=True)):
             assert file is not None
-            _import_wave(s, wave, file, instruments if index == 0 else [])
-            report = page.locator("#import-stats")
-            expected = wave["expected"]
-            assert (
-                report.locator(".stat").nth(0).inner_text().startswith(str(expected["data_rows"]))
-            )
-            assert (
-                report.locator(".stat").nth(1).inner_text().startswith(str(expected["respondents"]))
-            )
+            _import_wave(s, wave, file, instruments if index == 0 else [], check=index != 1)
+            if index != 1:  # wave 2 is checked with its columns when Accept is pressed
+                _expect_counts(page, wave)
             if index == 2:
                 # The renamed column: the item is not found, and is fixed in the page.
                 assert page.locator("#mapping select[name=map__sdo_sponsorship_1]").count() == 1
@@ -144,13 +254,11 @@ def test_from_three_exports_to_a_board_report(tmp_path: Path) -> None:
             # Each platform names the subgroup question differently; it is stored as "Strand".
             if index == 0:
                 page.fill("#group_name", GROUP)
-            assert page.input_value("#group_name") == GROUP
+            if index != 1:  # wave 2's columns are not checked yet: no subgroup name to give
+                assert page.input_value("#group_name") == GROUP
             s.shot(f"review_{index + 1}")
             s.no_horizontal_scroll()
-            page.fill("#label", wave["label"])
-            page.fill("#date", wave["date"])
-            page.click("#accept button[type=submit]")
-            page.wait_for_selector(f"#waves td:has-text('{wave['label']}')")
+            _accept(s, wave, checked=index != 1)
         s.shot("project_three_waves")
         rows = page.locator("#waves tbody tr")
         assert rows.count() == 3
@@ -186,6 +294,8 @@ def test_from_three_exports_to_a_board_report(tmp_path: Path) -> None:
         s.no_horizontal_scroll()
         assert page.locator("#sec-change table").count() >= 1
 
+        _narrow_screen(browser, base, shots)
+
         page.click("nav >> text=Board report")
         page.fill("#title", TITLE)
         s.shot("report")
@@ -201,6 +311,7 @@ def test_from_three_exports_to_a_board_report(tmp_path: Path) -> None:
             page.click("#download-xlsx")
         xlsx = tmp_path / "tables.xlsx"
         xlsx_download.value.save_as(xlsx)
+        _cookie_tossing_is_refused(browser, base)
         assert external == [], f"the pages asked for outside resources: {external}"
         assert problems == [], f"errors in the browser console: {problems}"
         context.close()

@@ -124,6 +124,62 @@ def test_fix_the_mapping_then_accept(client: TestClient, project_dir: Path) -> N
     assert client.get(review_url).status_code == 404
 
 
+def test_accept_uses_the_columns_on_the_screen(client: TestClient, project_dir: Path) -> None:
+    """Id and subgroup columns picked, name and date typed, Accept pressed without "Check
+    again": the wave used to be stored without ids or subgroups, silently (issue 18, item 1)."""
+    review_url = _review_url(_upload(client, "wave1.csv", small_export(8)))
+    page = client.get(review_url).text
+    # Checked without the suggested id and subgroup columns first.
+    none = {"csrf_token": csrf(page), "id_column": "", "group_column": ""}
+    page = client.post(review_url + "/check", data=none).text
+    assert '<option value="">No id column</option>' in page
+    assert '<option value="email" selected>' not in page
+    # Every field of the page is sent with Accept (they belong to one form).
+    for name in ("id_column", "group_column", "label", "date"):
+        assert re.search(rf'name="{name}"[^>]*(form="settings")?', page)
+    assert 'form="settings" formaction="' + review_url + '/accept"' in page
+    on_screen = {
+        "csrf_token": csrf(page),
+        "id_column": "email",
+        "group_column": "role",
+        "label": "Baseline",
+        "date": "2025-03-01",
+    }
+    first = client.post(review_url + "/accept", data=on_screen)
+    assert first.url.path == review_url  # not stored yet: checked with the new columns first
+    assert "checked again with them" in first.text
+    assert '<option value="email" selected>' in first.text
+    assert 'value="Baseline"' in first.text and 'value="2025-03-01"' in first.text
+    with Project.open(project_dir) as project:
+        assert project.waves() == []
+    stored = client.post(review_url + "/accept", data={**on_screen, "csrf_token": csrf(first.text)})
+    assert stored.url.path == "/project"
+    assert "Respondent ids: from the column &#39;email&#39;" in stored.text
+    assert "Subgroups: stored as &#39;role&#39;" in stored.text
+    with Project.open(project_dir) as project:
+        (wave,) = project.waves()
+        assert wave.has_ids and wave.group_columns == ("role",)
+
+
+def test_the_id_and_subgroup_columns_are_suggested(client: TestClient) -> None:
+    review = _upload(client, "wave1.csv", small_export(8)).text  # type: ignore[attr-defined]
+    # Chosen for the practitioner, said on the page, and can be changed.
+    assert '<option value="email" selected>' in review
+    assert re.search(r'id="group_column".*<option value="role" selected>', review, re.S)
+    assert "Suggested from the file: “email” (its values are e-mail addresses)" in review
+    assert "Suggested from the file: “role” (2 different values" in review
+
+
+def test_the_confirmation_says_when_no_ids_were_stored(client: TestClient) -> None:
+    review_url = _review_url(_upload(client, "wave1.csv", small_export(8)))
+    page = client.get(review_url).text
+    form = {"csrf_token": csrf(page), "id_column": "", "group_column": "", "label": "W1"}
+    page = client.post(review_url + "/check", data=form).text
+    stored = client.post(review_url + "/accept", data={**form, "csrf_token": csrf(page)})
+    assert "Respondent ids: none" in stored.text
+    assert "Subgroups: none" in stored.text
+
+
 def test_accept_problems_are_shown_in_the_page(client: TestClient) -> None:
     first = _review_url(_upload(client, "a.csv", small_export(8)))
     page = client.get(first).text
@@ -258,3 +314,67 @@ def test_upload_reads_the_sheet_named_on_the_form(client: TestClient, tmp_path: 
     )
     assert "Check the import of wave.xlsx" in named.text
     assert '>7</div><div class="label">rows read' in named.text
+
+
+@pytest.mark.parametrize(
+    ("name", "shown"),
+    [
+        ("a" * 123 + ".csv", "a" * 123 + ".csv"),  # 127 characters: was refused as no extension
+        ("Umfrage März 2026.csv", "Umfrage März 2026.csv"),  # was "Umfrage M_rz 2026.csv"
+        ("ü" * 150 + ".csv", "ü" * 98 + ".csv"),  # shortened before the extension (200 bytes)
+    ],
+)
+def test_long_and_non_english_file_names(client: TestClient, name: str, shown: str) -> None:
+    response = _upload(client, name, small_export(8))
+    assert response.status_code == 200  # type: ignore[attr-defined]
+    assert f"Check the import of {shown}" in response.text  # type: ignore[attr-defined]
+
+
+def test_a_zip_renamed_to_xlsx_gets_a_message(client: TestClient) -> None:
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("minutes.txt", "not a workbook")
+    response = _upload(client, "export.xlsx", buffer.getvalue())
+    assert response.status_code == 400  # type: ignore[attr-defined]
+    text = response.text  # type: ignore[attr-defined]
+    assert "not a readable Excel workbook" in text
+    assert "KeyError" not in text and "Traceback" not in text
+
+
+@pytest.mark.parametrize("folder", ["/tmp/a\x00b", "\x00", "x" * 5000])
+def test_a_folder_name_the_system_cannot_use_gets_a_message(
+    bare_client: TestClient, folder: str
+) -> None:
+    token = csrf(bare_client.get("/projects").text)
+    for action in ("/projects/open", "/projects/create"):
+        response = bare_client.post(action, data={"folder": folder, "csrf_token": token})
+        assert response.status_code == 400, (action, response.status_code)
+        assert "Traceback" not in response.text
+
+
+def test_web_words_for_the_library_s_terminal_hints(client: TestClient, tmp_path: Path) -> None:
+    from cop_eval.web.words import TERMINAL
+
+    token = csrf(client.get("/projects").text)
+    missing = client.post("/projects/open", data={"folder": str(tmp_path), "csrf_token": token})
+    assert "no cop-eval project here" in missing.text
+    assert "Create a project there on the Projects page" in missing.text
+    assert TERMINAL.search(missing.text) is None
+    first = _review_url(_upload(client, "a.csv", small_export(8)))
+    page = client.get(first).text
+    client.post(first + "/accept", data={"csrf_token": csrf(page), "label": "W1"})
+    second = _review_url(_upload(client, "b.csv", small_export(7)))
+    page = client.get(second).text
+    taken = client.post(second + "/accept", data={"csrf_token": csrf(page), "label": "W1"})
+    assert "Give the wave another name, or tick" in taken.text
+    assert TERMINAL.search(taken.text) is None
+    again = _review_url(_upload(client, "a.csv", small_export(8)))
+    page = client.get(again).text
+    same = client.post(again + "/accept", data={"csrf_token": csrf(page), "label": "W2"})
+    assert "already stored as wave" in same.text
+    assert TERMINAL.search(same.text) is None
+    unmatched = _upload(client, "c.csv", small_export(8, header=("Q1", "Q2", "Q3"))).text  # type: ignore[attr-defined]
+    assert TERMINAL.search(unmatched) is None

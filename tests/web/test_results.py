@@ -17,8 +17,10 @@ from cop_eval.errors import OptionError
 from cop_eval.ingest import read_responses
 from cop_eval.instruments import load_instrument
 from cop_eval.privacy import PrivacyPolicy
+from cop_eval.report.render import ChartImage
 from cop_eval.store import Project
 from cop_eval.web import create_app
+from cop_eval.web.results import results_for, with_cover
 from cop_eval.web.services import create_project
 from tests.web.conftest import csrf, made_file, page
 
@@ -281,3 +283,28 @@ def test_filter_to_a_group_when_members_answered_the_open_question(tmp_path: Pat
         page = test_client.get("/results", params={"group": "Other"})
         assert page.status_code == 200, page.text[-2000:]
         assert "Results of Only · Other" in page.text
+
+
+def test_no_terminal_language_on_the_pages_or_in_the_report(client: TestClient) -> None:
+    """The web app and the report it makes say what to do on the pages, never what to type."""
+    from cop_eval.report.render import render_html
+    from cop_eval.web.words import TERMINAL
+
+    for url in (
+        "/project", "/import", "/cycle", "/results", "/results?wave=Spring", "/compare",
+        "/actions", "/comments", "/report", "/projects",
+    ):  # fmt: skip
+        html = page(client, url).text
+        assert TERMINAL.search(html) is None, (url, TERMINAL.search(html))
+    cache = client.app.state.results_cache  # type: ignore[attr-defined]
+    for labels in (["Autumn"], ["Spring", "Autumn"]):
+        results = results_for(
+            Path(client.app.state.web.project_dir),  # type: ignore[attr-defined]
+            labels,
+            cache=cache,
+        )
+        text = render_html(with_cover(results, "Review", ""), standalone=False, images={
+            f.id: ChartImage("", "") for f in results.model.figures()
+        })  # fmt: skip
+        words = re.sub(r"<style.*?</style>|<[^>]+>", " ", text, flags=re.S)
+        assert TERMINAL.search(words) is None, TERMINAL.search(words)

@@ -190,7 +190,13 @@ def test_serve_binds_loopback_by_default_and_says_so(
     monkeypatch.setattr(uvicorn, "run", lambda app, **kw: calls.append(kw))
     assert main(["serve", "--project", str(project_dir), "--port", "8765"]) == 0
     assert calls == [
-        {"host": "127.0.0.1", "port": 8765, "log_level": "warning", "access_log": False}
+        {
+            "host": "127.0.0.1",
+            "port": 8765,
+            "log_level": "warning",
+            "access_log": False,
+            "server_header": False,
+        }
     ]
     out = capsys.readouterr().out
     assert "serving on http://127.0.0.1:8765 — only this computer can reach it" in out
@@ -290,6 +296,7 @@ def test_serve_really_listens_on_loopback_only(project_dir: Path) -> None:
         assert response is not None, "the server did not answer"
         assert response.status_code == 200
         assert "Survey waves" in response.text
+        assert "server" not in response.headers  # no "server: uvicorn"
         busy = subprocess.run(
             [
                 sys.executable,
@@ -330,3 +337,54 @@ def test_every_post_form_carries_the_token(client: TestClient) -> None:
             else:  # filter forms only read: they change nothing and carry no token
                 assert 'method="get"' in form
     assert forms >= 6  # open, create, upload, discard, check again, accept
+
+
+def _tossed_cookie_attack(client: TestClient, **headers: str) -> int:
+    """A page on another port of 127.0.0.1 (cookies are not kept apart by port) set the app's
+    cookie to a pair it got from the app itself, and posts a form with the matching token."""
+    token = csrf(client.get("/projects").text)  # the cookie now sits in the browser's jar
+    response = client.post(
+        "/settings/min-group-size",
+        data={"csrf_token": token, "min_group_size": "20"},
+        headers=headers,
+    )
+    return response.status_code
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"origin": "http://127.0.0.1:9999"},  # another port: the cookie-tossing page
+        {"origin": "http://127.0.0.1:9999", "sec-fetch-site": "same-site"},
+        {"sec-fetch-site": "same-site"},  # a browser that sends no Origin
+        {"sec-fetch-site": "cross-site"},
+        {"origin": "null"},  # a sandboxed frame or a data: page
+        {"origin": "http://localhost:8000"},  # another name is another origin
+    ],
+)
+def test_a_form_from_another_origin_is_refused_even_with_a_matching_token(
+    client: TestClient, project_dir: Path, headers: dict[str, str]
+) -> None:
+    assert _tossed_cookie_attack(client, **headers) == 403
+    page = client.post("/settings/min-group-size", headers=headers, data={})
+    assert page.status_code == 403 and "own pages can change your project" in page.text
+    assert "min_group_size" not in (
+        (project_dir / "web-settings.json").read_text()
+        if (project_dir / "web-settings.json").exists()
+        else ""
+    )
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"origin": "http://127.0.0.1:8000", "sec-fetch-site": "same-origin"},
+        {"origin": "http://127.0.0.1:8000"},
+        {"sec-fetch-site": "none"},  # typed into the address bar / a bookmark
+        {},  # not a browser (a script on this computer): the token decides
+    ],
+)
+def test_a_form_from_the_app_itself_is_accepted(
+    client: TestClient, headers: dict[str, str]
+) -> None:
+    assert _tossed_cookie_attack(client, **headers) == 200

@@ -5,6 +5,13 @@
 (function () {
   "use strict";
 
+  // The form's buttons, also those outside it that belong to it (form="...").
+  function submitButtons(form) {
+    return Array.prototype.filter.call(form.elements, function (el) {
+      return el.tagName === "BUTTON" && el.type === "submit";
+    });
+  }
+
   document.addEventListener("submit", function (event) {
     var form = event.target;
     var button = event.submitter || form.querySelector("button[type=submit]");
@@ -17,7 +24,7 @@
     }
     // Disabled after the browser has read the form (a disabled button sends no value).
     window.setTimeout(function () {
-      form.querySelectorAll("button[type=submit]").forEach(function (b) { b.disabled = true; });
+      submitButtons(form).forEach(function (b) { b.disabled = true; });
     }, 0);
   });
 
@@ -26,7 +33,7 @@
     if (!event.persisted) { return; }
     document.querySelectorAll("form[data-submitting]").forEach(function (form) {
       delete form.dataset.submitting;
-      form.querySelectorAll("button[type=submit]").forEach(function (b) {
+      submitButtons(form).forEach(function (b) {
         b.disabled = false;
         if (b.dataset.label) { b.textContent = b.dataset.label; b.classList.remove("busy"); }
       });
