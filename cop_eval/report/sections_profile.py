@@ -54,8 +54,7 @@ def _wave_table(facts: ReportFacts, part: ParticipationFacts, num: Numbering) ->
         tuple(rows),
         caption=None
         if has_members or from_project
-        else "Response rates need the number of members of each wave (the project's "
-        "membership).",
+        else "Response rates need the number of members of each wave (the project's membership).",
     )
 
 
