@@ -140,7 +140,10 @@ def test_context_section_lists_the_context_and_the_evidence(facts: CycleFacts) -
     empty = context_section(
         CycleFacts((), facts.wave_dates, None, None, None, (), facts.as_of), Numbering(2)
     )
-    assert any(isinstance(b, Paragraph) and "cop-eval project set" in b.text for b in empty.blocks)
+    assert any(
+        isinstance(b, Paragraph) and "with the project (its context)" in b.text
+        for b in empty.blocks
+    )
 
 
 def test_response_rates_hide_small_subgroups(facts: CycleFacts) -> None:

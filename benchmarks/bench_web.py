@@ -1,0 +1,150 @@
+"""The web app on the demo project: how long a practitioner waits for each page (not a test).
+
+The demo's project (3 waves x 47 people) is made once with ``cop-eval demo``. Each run is a fresh
+process with a freshly started app (nothing computed yet), through Starlette's test client:
+
+* **first answer**: the time until the browser gets a page back — the page itself, or the
+  progress page of work that takes longer than a second;
+* **ready**: the time until the finished page is there (the progress page reloaded until the
+  work is done; polled here every 50 ms, where a browser reloads every second), with every chart
+  image of the page drawn and sent;
+* **warm**: the same page asked for again (results kept until the data change);
+* the **PDF** board report: asked for, made, and downloaded (cold); asked for again (cached);
+* **after warm-up**: a freshly started app that was given two seconds after the project was
+  opened, as a practitioner takes to find the Results link: the latest wave's and all waves'
+  results are computed ahead in the background.
+
+Targets (issue 18): every page under 3 s cold and 1 s warm, the PDF under 5 s and cached.
+
+Run: ``.venv/bin/python benchmarks/bench_web.py [--runs 3] [--project DIR]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+BIN = Path(sys.executable).parent
+PAGES = ["/project", "/results", "/compare", "/report", "/cycle", "/actions", "/comments"]
+
+_PROBE = r"""
+import json, re, sys, time
+from pathlib import Path
+t0 = time.perf_counter()
+from fastapi.testclient import TestClient
+from cop_eval.web import create_app
+
+project, staging, url, warm_first = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3], sys.argv[4]
+app = create_app(project, staging_dir=staging, warm_up=warm_first == "yes")
+REFRESH = '<meta http-equiv="refresh"'
+
+def ready(client, url):
+    t = time.perf_counter()
+    r = client.get(url)
+    first = time.perf_counter() - t
+    while REFRESH in r.text:
+        time.sleep(0.05)
+        r = client.get(url)
+    assert r.status_code == 200, (url, r.status_code, r.text[:300])
+    for chart in dict.fromkeys(re.findall(r'src="(/charts/[0-9a-f]{32}\.png)"', r.text)):
+        image = client.get(chart)
+        assert image.status_code == 200, chart
+    return first, time.perf_counter() - t
+
+def pdf(client):
+    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/report").text).group(1)
+    waves = re.findall(r'name="wave" value="([^"]+)"', client.get("/report").text)
+    t = time.perf_counter()
+    posted = client.post("/report/pdf", data={"csrf_token": token, "wave": waves},
+                         follow_redirects=False)
+    job = posted.headers["location"]
+    page = client.get(job)
+    while REFRESH in page.text:
+        time.sleep(0.05)
+        page = client.get(job)
+    made = client.get(job + "/file")
+    assert made.content.startswith(b"%PDF"), made.text[:300]
+    return time.perf_counter() - t
+
+with TestClient(app, base_url="http://127.0.0.1:8000") as client:
+    started = time.perf_counter() - t0
+    if warm_first == "yes":
+        client.get("/project")  # the practitioner opens the project ...
+        time.sleep(2.0)         # ... and finds the link
+    if url == "pdf":
+        cold = pdf(client)
+        print(json.dumps({"start": started, "first": cold, "ready": cold, "warm": pdf(client)}))
+    else:
+        first, cold = ready(client, url)
+        warm = min(ready(client, url)[1] for _ in range(3))
+        print(json.dumps({"start": started, "first": first, "ready": cold, "warm": warm}))
+"""
+
+
+def probe(project: Path, staging: Path, url: str, warm_first: bool) -> dict[str, float]:
+    """One fresh process: its figures for ``url`` (``"pdf"`` for the board report)."""
+    args = [sys.executable, "-c", _PROBE, str(project), str(staging), url]
+    done = subprocess.run(
+        [*args, "yes" if warm_first else "no"], capture_output=True, text=True, check=False
+    )
+    if done.returncode:
+        raise SystemExit(f"{url} failed:\n{done.stderr[-2000:]}")
+    figures: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
+    return figures
+
+
+def show(name: str, runs: list[dict[str, float]], cold_target: float, warm_target: float) -> None:
+    def low(key: str) -> float:
+        return min(r[key] for r in runs)
+
+    def mid(key: str) -> float:
+        return statistics.median(r[key] for r in runs)
+
+    verdict = "ok" if low("ready") <= cold_target and low("warm") <= warm_target else "OVER"
+    print(
+        f"{name:<28} {low('first'):6.2f} {low('ready'):6.2f} {mid('ready'):6.2f} "
+        f"{low('warm'):6.2f}   {cold_target:4.1f}/{warm_target:3.1f}  {verdict}",
+        flush=True,
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--project", type=Path, help="a demo project made before (faster)")
+    args = parser.parse_args()
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python "
+        f"{platform.python_version()}, load average {os.getloadavg()[0]:.1f} at start "
+        "(the machine may be shared)"
+    )
+    with tempfile.TemporaryDirectory(prefix="cop-eval-bench-web-") as tmp:
+        work = Path(tmp)
+        project = args.project
+        if project is None:
+            subprocess.run(
+                [str(BIN / "cop-eval"), "demo", "--out", str(work / "demo")],
+                check=True,
+                capture_output=True,
+            )
+            project = work / "demo" / "project"
+        print(f"{'seconds (min of ' + str(args.runs) + ')':<28} {'first':>6} {'ready':>6} "
+              f"{'median':>6} {'warm':>6}   target  ")  # fmt: skip
+        for warm_first in (False, True):
+            print("after warm-up (2 s)" if warm_first else "cold (nothing computed yet)")
+            for url in [*PAGES, "pdf"]:
+                runs = [probe(project, work / "st", url, warm_first) for _ in range(args.runs)]
+                name = "  PDF board report" if url == "pdf" else f"  {url}"
+                show(name, runs, 5.0 if url == "pdf" else 3.0, 1.0)
+    print(f"load average {os.getloadavg()[0]:.1f} at the end")
+
+
+if __name__ == "__main__":
+    main()
