@@ -308,3 +308,40 @@ def test_no_terminal_language_on_the_pages_or_in_the_report(client: TestClient) 
         })  # fmt: skip
         words = re.sub(r"<style.*?</style>|<[^>]+>", " ", text, flags=re.S)
         assert TERMINAL.search(words) is None, TERMINAL.search(words)
+
+
+def test_an_unknown_wave_in_the_address_is_an_error(client: TestClient) -> None:
+    """``?wave=`` naming no stored wave used to show the latest wave as if it were asked for."""
+    for url, params in (
+        ("/results", {"wave": "Winter"}),
+        ("/compare", {"wave": ["Spring", "Winter"]}),
+    ):
+        response = page(client, url, params=params)
+        assert response.status_code == 400, url
+        assert "There is no wave &#39;Winter&#39; in this project" in response.text
+        assert "Spring, Autumn" in response.text  # the stored waves, to choose from
+        assert 'id="scale-scores"' not in response.text and 'id="sec-change"' not in response.text
+
+
+@pytest.mark.parametrize(
+    ("content", "used"),
+    [
+        ('{"min_group_size": 3}', 5),  # below the project's floor: the floor
+        ('{"min_group_size": 1}', 5),
+        ('{"min_group_size": true}', 5),  # not a number of respondents
+        ('{"min_group_size": "11"}', 5),
+        ('{"min_group_size": 7.5}', 5),
+        ("not json", 5),
+        ('{"min_group_size": 11}', 11),  # raised: kept
+    ],
+)
+def test_the_settings_file_never_lowers_the_floor(
+    two_waves: Path, tmp_path: Path, content: str, used: int
+) -> None:
+    (two_waves / "web-settings.json").write_text(content, encoding="utf-8")
+    app = create_app(two_waves, staging_dir=tmp_path / "st", warm_up=False)
+    with TestClient(app, base_url="http://127.0.0.1:8000") as client:
+        html = client.get("/report").text
+        assert f'<option value="{used}" selected>' in html
+        assert '<option value="3"' not in html and '<option value="1"' not in html
+        assert app.state.web.privacy.min_group_size == used
