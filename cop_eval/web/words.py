@@ -29,12 +29,20 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             "Create a project there on the Projects page, or check the folder's name.",
         ),
         (
+            r"Create one with Project\.create\([^)]*\), or check the project path\.",
+            "Create a project there on the Projects page, or check the folder's name.",
+        ),
+        (
             r"Point --project at a folder made with `cop-eval init`\.",
             "Open a folder that was made as a cop-eval project (Projects page).",
         ),
         (
             r"See why with `cop-eval check[^`]*`\.",
             "The import report on the review page says why.",
+        ),
+        (
+            r"Choose another label, or add replace=True to replace it",
+            f"Give the wave another name, or {_REPLACE_BOX} to replace it",
         ),
         (
             r"Choose another --wave label, or add --replace to replace it",

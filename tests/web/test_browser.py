@@ -299,7 +299,7 @@ def test_from_three_exports_to_a_board_report(tmp_path: Path) -> None:
         page.click("nav >> text=Board report")
         page.fill("#title", TITLE)
         s.shot("report")
-        with page.expect_download() as pdf_download:
+        with page.expect_download(timeout=120_000) as pdf_download:  # made on a progress page
             page.click("#download-pdf")
         pdf = tmp_path / "report.pdf"
         pdf_download.value.save_as(pdf)
