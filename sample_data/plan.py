@@ -395,6 +395,8 @@ DEMO_ACTIONS: tuple[Mapping[str, object], ...] = (
         "agreed_after": "Mar 2025",
         "due": "2026-01-31",
         "success_measure": "Collective agenda at 3.5 or more",
+        "recommendation": "Recommendation 3 (Mar 2025): Move from a few voices to collective "
+        "ownership. Members disagree on average on collective agenda and ownership.",
         "notes": [
             {"date": "2025-09-09", "text": "Call for topics sent.", "status": "under_way"},
             {"date": "2026-01-13", "text": "Few proposals so far; vote postponed."},

@@ -79,7 +79,13 @@ def _comparison_table(sc: ScaleComparison) -> Table:
         "neutral": " (neither higher nor lower is better)",
     }
     title = f"Change in {sc.label}{which.get(sc.direction, '')}"
-    table = Table(title=Text(title), title_justify="left")
+    table = Table(
+        title=Text(title),
+        title_justify="left",
+        caption="detectable: the smallest change the comparison could detect with 80% power "
+        "(two-sided, .05), standardised and in scale points",
+        caption_justify="left",
+    )
     for name, justify in [
         ("waves", "left"),
         ("design", "left"),
@@ -88,6 +94,7 @@ def _comparison_table(sc: ScaleComparison) -> Table:
         ("95% CI", "center"),
         ("p (adj.)", "right"),
         ("effect", "right"),
+        ("detectable", "right"),
         ("verdict", "left"),
     ]:
         table.add_column(name, justify=justify)  # type: ignore[arg-type]
@@ -101,6 +108,7 @@ def _comparison_table(sc: ScaleComparison) -> Table:
                 "",
                 "",
                 "",
+                "",
                 Text(c.reason),
             )
             continue
@@ -109,6 +117,13 @@ def _comparison_table(sc: ScaleComparison) -> Table:
         effect = f"d_av {_num(t.d_av)}" if isinstance(t, PairedTest) else f"g {_num(t.hedges_g)}"
         n = f"{c.n} matched" if c.design == "paired" else f"{c.n_from}+{c.n_to}"
         style = "bold" if c.verdict.certainty == "likely real" else ""
+        found = c.detectable()
+        smallest = (
+            "-"
+            if found is None
+            else f"{found.effect_name} {found.effect:.2f}"
+            + (f" ({found.points:.2f} pts)" if math.isfinite(found.points) else "")
+        )
         table.add_row(
             f"{c.from_label} -> {c.to_label}",
             c.design,
@@ -117,6 +132,7 @@ def _comparison_table(sc: ScaleComparison) -> Table:
             f"{_num(c.test.ci[0])} to {_num(c.test.ci[1])}",
             f"{_p(c.p_adjusted)} ({_p(c.p)})",
             effect,
+            smallest,
             Text(c.verdict.text, style=style),
         )
     return table

@@ -132,13 +132,10 @@ def print_result(result: EquityResult, title: str) -> None:
 )
 @click.option(
     "--merge-small-groups",
-    "merge_label",
-    is_flag=False,
-    flag_value=DEFAULT_OTHER_LABEL,
-    default=None,
-    metavar="[LABEL]",
+    "merge",
+    is_flag=True,
     help="Report subgroups with fewer than --min-group-size respondents in any wave together "
-    'as one group (default name "Other") instead of hiding them.',
+    'as one group "Other" instead of hiding them.',
 )
 @json_option
 def equity_cmd(
@@ -152,7 +149,7 @@ def equity_cmd(
     project_dir: Path | None,
     labels: str | None,
     min_group_size: int,
-    merge_label: str | None,
+    merge: bool,
     as_json: bool,
 ) -> None:
     """Equity between subgroups: each subgroup's gap to the rest, per scale and wave.
@@ -192,15 +189,15 @@ def equity_cmd(
             ) from exc
         tables.append(score(r, used))
     name = group_column[0]
-    merge = None
-    if merge_label is not None:
+    rule = None
+    if merge:
         counts = [
             {str(k): int(v) for k, v in group_series(t.groups, name, label).value_counts().items()}
             for t, label in zip(tables, wave_labels, strict=True)
         ]
-        merge = merge_small_groups(counts, min_group_size, merge_label)
+        rule = merge_small_groups(counts, min_group_size, DEFAULT_OTHER_LABEL)
     result = equity_gaps(
-        tables, name, labels=wave_labels, privacy=PrivacyPolicy(min_group_size), merge=merge
+        tables, name, labels=wave_labels, privacy=PrivacyPolicy(min_group_size), merge=rule
     )
     if as_json:
         print_json(result.to_dict())

@@ -180,6 +180,13 @@ def _cycle_of(
     help="Fewest people whose comments are counted or quoted (default 10, never below "
     "--min-group-size).",
 )
+@click.option(
+    "--merge-small-groups",
+    "merge",
+    is_flag=True,
+    help="Report subgroups with fewer than --min-group-size respondents in any wave together "
+    'as one group "Other" instead of hiding them; the methods state the rule.',
+)
 @multi_data_options
 @project_option
 def report_cmd(
@@ -196,6 +203,7 @@ def report_cmd(
     organisation: str | None,
     codebook: Path | None,
     min_comment_group_size: int | None,
+    merge: bool,
     fmt: str | None,
     mapping: tuple[str, ...],
     sheet: tuple[str, ...],
@@ -210,6 +218,7 @@ def report_cmd(
     subgroup column is used under that name.
     """
     from cop_eval.cli.comments_cmd import policy_of
+    from cop_eval.compare.grouping import DEFAULT_OTHER_LABEL
     from cop_eval.report.build import ReportOptions, build_report_model
     from cop_eval.report.chart_pool import ChartPool
     from cop_eval.report.export import export_tables
@@ -262,6 +271,7 @@ def report_cmd(
         organisation=organisation,
         codebook=codebook,
         wave_dates=wave_dates,
+        merge_small_groups=DEFAULT_OTHER_LABEL if merge else None,
     )
     model = build_report_model(responses, instruments, options)
     err.print(Text("Rendering the report ..."))

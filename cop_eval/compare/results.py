@@ -8,6 +8,7 @@ can reach JSON or a report by accident.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -16,6 +17,7 @@ import pandas as pd
 from cop_eval.privacy import PrivacyPolicy
 from cop_eval.privacy.promise import anonymity_promise
 from cop_eval.results import Result
+from cop_eval.stats.power import Detectable, detectable
 from cop_eval.stats.ranktests import RankTest
 from cop_eval.stats.reliable_change import ReliableChange
 from cop_eval.stats.trend import TrendFit
@@ -153,6 +155,29 @@ class PairComparison(Result):
 
     def to_dict(self) -> dict[str, object]:
         """The contract's comparison object plus the rank check, verdict and reliable change."""
+    def detectable(self) -> Detectable | None:
+        """The smallest change this comparison could detect with 80% power (two-sided α = .05).
+
+        Paired: d_z at ``n`` matched pairs, in points times the SD of the differences;
+        independent: Cohen's d at the two waves' n, in points times the pooled SD. ``None``
+        when there are too few respondents to say.
+        """
+        t = self.test
+        if isinstance(t, PairedTest):
+            found = detectable(t.n, t.sd_diff, design="paired")
+        else:
+            n1, n2 = t.n_earlier, t.n_later
+            if n1 < 2 or n2 < 2:
+                return None
+            pooled = math.sqrt(
+                ((n1 - 1) * t.sd_earlier**2 + (n2 - 1) * t.sd_later**2) / (n1 + n2 - 2)
+            )
+            found = detectable(n1, pooled, design="independent", n2=n2)
+        return found if math.isfinite(found.effect) else None
+
+    def to_json_dict(self) -> dict[str, object]:
+        """The contract's comparison object plus the rank check, verdict, reliable change and
+        the smallest change it could detect (``detectable``)."""
         t = self.test
         out: dict[str, object] = {
             "from": self.from_label,
@@ -179,6 +204,16 @@ class PairComparison(Result):
             out["new_joiners"] = self.new_joiners
         if self.reliable_change is not None:
             out["reliable_change"] = self.reliable_change.to_dict()
+            out["reliable_change"] = self.reliable_change.to_json_dict()
+        found = self.detectable()
+        if found is not None:
+            out["detectable"] = {
+                "effect": found.effect,
+                "effect_name": found.effect_name,
+                "points": found.points if math.isfinite(found.points) else None,
+                "power": found.power,
+                "alpha": found.alpha,
+            }
         if self.note:
             out["note"] = self.note
         return out

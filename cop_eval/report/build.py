@@ -26,6 +26,7 @@ from cop_eval.measure.reliability import ReliabilityResult, reliability
 from cop_eval.measure.scores import ScoreTable
 from cop_eval.measure.scoring import score
 from cop_eval.privacy import PrivacyPolicy
+from cop_eval.report.build_board import board_facts, merge_groups
 from cop_eval.report.build_comments import comment_facts
 from cop_eval.report.build_cycle import cycle_facts
 from cop_eval.report.build_groups import (
@@ -172,6 +173,9 @@ def build_report_facts(
     options = options or ReportOptions()
     privacy = options.privacy
     labels = _check_inputs(responses, instruments, options)
+    responses, merge = merge_groups(
+        responses, options.group_column, privacy, options.merge_small_groups
+    )
     scored = _score_all(responses, instruments, labels)
     scales, matched, design, trend, notes = scale_results(
         instruments, scored.tables, scored.reliability, labels, privacy
@@ -246,7 +250,11 @@ def build_report_facts(
         validity=validity_results,
         cycle=cycle,
         wave_dates=_wave_dates(options, len(labels)),
-    )
+        board=board_facts(
+            instruments, scored.tables, responses, labels, scales, stages,
+            group_column=options.group_column, privacy=privacy, merge=merge,
+        ),
+    )  # fmt: skip
 
 
 def build_report_model(

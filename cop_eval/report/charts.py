@@ -37,6 +37,7 @@ from cop_eval.report.chart_style import (
     text_width_in,
     wrap,
 )
+from cop_eval.report.charts_board import draw_gap_heatmap, draw_value_cycle
 from cop_eval.report.charts_heatmap import draw_heatmap
 from cop_eval.report.filters import fmt_int, fmt_number, fmt_percent
 from cop_eval.report.model import (
@@ -312,6 +313,7 @@ def _trend(spec: TrendPanels) -> MplFigure:
         hspace=row_gap / panel_in,
     )
     axes = fig.subplots(rows, cols, sharey=True, squeeze=False)
+    span = spec.axis_max - spec.axis_min
     for index, ax in enumerate(axes.flat):
         if index >= count:
             ax.axis("off")
@@ -321,8 +323,23 @@ def _trend(spec: TrendPanels) -> MplFigure:
         means = [nan_of(m) for m in panel.means]
         lows = [nan_of(v) for v in panel.lo]
         highs = [nan_of(v) for v in panel.hi]
+        ax.axhline(spec.neutral_line, color=MUTED, linewidth=0.8, linestyle=(0, (3, 3)), zorder=1)
         ax.fill_between(xs, lows, highs, color="#56B4E9", alpha=0.25, linewidth=0)
-        ax.plot(xs, means, color="#0072B2", marker="o", markersize=4, linewidth=1.4)
+        ax.plot(xs, means, color="#0072B2", marker="o", markersize=4, linewidth=1.4, zorder=3)
+        for x, mean, high in zip(xs, panel.means, highs, strict=True):
+            if mean is None:
+                continue
+            # The value above its band (below it when the band reaches the top of the axis).
+            above = math.isnan(high) or high < spec.axis_max - 0.12 * span
+            y = (high if not math.isnan(high) else mean) + (0.03 if above else -0.03) * span
+            if not above:
+                y = (
+                    min(mean, nan_of(panel.lo[x]) if panel.lo[x] is not None else mean)
+                    - 0.03 * span
+                )
+            ax.text(x, y, fmt_number(mean), ha="center", va="bottom" if above else "top",
+                    fontsize=6.5, color=INK, zorder=4,
+                    bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.6, "alpha": 0.85})  # fmt: skip
         ax.set_title(titles[index], fontsize=8, loc="left")
         ax.set_xticks(xs, ticks[index], fontsize=6.5)
         ax.set_xlim(-0.4, len(xs) - 0.6)
@@ -340,6 +357,8 @@ _DRAW = {
     "stacked": _stacked,
     "trend": _trend,
     "heatmap": draw_heatmap,
+    "gap_heatmap": draw_gap_heatmap,
+    "value_cycle": draw_value_cycle,
 }
 
 

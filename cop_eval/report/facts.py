@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from cop_eval.comments.results import CommentAnalysis
+from cop_eval.report.facts_board import BoardFacts
 from cop_eval.stats.verdict import ScaleDirection
 
 if TYPE_CHECKING:
@@ -314,6 +315,7 @@ class ReportFacts:
     generator: str = "cop-eval"
     #: factor structure and invariance per instrument (the validity appendix)
     validity: tuple[ValidityResult, ...] = ()
+    board: BoardFacts | None = None
 
     def latest_response_rate(self) -> tuple[float, int] | None:
         """The latest wave's response rate and number of members.

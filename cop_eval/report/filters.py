@@ -14,10 +14,10 @@ as board readers in HR expect from survey reports):
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
-from cop_eval.report.model import Cell, Column
+from cop_eval.report.model import Cell, Column, Row
 
 __all__ = [
     "FILTERS",
@@ -25,6 +25,7 @@ __all__ = [
     "SUPPRESSED",
     "fmt_alpha",
     "fmt_cell",
+    "fmt_change",
     "fmt_ci",
     "fmt_int",
     "fmt_n",
@@ -33,6 +34,7 @@ __all__ = [
     "fmt_percent",
     "fmt_percent_ci",
     "fmt_signed",
+    "row_groups",
 ]
 
 MISSING = "–"
@@ -126,6 +128,32 @@ def fmt_alpha(value: Any) -> str:
     return _with_minus(text.replace("0.", ".", 1))
 
 
+def fmt_change(value: Any, decimals: int = 2) -> str:
+    """A change with an arrow for its sign: ``"▲ +0.25"``, ``"▼ −0.10"``, ``"0.00"``, ``"–"``."""
+    text = fmt_signed(value, decimals)
+    if text.startswith("+"):
+        return "▲ " + text
+    if text.startswith(MINUS):
+        return "▼ " + text
+    return text
+
+
+def row_groups(rows: Sequence[Row]) -> list[list[Row]]:
+    """Rows in their groups: a row whose first cell is blank continues the row above's group.
+
+    The template prints each group as one ``<tbody>`` that is kept on one page (per-wave
+    tables print a scale's name on its first row only).
+    """
+    groups: list[list[Row]] = []
+    for row in rows:
+        first = row.cells[0].value if row.cells else None
+        if groups and first == "" and not row.cells[0].suppressed:
+            groups[-1].append(row)
+        else:
+            groups.append([row])
+    return groups
+
+
 def fmt_n(value: Any) -> str:
     """A sample size label: ``fmt_n(45) == "n = 45"``."""
     return f"n = {fmt_int(value)}"
@@ -162,7 +190,7 @@ def fmt_cell(cell: Cell, column: Column) -> str:
     return fmt_number(value, decimals)
 
 
-FILTERS: dict[str, Callable[..., str]] = {
+FILTERS: dict[str, Callable[..., Any]] = {
     "number": fmt_number,
     "integer": fmt_int,
     "percent": fmt_percent,
@@ -173,4 +201,6 @@ FILTERS: dict[str, Callable[..., str]] = {
     "alpha": fmt_alpha,
     "n": fmt_n,
     "cell": fmt_cell,
+    "change": fmt_change,
+    "row_groups": row_groups,
 }

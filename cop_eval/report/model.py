@@ -21,11 +21,13 @@ from cop_eval.report.specs import (
     Chart,
     CycleDiagram,
     DotPlot,
+    GapHeatmap,
     Heatmap,
     Series,
     StackedBars,
     TrendPanel,
     TrendPanels,
+    ValueCycle,
 )
 
 __all__ = [
@@ -35,8 +37,10 @@ __all__ = [
     "Chart",
     "Column",
     "CycleDiagram",
+    "Dashboard",
     "DotPlot",
     "Figure",
+    "GapHeatmap",
     "Heatmap",
     "Highlight",
     "Highlights",
@@ -51,9 +55,11 @@ __all__ = [
     "Section",
     "Series",
     "StackedBars",
+    "StatusLine",
     "Table",
     "TrendPanel",
     "TrendPanels",
+    "ValueCycle",
 ]
 
 CellKind = Literal["text", "int", "number", "percent", "ci", "p", "signed", "alpha"]
@@ -219,6 +225,8 @@ class Recommendation:
 
     ``plan`` is the action the group already agreed on it, when the project records one
     (owner, due date, status), so that the report does not recommend it as if new.
+    ``owner``, ``due`` and ``success_measure`` come from the project's action plan when an action
+    was made from this recommendation; ``None`` prints a blank line to fill in.
     """
 
     title: str
@@ -229,6 +237,9 @@ class Recommendation:
     priority: Literal["high", "medium", "low"] = "medium"
     stage: int | None = None
     plan: str | None = None
+    owner: str | None = None
+    due: str | None = None
+    success_measure: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -239,7 +250,61 @@ class Recommendations:
     kind: Literal["recommendations"] = "recommendations"
 
 
-Block = Paragraph | Bullets | Table | Figure | KeyMessages | Highlights | Recommendations
+Status = Literal["strength", "watch", "concern", "none"]
+
+
+@dataclass(frozen=True, slots=True)
+class StatusLine:
+    """One dashboard line: latest mean, % favourable (CI), changes, status and its reason.
+
+    ``previous_tone`` / ``first_tone``: ``positive`` (a likely real improvement), ``negative``
+    (a likely real deterioration) or ``neutral`` (anything else, including an increase or
+    decrease on a neutral scale). A ``suppressed`` line carries no numbers.
+    """
+
+    label: str
+    mean: float | None
+    favourable: float | None
+    favourable_lo: float | None
+    favourable_hi: float | None
+    previous: float | None
+    previous_tone: Tone
+    first: float | None
+    first_tone: Tone
+    status: Status
+    reason: str
+    ref: str | None = None
+    ref_label: str | None = None
+    suppressed: bool = False
+
+    def __post_init__(self) -> None:
+        if self.suppressed and any(
+            v is not None for v in (self.mean, self.favourable, self.previous, self.first)
+        ):
+            raise ValueError("a suppressed dashboard line must not carry a value")
+
+
+@dataclass(frozen=True, slots=True)
+class Dashboard:
+    """The one-page status of every stage, factor and identity level (grouped lines)."""
+
+    id: str
+    title: str
+    latest: str
+    previous: str | None
+    first: str | None
+    groups: tuple[tuple[str, tuple[StatusLine, ...]], ...]
+    caption: str | None = None
+    kind: Literal["dashboard"] = "dashboard"
+
+    def lines(self) -> tuple[StatusLine, ...]:
+        """Every line, in order."""
+        return tuple(line for _, lines in self.groups for line in lines)
+
+
+Block = (
+    Paragraph | Bullets | Table | Figure | KeyMessages | Highlights | Recommendations | Dashboard
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -291,6 +356,19 @@ class ReportModel:
             if ref not in ids:
                 raise ValueError(f"reference to unknown figure or table: {ref}")
 
+    def section(self, ident: str) -> Section:
+        """The section with this id (``"sec-summary"``, ``"sec-dashboard"``, ...).
+
+        Raises
+        ------
+        KeyError
+            When the report has no such section.
+        """
+        for section in self.sections:
+            if section.id == ident:
+                return section
+        raise KeyError(f"the report has no section {ident!r}")
+
     def blocks(self) -> Iterator[Block]:
         """Every block, in reading order."""
         for section in self.sections:
@@ -313,4 +391,6 @@ class ReportModel:
             elif isinstance(block, Recommendations):
                 for rec in block.items:
                     refs.extend(rec.refs)
+            elif isinstance(block, Dashboard):
+                refs.extend(line.ref for line in block.lines() if line.ref)
         return tuple(refs)

@@ -55,6 +55,10 @@ class ReportOptions:
     wave_dates
         The dates the waves were run (text, one per wave; ``None`` where unknown), printed on
         the cover beside the wave labels.
+    merge_small_groups
+        Declare the "Other" rule: subgroups too small in any wave are reported together under
+        this name instead of being hidden (:func:`cop_eval.compare.grouping.merge_small_groups`);
+        ``None`` (default): small subgroups are hidden.
 
     Examples
     --------
@@ -75,6 +79,7 @@ class ReportOptions:
     cycle: CycleInputs | None = None
     codebook: Codebook | Path | None = None
     wave_dates: tuple[str | None, ...] | None = None
+    merge_small_groups: str | None = None
 
     def __post_init__(self) -> None:
         for name in ("labels", "wave_dates"):

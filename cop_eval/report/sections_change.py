@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from itertools import groupby
 
-from cop_eval.report.facts import ReportFacts, ScaleResult
+from cop_eval.report.facts import Comparison, ReportFacts, ScaleResult
 from cop_eval.report.filters import fmt_number
 from cop_eval.report.model import (
     Block,
@@ -121,7 +121,8 @@ def _trend_figures(facts: ReportFacts, num: Numbering) -> list[Block]:
                     ),
                     alt=f"Line charts of the {what[:-1]} of each scale of {instrument_title} "
                     "per wave with 95% confidence bands.",
-                    caption=f"Line: {what[:-1]}; band: 95% confidence interval; n below each wave.",
+                    caption=f"Line: {what[:-1]}, with its value; band: 95% confidence interval; "
+                    "dashed: the neutral middle of the scale; n below each wave.",
                 )
             )
     return blocks
@@ -156,29 +157,48 @@ def effect_names(facts: ReportFacts) -> str:
     return " or ".join(EFFECT_NAMES.get(n, n) for n in found) or "–"
 
 
+def _since_previous(scale: ScaleResult, previous: str, last: str) -> Comparison | None:
+    return next(
+        (c for c in scale.comparisons if (c.from_label, c.to_label) == (previous, last)), None
+    )
+
+
 def _headline_table(facts: ReportFacts, num: Numbering, caption: str) -> Block:
-    """First to last wave, one row per scale; a warning when no comparison may be shown."""
+    """First to last wave, one row per scale, with the change since the previous wave beside it
+    (three or more waves); a warning when no comparison may be shown."""
+    first, last = facts.waves[0], facts.waves[-1]
+    previous = facts.waves[-2] if len(facts.waves) > 2 else None
     rows = []
     for scale in facts.scales:
         change = scale.overall_change
-        if change is not None:
-            rows.append(
-                Row(
-                    (
-                        Cell(
-                            scale.label,
-                            note="measured differently: see caution" if scale.caution else None,
-                        ),
-                        Cell(change.n),
-                        Cell(change.mean_diff),
-                        Cell(lo=change.lo, hi=change.hi),
-                        Cell(change.effect),
-                        Cell(change.p_adjusted),
-                        Cell(change.verdict),
-                    )
+        if change is None:
+            continue
+        recent = _since_previous(scale, previous, last) if previous else None
+        since = (
+            (
+                Cell(recent.mean_diff) if recent else Cell(None),
+                Cell(recent.verdict) if recent else Cell("–"),
+            )
+            if previous
+            else ()
+        )
+        rows.append(
+            Row(
+                (
+                    Cell(
+                        scale.label,
+                        note="measured differently: see caution" if scale.caution else None,
+                    ),
+                    *since,
+                    Cell(change.n),
+                    Cell(change.mean_diff),
+                    Cell(lo=change.lo, hi=change.hi),
+                    Cell(change.effect),
+                    Cell(change.p_adjusted),
+                    Cell(change.verdict),
                 )
             )
-    first, last = facts.waves[0], facts.waves[-1]
+        )
     if not rows:
         return Paragraph(
             f"No comparison between {first} and {last} can be shown: too few respondents "
@@ -187,18 +207,29 @@ def _headline_table(facts: ReportFacts, num: Numbering, caption: str) -> Block:
             "means (anonymity rule).",
             "warning",
         )
+    recent_columns = (
+        (Column(f"Since {previous}", "signed"), Column(f"Verdict since {previous}"))
+        if previous
+        else ()
+    )
     columns = (
         Column("Scale"),
+        *recent_columns,
         Column("n", "int"),
-        Column("Change", "signed"),
+        Column(f"Since {first}" if previous else "Change", "signed"),
         Column("95% CI", "ci"),
         Column(f"Effect size ({effect_names(facts)})", "signed"),
         Column("p (adj.)", "p"),
-        Column("Verdict"),
+        Column(f"Verdict since {first}" if previous else "Verdict"),
+    )
+    title = (
+        f"Change from {first} to {last} per scale, and since {previous}"
+        if previous
+        else f"Change from {first} to {last} per scale"
     )
     return num.table(
         "change_table",
-        f"Change from {first} to {last} per scale",
+        title,
         columns,
         tuple(rows),
         caption=caption,

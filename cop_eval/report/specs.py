@@ -14,11 +14,13 @@ __all__ = [
     "Chart",
     "CycleDiagram",
     "DotPlot",
+    "GapHeatmap",
     "Heatmap",
     "Series",
     "StackedBars",
     "TrendPanel",
     "TrendPanels",
+    "ValueCycle",
 ]
 
 
@@ -105,7 +107,13 @@ class TrendPanels:
     axis_min: float
     axis_max: float
     axis_label: str = "Mean score"
+    neutral: float | None = None
     chart: Literal["trend"] = "trend"
+
+    @property
+    def neutral_line(self) -> float:
+        """Where the dashed "neutral" line is drawn (default: the middle of the scale)."""
+        return self.neutral if self.neutral is not None else (self.axis_min + self.axis_max) / 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,4 +146,69 @@ class Heatmap:
                 raise ValueError("heatmap: values must be finite or None (suppressed)")
 
 
-Chart = DotPlot | CycleDiagram | StackedBars | TrendPanels | Heatmap
+@dataclass(frozen=True, slots=True)
+class GapHeatmap:
+    """Subgroup x scale means coloured by their difference from the overall mean.
+
+    Row 0 is the "All" row (everyone's mean; difference 0). ``gaps`` are oriented so that a
+    positive value is *better* (the caller flips lower-is-better scales); ``None`` in ``gaps``
+    leaves a cell uncoloured (a neutral scale), ``None`` in ``values`` draws it suppressed.
+    ``reliable`` marks gaps to the rest of the group that are reliable (BH-adjusted).
+    """
+
+    rows: tuple[str, ...]
+    columns: tuple[str, ...]
+    values: tuple[tuple[float | None, ...], ...]
+    gaps: tuple[tuple[float | None, ...], ...]
+    reliable: tuple[tuple[bool, ...], ...]
+    row_n: tuple[int | None, ...]
+    limit: float = 1.0
+    value_label: str = "Difference from the overall mean (points)"
+    #: why each hidden row is hidden (printed instead of its n; ``()``: "hidden")
+    row_notes: tuple[str | None, ...] = ()
+    chart: Literal["gap_heatmap"] = "gap_heatmap"
+
+    def __post_init__(self) -> None:
+        shape = (len(self.rows), len(self.columns))
+        for name in ("values", "gaps", "reliable"):
+            grid = getattr(self, name)
+            if len(grid) != shape[0] or any(len(r) != shape[1] for r in grid):
+                raise ValueError(f"gap heatmap: {name} needs one entry per row and column")
+        if len(self.row_n) != shape[0]:
+            raise ValueError("gap heatmap: one n per row needed")
+        for vals, gaps, marks in zip(self.values, self.gaps, self.reliable, strict=True):
+            for v, g, r in zip(vals, gaps, marks, strict=True):
+                if v is None and (g is not None or r):
+                    raise ValueError("gap heatmap: a suppressed cell carries no gap")
+                if not (_finite_or_none(v) and _finite_or_none(g)):
+                    raise ValueError("gap heatmap: values must be finite or None")
+
+
+@dataclass(frozen=True, slots=True)
+class ValueCycle:
+    """The value-creation cycle read in order: step means, where value stops, how far it reaches.
+
+    ``means`` per step for the latest wave (``None``: hidden); ``stops_at`` the 0-based index of
+    the first step below ``threshold``; ``reach`` per wave: the share of members whose value
+    reaches each step.
+    """
+
+    steps: tuple[str, ...]
+    means: tuple[float | None, ...]
+    threshold: float
+    stops_at: int | None
+    waves: tuple[str, ...]
+    reach: tuple[tuple[float, ...], ...]
+    members: tuple[int, ...]
+    chart: Literal["value_cycle"] = "value_cycle"
+
+    def __post_init__(self) -> None:
+        if len(self.means) != len(self.steps):
+            raise ValueError("value cycle: one mean per step needed")
+        if len(self.reach) != len(self.waves) or len(self.members) != len(self.waves):
+            raise ValueError("value cycle: one reach row and one n per wave needed")
+        if any(len(r) != len(self.steps) for r in self.reach):
+            raise ValueError("value cycle: one share per step needed")
+
+
+Chart = DotPlot | CycleDiagram | StackedBars | TrendPanels | Heatmap | GapHeatmap | ValueCycle

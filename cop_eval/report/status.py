@@ -159,8 +159,10 @@ def status_of(
     if mean is None:
         return StatusResult("none", "not shown")
     if direction == "neutral":
-        return StatusResult("none", "neutral scale: no better or worse end")
+        return StatusResult("none", "neutral scale")
     lower = direction == "lower_is_better"
+    # Judge the mean as printed (two decimals), so that the reason agrees with the figure.
+    mean = round(mean, 2)
     strength = rules.mirror(rules.strength) if lower else rules.strength
     concern = rules.mirror(rules.concern) if lower else rules.concern
     fell = rules.decline_is_concern and change_since_previous in DETERIORATED
@@ -175,4 +177,4 @@ def status_of(
         side = "at or below" if lower else "at or above"
         return StatusResult("strength", f"{side} {fmt_number(strength)}")
     low, high = sorted((concern, strength))
-    return StatusResult("watch", f"between {fmt_number(low)} and {fmt_number(high)}")
+    return StatusResult("watch", f"{fmt_number(low)} to {fmt_number(high)}")

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 __all__ = [
@@ -96,19 +97,24 @@ def detectable_effect(
     if design == "paired":
         if n2 is not None and n2 != n:
             raise ValueError("a paired design has one n (the matched pairs); leave n2 out")
-        if n < 2:
-            return math.nan
-        import pingouin
-
-        return float(pingouin.power_ttest(n=n, power=power, alpha=alpha, contrast="paired"))
+        return _solve_d(int(n), None, power, alpha) if n >= 2 else math.nan
     if design != "independent":
         raise ValueError(f"design must be paired or independent, got {design!r}")
     other = n if n2 is None else n2
     if n < 2 or other < 2:
         return math.nan
+    # The equation is symmetric in the two groups: one cache entry for (8, 39) and (39, 8).
+    return _solve_d(*sorted((int(n), int(other))), power, alpha)
+
+
+@lru_cache(maxsize=1024)
+def _solve_d(n: int, n2: int | None, power: float, alpha: float) -> float:
+    """Root of the power equation in d (``n2`` None: paired). Reports repeat the same n often."""
     import pingouin
 
-    return float(pingouin.power_ttest2n(nx=n, ny=other, power=power, alpha=alpha))
+    if n2 is None:
+        return float(pingouin.power_ttest(n=n, power=power, alpha=alpha, contrast="paired"))
+    return float(pingouin.power_ttest2n(nx=n, ny=n2, power=power, alpha=alpha))
 
 
 def required_n(

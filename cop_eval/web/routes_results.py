@@ -22,20 +22,25 @@ router = APIRouter()
 
 #: Report sections shown on each page, in order (ids of cop_eval.report.compose sections).
 WAVE_SECTIONS = (
+    "sec-dashboard",
     "sec-stages",
     "sec-factors",
     "sec-subgroups",
+    "sec-value",
     "sec-participation",
     "sec-methods",
     "sec-validity",
 )
 COMPARE_SECTIONS = (
+    "sec-dashboard",
     "sec-change",
     "sec-review",
     "sec-validity",
+    "sec-subgroups",
+    "sec-risks",
     "sec-stages",
     "sec-factors",
-    "sec-subgroups",
+    "sec-value",
     "sec-participation",
 )
 

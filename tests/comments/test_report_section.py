@@ -51,7 +51,10 @@ def test_section_with_a_custom_codebook(wave: ResponseSet, tmp_path: Path) -> No
     titles = [s.title for s in model.sections]
     k = titles.index("What members said")
     assert titles[k + 1].startswith("Recommendations")
-    assert [s.number for s in model.sections] == list(range(1, len(titles) + 1))
+    assert titles[k - 1] == "Sustainability risks"
+    # Numbered in order; the dashboard ("At a glance") before the summary is unnumbered (0).
+    numbers = [s.number for s in model.sections]
+    assert numbers == list(range(numbers[0], numbers[0] + len(titles)))
     section = next(s for s in model.sections if s.title == "What members said")
     (table,) = [b for b in section.blocks if isinstance(b, Table)]
     assert [r.cells[0].value for r in table.rows] == [
@@ -78,4 +81,6 @@ def test_no_section_without_open_questions(wave: ResponseSet) -> None:
     assert facts.comments is None
     titles = [s.title for s in compose_report(facts).sections]
     assert "What members said" not in titles
-    assert titles[titles.index("Subgroups") + 1].startswith("Recommendations")
+    # Reflection alone: no sustainability risks either (their rules read le May's factors).
+    assert "Sustainability risks" not in titles
+    assert titles[titles.index("Equity between subgroups") + 1].startswith("Recommendations")

@@ -25,6 +25,8 @@ from cop_eval.errors import CopEvalError, OptionError
 from cop_eval.instruments import Instrument, parse_instrument
 from cop_eval.measure.scores import ScoreTable
 from cop_eval.privacy import PrivacyPolicy
+from cop_eval.stats.power import detectable_effect
+from cop_eval.stats.ttests import PairedTest
 
 REF_DIR = Path(__file__).parent.parent / "reference"
 REF = json.loads((REF_DIR / "waves.json").read_text())["orthodont"]
@@ -428,3 +430,34 @@ def test_cli_compare_usage_and_data_errors(
     assert "needs respondent ids" in capsys.readouterr().err
     assert main(["compare", *map(str, files), "-i", "reflection", "--group-column", "role"]) == 1
     assert "Traceback" not in capsys.readouterr().err
+
+
+def test_each_comparison_says_what_it_could_detect(paired: Any, independent: Any) -> None:
+    """The smallest change found with 80% power (stats/power, checked against R's pwr 1.3.0
+    in tests/stats/test_power.py), standardised and in points, in the JSON of every comparison."""
+    for result, design in ((paired, "paired"), (independent, "independent")):
+        for scale in result.scales:
+            for c in scale.comparisons:
+                assert isinstance(c, Comparison)
+                found = c.detectable()
+                assert found is not None and found.design == design
+                t = c.test
+                if isinstance(t, PairedTest):
+                    assert found.effect == pytest.approx(detectable_effect(t.n), rel=1e-12)
+                    assert found.points == pytest.approx(found.effect * t.sd_diff, rel=1e-12)
+                else:
+                    n1, n2 = t.n_earlier, t.n_later
+                    want = detectable_effect(n1, design="independent", n2=n2)
+                    pooled = (
+                        ((n1 - 1) * t.sd_earlier**2 + (n2 - 1) * t.sd_later**2) / (n1 + n2 - 2)
+                    ) ** 0.5
+                    assert found.effect == pytest.approx(want, rel=1e-12)
+                    assert found.points == pytest.approx(want * pooled, rel=1e-12)
+                doc = c.to_json_dict()["detectable"]
+                assert doc == {
+                    "effect": found.effect,
+                    "effect_name": "d_z" if design == "paired" else "d",
+                    "points": found.points,
+                    "power": 0.8,
+                    "alpha": 0.05,
+                }

@@ -27,14 +27,15 @@ RELIABLE = re.compile(
     r"^(small|medium|large) (improvement|deterioration|increase|decrease), likely real$"
 )
 NUMBER = re.compile(r"[+−-]?\d*\.\d+|\d+%")
-#: Rule thresholds quoted in sentences; they are not figures of the data.
-THRESHOLDS = {".70"}
+#: Rule thresholds quoted in sentences; they are not figures of the data (.70: alpha's rule;
+#: 80% and 0.3: the power and the effect the sample-size advice plans for).
+THRESHOLDS = {".70", "80%", "0.3"}
 CHANGE_HEADLINES = ("What improved", "No clear improvement", "What deteriorated")
 
 
 def messages(model: ReportModel) -> dict[str, KeyMessage]:
     """The executive summary's key messages by headline."""
-    summary = model.sections[0]
+    summary = model.section("sec-summary")
     block = next(b for b in summary.blocks if isinstance(b, KeyMessages))
     return {m.headline: m for m in block.items}
 

@@ -8,6 +8,8 @@ Used by the report tests and the benchmark; ``n_groups`` scales the subgroup lis
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 
 from cop_eval.instruments import load_builtin_instruments
@@ -28,6 +30,7 @@ from cop_eval.report.facts import (
     WaveStat,
 )
 from cop_eval.stats.verdict import change_direction
+from tests.report.sample_board import sample_board
 
 STAGE_BASE = {1: 3.85, 2: 3.55, 3: 2.95}
 CHANGED = {
@@ -53,6 +56,7 @@ def sample_facts(
     organisation: str | None = "NHS Example Trust",
     min_group_size: int = 5,
     instrument_ids: tuple[str, ...] | None = None,
+    board: bool = True,
 ) -> ReportFacts:
     """Deterministic facts; the last two default groups are small (3 and 6 respondents)."""
     rng = np.random.default_rng(20240501)
@@ -220,7 +224,7 @@ def sample_facts(
         for i, (w, n) in enumerate(zip(waves, responses, strict=True))
     )
     weakest_factor = min(le_may, key=lambda s: s.latest.mean or 9) if le_may else None  # type: ignore[union-attr]
-    return ReportFacts(
+    facts = ReportFacts(
         title=title,
         organisation=organisation,
         waves=waves,
@@ -257,3 +261,4 @@ def sample_facts(
         date="21 November 2026",
         generator="cop-eval 0.1.0",
     )
+    return dataclasses.replace(facts, board=sample_board(facts)) if board else facts

@@ -11,7 +11,7 @@ from cop_eval.cli.loading import load_responses
 from cop_eval.instruments import load_instruments
 from cop_eval.privacy import PROTECTS_SMALLER, anonymity_promise
 from cop_eval.report.build import ReportOptions, build_report_model
-from cop_eval.report.model import Heatmap, ReportModel
+from cop_eval.report.model import GapHeatmap, ReportModel
 from cop_eval.report.render import render_html
 from tests.report.conftest import html_text
 from tests.report.synthetic import write_waves
@@ -46,11 +46,12 @@ def test_participation_cells_say_why_they_are_hidden(model: ReportModel) -> None
 
 
 def test_heatmap_rows_say_why_they_are_hidden(model: ReportModel) -> None:
-    heatmap = next(f.chart for f in model.figures() if isinstance(f.chart, Heatmap))
+    # The equity heatmap (coloured by the gap to everyone's mean; row 0 is "All respondents").
+    heatmap = next(f.chart for f in model.figures() if isinstance(f.chart, GapHeatmap))
     notes = dict(zip(heatmap.rows, heatmap.row_notes, strict=True))
     assert notes["Admin"] == "hidden: fewer than 5"
     assert notes["Trainers"] == PROTECTS_SMALLER
-    assert notes["HR"] is None
+    assert notes["HR"] is None and notes["All respondents"] is None
 
 
 def test_the_promise_is_one_sentence_everywhere(model: ReportModel, tmp_path: Path) -> None:

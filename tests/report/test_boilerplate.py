@@ -50,11 +50,12 @@ def test_a_custom_instrument_without_stages_introduces_no_framework(tmp_path: Pa
         assert absent not in text, absent
     titles = [s.title for s in model.sections]
     assert titles == [
+        "At a glance",
         "Executive summary",
         "Participation",
         "Meeting profile",
         "Scale scores",
-        "Subgroups",
+        "Equity between subgroups",
         "Recommendations",
         "Methods and data quality",
         "Do the scales measure the same thing in each wave and group?",

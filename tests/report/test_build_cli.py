@@ -15,7 +15,7 @@ from cop_eval.cli.terms import cli_message
 from cop_eval.errors import OptionError
 from cop_eval.instruments import load_instruments
 from cop_eval.report.build import ReportOptions, build_report_model
-from cop_eval.report.model import Heatmap
+from cop_eval.report.model import GapHeatmap
 from cop_eval.report.render import render_html
 from tests.report.conftest import html_text
 from tests.report.synthetic import write_waves
@@ -54,7 +54,7 @@ def test_build_report_model_from_responses(waves: list[Path]) -> None:
     assert "Design: paired" in text
     stage_rows = [r for r in model.tables() if r.title == "Stage scores per wave"]
     assert stage_rows and len(stage_rows[0].rows) == 4  # stages 1 and 3, two waves each
-    heatmap = next(f.chart for f in model.figures() if isinstance(f.chart, Heatmap))
+    heatmap = next(f.chart for f in model.figures() if isinstance(f.chart, GapHeatmap))
     hidden = {r for r, n in zip(heatmap.rows, heatmap.row_n, strict=True) if n is None}
     assert hidden == {"Admin", "Trainers"}  # 3 respondents, and the next smallest (6)
     participation = next(t for t in model.tables() if t.title.startswith("Responses per group"))

@@ -6,7 +6,7 @@ import re
 
 from cop_eval.report.compose import compose_report
 from cop_eval.report.export import table_records
-from cop_eval.report.model import Figure, Heatmap, ReportModel
+from cop_eval.report.model import Dashboard, Figure, GapHeatmap, ReportModel
 from cop_eval.report.render import render_html
 from tests.report.conftest import html_text
 from tests.report.sample_facts import sample_facts
@@ -33,14 +33,18 @@ def test_small_group_and_next_smallest_show_no_numbers(html: str) -> None:
 
 
 def test_heatmaps_carry_no_values_for_hidden_groups(model: ReportModel) -> None:
-    heatmaps = [f.chart for f in model.figures() if isinstance(f.chart, Heatmap)]
+    heatmaps = [f.chart for f in model.figures() if isinstance(f.chart, GapHeatmap)]
     assert heatmaps
     for chart in heatmaps:
-        for row, values, n in zip(chart.rows, chart.values, chart.row_n, strict=True):
+        rows = zip(chart.rows, chart.values, chart.gaps, chart.reliable, chart.row_n, strict=True)
+        for row, values, gaps, marks, n in rows:
             if row in ("Trainers", "Workforce planning"):
                 assert n is None and all(v is None for v in values)
+                assert all(g is None for g in gaps) and not any(marks)
             else:
                 assert n is not None and any(v is not None for v in values)
+    dashboard = next(b for b in model.blocks() if isinstance(b, Dashboard))
+    assert "Trainers" not in " ".join(line.label for line in dashboard.lines())
 
 
 def test_exported_subgroup_table_says_suppressed(model: ReportModel) -> None:
@@ -58,7 +62,9 @@ def test_larger_minimum_hides_more_groups() -> None:
     assert "No figure describes a group of fewer than 11 respondents" in text  # the cover
     assert "a group of fewer than 11 respondents is hidden" in text  # the subgroup section
     heatmap = next(
-        f.chart for f in model.figures() if isinstance(f, Figure) and isinstance(f.chart, Heatmap)
+        f.chart
+        for f in model.figures()
+        if isinstance(f, Figure) and isinstance(f.chart, GapHeatmap)
     )
     visible = [r for r, n in zip(heatmap.rows, heatmap.row_n, strict=True) if n is not None]
-    assert visible == ["HR advisers", "HR business partners"]
+    assert visible == ["All respondents", "HR advisers", "HR business partners"]

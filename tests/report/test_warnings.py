@@ -53,7 +53,7 @@ def test_every_alpha_hidden_is_said_not_silent() -> None:
 
 
 def test_the_box_is_in_the_summary_once_with_labels(model: ReportModel, facts: ReportFacts) -> None:
-    summary = model.sections[0]
+    summary = model.section("sec-summary")
     boxes = [b for s in model.sections for b in s.blocks if isinstance(b, Bullets) and b.style]
     assert len(boxes) == 1 and boxes[0] in summary.blocks
     assert boxes[0].heading == "Read with care"
@@ -72,7 +72,7 @@ def test_report_warnings_use_labels_not_ids(tmp_path: Path) -> None:
         for p in write_waves(tmp_path, ids, n_waves=2)
     ]
     model = build_report_model(responses, instruments, ReportOptions(labels=("A", "B")))
-    box = next(b for b in model.sections[0].blocks if isinstance(b, Bullets) and b.style)
+    box = next(b for b in model.section("sec-summary").blocks if isinstance(b, Bullets) and b.style)
     joined = " ".join(box.items)
     assert "Reliability" in joined  # the synthetic scales have low alphas
     scale_ids = {s.id for i in instruments for s in i.scales}
@@ -126,7 +126,7 @@ def test_the_box_points_to_the_reliability_table_by_number(facts: ReportFacts) -
 
     (warning,) = alpha_warnings([_fact("Voice", 0.69, 0.55, 0.79)], True, PrivacyPolicy())
     model = compose_report(replace(facts, warnings=(warning,)))
-    (box,) = [b for b in model.sections[0].blocks if isinstance(b, Bullets) and b.style]
+    (box,) = [b for b in model.section("sec-summary").blocks if isinstance(b, Bullets) and b.style]
     reliability = next(t for t in model.tables() if t.title.startswith("Reliability per scale"))
     assert f"see {reliability.number}): Voice (Spring)." in box.items[0]
 

@@ -1,0 +1,172 @@
+"""Charts of the board pages: the equity heatmap and the value-creation cycle.
+
+The heatmap is one ``pcolormesh`` (not one patch per cell) coloured by each subgroup's
+difference from the overall mean, with an "All" row; suppressed cells are one hatched
+collection with the word "hidden" (the row label says why), never a number; reliable gaps are
+outlined (one collection) and carry a marker after the number, so the mark does not rely on
+colour.
+"""
+
+from __future__ import annotations
+
+import matplotlib as mpl
+import numpy as np
+from matplotlib.collections import PatchCollection
+from matplotlib.colors import Normalize
+from matplotlib.figure import Figure as MplFigure
+from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Rectangle
+
+from cop_eval.report.chart_style import (
+    DIVERGING,
+    GRID,
+    INK,
+    MUTED,
+    OKABE_ITO,
+    PAGE_WIDTH_IN,
+    SUPPRESSED_FILL,
+    WAVE_COLOURS,
+    wrap,
+)
+from cop_eval.report.filters import fmt_int, fmt_number, fmt_percent
+from cop_eval.report.specs import GapHeatmap, ValueCycle
+
+__all__ = ["RELIABLE_MARK", "draw_gap_heatmap", "draw_value_cycle"]
+
+#: Printed after a number whose gap to the rest of the group is reliable.
+RELIABLE_MARK = "◆"
+
+
+def draw_gap_heatmap(spec: GapHeatmap) -> MplFigure:
+    """Means per subgroup and scale, coloured by the difference from everyone's mean."""
+    n_rows, n_cols = len(spec.rows), len(spec.columns)
+    label_width = 2.0
+    cell = min(0.78, (PAGE_WIDTH_IN - label_width - 0.3) / max(n_cols, 1))
+    width = min(PAGE_WIDTH_IN, label_width + cell * n_cols + 0.3)
+    longest_word = max((len(w) for c in spec.columns for w in c.split()), default=8)
+    chars = max(8, int(cell * 15), min(longest_word, 16))
+    headings = [wrap(c, chars) for c in spec.columns]
+    lines = max((h.count("\n") + 1 for h in headings), default=1)
+    row_height = 0.27 if n_rows <= 8 else 0.2
+    fig = MplFigure(
+        figsize=(width, 0.2 + 0.13 * lines + row_height * n_rows + 0.62), layout="constrained"
+    )
+    ax = fig.add_subplot()
+    gaps = np.array(
+        [[np.nan if g is None else g for g in row] for row in spec.gaps], dtype=np.float64
+    )
+    norm = Normalize(vmin=-spec.limit, vmax=spec.limit)
+    ax.pcolormesh(
+        np.ma.masked_invalid(gaps),
+        cmap=DIVERGING,
+        norm=norm,
+        edgecolors="white",
+        linewidth=1.0,
+    )
+    hidden, marked = [], []
+    for i, (values, row_gaps, marks) in enumerate(
+        zip(spec.values, gaps, spec.reliable, strict=True)
+    ):
+        for j, value in enumerate(values):
+            if value is None:
+                hidden.append(Rectangle((j, i), 1, 1))
+                ax.text(j + 0.5, i + 0.5, "hidden", ha="center", va="center",
+                        fontsize=6.5, color=INK, style="italic")  # fmt: skip
+                continue
+            if np.isfinite(row_gaps[j]):
+                colour = DIVERGING(norm(row_gaps[j]))
+                luminance = 0.2126 * colour[0] + 0.7152 * colour[1] + 0.0722 * colour[2]
+                ink = "white" if luminance < 0.45 else INK
+            else:
+                ink = INK
+            text = fmt_number(value) + (f" {RELIABLE_MARK}" if marks[j] else "")
+            ax.text(j + 0.5, i + 0.5, text, ha="center", va="center", fontsize=7.5, color=ink,
+                    fontweight="semibold" if marks[j] or i == 0 else "normal")  # fmt: skip
+            if marks[j]:
+                marked.append(Rectangle((j + 0.04, i + 0.06), 0.92, 0.88))
+    if hidden:
+        ax.add_collection(
+            PatchCollection(
+                hidden, facecolor=SUPPRESSED_FILL, hatch="////", edgecolor="white", linewidth=1.0
+            )
+        )
+    if marked:
+        ax.add_collection(PatchCollection(marked, facecolor="none", edgecolor=INK, linewidth=1.3))
+    ax.axhline(1, color=INK, linewidth=1.2)
+    ax.set_xlim(0, n_cols)
+    ax.set_ylim(n_rows, 0)
+    ax.set_xticks([j + 0.5 for j in range(n_cols)], headings, fontsize=7, linespacing=1.1)
+    ax.xaxis.tick_top()
+    notes = spec.row_notes or tuple(None for _ in spec.rows)
+    labels = [
+        f"{wrap(r, 30)} (n = {fmt_int(n)})"
+        if n is not None
+        else f"{wrap(r, 30)}\n({note or 'hidden'})"
+        for r, n, note in zip(spec.rows, spec.row_n, notes, strict=True)
+    ]
+    ax.set_yticks([i + 0.5 for i in range(n_rows)], labels, fontsize=7.5)
+    ax.get_yticklabels()[0].set_fontweight("semibold")
+    ax.tick_params(length=0)
+    for side in ("left", "bottom", "top", "right"):
+        ax.spines[side].set_visible(False)
+    bar = fig.colorbar(
+        mpl.cm.ScalarMappable(norm=norm, cmap=DIVERGING),
+        ax=ax, orientation="horizontal", location="bottom", fraction=0.05, shrink=0.6,
+        aspect=40, pad=0.01, extend="both",
+    )  # fmt: skip
+    bar.set_label(f"{spec.value_label}\norange: worse · blue: better", fontsize=7)
+    bar.ax.tick_params(labelsize=6.5)
+    bar.outline.set_visible(False)
+    return fig
+
+
+def draw_value_cycle(spec: ValueCycle) -> MplFigure:
+    """Five boxes in order (flowing, where value stops, beyond), and how far members' value reaches."""
+    k = len(spec.steps)
+    fig = MplFigure(figsize=(PAGE_WIDTH_IN, 1.5 + 0.5 + 0.32 * k * max(len(spec.waves), 1) / 2))
+    top = fig.add_axes((0.0, 0.66, 1.0, 0.34))
+    top.set_xlim(0, k)
+    top.set_ylim(0, 1)
+    top.axis("off")
+    for i, (step, mean) in enumerate(zip(spec.steps, spec.means, strict=True)):
+        stopped = spec.stops_at is not None and i >= spec.stops_at
+        first_stop = spec.stops_at == i
+        edge = OKABE_ITO["vermillion"] if first_stop else ("#9aa5b1" if stopped else "#0072B2")
+        face = "#fbe9dd" if first_stop else ("#f1f3f5" if stopped else "#eef4f9")
+        top.add_patch(
+            FancyBboxPatch((i + 0.08, 0.12), 0.72, 0.76, boxstyle="round,pad=0.01,rounding_size=0.06",
+                           facecolor=face, edgecolor=edge, linewidth=2.0 if first_stop else 1.1)
+        )  # fmt: skip
+        top.text(i + 0.44, 0.68, wrap(step, 14), ha="center", va="center", fontsize=7.5,
+                 color=INK, fontweight="semibold", linespacing=1.05)  # fmt: skip
+        top.text(i + 0.44, 0.34, "hidden" if mean is None else fmt_number(mean), ha="center",
+                 va="center", fontsize=11, color=edge if first_stop else INK)  # fmt: skip
+        if first_stop:
+            top.text(i + 0.44, 0.04, "value stops here", ha="center", va="center", fontsize=7,
+                     color=OKABE_ITO["vermillion"], style="italic")  # fmt: skip
+        if i < k - 1:
+            top.add_patch(
+                FancyArrowPatch((i + 0.81, 0.5), (i + 1.07, 0.5), arrowstyle="-|>,head_length=5,head_width=3",
+                                color=MUTED, linewidth=1.1)
+            )  # fmt: skip
+    ax = fig.add_axes((0.2, 0.1, 0.76, 0.46))
+    s = max(len(spec.waves), 1)
+    height = min(0.8 / s, 0.28)
+    for j, (wave, shares, n) in enumerate(zip(spec.waves, spec.reach, spec.members, strict=True)):
+        ys = [k - 1 - i + (j - (s - 1) / 2) * height for i in range(k)]
+        colour = WAVE_COLOURS[j % len(WAVE_COLOURS)] if j < s - 1 else "#0072B2"
+        ax.barh(ys, shares, height=height * 0.9, color=colour, label=f"{wave} (n = {fmt_int(n)})")
+        for y, share in zip(ys, shares, strict=True):
+            ax.text(share + 0.01, y, fmt_percent(share), va="center", fontsize=6.5, color=INK)
+    ax.set_yticks(range(k - 1, -1, -1), [wrap(x, 22) for x in spec.steps], fontsize=7.5)
+    ax.set_xlim(0, 1.08)
+    ax.xaxis.set_major_formatter(mpl.ticker.PercentFormatter(1.0, decimals=0))
+    ax.set_xlabel(
+        f"Members whose value reaches the step (scores of {fmt_number(spec.threshold)} or more "
+        "from the first step on)", fontsize=7.5,
+    )  # fmt: skip
+    ax.tick_params(axis="y", length=0)
+    ax.spines["left"].set_visible(False)
+    ax.grid(axis="x", color=GRID, linewidth=0.6)
+    ax.set_axisbelow(True)
+    ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=min(s, 4), fontsize=8)
+    return fig
