@@ -8,8 +8,11 @@ d); :func:`required_n` turns it round: the respondents needed to detect a given 
 
 The equations are those of the noncentral t: a paired test of ``n`` pairs has ``n - 1`` degrees of
 freedom and noncentrality ``d * sqrt(n)``; two independent groups have ``n1 + n2 - 2`` degrees of
-freedom and noncentrality ``d / sqrt(1/n1 + 1/n2)``. pingouin's ``power_ttest`` and
-``power_ttest2n`` solve them (imported when first needed: pingouin is slow to import).
+freedom and noncentrality ``d / sqrt(1/n1 + 1/n2)``. The power is the noncentral t's tail beyond
+the critical t (``scipy.special.nctdtr``, as R's ``pt(q, df, ncp)``), and the effect (or n) is
+found by bisection to machine precision. (pingouin's ``power_ttest`` solves the same equations,
+but importing it takes matplotlib, statsmodels and scipy.stats: seconds before a ``compare``
+could print.)
 
 Reference values: ``tests/reference/power.R`` (R 4.2.2, pwr 1.3.0 ``pwr.t.test`` and
 ``pwr.t2n.test``).
@@ -24,9 +27,12 @@ References
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
+
+from scipy import special
 
 __all__ = [
     "DEFAULT_ALPHA",
@@ -107,14 +113,39 @@ def detectable_effect(
     return _solve_d(*sorted((int(n), int(other))), power, alpha)
 
 
+def _power(d: float, df: float, scale: float, alpha: float) -> float:
+    """Power of the two-sided t-test: P(|T| > t_crit) for T noncentral t(df, d * scale)."""
+    crit = float(special.stdtrit(df, 1 - alpha / 2))
+    ncp = d * scale
+    return float(1 - special.nctdtr(df, ncp, crit) + special.nctdtr(df, ncp, -crit))
+
+
+def _root(f: Callable[[float], float], lo: float, hi: float) -> float:
+    """The root of the increasing ``f`` between ``lo`` and ``hi`` (widened upwards until it
+    changes sign), by bisection to machine precision."""
+    while f(hi) < 0:
+        lo, hi = hi, hi * 2
+        if hi > 1e12:
+            return math.nan
+    for _ in range(200):
+        mid = (lo + hi) / 2
+        if mid in (lo, hi):
+            break
+        if f(mid) < 0:
+            lo = mid
+        else:
+            hi = mid
+    return (lo + hi) / 2
+
+
 @lru_cache(maxsize=1024)
 def _solve_d(n: int, n2: int | None, power: float, alpha: float) -> float:
     """Root of the power equation in d (``n2`` None: paired). Reports repeat the same n often."""
-    import pingouin
-
     if n2 is None:
-        return float(pingouin.power_ttest(n=n, power=power, alpha=alpha, contrast="paired"))
-    return float(pingouin.power_ttest2n(nx=n, ny=n2, power=power, alpha=alpha))
+        df, scale = n - 1.0, math.sqrt(n)
+    else:
+        df, scale = n + n2 - 2.0, 1 / math.sqrt(1 / n + 1 / n2)
+    return _root(lambda d: _power(d, df, scale, alpha) - power, 0.0, 1.0)
 
 
 def required_n(
@@ -154,10 +185,11 @@ def required_n(
         raise ValueError(f"the effect to detect must be a non-zero number, got {effect}")
     if design not in ("paired", "independent"):
         raise ValueError(f"design must be paired or independent, got {design!r}")
-    import pingouin
-
-    contrast = "paired" if design == "paired" else "two-samples"
-    n = float(pingouin.power_ttest(d=abs(effect), power=power, alpha=alpha, contrast=contrast))
+    d = abs(effect)
+    if design == "paired":
+        n = _root(lambda m: _power(d, m - 1, math.sqrt(m), alpha) - power, 2.0, 4.0)
+    else:
+        n = _root(lambda m: _power(d, 2 * m - 2, math.sqrt(m / 2), alpha) - power, 2.0, 4.0)
     # Guard against float noise just above a whole number (e.g. 64.0000000001).
     return max(2, math.ceil(n - 1e-9))
 
