@@ -351,3 +351,32 @@ def test_a_subgroup_of_eight_commenters_is_never_quoted(demo: DemoResult) -> Non
     for quote in quoted:
         label, _, row = quote.key.rsplit("/", 2)
         assert label == latest.wave and strands[int(row) - 1] not in result.hidden_groups
+
+
+def test_the_demo_report_layout(demo: DemoResult, tmp_path: Path) -> None:
+    """No row group split over pages, no table title apart from its rows, headings on every
+    continuation page, no page more than half empty but the last of a section (issue 13)."""
+    from tests.report.pdf_layout import check_layout, poppler_available
+
+    if not poppler_available():
+        pytest.skip("needs poppler-utils (pdfinfo, pdftotext, pdftoppm)")
+    report = check_layout(demo.pdf, demo.html.read_text(encoding="utf-8"), tmp_path)
+    assert report.pages > 20
+    assert report.problems == []
+
+
+def test_sustainability_risks_find_what_was_planted(facts: ReportFacts) -> None:
+    """Resources is the weakest le May factor, the trainers are behind on relevance, and few
+    members agree that the agenda is collective: each risk quotes the figure it rests on."""
+    from cop_eval.report.filters import fmt_number
+    from cop_eval.report.sections_risks import sustainability_risks
+
+    risks = {r.title: r for r in sustainability_risks(facts, {})}
+    weakest = risks["Weakest success factor: resources"]
+    resources = facts.scale("le_may_success_factors.resources")
+    assert resources is not None and resources.waves[-1].mean is not None
+    assert fmt_number(resources.waves[-1].mean) in weakest.evidence
+    assert "Trainers behind on relevance" in risks
+    assert "Trainers" in risks["Trainers behind on relevance"].evidence
+    assert "Dependence on a few leaders" in risks
+    assert {r.level for r in risks.values()} <= {"high", "medium", "watch"}
