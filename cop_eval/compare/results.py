@@ -153,8 +153,6 @@ class PairComparison(Result):
             "method": "Hedges' g (pooled SD, exact J), noncentral-t CI (Steiger & Fouladi 1997)",
         }
 
-    def to_dict(self) -> dict[str, object]:
-        """The contract's comparison object plus the rank check, verdict and reliable change."""
     def detectable(self) -> Detectable | None:
         """The smallest change this comparison could detect with 80% power (two-sided α = .05).
 
@@ -175,7 +173,7 @@ class PairComparison(Result):
             found = detectable(n1, pooled, design="independent", n2=n2)
         return found if math.isfinite(found.effect) else None
 
-    def to_json_dict(self) -> dict[str, object]:
+    def to_dict(self) -> dict[str, object]:
         """The contract's comparison object plus the rank check, verdict, reliable change and
         the smallest change it could detect (``detectable``)."""
         t = self.test
@@ -204,7 +202,6 @@ class PairComparison(Result):
             out["new_joiners"] = self.new_joiners
         if self.reliable_change is not None:
             out["reliable_change"] = self.reliable_change.to_dict()
-            out["reliable_change"] = self.reliable_change.to_json_dict()
         found = self.detectable()
         if found is not None:
             out["detectable"] = {

@@ -28,7 +28,7 @@ from cop_eval.measure.scoring import score
 from cop_eval.privacy import PrivacyPolicy
 from cop_eval.report.build_board import board_facts, merge_groups
 from cop_eval.report.build_comments import comment_facts
-from cop_eval.report.build_cycle import cycle_facts
+from cop_eval.report.build_cycle import CycleFacts, cycle_facts
 from cop_eval.report.build_groups import (
     NO_GROUP,
     group_values,
@@ -161,6 +161,25 @@ def _methods(
     return facts, [*alpha_warnings(facts, scored_any, privacy), *warnings]
 
 
+def _cycle_of(
+    options: ReportOptions,
+    responses: Sequence[ResponseSet],
+    labels: tuple[str, ...],
+    tables: Mapping[str, list[ScoreTable]],
+) -> CycleFacts | None:
+    """The evaluation cycle's facts, when the options give a cycle."""
+    if options.cycle is None:
+        return None
+    return cycle_facts(
+        options.cycle,
+        responses,
+        labels,
+        tables,
+        group_column=options.group_column,
+        privacy=options.privacy,
+    )
+
+
 def build_report_facts(
     responses: Sequence[ResponseSet],
     instruments: Sequence[Instrument],
@@ -202,18 +221,7 @@ def build_report_facts(
         else None
     )
     reliability_list, reliability_warnings = _methods(instruments, scored, privacy)
-    cycle = (
-        cycle_facts(
-            options.cycle,
-            responses,
-            labels,
-            scored.tables,
-            group_column=options.group_column,
-            privacy=privacy,
-        )
-        if options.cycle is not None
-        else None
-    )
+    cycle = _cycle_of(options, responses, labels, scored.tables)
     return ReportFacts(
         title=options.report_title,
         organisation=(options.organisation or "").strip() or None,

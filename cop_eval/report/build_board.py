@@ -19,7 +19,7 @@ import numpy as np
 
 from cop_eval.compare.equity import equity_gaps
 from cop_eval.compare.grouping import GroupMerge, merge_small_groups
-from cop_eval.compare.results import Comparison as EngineComparison
+from cop_eval.compare.results import PairComparison as EngineComparison
 from cop_eval.compare.waves import compare_waves
 from cop_eval.instruments import (
     ContinuumClassification,

@@ -438,7 +438,7 @@ def test_each_comparison_says_what_it_could_detect(paired: Any, independent: Any
     for result, design in ((paired, "paired"), (independent, "independent")):
         for scale in result.scales:
             for c in scale.comparisons:
-                assert isinstance(c, Comparison)
+                assert isinstance(c, PairComparison)
                 found = c.detectable()
                 assert found is not None and found.design == design
                 t = c.test
@@ -453,7 +453,7 @@ def test_each_comparison_says_what_it_could_detect(paired: Any, independent: Any
                     ) ** 0.5
                     assert found.effect == pytest.approx(want, rel=1e-12)
                     assert found.points == pytest.approx(want * pooled, rel=1e-12)
-                doc = c.to_json_dict()["detectable"]
+                doc = c.to_dict()["detectable"]
                 assert doc == {
                     "effect": found.effect,
                     "effect_name": "d_z" if design == "paired" else "d",
