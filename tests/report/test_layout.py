@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from cop_eval.cli.common import load_responses
+from cop_eval.cli.loading import load_responses
 from cop_eval.instruments import load_instruments
 from cop_eval.report.build import build_report_model
 from cop_eval.report.model import (
