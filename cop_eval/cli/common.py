@@ -163,6 +163,26 @@ project_option = click.option(
 )
 
 
+def min_group_size_option(default: int) -> Callable[[F], F]:
+    """``--min-group-size N``: the anonymity threshold of the analysis commands.
+
+    ``default`` is the library's (``cop_eval.privacy.DEFAULT_MIN_GROUP_SIZE``), passed in by the
+    command: importing :mod:`cop_eval.privacy` here would load pandas for every command.
+    """
+    return click.option(
+        "--min-group-size",
+        type=click.IntRange(min=1),
+        default=default,
+        show_default=True,
+        help="No figure describes fewer respondents than this.",
+    )
+
+
+def labels_option(help_text: str) -> Callable[[F], F]:
+    """``--labels L1,L2,..``: wave labels, as the command's help text says."""
+    return click.option("--labels", default=None, metavar="L1,L2,..", help=help_text)
+
+
 wave_option = click.option(
     "--wave",
     "wave_label",

@@ -14,6 +14,8 @@ from cop_eval.api import compare_waves
 from cop_eval.cli.common import (
     instrument_option,
     json_option,
+    labels_option,
+    min_group_size_option,
     multi_data_options,
     out,
     print_json,
@@ -188,12 +190,9 @@ def print_result(result: WaveComparison, title: str) -> None:
 @instrument_option()
 @multi_data_options
 @project_option
-@click.option(
-    "--labels",
-    default=None,
-    metavar="L1,L2,..",
-    help="Wave labels, one per file, separated by commas (with --project: one per stored wave, "
-    "instead of the stored labels).",
+@labels_option(
+    "Wave labels, one per file, separated by commas (with --project: one per stored wave, "
+    "instead of the stored labels)."
 )
 @click.option(
     "--design",
@@ -203,13 +202,7 @@ def print_result(result: WaveComparison, title: str) -> None:
     help="auto: paired on respondents matched by --id-column when at least --min-group-size "
     "answered both waves, independent otherwise.",
 )
-@click.option(
-    "--min-group-size",
-    type=click.IntRange(min=1),
-    default=DEFAULT_MIN_GROUP_SIZE,
-    show_default=True,
-    help="No figure describes fewer respondents than this.",
-)
+@min_group_size_option(DEFAULT_MIN_GROUP_SIZE)
 @json_option
 def compare_cmd(
     data: tuple[Path, ...],

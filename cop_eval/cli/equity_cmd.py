@@ -12,6 +12,8 @@ from rich.text import Text
 from cop_eval.cli.common import (
     instrument_option,
     json_option,
+    labels_option,
+    min_group_size_option,
     multi_data_options,
     out,
     print_json,
@@ -117,19 +119,8 @@ def print_result(result: EquityResult, title: str) -> None:
 @instrument_option()
 @multi_data_options
 @project_option
-@click.option(
-    "--labels",
-    default=None,
-    metavar="L1,L2,..",
-    help="Wave labels, one per file (or per stored wave), separated by commas.",
-)
-@click.option(
-    "--min-group-size",
-    type=click.IntRange(min=1),
-    default=DEFAULT_MIN_GROUP_SIZE,
-    show_default=True,
-    help="No figure describes fewer respondents than this.",
-)
+@labels_option("Wave labels, one per file (or per stored wave), separated by commas.")
+@min_group_size_option(DEFAULT_MIN_GROUP_SIZE)
 @click.option(
     "--merge-small-groups",
     "merge",

@@ -8,7 +8,13 @@ from typing import TYPE_CHECKING
 import click
 from rich.text import Text
 
-from cop_eval.cli.common import err, multi_data_options, project_option
+from cop_eval.cli.common import (
+    err,
+    labels_option,
+    min_group_size_option,
+    multi_data_options,
+    project_option,
+)
 from cop_eval.cli.loading import waves_from_files, waves_from_project
 from cop_eval.errors import OptionError
 from cop_eval.instruments import Instrument, load_instruments
@@ -138,12 +144,9 @@ def _cycle_of(
     default=None,
     help="Also write the tables behind the report as CSV files into this folder.",
 )
-@click.option(
-    "--labels",
-    default=None,
-    metavar="L1,L2,..",
-    help="Wave labels, one per file, separated by commas (with --project: one per stored wave, "
-    "instead of the stored labels).",
+@labels_option(
+    "Wave labels, one per file, separated by commas (with --project: one per stored wave, "
+    "instead of the stored labels)."
 )
 @click.option(
     "--members",
@@ -151,13 +154,7 @@ def _cycle_of(
     metavar="N|GROUP=N,..",
     help="Membership size for response rates: a number, or sizes per subgroup.",
 )
-@click.option(
-    "--min-group-size",
-    type=click.IntRange(min=1),
-    default=DEFAULT_MIN_GROUP_SIZE,
-    show_default=True,
-    help="No figure describes fewer respondents than this.",
-)
+@min_group_size_option(DEFAULT_MIN_GROUP_SIZE)
 @click.option(
     "--title",
     default="Community of Practice evaluation",

@@ -14,6 +14,7 @@ from cop_eval.cli.common import (
     err,
     instrument_option,
     json_option,
+    labels_option,
     multi_data_options,
     out,
     print_json,
@@ -194,12 +195,7 @@ def print_result(result: ValidityResult, title: str) -> None:
 @instrument_option()
 @multi_data_options
 @project_option
-@click.option(
-    "--labels",
-    default=None,
-    metavar="L1,L2,..",
-    help="Wave labels, one per file, separated by commas.",
-)
+@labels_option("Wave labels, one per file, separated by commas.")
 @click.option(
     "--missing",
     type=click.Choice(["listwise", "fiml"]),
