@@ -380,3 +380,24 @@ def test_sustainability_risks_find_what_was_planted(facts: ReportFacts) -> None:
     assert "Trainers" in risks["Trainers behind on relevance"].evidence
     assert "Dependence on a few leaders" in risks
     assert {r.level for r in risks.values()} <= {"high", "medium", "watch"}
+
+
+def test_the_summary_tiles_agree_with_the_response_rate_table(demo: DemoResult) -> None:
+    """The summary's "N of M members answered" is the response-rate table's latest row, and
+    the responses tile says the total includes non-members when it exceeds N (3 of the 47
+    Mar 2026 respondents are not on the roster: "47 responses" beside "92% of 48" read as 44)."""
+    page = demo.html.read_text(encoding="utf-8")
+    said = re.search(r'hl-detail">(\d+) of (\d+) members answered<', page)
+    assert said is not None
+    start = page.index("Response rate per wave: members who answered")
+    table = page[start : page.index("</table>", start)]
+    last = re.findall(
+        r"<tr[^>]*>\s*<td[^>]*>([^<]+)</td>\s*<td[^>]*>(\d+)</td>\s*"
+        r"<td[^>]*>(\d+)</td>",
+        table,
+    )[-1]
+    assert last[0] == "Mar 2026"
+    assert (said[1], said[2]) == (last[2], last[1])
+    total = re.search(r'hl-value">(\d+)</p>\s*<p class="hl-label">Responses in Mar 2026', page)
+    assert total is not None and int(total[1]) > int(said[1])
+    assert "including people who are not members" in page

@@ -104,15 +104,27 @@ def _key_messages(facts: ReportFacts, refs: dict[str, tuple[str, str]]) -> tuple
     return tuple(found)
 
 
+def _participation_highlights(facts: ReportFacts, wave: str, responses: int) -> list[Highlight]:
+    """Responses and the response rate, worded so the two tiles agree: when some respondents
+    are not members, the rate's tile says how many members answered (the table's "Answered")
+    and the responses' tile says that the total includes people outside the membership."""
+    rate = facts.latest_response_rate()
+    answered = facts.latest_members_answered() if rate is not None else None
+    others = answered is not None and answered < responses
+    detail = "including people who are not members" if others else None
+    items = [Highlight(f"Responses in {wave}", responses, "int", detail)]
+    if rate is not None:
+        said = f"{answered} of {rate[1]} members answered" if others else f"of {rate[1]} members"
+        items.append(Highlight("Response rate", rate[0], "percent", said))
+    return items
+
+
 def _summary_section(facts: ReportFacts, refs: dict[str, tuple[str, str]]) -> Section:
     part = facts.participation
     waves = ", ".join(facts.waves)
     items = [Highlight("Survey waves", len(facts.waves), "int", waves)]
     if part is not None and part.responses:
-        items.append(Highlight(f"Responses in {part.waves[-1]}", part.responses[-1], "int"))
-        rate = facts.latest_response_rate()
-        if rate is not None:
-            items.append(Highlight("Response rate", rate[0], "percent", f"of {rate[1]} members"))
+        items.extend(_participation_highlights(facts, part.waves[-1], part.responses[-1]))
     if facts.weakest_stage is not None:
         items.append(
             Highlight(

@@ -334,6 +334,13 @@ class ReportFacts:
 
     wave_dates: tuple[str | None, ...] = ()
 
+    def latest_members_answered(self) -> int | None:
+        """How many of the latest wave's respondents are members (the numerator of
+        :meth:`latest_response_rate`), when the project's membership gives it."""
+        if self.cycle is not None and self.cycle.participation is not None:
+            return self.cycle.participation.waves[-1].member_respondents
+        return None
+
     def scale(self, key: str) -> ScaleResult | None:
         """The scale with this ``instrument_id.scale_id`` key, if reported."""
         for scale in self.scales:
