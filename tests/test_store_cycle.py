@@ -106,6 +106,26 @@ def test_member_counts_per_wave_and_subgroup(project: Project) -> None:
     assert [e.action for e in project.audit()][-2:] == ["members", "members"]
 
 
+def test_member_counts_use_the_subgroup_names_of_the_stored_answers(project: Project) -> None:
+    """Names the answers do not have would count their members as nobody's and the answers
+    of that subgroup as non-members': refused with the names the wave has; case is the
+    survey's (the membership stores the answers' spelling)."""
+    from cop_eval.instruments import load_instrument
+    from tests.test_store import INSTRUMENT_ID, make_responses
+
+    project.add_wave(make_responses(load_instrument(INSTRUMENT_ID), project.key), "Mar 2025")
+    stored = project.set_members("mar 2025", {"NURSE": 12, "doctor": 11})
+    assert stored.counts == {"nurse": 12, "doctor": 11}
+    with pytest.raises(OptionError) as refused:
+        project.set_members("Mar 2025", {"nurse": 12, "Doctors": 11})
+    message = str(refused.value)
+    assert "'Doctors' is not a subgroup of the wave's answers" in message
+    assert "subgroup column 'role': doctor, nurse" in message
+    assert project.membership("Mar 2025") == stored  # nothing stored by the refusal
+    assert project.set_members("Mar 2025", 40).counts == {"": 40}  # one number: nothing to match
+    assert project.set_members("Sep 2025", {"Anything": 3}).counts == {"Anything": 3}  # no wave yet
+
+
 def test_roster_is_pseudonymised_like_survey_ids_and_never_stored_raw(
     project: Project, tmp_path: Path
 ) -> None:

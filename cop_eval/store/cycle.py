@@ -27,6 +27,9 @@ from cop_eval.store.cycle_models import (
 from cop_eval.store.models import WaveInfo
 
 if TYPE_CHECKING:
+    from cop_eval.responses import ResponseSet
+
+if TYPE_CHECKING:
     from cop_eval.store.comments import CommentStore
 
 __all__ = ["CycleStore"]
@@ -52,6 +55,8 @@ class CycleStore:
         def key(self) -> bytes: ...
 
         def waves(self) -> list[WaveInfo]: ...
+
+        def load_wave(self, label: str) -> ResponseSet: ...
 
         def _read(self) -> AbstractContextManager[sqlite3.Connection]: ...
 
@@ -159,6 +164,8 @@ class CycleStore:
                 raise OptionError("every subgroup of the membership needs a name.")
         if sum(counts.values()) < 1:
             raise OptionError(f"wave {label!r}: the membership must have at least one member.")
+        if "" not in counts:
+            counts = self._as_answered(label, counts)
         with self._write() as conn:
             previous = cycle_db.read_membership(conn, label)
             cycle_db.replace_membership(conn, label, counts=counts)
@@ -172,6 +179,32 @@ class CycleStore:
             )
             (stored,) = cycle_db.read_membership(conn, label)
         return stored
+
+    def _as_answered(self, label: str, counts: dict[str, int]) -> dict[str, int]:
+        """Members per subgroup under the names the wave's answers use (matched without regard
+        to case), refused when a name is not a subgroup of the stored wave: its members would
+        count as nobody's and its respondents as non-members. Unchecked before the wave is
+        imported."""
+        info = next((w for w in self.waves() if w.label == label), None)
+        if info is None or not info.group_columns:
+            return counts
+        groups = self.load_wave(label).groups
+        best: tuple[int, str, dict[str, str]] = (-1, "", {})
+        for column in info.group_columns:
+            values = {str(v).casefold(): str(v) for v in groups[column].dropna().unique()}
+            found = sum(name.casefold() in values for name in counts)
+            if found == len(counts):
+                return {values[name.casefold()]: n for name, n in counts.items()}
+            best = max(best, (found, column, values), key=lambda b: b[0])
+        unknown = [name for name in counts if name.casefold() not in best[2]]
+        known = sorted(best[2].values(), key=str.casefold)
+        shown = ", ".join(known[:12]) + (f" and {len(known) - 12} more" if len(known) > 12 else "")
+        raise OptionError(
+            f"wave {label!r}: {', '.join(map(repr, unknown))} "
+            f"{'is not a subgroup' if len(unknown) == 1 else 'are not subgroups'} of the "
+            f"wave's answers (subgroup column {best[1]!r}: {shown or 'no values'}). Give the "
+            "members per subgroup under the names the survey uses, or one number for the group."
+        )
 
     def import_roster(
         self,
