@@ -30,7 +30,7 @@ typecheck: $(STAMP)
 	$(BIN)/mypy cop_eval
 
 unit: $(STAMP) check-system
-	$(BIN)/pytest -n 2 -q
+	$(BIN)/pytest -n 2 --dist loadfile -q
 
 test: lint typecheck unit
 
