@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import doctest
 import json
+import re
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -180,6 +181,32 @@ def test_roster_file_problems_are_named(project: Project, tmp_path: Path) -> Non
     with pytest.raises(DataImportError, match="file not found"):
         project.import_roster("w", tmp_path / "missing.csv")
     assert project.memberships() == []
+
+
+def test_a_survey_export_is_not_taken_for_a_roster(project: Project, tmp_path: Path) -> None:
+    """Given as a roster, the demo's Qualtrics export was stored as 49 "members" (its header
+    rows and respondents); the paper export's 87 answer columns likewise. Both are refused;
+    a real roster with a few numeric columns (grade, hours) and a sign-up form's export are
+    not."""
+    samples = Path(__file__).parent.parent / "sample_data"
+    exports = Path(__file__).parent / "ingest" / "exports"
+    for path, said in [
+        (samples / "wave1_qualtrics.csv", "a Qualtrics survey export"),
+        (exports / "surveymonkey_no_metadata.csv", "a SurveyMonkey survey export"),
+        (samples / "wave3_paper.csv", "survey answers (87 columns of them)"),
+        (samples / "wave2_msforms.xlsx", "survey answers (83 columns of them)"),
+    ]:
+        with pytest.raises(DataImportError, match=rf"looks like {re.escape(said)}, not a roster"):
+            project.import_roster("w", path)
+    assert project.memberships() == []
+    rows = [f"{e},HR,{k % 4 + 3},{20 + k},{k % 2}" for k, e in enumerate(EMAILS)]
+    roster = write(tmp_path / "r.csv", "email,team,grade,hours,fte\n" + "\n".join(rows) + "\n")
+    assert project.import_roster("w", roster).membership.total == 12
+    signup = ["Id,Start time,Completion time,Email,Name,Team"] + [
+        f"{k},1/5/25 9:00:00,1/5/25 9:01:00,{e},Person {k},HR" for k, e in enumerate(EMAILS)
+    ]
+    path = write(tmp_path / "signup.csv", "\n".join(signup) + "\n")
+    assert project.import_roster("w", path, id_column="Email").membership.total == 12
 
 
 # -- attendance -------------------------------------------------------------------------------

@@ -153,6 +153,14 @@ def _likely_platform(container: str, records: Sequence[Sequence[str]]) -> str | 
     return None
 
 
+def platform_export(records: Sequence[Sequence[str]]) -> str | None:
+    """The survey platform ("Qualtrics", "SurveyMonkey", ...) whose export header ``records``
+    (the first rows of a table) looks like, or ``None``: how a roster or register that is in
+    fact a survey export is recognised."""
+    found = _likely_platform("csv", records)
+    return _NAMES.get(found) if found is not None else None
+
+
 def read_layout(container: str, fmt: str | None, records: Sequence[Sequence[str]]) -> Layout:
     """The header of ``records`` as ``fmt`` names it (detected when ``None`` or the container).
 

@@ -15,11 +15,13 @@ the survey answers of the same people. Messages name rows by number and never qu
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from cop_eval.errors import DataImportError, OptionError
+from cop_eval.ingest.layouts import platform_export
 from cop_eval.ingest.lists import ListTable, find_column, read_list_table
 from cop_eval.ingest.register_values import parse_attended, parse_dates, parse_minutes
 from cop_eval.privacy import pseudonymise
@@ -90,6 +92,49 @@ def _reject(rejected: list[RejectedRecord], row: int, reason: str) -> None:
         rejected.append(RejectedRecord(row=row, reason=reason))
 
 
+#: Cells that are answers to a rating item: a code 0-10 or a common response-scale word.
+_ANSWER = re.compile(
+    r"\d|10|(strongly |somewhat |slightly )?(dis)?agree|neither.*|never|rarely|sometimes|often"
+    r"|always|(very |not at all |not )?(satisfied|likely|important)|n/?a|don'?t know",
+    re.IGNORECASE,
+)
+#: Platforms whose exports have header rows below the column names (they would be read as
+#: members); a Microsoft or Google Forms export of a sign-up form is a list of members.
+_HEADER_ROWS = {"Qualtrics", "SurveyMonkey"}
+#: This many columns of answers make a file a survey export, not a list of members.
+ANSWER_COLUMNS = 5
+
+
+def _answer_columns(table: ListTable) -> int:
+    """Columns whose cells (at least three filled) are all answers to rating items."""
+    found = 0
+    for index in range(len(table.names)):
+        cells = [c for c in table.column(index) if c]
+        if len(cells) >= 3 and all(_ANSWER.fullmatch(c) for c in cells):
+            found += 1
+    return found
+
+
+def _refuse_survey_export(table: ListTable) -> None:
+    """A survey export given as a roster would store every respondent (and the platform's
+    header rows) as a member: refused, saying what the file looks like (a Qualtrics or
+    SurveyMonkey header, or :data:`ANSWER_COLUMNS` columns of rating answers)."""
+    platform = platform_export([table.names, *table.rows[:3]])
+    if platform not in _HEADER_ROWS:  # a sign-up form's export can be a list of members
+        platform = None
+    answers = _answer_columns(table) if platform is None else 0
+    if platform is None and answers < ANSWER_COLUMNS:
+        return
+    what = (
+        f"a {platform} survey export" if platform else f"survey answers ({answers} columns of them)"
+    )
+    raise DataImportError(
+        f"{table.source}: this looks like {what}, not a roster of members. A roster has one row "
+        "per member invited to the wave: a column of ids (e-mail, staff number or name) and "
+        "optionally their subgroup. Import survey answers as a wave of the project instead."
+    )
+
+
 def read_roster(
     path: Path,
     key: bytes,
@@ -121,6 +166,7 @@ def read_roster(
         A named column is not in the file, or no id column was found.
     """
     table = read_list_table(path)
+    _refuse_survey_export(table)
     id_index = find_column(table, id_column, "the member ids", ID_CANDIDATES)
     group_index = _group_index(table, group_column, guess_group)
     assert id_index is not None
