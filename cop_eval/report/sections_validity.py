@@ -14,9 +14,11 @@ from cop_eval.report.facts import ReportFacts
 from cop_eval.report.model import Block, Bullets, Cell, Column, Paragraph, Row, Section
 from cop_eval.report.numbering import Numbering
 
-__all__ = ["VALIDITY_TITLE", "validity_section"]
+__all__ = ["STRUCTURE_TITLE", "VALIDITY_TITLE", "validity_section"]
 
 VALIDITY_TITLE = "Do the scales measure the same thing in each wave and group?"
+#: The title when there is nothing to compare (one wave, no subgroups): no invariance test.
+STRUCTURE_TITLE = "Do the items group into the scales the questionnaire declares?"
 
 _LEAD = (
     "Comparing a scale's mean between waves or groups assumes that the questionnaire measures "
@@ -26,6 +28,14 @@ _LEAD = (
     "scale in the same way (equal loadings, 'metric') and start from the same point (equal "
     "intercepts, 'scalar') each time? Only under scalar invariance does a change in the mean "
     "mean a change in what the scale measures."
+)
+
+_LEAD_ONE = (
+    "A scale's score assumes that its items measure one thing together. This appendix checks "
+    "that with a confirmatory factor analysis: do the items group into the scales the "
+    "questionnaire declares? With two or more waves, or a subgroup column, it also tests "
+    "whether the scales measure the same thing each time (measurement invariance), which "
+    "comparing their means assumes."
 )
 
 _COLUMNS = (
@@ -189,8 +199,12 @@ def _refused_blocks(refused: list[tuple[str, ValidityResult]], num: Numbering) -
 
 
 def validity_section(facts: ReportFacts, num: Numbering) -> Section:
-    """The appendix: one part per questionnaire checked; one table for those too small."""
-    blocks: list[Block] = [Paragraph(_LEAD, "lead")]
+    """The appendix: one part per questionnaire checked; one table for those too small.
+
+    Its title and lead speak of waves and groups only when there are some to compare (two or
+    more waves, or an invariance test across subgroups)."""
+    compared = len(facts.waves) > 1 or any(r.invariance is not None for r in facts.validity)
+    blocks: list[Block] = [Paragraph(_LEAD if compared else _LEAD_ONE, "lead")]
     titles = {i.id: i.title for i in facts.instruments}
     refused = []
     for result in facts.validity:
@@ -203,4 +217,5 @@ def validity_section(facts: ReportFacts, num: Numbering) -> Section:
         blocks += _refused_blocks(refused, num)
     if not facts.validity:
         blocks.append(Paragraph("No questionnaire was checked.", "note"))
-    return Section("sec-validity", num.section, VALIDITY_TITLE, tuple(blocks), appendix=True)
+    title = VALIDITY_TITLE if compared else STRUCTURE_TITLE
+    return Section("sec-validity", num.section, title, tuple(blocks), appendix=True)

@@ -18,8 +18,10 @@ from cop_eval.measure.validity import validity
 from cop_eval.measure.validity_results import ValidityResult
 from cop_eval.report.compose import compose_report
 from cop_eval.report.facts import ReportFacts
+from cop_eval.report.model import Paragraph
+from cop_eval.report.numbering import Numbering
 from cop_eval.report.render import render_html
-from cop_eval.report.sections_validity import VALIDITY_TITLE
+from cop_eval.report.sections_validity import STRUCTURE_TITLE, VALIDITY_TITLE, validity_section
 from tests.report.conftest import html_text
 
 REF = Path(__file__).parent.parent / "reference"
@@ -53,6 +55,23 @@ def test_appendix_shows_the_fit_and_decision_in_plain_words(facts: ReportFacts) 
     assert "do not fit the answers well" in text  # CFI .78
     assert "Compare these means with caution" in text and "Neuroticism" in text
     assert "Chen (2007)" in text
+
+
+def test_one_wave_without_groups_is_not_said_to_be_compared(facts: ReportFacts) -> None:
+    """One wave and no invariance test: the title and lead speak of the factor structure,
+    not of "each wave and group" (which the single-wave appendix used to claim)."""
+    one = dataclasses.replace(
+        facts,
+        waves=facts.waves[-1:],
+        validity=(_bfi_by_gender().model_copy(update={"invariance": None}),),
+    )
+    section = validity_section(one, Numbering(14))
+    assert section.title == STRUCTURE_TITLE
+    lead = section.blocks[0]
+    assert isinstance(lead, Paragraph) and "one thing together" in lead.text
+    assert validity_section(facts, Numbering(14)).title == VALIDITY_TITLE  # several waves
+    by_group = dataclasses.replace(one, validity=(_bfi_by_gender(),))
+    assert validity_section(by_group, Numbering(14)).title == VALIDITY_TITLE  # across genders
 
 
 def test_caution_reaches_the_change_table_and_the_summary(facts: ReportFacts) -> None:
