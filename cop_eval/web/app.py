@@ -22,6 +22,7 @@ from starlette.types import Scope
 
 from cop_eval.errors import CopEvalError
 from cop_eval.web import work
+from cop_eval.web.comments_page import CommentsCache
 from cop_eval.web.jobs import JobRunner
 from cop_eval.web.rendering import make_templates, render
 from cop_eval.web.results import ResultsCache
@@ -124,6 +125,7 @@ def create_app(
     app.state.templates = make_templates()
     app.state.max_upload_bytes = max_upload_bytes
     app.state.results_cache = ResultsCache()
+    app.state.comments_cache = CommentsCache()
     app.state.jobs = jobs = JobRunner()
     app.state.warm_up = warm_up
     app.state.warmed = None

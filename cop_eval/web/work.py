@@ -8,8 +8,8 @@ work is done — the browser always hears back within about a second, and sees w
 
 After the project changed (a wave stored, the context, members, attendance or actions edited, also
 from the command line), :func:`warm_up` computes the results of the latest wave and of all waves,
-and draws their charts, in the background: the next click on Results, Compare or the report usually
-finds them ready.
+draws their charts and analyses the comments, in the background: the next click on Results,
+Compare, Comments or the report usually finds them ready.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from starlette.responses import Response
 
 from cop_eval.errors import CopEvalError
 from cop_eval.privacy import PrivacyPolicy
+from cop_eval.web.comments_page import CommentsKey, comments_job
 from cop_eval.web.jobs import BACKGROUND, PAGE, Job, JobRunner
 from cop_eval.web.rendering import render
 from cop_eval.web.results import (
@@ -173,3 +174,5 @@ def warm_up(request: Request) -> None:
     for chosen in choices:
         key = ResultsKey(str(directory), revision, tuple(chosen), ALL, state.privacy)
         _results_job(app.state.jobs, app.state.results_cache, key, BACKGROUND, charts=True)
+    comments = CommentsKey(str(directory), revision, ALL, state.privacy)
+    comments_job(app.state.jobs, app.state.comments_cache, comments, BACKGROUND)

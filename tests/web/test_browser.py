@@ -169,8 +169,8 @@ def _cookie_tossing_is_refused(browser: Any, base: str) -> None:
 
 
 def _narrow_screen(browser: Any, base: str, shots: Path) -> None:
-    """A phone (390 px): results and compare fit the screen, the menu is one row, and the
-    first Tab reaches the skip link."""
+    """A phone (390 px): results and compare fit the screen, "At a glance" fits its box, the
+    menu is one row, and the first Tab reaches the skip link."""
     context = browser.new_context(viewport={"width": 390, "height": 844})
     page = context.new_page()
     for name, url, ready in (
@@ -184,6 +184,12 @@ def _narrow_screen(browser: Any, base: str, shots: Path) -> None:
             "document.documentElement.scrollWidth - document.documentElement.clientWidth"
         )
         assert overflow <= 0, f"{url} scrolls sideways by {overflow}px at 390px"
+        # "At a glance" stacks its lines: its table is no wider than its box.
+        glance = page.evaluate(
+            "(() => { const w = document.querySelector('#sec-dashboard .table-wrap');"
+            " return w.scrollWidth - w.clientWidth; })()"
+        )
+        assert glance <= 0, f"'At a glance' on {url} is {glance}px wider than its box at 390px"
         links = page.locator("nav.main a")
         tops = {round(links.nth(k).bounding_box()["y"]) for k in range(links.count())}
         assert len(tops) == 1, f"the menu takes {len(tops)} rows at 390px"

@@ -6,15 +6,19 @@ from __future__ import annotations
 import dataclasses
 import html
 from pathlib import Path
+from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 
 from cop_eval.demo import GROUP_COLUMN, load_manifest
 from cop_eval.ingest import read_responses
 from cop_eval.instruments import load_instrument
 from cop_eval.store import Project
+from cop_eval.web import comments_page
 
 from .conftest import csrf
+from .conftest import page as get
 
 
 def _store_sample_waves(project_dir: Path) -> None:
@@ -39,16 +43,16 @@ def test_empty_project_says_where_comments_come_from(client: TestClient) -> None
 
 def test_comments_page_and_redaction_review(client: TestClient, project_dir: Path) -> None:
     _store_sample_waves(project_dir)
-    page = client.get("/comments")
+    page = get(client, "/comments")
     assert page.status_code == 200
     text = html.unescape(page.text)
     assert "What members said" in text and "Members setting the agenda" in text
     assert "[email]" in text and "[phone]" in text  # the review lists what was replaced
     assert "07700 900461" not in text and "example.org" not in text
     assert "Trainers (not shown: too few commenters)" in text
-    refused = client.get("/comments", params={"group": "Trainers"})
+    refused = get(client, "/comments", params={"group": "Trainers"})
     assert refused.status_code == 400 and "are not shown" in html.unescape(refused.text)
-    shown = client.get("/comments", params={"group": "HR"})
+    shown = get(client, "/comments", params={"group": "HR"})
     assert shown.status_code == 200 and "· HR" in shown.text
     # "priya" in lower case is caught only once the name is listed
     with Project.open(project_dir) as project:
@@ -57,11 +61,36 @@ def test_comments_page_and_redaction_review(client: TestClient, project_dir: Pat
     posted = client.post(
         "/comments/redact",
         data={"csrf_token": csrf(page.text), "names": "Jack Campbell\nAmir Baker", "keep": "Teams"},
-        follow_redirects=True,
+        follow_redirects=False,
     )
+    posted = get(client, posted.headers["location"])  # the notice waits out the progress page
     assert posted.status_code == 200 and "Added 2 name(s) and 1 word(s) to keep" in posted.text
+    assert "Jack Campbell" not in get(client, "/comments").text
     with Project.open(project_dir) as project:
         assert set(project.comments.terms().names) == {"Jack Campbell", "Amir Baker"}
         assert not [c for c in project.comments.review() if "jack" in c.text.casefold()]
     forged = client.post("/comments/redact", data={"csrf_token": "x", "names": "A B"})
     assert forged.status_code == 403
+
+
+def test_the_comments_page_is_kept_until_the_data_change(
+    client: TestClient, project_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _store_sample_waves(project_dir)
+    first = get(client, "/comments")
+    assert "Members setting the agenda" in html.unescape(first.text)
+    built: list[str] = []
+    real = comments_page.build_page
+
+    def counted(*args: Any, **kwargs: Any) -> comments_page.CommentsPage:
+        built.append(args[1])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(comments_page, "build_page", counted)
+    again = client.get("/comments", params={"group": ""})  # "All respondents"
+    assert again.status_code == 200 and "Members setting the agenda" in html.unescape(again.text)
+    assert built == []  # answered from what was kept, at once
+    with Project.open(project_dir) as project:
+        project.comments.add_terms(names=["Priya Shah"])  # a change (also from the command line)
+    assert "Members setting the agenda" in html.unescape(get(client, "/comments").text)
+    assert built == [""]
