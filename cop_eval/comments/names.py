@@ -71,9 +71,9 @@ _WORKPLACE = _words(
 
 @lru_cache(maxsize=1)
 def _stop_words() -> frozenset[str]:
-    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+    from cop_eval.comments.stop_words import ENGLISH_STOP_WORDS
 
-    return frozenset(ENGLISH_STOP_WORDS)
+    return ENGLISH_STOP_WORDS
 
 
 @lru_cache(maxsize=1)
@@ -97,6 +97,13 @@ def common_words() -> frozenset[str]:
 
 def _key(word: str) -> str:
     return fold(word).text.casefold()
+
+
+@lru_cache(maxsize=16)
+def _vocabulary_keys(vocabulary: tuple[str, ...]) -> frozenset[str]:
+    """The folded words of a vocabulary; cached, as a store builds a finder for each wave
+    each time its redaction terms change, with the same instrument wording."""
+    return frozenset(_key(w) for text in vocabulary for w in _WORD.findall(fold(text).text))
 
 
 @dataclass(frozen=True)
@@ -147,7 +154,7 @@ class NameFinder:
         common = common_words()
         everyday = _everyday_words()
         self.keep = frozenset(_key(w) for text in keep for w in _WORD.findall(fold(text).text))
-        vocab = {_key(w) for text in vocabulary for w in _WORD.findall(fold(text).text)}
+        vocab = _vocabulary_keys(tuple(vocabulary))
         self.known = common | vocab
         # Words that are never part of a name, even next to one ("The", "Teams", "Reflection").
         self.never = _stop_words() | _WORKPLACE | vocab | self.keep

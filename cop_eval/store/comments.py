@@ -126,7 +126,8 @@ class CommentStore:
                 "INSERT INTO redaction_terms(kind, sealed, added_at, added_by) VALUES (?, ?, ?, ?)",
                 [(kind, sealer.seal(t, _CONTEXT_TERM), db.now(), db.who()) for kind, t in rows],
             )
-            changed = self._reredact(conn, sealer)
+            # The same terms redact the same way: only new terms need the comments redacted again.
+            changed = self._reredact(conn, sealer) if rows else 0
             db.audit(
                 conn,
                 "redaction terms",

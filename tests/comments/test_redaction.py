@@ -3,6 +3,9 @@ lower-case names, invisible characters, numbers in every format."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -206,3 +209,24 @@ def _markers(text: str) -> list[str]:
     import re
 
     return re.findall(r"\[[^\[\]]*\]", text)
+
+
+def test_shipped_stop_words_are_scikit_learns() -> None:
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    from cop_eval.comments.stop_words import ENGLISH_STOP_WORDS as shipped
+
+    assert shipped == ENGLISH_STOP_WORDS
+
+
+def test_redaction_does_not_import_scikit_learn() -> None:
+    # scikit-learn takes 1.5 s to import; redaction needs only its stop-word list (shipped).
+    code = (
+        "import sys; from cop_eval.comments.redaction import RedactionRules, redact; "
+        "print(redact('Ask Dr Okafor or priya', RedactionRules(names=('Priya Shah',))).text); "
+        "print('sklearn' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    redacted, imported = done.stdout.strip().splitlines()[-2:]
+    assert "Okafor" not in redacted and "priya" not in redacted
+    assert imported == "False"

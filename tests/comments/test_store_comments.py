@@ -67,6 +67,9 @@ def test_store_keeps_only_redacted_and_sealed_text(tmp_path: Path) -> None:
         assert project.comments.add_terms(names=["Priya Shah"]) == 3
         loaded = project.load_wave("w1").comments["lm_improve"]
         assert loaded[2] == "[name] always helps, but there is never enough time."
+        # a name already listed (in any case) changes nothing, and is not redacted again
+        assert project.comments.add_terms(names=["PRIYA SHAH"]) == 0
+        assert project.load_wave("w1").comments["lm_improve"].equals(loaded)
         assert loaded[3] is None
         review = project.comments.review("w1", originals=True)
         assert review[0].key == "w1/lm_improve/1" and review[0].original is not None
@@ -75,7 +78,7 @@ def test_store_keeps_only_redacted_and_sealed_text(tmp_path: Path) -> None:
         assert project.comments.remove_terms(["priya shah"]) == 3
         assert project.comments.terms().names == ()
         project.comments.add_terms(names=["Priya Shah"], keep=["Leeds"])
-        assert [e.action for e in project.audit()].count("redaction terms") == 3
+        assert [e.action for e in project.audit()].count("redaction terms") == 4
         # the WAL is still there while the project is open: check it too
         files = [p for p in (tmp_path / "p").iterdir() if p.name.startswith("project.sqlite")]
         for path in files:
