@@ -12,7 +12,7 @@ Each figure is a fresh process, as the user runs it, timed ``--runs`` times (min
 
 Peak memory is the process's own maximum resident set (``wait4``'s ``ru_maxrss``).
 
-Run: ``.venv/bin/python benchmarks/bench_small.py [--runs 3]``
+Run: ``.venv/bin/python benchmarks/bench_small.py [--runs 3] [--no-web]``
 """
 
 from __future__ import annotations
@@ -94,6 +94,7 @@ def line(name: str, target: float, fig: Figures) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--no-web", action="store_true", help="leave the web pages out")
     args = parser.parse_args()
     print(
         f"machine: {platform.machine()}, {os.cpu_count()} cores, Python "
@@ -112,7 +113,7 @@ def main() -> None:
         report = [CLI, "report", "--project", str(project), "--out", str(work / "r.pdf")]
         line("report --project -> PDF (demo)", 5.0, timed(report, args.runs))
         figures = {}
-        for page in PAGES:
+        for page in [] if args.no_web else PAGES:
             probes = [
                 json.loads(
                     run([sys.executable, "-c", _PAGE_PROBE, str(project), str(work / "st"), page])[
@@ -127,7 +128,8 @@ def main() -> None:
             line(f"web {page} cold", 3.0, (min(cold), statistics.median(cold), nan, nan))
             line(f"web {page} warm", 1.0, (min(warm), statistics.median(warm), nan, nan))
         start = [p["start"] for probes in figures.values() for p in probes]
-        print(f"  (starting the web app itself, imports included: min {min(start):.2f} s)")
+        if start:
+            print(f"  (starting the web app itself, imports included: min {min(start):.2f} s)")
     print(f"load average {os.getloadavg()[0]:.1f} at the end (the machine may be shared)")
 
 
