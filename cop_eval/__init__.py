@@ -34,6 +34,7 @@ _WHERE = {
     "reliability": "cop_eval.api",
     "compare_waves": "cop_eval.api",
     "build_report": "cop_eval.api",
+    "at_a_glance": "cop_eval.api",
     "write_report": "cop_eval.api",
     "Project": "cop_eval.store",
     "PrivacyPolicy": "cop_eval.privacy",
@@ -69,6 +70,7 @@ __all__ = [
     "ValidityResult",
     "WaveComparison",
     "__version__",
+    "at_a_glance",
     "build_report",
     "compare_waves",
     "load_instrument",
@@ -82,6 +84,7 @@ __all__ = [
 
 if TYPE_CHECKING:
     from cop_eval.api import (
+        at_a_glance,
         build_report,
         compare_waves,
         read_responses,

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from cop_eval.store import Project
 
 __all__ = [
+    "at_a_glance",
     "build_report",
     "compare_waves",
     "read_responses",
@@ -305,6 +306,29 @@ def build_report(
         known = ", ".join(f.name for f in dataclasses.fields(ReportOptions))
         raise OptionError(f"build_report: {exc}; the report's settings are: {known}") from exc
     return build_report_model(waves, chosen, options)
+
+
+def at_a_glance(report: ReportModel) -> dict[str, Any]:
+    """The report's "At a glance" page as plain data: every stage, success factor, identity
+    level and value cycle with its latest mean, % favourable, changes and status, and the
+    summary's key messages (what ``cop-eval dashboard --json`` prints; the same figures as
+    the PDF).
+
+    Raises
+    ------
+    OptionError
+        When the report has no dashboard (questionnaires without stages, success factors,
+        identity levels or value cycles).
+    """
+    from cop_eval.report.glance import at_a_glance as glance
+
+    try:
+        return glance(report)
+    except (KeyError, StopIteration) as exc:
+        raise OptionError(
+            "this report has no dashboard: it shows the built-in stages, success factors, "
+            "identity levels and value cycle; compare_waves covers any scale"
+        ) from exc
 
 
 def write_report(

@@ -9,6 +9,7 @@ and wave comparison, and that the rendered report says so.
 from __future__ import annotations
 
 import html
+import json
 import re
 import subprocess
 from pathlib import Path
@@ -401,3 +402,39 @@ def test_the_summary_tiles_agree_with_the_response_rate_table(demo: DemoResult) 
     total = re.search(r'hl-value">(\d+)</p>\s*<p class="hl-label">Responses in Mar 2026', page)
     assert total is not None and int(total[1]) > int(said[1])
     assert "including people who are not members" in page
+
+
+def test_the_dashboard_command_says_what_the_report_says(
+    demo: DemoResult, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`cop-eval dashboard --project` (terminal and JSON) is the report's "At a glance" page:
+    every line's mean, % favourable, changes and status as the demo's HTML prints them, the
+    same tally, and the summary's key messages (without the subgroup one: no subgroups)."""
+    from cop_eval.report.filters import fmt_change, fmt_number, fmt_percent
+
+    assert main(["dashboard", "--project", str(demo.project), "--json"]) == 0
+    payload = json.loads(capsys.readouterr().out)
+    page = demo.html.read_text(encoding="utf-8")
+    board = page[page.index('class="dashboard') :]
+    board = board[: board.index("</table>")]
+    assert payload["title"] in page and payload["latest"] == "Mar 2026"
+    assert payload["status_counts"]["concern"] == 4 and payload["status_counts"]["watch"] == 13
+    assert len(payload["lines"]) == 18  # 3 stages, 7 factors, 3 identity levels, 5 value cycles
+    for line in payload["lines"]:
+        label = html.escape(line["label"], quote=False)
+        row = board[board.index(f">{label}<") :]
+        row = row[: row.index("</tr>")]
+        favourable = fmt_percent(line["favourable"])
+        for shown in (fmt_number(line["mean"]), favourable, fmt_change(line["change_since_first"])):
+            assert shown in html.unescape(row), (line["label"], shown)
+        assert f"chip-{line['status']}" in row or line["status"] == "none"
+    headlines = [m["headline"] for m in payload["key_messages"]]
+    assert "Weakest stage" in headlines and "Largest gap between subgroups" not in headlines
+    for message in payload["key_messages"]:
+        assert html.escape(message["headline"], quote=False) in page
+    assert main(["dashboard", "--project", str(demo.project)]) == 0
+    shown = capsys.readouterr().out
+    assert "Status in Mar 2026: 0 strengths, 13 watch, 4 concerns" in shown
+    assert "Stage 3: Reflection and transfer of learning" in shown and "▲ +0.58" in shown
+    code = main(["dashboard", "--project", str(demo.project), "--group-column", "strand"])
+    assert code == 2 and "for subgroups use `cop-eval equity" in capsys.readouterr().err

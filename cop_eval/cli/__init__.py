@@ -32,6 +32,7 @@ COMMAND_MODULES: dict[str, str] = {
     "reliability": "reliability_cmd",
     "compare": "compare_cmd",
     "equity": "equity_cmd",
+    "dashboard": "dashboard_cmd",
     "report": "report_cmd",
     "init": "project_cmd",
     "import": "project_cmd",
@@ -58,6 +59,8 @@ COMMAND_SUMMARIES: dict[str, str] = {
     "comments": "Themes of the free-text answers: redacted, coded, counted per wave and subgroup.",
     "compare": "Compare scale scores across waves: change, effect size, verdict (and trend for 3+ "
     "waves).",
+    "dashboard": "The status of every stage, success factor, identity level and value cycle at a "
+    "glance.",
     "demo": "Import the three sample waves, analyse them and write the board report.",
     "equity": "Equity between subgroups: each subgroup's gap to the rest, per scale and wave.",
     "import": "Add the survey export DATA to a project as one wave (all of it, or nothing).",

@@ -59,6 +59,7 @@ def demo_cmd(out_dir: Path) -> None:
     out.print(Text(f"Report (HTML): {result.html}"))
     out.print(Text(f"Tables (XLSX): {result.xlsx}"))
     out.print(Text(f"Project store: {result.project}  (cop-eval waves --project {result.project})"))
+    out.print(Text(f"At a glance:   cop-eval dashboard --project {result.project}"))
     out.print(Text(f"Finished in {seconds:.1f} s."))
 
 
