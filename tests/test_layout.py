@@ -31,7 +31,7 @@ LONG_MODULES: dict[str, str] = {
     "their table printing is to move to a module of its own",
     "ingest/registers.py": "reading rosters and attendance registers (issue 14, in progress); "
     "the register's column detection is to move to its own module",
-    "measure/validity.py": "one line over; FitIndices and the solution tables are to move to "
+    "measure/validity.py": "four lines over; FitIndices and the solution tables are to move to "
     "measure/validity_results.py (issue 17's module)",
 }
 

@@ -298,10 +298,13 @@ def validity(
             f"instrument {instrument.id}: no scale has two answered items, so there is no "
             "factor model to fit"
         )
-    samples = [
-        _Sample(label, keyed_items(items, instrument, list(spec.items)), ids)
-        for label, items, ids in raw
-    ]
+    samples = []
+    for label, items, ids in raw:  # only the rows a fit can use (listwise: a few % of them)
+        x = keyed_items(items, instrument, list(spec.items))
+        keep = _usable(x, missing)
+        samples.append(
+            _Sample(label, x[keep], None if ids is None else ids[keep].reset_index(drop=True))
+        )
     needed = required_n(spec)
     counts = [int(_usable(s.x, missing).sum()) for s in samples]
     any_hidden = any(privacy.hides(n) for n in counts)

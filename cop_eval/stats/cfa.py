@@ -43,6 +43,7 @@ import numpy.typing as npt
 from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
 
 from cop_eval.stats.cfa_indices import cfi, rmsea, rmsea_ci, srmr, tli
+from cop_eval.stats.cfa_information import Generators, group_information
 from cop_eval.stats.cfa_model import (
     Matrices,
     ParameterLayout,
@@ -187,49 +188,14 @@ def information(
     x: _FloatArray, layout: ParameterLayout, moments: Sequence[GroupMoments], total: int
 ) -> _FloatArray:
     """Expected (Fisher) information of F, as if the data were complete:
-    ``Σ_g n_g/N [tr(Σ⁻¹ ∂_aΣ Σ⁻¹ ∂_bΣ) + 2 ∂_aμ' Σ⁻¹ ∂_bμ]`` — the Newton matrix of the fit."""
+    ``Σ_g n_g/N [tr(Σ⁻¹ ∂_aΣ Σ⁻¹ ∂_bΣ) + 2 ∂_aμ' Σ⁻¹ ∂_bμ]`` — the Newton matrix of the fit.
+    Closed form (:mod:`~cop_eval.stats.cfa_information`): its cost does not depend on n."""
     info = np.zeros((x.size, x.size))
-    p, k = layout.n_items, layout.n_factors
-    eye = np.eye(p)
     for g, mom in enumerate(moments):
         m = unpack(x, layout, g)
         _, sigma = implied(m)
-        inv = np.linalg.inv(sigma)
-        lp = m.lam @ m.psi
-        index: list[int] = []
-        d_sigma: list[_FloatArray] = []
-        d_mu: list[_FloatArray] = []
-        for i in range(p):
-            f = layout.factor_of[i]
-            if layout.lam[g, i] >= 0:
-                index.append(int(layout.lam[g, i]))
-                d_sigma.append(np.outer(eye[i], lp[:, f]) + np.outer(lp[:, f], eye[i]))
-                d_mu.append(eye[i] * m.alpha[f])
-        for j in range(k):
-            for h in range(j + 1):
-                index.append(int(layout.psi[g, j, h]))
-                block = np.outer(m.lam[:, j], m.lam[:, h])
-                d_sigma.append(block + block.T if j != h else block)
-                d_mu.append(np.zeros(p))
-        for i in range(p):
-            index.append(int(layout.theta[g, i]))
-            d_sigma.append(np.outer(eye[i], eye[i]))
-            d_mu.append(np.zeros(p))
-            index.append(int(layout.nu[g, i]))
-            d_sigma.append(np.zeros((p, p)))
-            d_mu.append(eye[i])
-        for j in range(k):
-            if layout.alpha[g, j] >= 0:
-                index.append(int(layout.alpha[g, j]))
-                d_sigma.append(np.zeros((p, p)))
-                d_mu.append(m.lam[:, j].copy())
-        a = np.matmul(inv, np.asarray(d_sigma))
-        n_loc = len(index)
-        local = a.reshape(n_loc, -1) @ a.transpose(0, 2, 1).reshape(n_loc, -1).T
-        dm = np.asarray(d_mu)
-        local += 2.0 * dm @ inv @ dm.T
-        idx = np.asarray(index)
-        info[np.ix_(idx, idx)] += mom.n / total * local
+        gen = Generators.of(layout, g)
+        info[np.ix_(gen.index, gen.index)] += mom.n / total * group_information(gen, m, sigma)
     return info
 
 
@@ -344,7 +310,7 @@ def fit_cfa(
     # small matrices: threaded BLAS only adds contention (20x slower on a busy 2-core machine)
     with threadpool_limits(limits=1):
         x, converged, iterations = _minimise(x0, layout, moments, total)
-    chisq = max(float(total * objective(x, layout, moments, total)[0]), 0.0)
+        chisq = max(float(total * objective(x, layout, moments, total)[0]), 0.0)
     p = layout.n_items
     n_groups = len(moments)
     df = n_groups * (p * (p + 1) // 2 + p) - layout.n_par
