@@ -222,7 +222,7 @@ def _message_identity(facts: ReportFacts, refs: Refs) -> KeyMessage | None:
         group = f" The group's level is {latest.group_text}."
     return KeyMessage(
         "Identity strength",
-        f"In {latest.label}, {latest.n_classified} members could be classified{unclassified}: "
+        f"In {latest.label}, {latest.n_classified} respondents could be classified{unclassified}: "
         f"{parts}.{group}",
         ref,
         label,
