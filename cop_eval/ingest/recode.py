@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -224,15 +225,30 @@ def _recode_integers(array: pa.Array, lookup: _ScaleLookup) -> Recoded | None:
     if not (float(lookup.lo).is_integer() and float(lookup.hi).is_integer()):
         return None
     lo, hi = int(lookup.lo), int(lookup.hi)
+    raw = array.fill_null(lo).to_numpy(zero_copy_only=False)
+    if len(raw) and lo <= raw.min() and raw.max() <= hi:  # every answer in range: the usual
+        return _in_range(array, raw)
     codes = np.arange(lo, hi + 1, dtype=np.float32)
     values = np.concatenate([[np.nan], codes, [np.nan, np.nan]]).astype(np.float32)
     status = np.full(len(values), ANSWERED, np.int8)
     status[[0, -2]], status[-1] = OUT_OF_RANGE, BLANK
-    raw = array.fill_null(lo).to_numpy(zero_copy_only=False).astype(np.int64, copy=False)
-    slot = np.clip(raw, lo - 1, hi + 1) - (lo - 1)
+    slot = np.clip(raw.astype(np.int64, copy=False), lo - 1, hi + 1) - (lo - 1)
     if array.null_count:
         slot[array.is_null().to_numpy(zero_copy_only=False)] = len(values) - 1
     return Recoded(values[slot], status[slot])
+
+
+def _in_range(array: pa.Array, raw: npt.NDArray[np.integer[Any]]) -> Recoded:
+    """Integer cells all within the scale (nulls filled in ``raw``): each code as it is,
+    NaN and blank where null. One conversion and one pass over the validity bits."""
+    values = raw.astype(np.float32)
+    if not array.null_count:
+        return Recoded(values, np.full(len(values), ANSWERED, np.int8))
+    bits = np.frombuffer(array.buffers()[0], np.uint8)
+    valid = np.unpackbits(bits, count=array.offset + len(array), bitorder="little")
+    null = valid[array.offset :] == 0
+    values[null] = np.nan
+    return Recoded(values, np.where(null, np.int8(BLANK), np.int8(ANSWERED)))
 
 
 def _label_translation(

@@ -92,6 +92,24 @@ def test_integer_cells_as_their_floats(instrument: Instrument, kind: pa.DataType
     assert ints.values.dtype == np.float32 and ints.status.dtype == np.int8
 
 
+@pytest.mark.parametrize("kind", [pa.int8(), pa.int64()])
+@pytest.mark.parametrize("nulls", [0.0, 0.03, 1.0])
+def test_in_range_integers_as_their_floats(
+    instrument: Instrument, kind: pa.DataType, nulls: float
+) -> None:
+    """Every answer within the scale (the shortcut): the same values and status as the float
+    path, also for a slice that starts inside a byte of the validity bitmap."""
+    rng = np.random.default_rng(5)
+    lo, hi = instrument.response_scale.min, instrument.response_scale.max
+    cells = pa.array(rng.integers(lo, hi + 1, 1000), kind, mask=rng.random(1000) < nulls)
+    for array in (cells, cells.slice(3, 990)):
+        ints = recode_column(array, instrument.response_scale)
+        floats = recode_column(array.cast(pa.float64()), instrument.response_scale)
+        assert ints.status.tolist() == floats.status.tolist()
+        np.testing.assert_array_equal(ints.values, floats.values)
+        assert ints.values.dtype == np.float32 and ints.status.dtype == np.int8
+
+
 def test_platform_missing_codes(instrument: Instrument) -> None:
     result = recode_column(pa.array([-99, 3]), instrument.response_scale, missing_codes=(-99.0,))
     assert result.status.tolist() == [MISSING_LABEL, ANSWERED]
