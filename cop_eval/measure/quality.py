@@ -12,6 +12,8 @@ from collections.abc import Sequence
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 __all__ = ["duplicate_ids", "incomplete_responses", "partial_responses", "straight_lining"]
 
@@ -164,7 +166,7 @@ def duplicate_ids(ids: pd.Series) -> tuple[BoolArray, npt.NDArray[np.int64]]:
     ([True, False, False, False], [2, 1, 2, -1])
     """
     series = pd.Series(ids).reset_index(drop=True)
-    codes, _uniques = pd.factorize(series, use_na_sentinel=True)
+    codes = _codes(series)
     n = len(series)
     valid = codes >= 0
     last = np.full(int(codes.max(initial=-1)) + 1, -1, dtype=np.int64)
@@ -174,3 +176,13 @@ def duplicate_ids(ids: pd.Series) -> tuple[BoolArray, npt.NDArray[np.int64]]:
     kept[valid] = last[codes[valid]]
     earlier: BoolArray = valid & (kept != positions)
     return earlier, kept
+
+
+def _codes(series: pd.Series) -> npt.NDArray[np.int64]:
+    """One integer per distinct id (-1 for a missing one): arrow's hash table for text (a
+    national survey's 700,000 ids in a fraction of ``pd.factorize``'s time), else pandas'."""
+    try:
+        encoded = pc.dictionary_encode(pa.array(series, from_pandas=True))
+    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
+        return np.asarray(pd.factorize(series, use_na_sentinel=True)[0], dtype=np.int64)
+    return np.asarray(encoded.indices.fill_null(-1).to_numpy(), dtype=np.int64)
