@@ -58,6 +58,7 @@ def routers() -> tuple[APIRouter, ...]:
     """The page routers, in navigation order."""
     from cop_eval.web import (
         routes_actions,
+        routes_coding,
         routes_comments,
         routes_cycle,
         routes_import,
@@ -72,6 +73,7 @@ def routers() -> tuple[APIRouter, ...]:
         routes_cycle.router,
         routes_results.router,
         routes_comments.router,
+        routes_coding.router,
         routes_report.router,
         routes_actions.router,
     )

@@ -84,6 +84,14 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             r"or compare with --design independent",
             "or compare the waves as independent samples",
         ),
+        (
+            r"write the sheet with `cop-eval comments export` and code it there",
+            "download the coding sheet on the page “Coding by hand” and code it there",
+        ),
+        (
+            r"the candidate themes `cop-eval comments` suggests",
+            "the candidate themes the comments page suggests",
+        ),
         (r"`cop-eval check`", "the import report of each wave"),
         (r"\(see (the )?`cop-eval [^`]*`\)", ""),
         (r",? ?\(?see docs/[a-z_]+\.md\)?", ""),

@@ -131,10 +131,16 @@ async def page_results(
 
 
 def progress_page(
-    request: Request, job: Job, *, active: str = "", download: str | None = None
+    request: Request,
+    job: Job,
+    *,
+    active: str = "",
+    download: str | None = None,
+    back: tuple[str, str] = ("/report", "Back to the board report"),
 ) -> Response:
     """The page that shows how far ``job`` got and reloads itself until it is done; ``download``
-    is the address of the file the job makes (offered, and started, once it is made)."""
+    is the address of the file the job makes (offered, and started, once it is made), ``back``
+    the page (address, link text) it was asked for on."""
     done, total = job.progress
     return render(
         request,
@@ -148,6 +154,7 @@ def progress_page(
             "elapsed": job.elapsed,
             "refresh": not job.done,
             "download": download,
+            "back": back,
         },
     )
 
