@@ -2,7 +2,8 @@
 
 One practitioner's session: create a project, upload the three sample waves (Qualtrics CSV,
 Microsoft Forms workbook, paper forms keyed into a semicolon CSV), fix a column mapping in the
-page, look at the results and the comparison, and download the PDF board report and the tables.
+page, look at the results and the comparison, code the comments by hand (the coding sheet out and
+back in, kappa per theme), and download the PDF board report and the tables.
 Every page is screenshotted at 1366×768 (see ``COP_EVAL_SCREENSHOTS`` in ``browser.py``).
 """
 
@@ -19,6 +20,7 @@ from typing import Any
 
 import httpx
 import yaml
+from openpyxl import load_workbook
 
 from cop_eval.web import create_app
 from tests.web.browser import (
@@ -198,6 +200,37 @@ def _narrow_screen(browser: Any, base: str, shots: Path) -> None:
     context.close()
 
 
+def _comments_and_coding(s: Session, tmp_path: Path) -> None:
+    """The comments' themes, then coding by hand: the sheet out, coded, back in, and kappa."""
+    page = s.page
+    page.click("nav >> text=Comments")
+    page.wait_for_selector("#sec-comments table")
+    s.shot("comments")
+    page.click("text=Coding by hand and the codebook")
+    page.wait_for_selector("#themes")
+    with page.expect_download(timeout=120_000) as made:  # made on a progress page
+        page.click("#download-sheet")
+    sheet = tmp_path / "coding-sheet.xlsx"
+    made.value.save_as(sheet)
+    book = load_workbook(sheet)
+    coding = book["Coding"]
+    coding["B1"] = "Coder A"
+    header = [c.value for c in coding[3]]
+    for row in coding.iter_rows(min_row=4):  # the coder agrees with every suggestion
+        for theme in str(row[4].value or "").split(", "):
+            if theme:
+                row[header.index(theme)].value = 1
+    book.save(sheet)
+    page.click("text=Back to coding by hand")
+    page.set_input_files("#sheet-file", str(sheet))
+    page.click("text=Upload the codes")
+    page.wait_for_selector("#kappa")
+    assert "Agreement of Coder A and automatic coding" in page.inner_text("#kappa caption")
+    assert "almost perfect" in page.inner_text("#kappa")
+    s.shot("coding_kappa")
+    s.no_horizontal_scroll()
+
+
 def test_from_three_exports_to_a_board_report(tmp_path: Path) -> None:
     manifest = _manifest()
     waves = manifest["waves"]
@@ -279,7 +312,10 @@ def test_from_three_exports_to_a_board_report(tmp_path: Path) -> None:
         page.wait_for_selector("#scale-scores")
         s.shot("results_latest")
         s.no_horizontal_scroll()
-        for section in ("#scale-scores", "#sec-stages", "#sec-factors", "#sec-methods"):
+        for section in (
+            "#scale-scores", "#sec-dashboard", "#sec-stages", "#sec-factors", "#sec-subgroups",
+            "#sec-methods", "#sec-validity",
+        ):  # fmt: skip
             assert page.locator(section).count() == 1, section
         assert page.locator("#sec-stages img").count() >= 1
         hidden = page.locator("#group option[disabled]")
@@ -299,7 +335,10 @@ def test_from_three_exports_to_a_board_report(tmp_path: Path) -> None:
         s.shot("compare")
         s.no_horizontal_scroll()
         assert page.locator("#sec-change table").count() >= 1
+        for section in ("#sec-dashboard", "#sec-risks", "#sec-validity"):
+            assert page.locator(section).count() == 1, section
 
+        _comments_and_coding(s, tmp_path)
         _narrow_screen(browser, base, shots)
 
         page.click("nav >> text=Board report")
