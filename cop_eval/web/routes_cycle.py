@@ -7,6 +7,7 @@ deleted before the page answers, whatever happened.
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -79,17 +80,37 @@ def save_context(request: Request, form: Form) -> Response:
     return redirect(f"/cycle?n={token}#context")
 
 
+#: Pages that ask for a wave's members where they need them (and get the user back).
+_BACK = re.compile(r"/(results|compare|report)(\?[^#\\]*)?")
+
+
+def _back(form: Any) -> str | None:
+    """The page the members were entered on, when it is one of ours (never another site)."""
+    back = field(form, "back")
+    return back if _BACK.fullmatch(back) and "//" not in back else None
+
+
+def _with_notice(url: str, token: str) -> str:
+    return f"{url}{'&' if '?' in url else '?'}n={token}#members-needed"
+
+
 @router.post("/cycle/members")
 def save_members(request: Request, form: Form) -> Response:
     directory = require_project(request)
     if isinstance(directory, Response):
         return directory
+    back = _back(form)
+    state = web_state(request)
     try:
         stored = services_cycle.set_members(directory, field(form, "wave"), field(form, "counts"))
     except CopEvalError as exc:
+        if back is not None:
+            return redirect(_with_notice(back, state.notice("bad", str(exc))))
         return _page(request, directory, error=str(exc), status_code=400, which="members")
     text = f"Stored the membership of {stored.wave}: {stored.total} members."
-    return redirect(f"/cycle?n={web_state(request).notice('ok', text)}#members")
+    if back is not None:
+        return redirect(_with_notice(back, state.notice("ok", text + " Response rates use it.")))
+    return redirect(f"/cycle?n={state.notice('ok', text)}#members")
 
 
 async def _staged(request: Request, form: Any, name: str) -> Path:

@@ -36,6 +36,7 @@ from cop_eval.web.results import (
     with_cover,
 )
 from cop_eval.web.routes_project import redirect, require_project
+from cop_eval.web.services_cycle import waves_without_members
 from cop_eval.web.state import FLOOR
 from cop_eval.web.work import WAIT, progress_page, wait_for
 
@@ -73,12 +74,15 @@ async def report_page(request: Request, n: str | None = None) -> Response:
     if isinstance(directory, Response):
         return directory
     waves = await run_in_threadpool(stored_waves, directory)
+    labels = [w.label for w in waves]
+    missing = await run_in_threadpool(waves_without_members, directory, labels)
     return render(
         request,
         "report.html",
         {
             "active": "report",
             "notice": web_state(request).pop_notice(n),
+            "missing_members": missing,
             "waves": waves,
             "sizes": _sizes(request),
             "error": None,

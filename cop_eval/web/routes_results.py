@@ -10,10 +10,12 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from cop_eval.report.model import Section, Table
+from cop_eval.web.deps import web_state
 from cop_eval.web.jobs import CHART
 from cop_eval.web.rendering import render
 from cop_eval.web.results import ALL, Results, ResultsCache, stored_waves
 from cop_eval.web.routes_project import require_project
+from cop_eval.web.services_cycle import waves_without_members
 from cop_eval.web.work import chart_job, page_results, wait_for
 
 __all__ = ["router"]
@@ -79,6 +81,21 @@ def _unknown_waves(asked: list[str], labels: list[str]) -> str | None:
     )
 
 
+async def _members_and_notice(
+    request: Request, directory: Path, labels: list[str], n: str | None
+) -> dict[str, object]:
+    """For a page that shows results: the waves whose members are not known (the page asks for
+    them beside the participation section), where the form comes back to, and the page's notice
+    (taken only now that the results are shown: a progress page reloads the same address)."""
+    missing = await run_in_threadpool(waves_without_members, directory, labels)
+    back = request.url.remove_query_params("n")
+    return {
+        "missing_members": missing,
+        "members_back": back.path + (f"?{back.query}" if back.query else ""),
+        "notice": web_state(request).pop_notice(n),
+    }
+
+
 def _refused(
     request: Request, template: str, context: dict[str, object], message: str, fallback: object
 ) -> Response:
@@ -91,7 +108,7 @@ def _refused(
 
 
 @router.get("/results")
-async def wave_results(request: Request, group: str = ALL) -> Response:
+async def wave_results(request: Request, group: str = ALL, n: str | None = None) -> Response:
     directory = require_project(request)
     if isinstance(directory, Response):
         return directory
@@ -127,12 +144,13 @@ async def wave_results(request: Request, group: str = ALL) -> Response:
         sections=sections,
         error=None,
         extra_links=[("scale-scores", "Scale scores"), *_reliability_anchor(sections)],
+        **await _members_and_notice(request, directory, [chosen], n),
     )
     return render(request, "results.html", context)
 
 
 @router.get("/compare")
-async def compare(request: Request, group: str = ALL) -> Response:
+async def compare(request: Request, group: str = ALL, n: str | None = None) -> Response:
     directory = require_project(request)
     if isinstance(directory, Response):
         return directory
@@ -170,7 +188,9 @@ async def compare(request: Request, group: str = ALL) -> Response:
     sections = _sections(found, COMPARE_SECTIONS)
     if group != ALL:
         sections = [s for s in sections if s.id != "sec-subgroups"]
-    context.update(results=found, sections=sections)
+    context.update(
+        results=found, sections=sections, **await _members_and_notice(request, directory, chosen, n)
+    )
     return render(request, "compare.html", context)
 
 

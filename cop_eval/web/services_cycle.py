@@ -5,7 +5,7 @@ attendance and actions. Nothing here computes a statistic; every figure a page s
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -192,3 +192,10 @@ def change_action(
             note=note or None,
             note_date=parse_date(note_date),
         )
+
+
+def waves_without_members(directory: Path, labels: Sequence[str]) -> list[str]:
+    """The waves among ``labels`` whose number of members the project does not know."""
+    with open_project(directory) as project:
+        known = {m.wave.casefold() for m in project.memberships()}
+    return [label for label in labels if label.casefold() not in known]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 import io
 import re
 import zipfile
@@ -345,3 +346,25 @@ def test_the_settings_file_never_lowers_the_floor(
         assert f'<option value="{used}" selected>' in html
         assert '<option value="3"' not in html and '<option value="1"' not in html
         assert app.state.web.privacy.min_group_size == used
+
+
+def test_a_missing_membership_is_entered_on_the_page_that_needs_it(client: TestClient) -> None:
+    results = page(client, "/results", params={"wave": "Spring"})
+    assert 'id="members-needed"' in results.text and "Members invited to Spring" in results.text
+    form = {"csrf_token": csrf(results.text), "wave": "Spring", "back": "/results?wave=Spring"}
+    bad = client.post("/cycle/members", data={**form, "counts": "lots"}, follow_redirects=False)
+    assert bad.status_code == 303 and bad.headers["location"].startswith("/results?wave=Spring&n=")
+    assert "is not a number of members" in html.unescape(page(client, bad.headers["location"]).text)
+    good = client.post("/cycle/members", data={**form, "counts": "40"}, follow_redirects=False)
+    after = page(client, good.headers["location"])
+    assert "Stored the membership of Spring: 40 members" in after.text
+    assert "Members invited to Spring" not in after.text
+    compare = page(client, "/compare").text
+    assert "Members invited to Autumn" in compare and "Members invited to Spring" not in compare
+    assert "Members invited to Autumn" in client.get("/report").text
+    away = client.post(
+        "/cycle/members",
+        data={**form, "wave": "Autumn", "counts": "30", "back": "https://example.org/results"},
+        follow_redirects=False,
+    )
+    assert away.headers["location"].startswith("/cycle?")  # never to another site
