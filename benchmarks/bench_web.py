@@ -42,7 +42,7 @@ from fastapi.testclient import TestClient
 from cop_eval.web import create_app
 
 project, staging, url, warm_first = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3], sys.argv[4]
-app = create_app(project, staging_dir=staging, warm_up=warm_first == "yes")
+app = create_app(project, staging_dir=staging, warm_up=warm_first == "yes", chart_pool=True)
 REFRESH = '<meta http-equiv="refresh"'
 
 def ready(client, url):

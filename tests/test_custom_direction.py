@@ -154,3 +154,12 @@ def test_web_pages_show_the_warnings_once(client: TestClient) -> None:
     for url in ("/results", "/compare"):
         html = client.get(url).text
         assert html.count("<strong>Read with care</strong>") == 1, url
+
+
+def test_web_results_page_says_lower_is_better(client: TestClient) -> None:
+    from tests.web.conftest import page
+
+    for url in ("/results", "/compare"):
+        html = page(client, url).text
+        note = html[html.index('id="direction-note"') :].split("</ul>")[0]
+        assert "Lower is better</strong> for Strain of taking part" in note, url

@@ -102,6 +102,7 @@ def serve_cmd(
         project.expanduser() if project else None,
         max_upload_bytes=max_upload_mb * 1_000_000,
         allow_remote=not loopback,
+        chart_pool=True,
     )
     url = display_url(host, port)
     if loopback:

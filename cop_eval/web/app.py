@@ -86,6 +86,7 @@ def create_app(
     allow_remote: bool = False,
     staging_dir: Path | None = None,
     warm_up: bool = True,
+    chart_pool: bool = False,
 ) -> FastAPI:
     """Build the web app.
 
@@ -104,6 +105,10 @@ def create_app(
         After the project changed, compute the latest wave's and all waves' results (and draw
         their charts) in the background, so the next page finds them ready. Tests that do not
         look at speed turn it off.
+    chart_pool
+        Draw a page's charts on two cores: a helper process (started when first needed, about
+        a second of CPU to load matplotlib) draws half of each batch. ``cop-eval serve`` turns it
+        on; tests, which start many short-lived apps, leave it off.
     """
     state = WebState(project_dir.resolve() if project_dir else None, staging_dir)
 
@@ -113,6 +118,7 @@ def create_app(
             yield
         finally:
             jobs.close()
+            app.state.results_cache.charts.close()  # the chart pool's helper process
             state.close()
 
     app = FastAPI(
@@ -127,6 +133,8 @@ def create_app(
     app.state.templates = make_templates()
     app.state.max_upload_bytes = max_upload_bytes
     app.state.results_cache = ResultsCache()
+    # Charts drawn together use a second core (a helper process, started when first needed).
+    app.state.results_cache.charts.use_pool = chart_pool
     app.state.comments_cache = CommentsCache()
     app.state.jobs = jobs = JobRunner()
     app.state.warm_up = warm_up

@@ -5,6 +5,11 @@ where ID is a digest of the chart's own spec (its suppressed, already-computed v
 the browser asks for the image when it shows it, and the drawing is a job of the app's single
 worker (:mod:`cop_eval.web.jobs`). A drawn chart is kept by its digest, so the same chart on
 another page, in the PDF, or after the data changed elsewhere in the project is never drawn twice.
+
+Charts drawn together (a page's figures computed ahead, or the PDF's) go to the report's
+:class:`~cop_eval.report.chart_pool.ChartPool` when :attr:`ChartStore.use_pool` is on: a helper
+process draws half of them on the second core. It starts at the first such batch and stops with
+the app (:meth:`ChartStore.close`).
 """
 
 from __future__ import annotations
@@ -12,8 +17,10 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections import OrderedDict
+from collections.abc import Sequence
 
 from cop_eval import __version__
+from cop_eval.report.chart_pool import ChartPool
 from cop_eval.report.charts import draw_chart
 from cop_eval.report.model import Chart, ReportModel
 from cop_eval.report.render import ChartImage, chart_image
@@ -43,6 +50,9 @@ class ChartStore:
         self._lock = threading.Lock()
         #: matplotlib is not made for concurrent use: one drawing at a time.
         self.draw_lock = threading.Lock()
+        #: Draw batches of charts on two cores (the app turns it on; tests leave it off).
+        self.use_pool = False
+        self._pool: ChartPool | None = None
 
     def register(self, model: ReportModel) -> dict[str, ChartImage]:
         """Remember every figure's spec; ``{figure id: ChartImage}`` whose URI is the page's."""
@@ -80,9 +90,34 @@ class ChartStore:
                 self._keep(digest, found)
         return found
 
+    def draw(self, digests: Sequence[str]) -> None:
+        """Draw these charts (those not drawn yet) together: on two cores with the pool."""
+        with self._lock:
+            specs = {d: self._specs[d] for d in digests if d in self._specs}
+        with self.draw_lock:
+            todo = [(d, spec) for d, spec in specs.items() if self.cached(d) is None]
+            if not todo:
+                return
+            if self.use_pool and len(todo) > 1:
+                if self._pool is None:
+                    self._pool = ChartPool()
+                images = self._pool.draw([spec for _, spec in todo], "png")
+            else:
+                images = [draw_chart(spec, "png") for _, spec in todo]
+            for (digest, _), image in zip(todo, images, strict=True):
+                self._keep(digest, image)
+
+    def close(self) -> None:
+        """Stop the pool's helper process (when one was started)."""
+        with self.draw_lock:
+            pool, self._pool = self._pool, None
+            self.use_pool = False
+        if pool is not None:
+            pool.close()
+
     def data_images(self, model: ReportModel) -> dict[str, ChartImage]:
         """Every figure as a ``data:`` URI image (for the PDF), drawing those not drawn yet."""
-        self.register(model)
+        self.draw(self.missing(model))
         return {f.id: chart_image(self.png(chart_digest(f.chart))) for f in model.figures()}
 
     def missing(self, model: ReportModel) -> list[str]:

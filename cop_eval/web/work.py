@@ -26,7 +26,7 @@ from starlette.responses import Response
 from cop_eval.errors import CopEvalError
 from cop_eval.privacy import PrivacyPolicy
 from cop_eval.web.comments_page import CommentsKey, comments_job
-from cop_eval.web.jobs import BACKGROUND, PAGE, Job, JobRunner
+from cop_eval.web.jobs import BACKGROUND, CHART, PAGE, Job, JobRunner
 from cop_eval.web.rendering import render
 from cop_eval.web.results import (
     ALL,
@@ -40,8 +40,10 @@ from cop_eval.web.results import (
 from cop_eval.web.services import open_project
 
 __all__ = [
+    "CHART_BATCH",
     "WAIT",
     "chart_job",
+    "charts_jobs",
     "page_results",
     "progress_page",
     "results_title",
@@ -84,15 +86,30 @@ def chart_job(runner: JobRunner, cache: ResultsCache, digest: str, priority: int
     return runner.submit(("chart", digest), "Drawing a chart", work, priority=priority)
 
 
-def _results_job(
-    runner: JobRunner, cache: ResultsCache, key: ResultsKey, priority: int, *, charts: bool = False
-) -> Job:
+#: Charts drawn by one job: half of them by the chart pool's helper on the second core, and the
+#: page's images arrive a few at a time.
+CHART_BATCH = 4
+
+
+def charts_jobs(runner: JobRunner, cache: ResultsCache, results: Results, priority: int) -> None:
+    """Draw the charts of ``results`` not drawn yet, :data:`CHART_BATCH` to a job, in page
+    order (a chart the browser asks for meanwhile is drawn by its own job, or found drawn)."""
+    missing = cache.charts.missing(results.model)
+    for start in range(0, len(missing), CHART_BATCH):
+        batch = tuple(missing[start : start + CHART_BATCH])
+
+        def work(job: Job, batch: tuple[str, ...] = batch) -> None:
+            cache.charts.draw(batch)
+
+        runner.submit(("charts", batch), "Drawing charts", work, priority=priority)
+
+
+def _results_job(runner: JobRunner, cache: ResultsCache, key: ResultsKey, priority: int) -> Job:
     def work(job: Job) -> Results:
         found = cache.get(key)
         results = found if found is not None else build_results(key, cache, job.begin)
-        if charts:  # drawn after the results, each its own job: a page's work can go first
-            for digest in cache.charts.missing(results.model):
-                chart_job(runner, cache, digest, BACKGROUND)
+        # Drawn after the results, a few to a job: a page's work can go first.
+        charts_jobs(runner, cache, results, CHART if job.priority == PAGE else BACKGROUND)
         return results
 
     return runner.submit(
@@ -119,6 +136,7 @@ async def page_results(
         return str(exc)
     found = cache.get(key)
     if found is not None:
+        charts_jobs(app.state.jobs, cache, found, CHART)  # any not drawn yet, or forgotten
         return found
     job = _results_job(app.state.jobs, cache, key, PAGE)
     if not await wait_for(job, WAIT):
@@ -180,6 +198,6 @@ def warm_up(request: Request) -> None:
     choices = [labels[-1:]] + ([labels] if len(labels) > 1 else [])
     for chosen in choices:
         key = ResultsKey(str(directory), revision, tuple(chosen), ALL, state.privacy)
-        _results_job(app.state.jobs, app.state.results_cache, key, BACKGROUND, charts=True)
+        _results_job(app.state.jobs, app.state.results_cache, key, BACKGROUND)
     comments = CommentsKey(str(directory), revision, ALL, state.privacy)
     comments_job(app.state.jobs, app.state.comments_cache, comments, BACKGROUND)

@@ -239,7 +239,7 @@ def test_from_three_exports_to_a_board_report(tmp_path: Path) -> None:
     files[2] = _paper_form_with_a_renamed_column(tmp_path)
     shots = screenshot_dir(tmp_path)
     project = tmp_path / "My CoP evaluation"
-    app = create_app(None, staging_dir=tmp_path / "staging")
+    app = create_app(None, staging_dir=tmp_path / "staging", chart_pool=True)
     with live_server(app) as base, chromium() as browser:
         context = browser.new_context(viewport=VIEWPORT, accept_downloads=True)
         page = context.new_page()
