@@ -105,6 +105,7 @@ def project_page(request: Request, n: str | None = None) -> Response:
             "active": "project",
             "notice": state.pop_notice(n),
             "waves": waves,
+            "audit": services.audit_of(directory),
             "pending": state.pending_imports(directory),
         },
     )

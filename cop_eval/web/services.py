@@ -17,7 +17,7 @@ from cop_eval.errors import CopEvalError, OptionError, StoreError
 from cop_eval.ingest import FORMATS, open_source, read_responses
 from cop_eval.instruments import Instrument, load_builtin_instruments, load_instrument
 from cop_eval.store import Project
-from cop_eval.store.models import ImportOutcome, WaveInfo
+from cop_eval.store.models import AuditEntry, ImportOutcome, WaveInfo
 from cop_eval.store.project import sha256_file
 from cop_eval.web.state import PendingImport
 from cop_eval.web.words import web_words
@@ -108,6 +108,16 @@ def waves_of(directory: Path) -> list[WaveInfo]:
     """The stored waves, in date order."""
     with open_project(directory) as project:
         return project.waves()
+
+
+#: Rows of the audit trail the Waves page lists (the most recent first).
+AUDIT_ROWS = 200
+
+
+def audit_of(directory: Path) -> list[AuditEntry]:
+    """The project's audit trail, the most recent change first (at most :data:`AUDIT_ROWS`)."""
+    with open_project(directory) as project:
+        return list(reversed(project.audit()))[:AUDIT_ROWS]
 
 
 def builtin_instruments() -> list[Instrument]:

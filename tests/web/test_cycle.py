@@ -33,6 +33,12 @@ def test_context_form_round_trips(client: TestClient, project_dir: Path) -> None
     with Project.open(project_dir) as project:
         assert project.context().fields() == {"name": "HR <Group>", "sponsor": "Director"}
         assert [e.action for e in project.audit()][-1] == "context"
+    # The Waves page lists the audit trail, the latest change first, its text escaped.
+    audit = client.get("/project").text
+    trail = audit[audit.index('id="audit"') :]
+    assert "<td>context</td>" in trail and "<td>init</td>" in trail
+    assert trail.index("<td>context</td>") < trail.index("<td>init</td>")
+    assert "HR &lt;Group&gt;" in trail and "HR <Group>" not in trail
 
 
 def test_members_numbers_and_roster_upload(
