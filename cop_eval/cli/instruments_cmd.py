@@ -140,9 +140,11 @@ def _looks_like_item_list(path: Path) -> bool:
     """A YAML mapping of ids to text with none of an instrument's keys (``items``, ``scales``)."""
     import yaml
 
+    from cop_eval.safe_yaml import YamlLimitError, load_yaml, read_text_file
+
     try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        data = load_yaml(read_text_file(Path(path)), str(path))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError, YamlLimitError):
         return False
     return (
         isinstance(data, dict)

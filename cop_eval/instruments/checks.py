@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from cop_eval.limits import limit, over_limit
+
 
 def _as_list(value: Any) -> list[Any]:
     return list(value) if isinstance(value, list | tuple) else []
@@ -24,9 +26,11 @@ def _check_response_scale(rs: Any, where: str) -> list[str]:
         return []
     if lo >= hi:
         return [f"{where}: min ({lo}) must be less than max ({hi})"]
+    if hi - lo + 1 > limit("max_scale_points"):
+        return [over_limit("max_scale_points", where, f"a scale of {hi - lo + 1:,} points")]
     if not isinstance(labels, Mapping):
         return []
-    problems = []
+    problems = _same_labels(labels, where)
     keys = {int(k) for k in labels if isinstance(k, int) or str(k).lstrip("-").isdigit()}
     ends = [v for v in (lo, hi) if v not in keys]
     if ends:
@@ -47,6 +51,25 @@ def _check_response_scale(rs: Any, where: str) -> list[str]:
                 "an answer cannot be both a score and missing"
             )
     return problems
+
+
+def _same_labels(labels: Mapping[Any, Any], where: str) -> list[str]:
+    """Two codes with one label: a text answer would score as whichever code came last."""
+    codes: dict[str, list[str]] = {}
+    for code, text in labels.items():
+        folded = " ".join(str(text).split()).casefold()
+        codes.setdefault(folded, []).append(str(code))
+    return [
+        f"{where}.labels: codes {' and '.join(found)} have the same label "
+        f"{str(labels[_key(labels, found[0])]).strip()!r}; an answer given as that text could "
+        "not be scored. Give each code its own label"
+        for found in codes.values()
+        if len(found) > 1
+    ]
+
+
+def _key(labels: Mapping[Any, Any], code: str) -> Any:
+    return next(k for k in labels if str(k) == code)
 
 
 def _check_status_rules(data: Mapping[str, Any]) -> list[str]:
