@@ -12,6 +12,7 @@ import csv
 import io
 import mmap
 import re
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -19,15 +20,28 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from cop_eval.errors import DataImportError
+from cop_eval.ingest.csv_checks import (
+    check_cell_sizes,
+    check_multiline,
+    count_lines,
+    decode_mixed,
+    iter_lines,
+    longest_field,
+    multiline_note,
+    multiline_records,
+    nul_rule,
+)
 from cop_eval.ingest.layouts import Layout, read_layout
 from cop_eval.ingest.raw import Column, RawTable
 from cop_eval.ingest.text import (
+    FIELD_SIZE_LIMIT,
     HeaderSample,
     decode_all,
     looks_binary,
     read_header_sample,
     records_with_offsets,
 )
+from cop_eval.limits import limit, over_limit
 
 __all__ = ["CsvSource"]
 
@@ -67,7 +81,7 @@ class CsvSource:
                 f"{source}: the first row holds numbers, not column names (a header row is "
                 "missing). Add a first row naming each column (item ids or question text)."
             )
-        layout = read_layout("csv", fmt, records)
+        layout = read_layout("csv", fmt, records, source)
         data_records = [r for r in records[layout.header_rows :] if not _empty(r)]
         if sample.complete and not data_records:
             raise DataImportError(
@@ -87,29 +101,98 @@ class CsvSource:
         first_row = skip + 1
         encoding = self.sample.encoding
         if encoding in ("utf-8", "utf-8-sig") and skip < len(self.sample.offsets):
-            table = self._fast_utf8(self.sample.offsets[skip], wanted, text_columns)
-            if table is not None:
-                return self._raw(table, wanted, first_row, encoding)
-        data = self.path.read_bytes()
-        text, used = decode_all(data, "utf-8" if encoding == "utf-8-sig" else encoding, self.source)
-        if used != encoding and encoding != "utf-8-sig":
-            encoding = used
-        text = text.lstrip("\ufeff")
-        if self.sample.nul_bytes:
-            text = text.replace("\x00", "")
-        if looks_binary(text[:65536]):
-            raise DataImportError(
-                f"{self.source}: this is not a text table (binary data after the header)."
-            )
+            fast = self._fast_utf8(self.sample.offsets[skip], wanted, text_columns)
+            if fast is not None:
+                table, lines = fast
+                notes = self._multiline_from_file(self.sample.offsets[skip], table, lines)
+                return self._raw(table, wanted, first_row, encoding, notes=notes)
+        self._check_field_sizes(skip)
+        text, encoding, notes = self._decoded(encoding)
         ends = [end for _record, end in records_with_offsets(text, self.sample.delimiter, skip)]
         end = ends[-1] if len(ends) == skip else len(text)
         body = text[end:]
         body = body[: _blank_tail(body, self.sample.delimiter)]
+        del text
         stream = pa.BufferReader(body.encode("utf-8"))
         table = self._arrow(stream, wanted, text_columns, quoted='"' in body)
         if table is not None:
-            return self._raw(table, wanted, first_row, encoding)
-        return self._python(body, wanted, text_columns, first_row, encoding)
+            lines = count_lines(body.encode("utf-8")) if '"' in body else table.num_rows
+            if lines > table.num_rows:
+                notes += self._multiline(iter_lines(body), first_row, table.num_rows, lines)
+            return self._raw(table, wanted, first_row, encoding, notes=notes)
+        if '"' in body:
+            records = sum(1 for _ in csv.reader(iter_lines(body), delimiter=self.sample.delimiter))
+            lines = count_lines(body.encode("utf-8"))
+            if lines > records:
+                notes += self._multiline(iter_lines(body), first_row, records, lines)
+        return self._python(body, wanted, text_columns, first_row, encoding, notes)
+
+    def _decoded(self, encoding: str) -> tuple[str, str, list[str]]:
+        """The whole file as text, by the rules for encodings and NUL bytes."""
+        data = self.path.read_bytes()
+        notes: list[str] = []
+        if encoding in ("utf-8", "utf-8-sig"):
+            try:
+                text = data.decode("utf-8")
+            except UnicodeDecodeError:
+                text, encoding, mixed = decode_mixed(data, self.source)
+                notes += [mixed] if mixed else []
+        else:
+            text, encoding = decode_all(data, encoding, self.source)
+        del data
+        text = text.lstrip("\ufeff")
+        text, nul_note = nul_rule(text, self.source)
+        notes += [nul_note] if nul_note else []
+        if looks_binary(text[:65536]):
+            raise DataImportError(
+                f"{self.source}: this is not a text table (binary data after the header)."
+            )
+        return text, encoding, notes
+
+    def _check_field_sizes(self, skip: int) -> None:
+        """Refuse a cell over the limit before the whole file is read into memory."""
+        cap = limit("max_cell_bytes")
+        if self.sample.size <= cap or self.sample.encoding.startswith("utf-16"):
+            return
+        with self.path.open("rb") as handle:
+            if longest_field(iter(lambda: handle.read(_BLOCK), b""), self.sample.delimiter) <= cap:
+                return
+            handle.seek(0)
+            text = io.TextIOWrapper(handle, self.sample.encoding, errors="replace", newline="")
+            csv.field_size_limit(cap)
+            try:
+                for _ in csv.reader(text, delimiter=self.sample.delimiter):
+                    pass
+            except csv.Error as exc:
+                if "field limit" not in str(exc):
+                    return  # the readers report other problems themselves
+                raise DataImportError(
+                    over_limit("max_cell_bytes", self.source, "a cell longer than the limit")
+                ) from None
+            finally:
+                csv.field_size_limit(FIELD_SIZE_LIMIT)
+
+    def _multiline_from_file(self, offset: int, table: pa.Table, lines: int) -> list[str]:
+        if lines <= table.num_rows:
+            return []
+        with self.path.open("rb") as handle:
+            handle.seek(offset)
+            text = io.TextIOWrapper(handle, "utf-8", errors="replace", newline="")
+            first_row = self.lead + self.layout.header_rows + 1
+            return self._multiline(text, first_row, table.num_rows, lines)
+
+    def _multiline(
+        self, lines: Iterable[str], first_row: int, records: int, count: int
+    ) -> list[str]:
+        """Check the records that span lines (quote runaway refuses); the note on the rest."""
+        rows = check_multiline(
+            multiline_records(lines, self.sample.delimiter),
+            delimiter=self.sample.delimiter,
+            names=list(self.layout.names),
+            first_row=first_row,
+            source=self.source,
+        )
+        return [multiline_note(rows, records, count)] if rows else []
 
     def _names(self) -> list[str]:
         return [f"c{i}" for i in range(self.width)]
@@ -190,8 +273,15 @@ class CsvSource:
             )
         ]
 
-    def _fast_utf8(self, offset: int, wanted: list[int], text_columns: set[int]) -> pa.Table | None:
-        """Read a UTF-8 file from the end of its header, straight from a memory map."""
+    def _fast_utf8(
+        self, offset: int, wanted: list[int], text_columns: set[int]
+    ) -> tuple[pa.Table, int] | None:
+        """Read a UTF-8 file from the end of its header, straight from a memory map.
+
+        Returns the table and the number of physical lines it came from (records that span
+        lines are checked by the caller), or ``None`` for the slower path: NUL bytes, bytes that
+        are not UTF-8, or anything pyarrow cannot take as it is.
+        """
         with self.path.open("rb") as handle:
             try:
                 view = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
@@ -203,6 +293,9 @@ class CsvSource:
                 cut = _blank_tail(text, self.sample.delimiter)
                 end = tail + len(text[:cut].encode("utf-8"))
                 quoted = view.find(b'"', offset, end) >= 0
+                if view.find(b"\x00", offset, end) >= 0:
+                    return None  # the rule for NUL bytes is applied on the text path
+                lines = _count_lines(view, offset, end) if quoted else -1
             finally:
                 view.close()
         if end <= offset:
@@ -210,9 +303,12 @@ class CsvSource:
         mapped = pa.memory_map(str(self.path), "r")
         try:
             body = mapped.read_buffer().slice(offset, end - offset)
-            return self._arrow(pa.BufferReader(body), wanted, text_columns, quoted=quoted)
+            table = self._arrow(pa.BufferReader(body), wanted, text_columns, quoted=quoted)
         finally:
             mapped.close()
+        if table is None:
+            return None
+        return table, (lines if quoted else table.num_rows)
 
     def _raw(
         self,
@@ -221,14 +317,17 @@ class CsvSource:
         first_row: int,
         encoding: str,
         rejected: dict[int, str] | None = None,
+        notes: Sequence[str] = (),
     ) -> RawTable:
         columns: dict[int, Column] = {i: table.column(f"c{i}") for i in wanted}
+        check_cell_sizes(columns, self.layout.names, self.source)
         n = table.num_rows
-        warnings: tuple[str, ...] = ()
-        if self.sample.nul_bytes:
+        warnings = tuple(notes)
+        if self.sample.nul_bytes and not any("NUL" in note for note in notes):
             warnings = (
                 f"{self.sample.nul_bytes} NUL byte(s) in the header rows were removed (blank "
                 "padding written by the exporting program).",
+                *warnings,
             )
         return RawTable(
             columns=columns,
@@ -241,7 +340,13 @@ class CsvSource:
         )
 
     def _python(
-        self, body: str, wanted: list[int], text_columns: set[int], first_row: int, encoding: str
+        self,
+        body: str,
+        wanted: list[int],
+        text_columns: set[int],
+        first_row: int,
+        encoding: str,
+        notes: Sequence[str] = (),
     ) -> RawTable:
         """Row by row, for files pyarrow cannot take as they are.
 
@@ -297,7 +402,21 @@ class CsvSource:
                 f"{self.source}: the rows could not be read as a table; open the file in a "
                 "spreadsheet, save it again as CSV and retry."
             )
-        return self._raw(table, wanted, first_row, encoding, rejected)
+        return self._raw(table, wanted, first_row, encoding, rejected, notes)
+
+
+def _count_lines(view: mmap.mmap, start: int, end: int) -> int:
+    """Physical lines in ``view[start:end]``, read in blocks (a line end split between two
+    blocks, ``\r`` + ``\n``, is counted once)."""
+    total = 0
+    for at in range(start, end, _BLOCK):
+        stop = min(end, at + _BLOCK)
+        block = view[at:stop]
+        total += block.count(b"\n") + block.count(b"\r") - block.count(b"\r\n")
+        if block.endswith(b"\r") and stop < end and view[stop : stop + 1] == b"\n":
+            total -= 1
+    last = view[end - 1 : end] if end > start else b"\n"
+    return total + (0 if last in (b"\n", b"\r") else 1)
 
 
 def _blank_tail(text: str, delimiter: str) -> int:

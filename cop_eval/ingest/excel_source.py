@@ -165,7 +165,7 @@ class ExcelSource:
             )
         width = len(header)
         records = [[_text(v) for v in row[:width]] for row in rows[lead : lead + 8]]
-        layout = read_layout("xlsx", fmt, records)
+        layout = read_layout("xlsx", fmt, records, source)
         self.layout: Layout = layout
         self.width = width
         self.first_row = lead + layout.header_rows + 1

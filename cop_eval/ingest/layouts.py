@@ -14,7 +14,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 
-from cop_eval.errors import option, render
+from cop_eval.errors import DataImportError, option, render
 from cop_eval.ingest.header import Layout, PreviewRule, index, key, one_row
 from cop_eval.ingest.qualtrics import looks_like_qualtrics, qualtrics_layout
 from cop_eval.ingest.surveymonkey import (
@@ -161,14 +161,67 @@ def platform_export(records: Sequence[Sequence[str]]) -> str | None:
     return _NAMES.get(found) if found is not None else None
 
 
-def read_layout(container: str, fmt: str | None, records: Sequence[Sequence[str]]) -> Layout:
+_SIGNATURES = {
+    "qualtrics": "Qualtrics' header rows (ResponseId/StartDate, V1.., or an ImportId row)",
+    "surveymonkey": "SurveyMonkey's columns (Respondent ID, Collector ID) or its 'Response' row",
+    "ms_forms": "Microsoft Forms' first columns (ID, Start time, Completion time)",
+    "google_forms": "Google Forms' first column (Timestamp)",
+    "limesurvey": "LimeSurvey's columns (id, submitdate, lastpage, startlanguage, ...)",
+}
+
+
+def _has_signature(fmt: str, records: Sequence[Sequence[str]]) -> bool:
+    """Whether the header shows the named platform's own columns or rows."""
+    if fmt == "qualtrics":
+        return qualtrics_layout(records) is not None or looks_like_qualtrics(records)
+    if fmt == "surveymonkey":
+        return surveymonkey_layout(records) is not None or has_subheader_row(records)
+    if fmt == "ms_forms":
+        return _ms_forms(records)
+    if fmt == "google_forms":
+        return _google_forms(records)
+    if fmt == "limesurvey":
+        return _limesurvey(records)
+    return True
+
+
+def _refuse_absent_signature(
+    container: str, fmt: str, records: Sequence[Sequence[str]], source: str
+) -> None:
+    """A platform format named for a header that has none of its signature would misread the
+    rows (Qualtrics takes three header rows: two respondents would vanish)."""
+    if fmt not in _SIGNATURES or _has_signature(fmt, records):
+        return
+    first = records[0] if records else []
+    shown = ", ".join(repr(c[:30]) for c in first[:6]) + (" ..." if len(first) > 6 else "")
+    likely = _likely_platform(container, records)
+    instead = (
+        f"it looks like a {_NAMES[likely]} export: give {option('format', likely)}, or leave "
+        f"{option('format')} out."
+        if likely
+        else f"it reads as a plain table: give {option('format', container)}, or leave "
+        f"{option('format')} out."
+    )
+    raise DataImportError(
+        f"{source}: {option('format', fmt)} was given, but the header has none of {_SIGNATURES[fmt]}; "
+        f"found {len(first)} column(s): {shown}. Reading it as {_NAMES[fmt]} would take "
+        f"respondents for header rows. {instead}"
+    )
+
+
+def read_layout(
+    container: str, fmt: str | None, records: Sequence[Sequence[str]], source: str = "the file"
+) -> Layout:
     """The header of ``records`` as ``fmt`` names it (detected when ``None`` or the container).
 
-    A layout named with ``fmt`` that the header does not fit, or a plain table that looks like a
-    platform export, carries a warning and a :attr:`Layout.hint` naming the likely format and
-    the option that reads it.
+    A platform layout named with ``fmt`` whose signature is absent from the header is refused
+    (:class:`DataImportError`, saying what was found). A named layout that another platform fits
+    better, or a plain table that looks like a platform export, carries a warning and a
+    :attr:`Layout.hint` naming the likely format and the option that reads it.
     """
     forced = fmt is not None
+    if fmt is not None:
+        _refuse_absent_signature(container, fmt, records, source)
     layout = layout_for(fmt, records) if fmt is not None else detect_layout(container, records)
     likely = _likely_platform(container, records)
     if likely is None or likely == layout.format:

@@ -21,6 +21,7 @@ import yaml
 from cop_eval.errors import DataImportError, OptionError, action
 from cop_eval.errors import option as mark
 from cop_eval.instruments import CommentQuestion, Instrument, Item
+from cop_eval.safe_yaml import YamlLimitError, load_yaml, read_text_file
 
 __all__ = ["Match", "load_mapping", "match_columns", "normalise_text", "resolve_column"]
 
@@ -67,7 +68,9 @@ def load_mapping(mapping: Path | Mapping[str, str] | None) -> dict[str, str]:
         path = Path(mapping)
         source = str(path)
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
+            data = load_yaml(read_text_file(path), source)
+        except YamlLimitError as exc:
+            raise OptionError(str(exc)) from None
         except FileNotFoundError as exc:
             raise OptionError(f"{path}: mapping file not found; check the path.") from exc
         except (OSError, UnicodeDecodeError) as exc:
@@ -300,4 +303,16 @@ def require_column(
             f"{source}: {mark(option)} '{wanted}' is not a column of this file. "
             f"Columns are: {_list_columns(names)}."
         )
+    same = [i for i, name in enumerate(names) if _same_header(name, names[column])]
+    if len(same) > 1:
+        # Taking the first would silently drop the other column's values.
+        raise DataImportError(
+            f"{source}: {option} '{wanted}' names {len(same)} columns of this file (columns "
+            f"{', '.join(str(i + 1) for i in same)}, all headed {names[column]!r}), so it is not "
+            "clear which one holds the values. Rename the others in the file and import again."
+        )
     return column
+
+
+def _same_header(a: str, b: str) -> bool:
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()

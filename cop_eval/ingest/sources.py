@@ -3,6 +3,7 @@ takes it."""
 
 from __future__ import annotations
 
+import stat
 from pathlib import Path
 
 import pandas as pd
@@ -16,6 +17,20 @@ __all__ = ["open_source"]
 
 
 def _sniff_container(path: Path, source: str) -> str:
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        raise DataImportError(f"{source}: file not found; check the path.") from None
+    except OSError as exc:
+        raise DataImportError(f"{source}: cannot read the file ({exc.strerror}).") from None
+    if stat.S_ISDIR(mode):
+        raise DataImportError(f"{source}: is a folder; give the export file itself.")
+    if not stat.S_ISREG(mode):
+        # Opening a named pipe waits for a writer for ever; a device never ends.
+        raise DataImportError(
+            f"{source}: not a regular file (a named pipe, socket or device). Save the export "
+            "as a file and give that file."
+        )
     try:
         with path.open("rb") as handle:
             magic = handle.read(8)

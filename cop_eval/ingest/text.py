@@ -17,8 +17,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cop_eval.errors import DataImportError
+from cop_eval.limits import limit, over_limit
 
 __all__ = [
+    "FIELD_SIZE_LIMIT",
     "HeaderSample",
     "decode_all",
     "detect_encoding",
@@ -28,10 +30,14 @@ __all__ = [
     "sniff_delimiter",
 ]
 
-#: Field sizes up to this are read (csv's default of 128 KiB rejects long free-text answers).
-csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+#: Field sizes up to this are parsed (csv's default of 128 KiB rejects long free-text answers);
+#: the limit on a cell that is read is ``max_cell_bytes`` (cop_eval.limits), checked by the readers.
+FIELD_SIZE_LIMIT = min(sys.maxsize, 2**31 - 1)
+csv.field_size_limit(FIELD_SIZE_LIMIT)
 
 _SAMPLE_BYTES = 1 << 20
+#: Header rows read whole before the layout is decided (Qualtrics has three, then one data row).
+_WHOLE_RECORDS = 4
 _DELIMITERS = (",", ";", "\t", "|")
 
 
@@ -57,8 +63,23 @@ def detect_encoding(head: bytes) -> str:
     try:
         codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
     except UnicodeDecodeError:
+        if _has_utf8_lines(head):
+            return "utf-8"  # mixed with cp1252 lines: decoded line by line (csv_checks)
         return single_byte_encoding(head)
     return "utf-8"
+
+
+def _has_utf8_lines(head: bytes) -> bool:
+    """Whether some line of ``head`` (but its last, which may be cut) is non-ASCII UTF-8."""
+    for line in head.splitlines()[:-1]:
+        if line.isascii():
+            continue
+        try:
+            line.decode("utf-8")
+        except UnicodeDecodeError:
+            continue
+        return True
+    return False
 
 
 def _implausible(text: str) -> int:
@@ -186,11 +207,41 @@ def records_with_offsets(text: str, delimiter: str, limit: int) -> Iterator[tupl
 def read_header_sample(
     path: Path, source: str, *, max_records: int = 8, encoding: str | None = None
 ) -> HeaderSample:
-    """Read enough of a text export to detect its encoding, delimiter and header layout."""
+    """Read enough of a text export to detect its encoding, delimiter and header layout.
+
+    The first MiB is read; when it does not hold the first few records whole (a header of very
+    long question texts), more is read, up to the ``max_header_bytes`` limit. A record cut by
+    the end of the sample is left out, so a header is never silently shortened.
+    """
     try:
         size = path.stat().st_size
+    except OSError as exc:
+        raise DataImportError(f"{source}: cannot read the file ({exc.strerror}).") from None
+    want = _SAMPLE_BYTES
+    while True:
+        sample = _sample(path, source, size, want, max_records, encoding)
+        whole = len(sample.records) >= min(max_records, _WHOLE_RECORDS)
+        if sample.complete or whole:
+            return sample
+        cap = limit("max_header_bytes")
+        if want >= cap:
+            raise DataImportError(
+                over_limit(
+                    "max_header_bytes",
+                    source,
+                    f"a header whose first {len(sample.records) or 1} row(s) take more than "
+                    f"{cap:,} bytes",
+                )
+            )
+        want = min(cap, want * 4)
+
+
+def _sample(
+    path: Path, source: str, size: int, want: int, max_records: int, encoding: str | None
+) -> HeaderSample:
+    try:
         with path.open("rb") as handle:
-            head = handle.read(_SAMPLE_BYTES)
+            head = handle.read(want)
     except OSError as exc:
         raise DataImportError(f"{source}: cannot read the file ({exc.strerror}).") from exc
     if not head.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
@@ -203,8 +254,14 @@ def read_header_sample(
     complete = size <= len(head)
     if enc.startswith("utf-16") and len(head) % 2:
         head = head[:-1]
+    mixed = False
     if enc == "cp1252":
         text = _cp1252_or_latin1(head)
+    elif enc == "utf-8":
+        try:
+            text = codecs.getincrementaldecoder(enc)().decode(head, final=complete)
+        except UnicodeDecodeError:
+            text, mixed = _mixed_lines(head), True
     else:
         text = codecs.getincrementaldecoder(enc)(errors="replace").decode(head, final=complete)
     nul_bytes = text.count("\x00")
@@ -224,12 +281,47 @@ def read_header_sample(
     for record, end in records_with_offsets(text, delimiter, max_records):
         records.append(record)
         char_ends.append(end)
+    if not complete and char_ends and char_ends[-1] >= len(text.rstrip("\r\n")):
+        records.pop()  # cut by the end of the sample: not a whole record
+        char_ends.pop()
+    _check_header_shape(records, source)
     # Byte offsets are needed (and exact) only for UTF-8, the one encoding read from an offset.
     bom = 3 if enc == "utf-8-sig" else 0
     offsets = [bom]
-    if enc in ("utf-8", "utf-8-sig") and not nul_bytes:
+    if enc in ("utf-8", "utf-8-sig") and not nul_bytes and not mixed:
         offsets += [bom + len(text[:end].encode("utf-8")) for end in char_ends]
     return HeaderSample(enc, delimiter, records, offsets, complete, size, nul_bytes)
+
+
+def _check_header_shape(records: list[list[str]], source: str) -> None:
+    """The first rows within the limits on columns and on one cell."""
+    if not records:
+        return
+    width = max(len(r) for r in records[:_WHOLE_RECORDS])
+    if width > limit("max_columns"):
+        raise DataImportError(over_limit("max_columns", source, f"a header of {width:,} columns"))
+    cap = limit("max_cell_bytes")
+    for row, record in enumerate(records[:_WHOLE_RECORDS], start=1):
+        for column, cell in enumerate(record, start=1):
+            if len(cell) > cap // 4 and len(cell.encode("utf-8")) > cap:
+                raise DataImportError(
+                    over_limit(
+                        "max_cell_bytes",
+                        f"{source}, row {row}, column {column}",
+                        f"a cell of {len(cell.encode('utf-8')):,} bytes",
+                    )
+                )
+
+
+def _mixed_lines(data: bytes) -> str:
+    """UTF-8 and cp1252 lines, each decoded as what it is (the reader warns about the mix)."""
+    parts = []
+    for line in data.splitlines(keepends=True):
+        try:
+            parts.append(line.decode("utf-8"))
+        except UnicodeDecodeError:
+            parts.append(_cp1252_or_latin1(line))
+    return "".join(parts)
 
 
 def _cp1252_or_latin1(data: bytes) -> str:

@@ -142,7 +142,7 @@ def test_fast_path_with_quoted_line_breaks(tmp_path: Path, instrument: Instrumen
 
 
 def test_huge_field_and_formulas_are_text(tmp_path: Path, instrument: Instrument) -> None:
-    huge = "x" * 2_000_000
+    huge = "x" * 900_000  # under the 1 MiB limit on a cell (tests/hostile: over it)
     rows = [["id", *IDS], ["a", huge, "=HYPERLINK(\"http://evil\",\"click\")", "+cmd|' /C calc'!A0",
             "-2+3", "@SUM(1,2)", "4"]]  # fmt: skip
     buffer = io.StringIO()

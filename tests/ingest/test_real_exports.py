@@ -368,13 +368,14 @@ def test_a_file_read_as_a_plain_table_names_its_likely_format(
     assert f"--format {platform}" in message
 
 
-def test_a_format_that_does_not_fit_is_warned(instrument: Instrument) -> None:
-    rs = read("google_forms_grid.csv", instrument, format="qualtrics")
-    assert any(
-        "read as qualtrics with 3 header rows, but the header looks like a Google Forms export" in w
-        and "format='google_forms'" in w  # a warning in the library's words
-        for w in rs.report.warnings
-    )
+def test_a_format_that_does_not_fit_is_refused(instrument: Instrument) -> None:
+    """Issue 19: a named format whose header signature is absent is refused (before: a warning,
+    and two respondents read as Qualtrics header rows)."""
+    with pytest.raises(DataImportError) as caught:
+        read("google_forms_grid.csv", instrument, format="qualtrics")
+    message = str(caught.value)
+    assert "header has none of Qualtrics' header rows" in message
+    assert "looks like a Google Forms export" in message and "format='google_forms'" in message
 
 
 def test_score_out_always_writes_the_source_row(
