@@ -19,12 +19,46 @@ import pandas as pd
 
 from cop_eval.errors import OptionError
 
-__all__ = ["DEFAULT_OTHER_LABEL", "NOT_STATED", "GroupMerge", "group_series", "merge_small_groups"]
+__all__ = [
+    "DEFAULT_OTHER_LABEL",
+    "NOT_STATED",
+    "RESERVED_LABELS",
+    "TOTAL_LABEL",
+    "GroupMerge",
+    "distinct_from_reserved",
+    "group_series",
+    "merge_small_groups",
+]
 
 #: The label of the merged group.
 DEFAULT_OTHER_LABEL = "Other"
 #: The subgroup of respondents without a value in the group column (as in compare_waves).
 NOT_STATED = "(not stated)"
+#: The row of every respondent together, beside the subgroups (reports, web filters).
+TOTAL_LABEL = "All respondents"
+#: Labels the product gives to rows that are not a subgroup of the data.
+RESERVED_LABELS = (TOTAL_LABEL, NOT_STATED, "(no group given)")
+_RESERVED = frozenset(" ".join(label.split()).casefold() for label in RESERVED_LABELS)
+
+
+def distinct_from_reserved(values: pd.Series) -> pd.Series:
+    """Subgroup values, with one that reads as a product label marked as a subgroup.
+
+    A group named "All respondents" in the data would otherwise sit beside the total of
+    everyone under the same name (and "(not stated)" beside the respondents without a value),
+    so a reader could not tell them apart: it becomes "All respondents (subgroup)".
+
+    Examples
+    --------
+    >>> distinct_from_reserved(pd.Series(["HR", "all  Respondents"])).tolist()
+    ['HR', 'all  Respondents (subgroup)']
+    """
+    text = values.astype(str)
+    folded = text.str.split().str.join(" ").str.casefold()
+    clash = folded.isin(_RESERVED) & values.notna()
+    if not clash.any():
+        return values
+    return values.where(~clash, text + " (subgroup)")
 
 
 def group_series(groups: pd.DataFrame, column: str, wave: str) -> pd.Series:
@@ -35,7 +69,7 @@ def group_series(groups: pd.DataFrame, column: str, wave: str) -> pd.Series:
             f"wave {wave!r} has no subgroup column {column!r} (subgroup columns read: {have}); "
             "name it as the group column when reading every wave"
         )
-    series = groups[column].astype("object")
+    series = distinct_from_reserved(groups[column].astype("object"))
     blank = series.isna() | (series.astype(str).str.strip() == "")
     return series.where(~blank, NOT_STATED).astype(str)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 
+from cop_eval.compare.grouping import TOTAL_LABEL
 from cop_eval.report.facts import ReportFacts
 from cop_eval.report.facts_board import BoardFacts, EquityFacts, GapFact
 from cop_eval.report.filters import fmt_number
@@ -61,7 +62,7 @@ def _heatmaps(equity: EquityFacts, num: Numbering, reasons: dict[str, str | None
             f"equity:{equity.instrument_id}",
             f"{equity.instrument_title} by {equity.column}, {equity.wave}{more}",
             GapHeatmap(
-                ("All respondents", *(equity.groups[i] for i in rows)),
+                (TOTAL_LABEL, *(equity.groups[i] for i in rows)),
                 equity.scale_labels,
                 (equity.overall, *(tuple(c.mean for c in equity.cells[i]) for i in rows)),
                 (
@@ -198,7 +199,7 @@ def _means_export(board: BoardFacts, num: Numbering, reasons: dict[str, str | No
     rows = [
         Row(
             (
-                Cell("All respondents"),
+                Cell(TOTAL_LABEL),
                 Cell(board.equity[0].overall_n),
                 *(Cell(v) for e in board.equity for v in e.overall),
             ),
