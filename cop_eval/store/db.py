@@ -10,6 +10,7 @@ import json
 import os
 import sqlite3
 import time
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,10 @@ CHUNK_BYTES = 64 << 20
 HOLD_ENV = "COP_EVAL_TEST_HOLD_IMPORT"
 _KEY_CHECK_MESSAGE = b"cop-eval project key check"
 _MAX_LABEL = 100
+#: Unicode categories that show nothing or reorder text: control, format (bidi overrides,
+#: zero-width joiners and spaces, soft hyphen), private use, surrogates, unassigned, and line and
+#: paragraph separators.
+_HIDDEN = frozenset({"Cc", "Cf", "Co", "Cs", "Cn", "Zl", "Zp"})
 
 
 def key_check(key: bytes) -> str:
@@ -35,14 +40,29 @@ def key_check(key: bytes) -> str:
 
 
 def check_label(label: str) -> str:
-    """A wave label, stripped; :class:`OptionError` when empty, too long or unprintable."""
-    text = label.strip()
-    if not text or len(text) > _MAX_LABEL or any(ord(ch) < 32 for ch in text):
+    """A wave label, stripped and in NFC; :class:`OptionError` when empty, too long, or holding
+    characters that are invisible or reorder the text (control, format, bidi, zero-width), which
+    would make two waves look alike (``2025\u200b`` beside ``2025``)."""
+    text = unicodedata.normalize("NFC", label.strip())
+    hidden = sorted({f"U+{ord(ch):04X}" for ch in text if unicodedata.category(ch) in _HIDDEN})
+    if hidden:
+        raise OptionError(
+            f"wave label {label!r} holds invisible or text-reordering characters "
+            f"({', '.join(hidden)}), so it could look like another wave's label; type the label "
+            "again with letters, digits, spaces and punctuation only, e.g. --wave 2025-spring."
+        )
+    if not text or len(text) > _MAX_LABEL:
         raise OptionError(
             f"wave label {label!r} is not usable: give 1 to {_MAX_LABEL} printable characters, "
             f"e.g. {option('label', '2025-spring')}."
         )
     return text
+
+
+def label_skeleton(label: str) -> str:
+    """What a label looks like: compatibility forms folded (full-width letters, ligatures),
+    case and runs of spaces ignored. Two labels with one skeleton look alike."""
+    return " ".join(unicodedata.normalize("NFKC", label).casefold().split())
 
 
 def unchanged_outcome(stored: WaveInfo, name: str, label: str) -> ImportOutcome:

@@ -456,6 +456,7 @@ class Project(CycleStore, ActionStore):
                 if unchanged is not None:
                     conn.execute("ROLLBACK")
                     return unchanged
+                _refuse_look_alike(conn, label)
                 if previous is not None and not replace:
                     raise StoreError(
                         f"{self.directory}: wave {previous.label!r} already exists with other "
@@ -513,6 +514,19 @@ class Project(CycleStore, ActionStore):
         # WAL file of the same size behind; harmless when a reader prevents it.
         with suppress(sqlite3.OperationalError):
             self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+def _refuse_look_alike(conn: sqlite3.Connection, label: str) -> None:
+    """A new label that looks like a stored one (``ｂａｓｅｌｉｎｅ`` beside ``baseline``) is refused:
+    two waves a reader cannot tell apart."""
+    skeleton = db.label_skeleton(label)
+    for (stored,) in conn.execute("SELECT label FROM waves"):
+        if stored.casefold() != label.casefold() and db.label_skeleton(stored) == skeleton:
+            raise StoreError(
+                f"wave label {label!r} looks like the stored wave {stored!r} (they differ only "
+                "in character forms a reader cannot see); nothing was changed. Use the stored "
+                "label to replace that wave, or choose a label that reads differently."
+            )
 
 
 def _duplicate(
