@@ -34,6 +34,7 @@ from pydantic import Field, ValidationError, model_validator
 from cop_eval.errors import CopEvalError
 from cop_eval.instruments.schema import Identifier, LeMayFactor, Source
 from cop_eval.models import FrozenModel
+from cop_eval.safe_yaml import YamlLimitError, load_yaml, read_text_file
 
 __all__ = ["BUILTIN_CODEBOOK", "Codebook", "Theme", "builtin_codebook_path", "load_codebook"]
 
@@ -136,7 +137,9 @@ def load_codebook(ref: str | Path | None = None) -> Codebook:
     """
     path = builtin_codebook_path() if ref in (None, BUILTIN_CODEBOOK) else Path(str(ref))
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
+        data = load_yaml(read_text_file(path), str(path))
+    except YamlLimitError as exc:
+        raise CodebookError(str(exc)) from None
     except FileNotFoundError:
         raise CodebookError(f"{path}: codebook file not found; check the path.") from None
     except (OSError, UnicodeDecodeError) as exc:

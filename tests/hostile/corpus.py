@@ -220,8 +220,13 @@ CASES: tuple[Case, ...] = (
         error="found 4 column(s): 'id', 'team', 'a1', 'a2'",
     ),
     Case("long_header.csv", "3 header over the cell limit", long_header, error="MAX_CELL_BYTES"),
-    Case("big_cell.csv", "7 cell size", big_cell, args=("--group-column", "comment"),
-         error="MAX_CELL_BYTES"),  # fmt: skip
+    Case(
+        "big_cell.csv",
+        "7 cell size",
+        big_cell,
+        args=("--group-column", "comment"),
+        error="MAX_CELL_BYTES",
+    ),
     Case(
         "nul_after_first_mib.csv",
         "3 one rule for NUL bytes",
@@ -272,10 +277,20 @@ CASES: tuple[Case, ...] = (
         command="validate",
         error="codes 2 and 3 have the same label",
     ),
-    Case("deep.yaml", "7 deep YAML nesting", deep_yaml, command="validate",
-         error="COP_EVAL_MAX_YAML_DEPTH"),  # fmt: skip
-    Case("alias_bomb.yaml", "7 YAML alias bomb", alias_bomb, command="validate",
-         error="COP_EVAL_MAX_YAML_NODES"),  # fmt: skip
+    Case(
+        "deep.yaml",
+        "7 deep YAML nesting",
+        deep_yaml,
+        command="validate",
+        error="COP_EVAL_MAX_YAML_DEPTH",
+    ),
+    Case(
+        "alias_bomb.yaml",
+        "7 YAML alias bomb",
+        alias_bomb,
+        command="validate",
+        error="COP_EVAL_MAX_YAML_NODES",
+    ),
 )
 
 
