@@ -23,6 +23,8 @@ from cop_eval.responses import ResponseSet
 
 if TYPE_CHECKING:
     from cop_eval.cycle.inputs import CycleInputs
+    from cop_eval.privacy.differencing import Release
+    from cop_eval.report.facts import ParticipationFacts
 
 __all__ = ["parse_labels", "parse_members", "register", "report_cmd"]
 
@@ -104,6 +106,27 @@ def _cycle_of(
     if labels is None:
         return cycle
     return cycle.relabelled({str(rs.wave): new for rs, new in zip(responses, labels, strict=True)})
+
+
+def _released(project_dir: Path) -> tuple[Release, ...]:
+    from cop_eval.store import Project
+
+    with Project.open(project_dir) as project:
+        return tuple(project.releases())
+
+
+def _record_released(
+    project_dir: Path, responses: list[ResponseSet], participation: ParticipationFacts
+) -> None:
+    """Record what the report showed, so that a later report cannot difference against it."""
+    import datetime as dt
+
+    from cop_eval.report.build_groups import report_releases
+    from cop_eval.store import Project
+
+    what = f"report of {dt.date.today().isoformat()}"
+    with Project.open(project_dir) as project:
+        project.record_releases(report_releases(responses, participation, what))
 
 
 @click.command("report")
@@ -216,8 +239,9 @@ def report_cmd(
     """
     from cop_eval.cli.comments_cmd import policy_of
     from cop_eval.compare.grouping import DEFAULT_OTHER_LABEL
-    from cop_eval.report.build import ReportOptions, build_report_model
+    from cop_eval.report.build import ReportOptions, build_report_facts
     from cop_eval.report.chart_pool import ChartPool
+    from cop_eval.report.compose import compose_report
     from cop_eval.report.export import export_tables
     from cop_eval.report.render import chart_images, render_html, render_html_to_pdf
 
@@ -237,6 +261,7 @@ def report_cmd(
     cycle = None
     wave_dates: tuple[str | None, ...] | None = None
     pool = ChartPool()  # a helper process starts now: it is ready by the time charts are drawn
+    released: tuple[Release, ...] = ()
     if project_dir is not None:
         responses = waves_from_project(project_dir, group_column)
         wave_labels = parse_labels(labels, len(responses))
@@ -244,6 +269,7 @@ def report_cmd(
         _check_stored_instruments(project_dir, responses, instruments)
         cycle = _cycle_of(project_dir, responses, wave_labels)
         wave_dates = _stored_dates(project_dir)
+        released = _released(project_dir)
     else:
         wave_labels = parse_labels(labels, len(data))
         instruments = _instruments(instrument_refs, [])
@@ -269,8 +295,10 @@ def report_cmd(
         codebook=codebook,
         wave_dates=wave_dates,
         merge_small_groups=DEFAULT_OTHER_LABEL if merge else None,
+        released=released,
     )
-    model = build_report_model(responses, instruments, options)
+    facts = build_report_facts(responses, instruments, options)
+    model = compose_report(facts)
     err.print(Text("Rendering the report ..."))
     images = chart_images(model, pool=pool)
     pool.close()
@@ -290,6 +318,8 @@ def report_cmd(
             err.print(Text(f"Wrote {path}"))
     if csv_dir is not None:
         err.print(Text(f"Wrote {len(model.tables())} CSV tables to {csv_dir}"))
+    if project_dir is not None and facts.participation is not None:
+        _record_released(project_dir, responses, facts.participation)
 
 
 def register(cli: click.Group) -> None:

@@ -9,7 +9,7 @@ for counts;
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -19,10 +19,20 @@ from cop_eval.compare.groups import group_wave_cells
 from cop_eval.errors import OptionError, option
 from cop_eval.measure.scores import ScoreTable
 from cop_eval.privacy import PrivacyPolicy, hidden_label
+from cop_eval.privacy.differencing import WITHHELD_LABEL, Release, differencing_withheld
 from cop_eval.report.facts import ParticipationFacts, SubgroupFacts, SubgroupRow
 from cop_eval.responses import ResponseSet
+from cop_eval.store.releases import member_keys
 
-__all__ = ["NO_GROUP", "group_values", "members_of", "participation_facts", "subgroup_facts"]
+__all__ = [
+    "NO_GROUP",
+    "group_members",
+    "group_values",
+    "members_of",
+    "participation_facts",
+    "report_releases",
+    "subgroup_facts",
+]
 
 #: The subgroup label for respondents without a value in the group column.
 NO_GROUP = "(no group given)"
@@ -82,21 +92,40 @@ def participation_facts(
     members: int | Mapping[str, int] | None,
     matched: tuple[tuple[str, str, int], ...],
     design: str,
+    released: Sequence[Release] = (),
 ) -> ParticipationFacts:
+    """Responses per wave and subgroup, small groups suppressed (primary and complementary).
+
+    ``released``: what earlier reports of the project showed (:class:`Release`); a subgroup
+    whose members differ from one of them by 1 to N-1 respondents is withheld too (the
+    differencing rule, :mod:`cop_eval.privacy.differencing`), and listed in ``withheld``.
+    """
     counts_per_wave = [rs.n for rs in responses]
     member_counts, per_group = members_of(members, labels, counts_per_wave)
     groups: list[str] = []
     table: list[dict[str, int | None]] = []
     reasons: list[dict[str, str]] = []
+    withheld: list[tuple[str, str, str]] = []
     if group_column is not None:
         for index, (rs, label) in enumerate(zip(responses, labels, strict=True)):
-            tally = group_values(rs, group_column, index, label).value_counts()
+            values = group_values(rs, group_column, index, label)
+            tally = values.value_counts()
             counts: dict[str, int] = {str(k): int(v) for k, v in tally.items()}
             hidden = privacy.suppressed_groups(counts)
+            if released:
+                shown = group_members(rs, values, set(counts) - hidden)
+                conflicts = differencing_withheld(
+                    wave_key(rs, label), shown, released, privacy.min_group_size
+                )
+                withheld += [(label, g, what) for g, what in sorted(conflicts.items())]
+                hidden = privacy.suppressed_groups(counts, also_hidden=hidden | set(conflicts))
             table.append({g: (None if g in hidden else n) for g, n in counts.items()})
+            differs = {g for w, g, _ in withheld if w == label}
             reasons.append(
                 {
-                    g: hidden_label(privacy.min_group_size, complementary=not privacy.hides(n))
+                    g: WITHHELD_LABEL
+                    if g in differs
+                    else hidden_label(privacy.min_group_size, complementary=not privacy.hides(n))
                     for g, n in counts.items()
                     if g in hidden
                 }
@@ -117,7 +146,46 @@ def participation_facts(
         group_hidden=group_hidden,
         matched=matched,
         design="paired" if design == "paired" else "independent",
+        withheld=tuple(withheld),
     )
+
+
+def wave_key(rs: ResponseSet, label: str) -> str:
+    """The wave a release describes: the stored wave's label (the report may rename it)."""
+    return str(rs.wave or label)
+
+
+def group_members(
+    rs: ResponseSet, values: pd.Series, wanted: Iterable[str]
+) -> dict[str, frozenset[str]]:
+    """The member keys of each wanted group (pseudonyms, or row positions without ids)."""
+    keys = np.asarray(member_keys(rs.respondent_ids, rs.n), dtype=object)
+    labels = values.to_numpy(dtype=object)
+    return {g: frozenset(keys[labels == g].tolist()) for g in wanted}
+
+
+def report_releases(
+    responses: Sequence[ResponseSet], participation: ParticipationFacts, what: str
+) -> list[Release]:
+    """What a report shows, to record in the project: everyone in each wave, and each shown
+    subgroup of each wave (``what`` names the report, e.g. ``"report 2026-03-01"``)."""
+    releases: list[Release] = []
+    column = participation.group_column
+    for index, (rs, label) in enumerate(zip(responses, participation.waves, strict=True)):
+        wave = wave_key(rs, label)
+        everyone = frozenset(member_keys(rs.respondent_ids, rs.n))
+        releases.append(Release(wave, f"{what}: all respondents", everyone))
+        if column is None:
+            continue
+        shown = [
+            g
+            for g, counts in zip(participation.groups, participation.group_counts, strict=True)
+            if (counts[index] or 0) > 0
+        ]
+        values = group_values(rs, column, index, label)
+        for group, members in group_members(rs, values, shown).items():
+            releases.append(Release(wave, f"{what}: {column} = {group}", members))
+    return releases
 
 
 # ---------------------------------------------------------------------------------------------

@@ -230,6 +230,8 @@ class ParticipationFacts:
     design: Literal["paired", "independent"] = "independent"
     #: Parallel to ``group_counts``: why a hidden count is hidden (``None`` when shown).
     group_hidden: tuple[tuple[str | None, ...], ...] = ()
+    #: Subgroups withheld by the differencing rule: (wave, group, the earlier release).
+    withheld: tuple[tuple[str, str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

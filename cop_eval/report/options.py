@@ -15,6 +15,7 @@ from types import MappingProxyType
 from cop_eval.comments.codebook import Codebook
 from cop_eval.cycle.inputs import CycleInputs
 from cop_eval.privacy import DEFAULT_PRIVACY, PrivacyPolicy
+from cop_eval.privacy.differencing import Release
 
 __all__ = ["DEFAULT_TITLE", "ReportOptions"]
 
@@ -59,6 +60,10 @@ class ReportOptions:
         Declare the "Other" rule: subgroups too small in any wave are reported together under
         this name instead of being hidden (:func:`cop_eval.compare.grouping.merge_small_groups`);
         ``None`` (default): small subgroups are hidden.
+    released
+        What earlier reports of the same project showed (``project.releases()``): a subgroup
+        whose members differ from one of them by 1 to N-1 respondents is withheld (the
+        differencing rule, :mod:`cop_eval.privacy.differencing`).
 
     Examples
     --------
@@ -80,9 +85,10 @@ class ReportOptions:
     codebook: Codebook | Path | None = None
     wave_dates: tuple[str | None, ...] | None = None
     merge_small_groups: str | None = None
+    released: tuple[Release, ...] = ()
 
     def __post_init__(self) -> None:
-        for name in ("labels", "wave_dates"):
+        for name in ("labels", "wave_dates", "released"):
             value = getattr(self, name)
             if value is not None and not isinstance(value, tuple):
                 object.__setattr__(self, name, tuple(value))

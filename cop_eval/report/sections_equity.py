@@ -225,6 +225,22 @@ def _means_export(board: BoardFacts, num: Numbering, reasons: dict[str, str | No
     )
 
 
+def _withheld_note(facts: ReportFacts) -> list[Block]:
+    """The subgroups the differencing rule withheld, and why (none: no note)."""
+    withheld = facts.participation.withheld if facts.participation else ()
+    if not withheld:
+        return []
+    listed = "; ".join(f"{group} in {wave} (against {what})" for wave, group, what in withheld)
+    return [
+        Paragraph(
+            f"{len(withheld)} group(s) are withheld because their members differ from a group "
+            f"an earlier report of this project showed by 1 to {facts.min_group_size - 1} "
+            f"respondents, so subtracting one from the other would reveal those people: {listed}.",
+            "note",
+        )
+    ]
+
+
 def equity_section(facts: ReportFacts, num: Numbering) -> Section:
     """Heatmaps against the overall mean, the largest gaps with CIs, and how gaps moved."""
     title = "Equity between subgroups"
@@ -261,5 +277,6 @@ def equity_section(facts: ReportFacts, num: Numbering) -> Section:
     for equity in board.equity:
         blocks.extend(_heatmaps(equity, num, reasons))
     blocks.extend(_tables(board, num))
+    blocks.extend(_withheld_note(facts))
     blocks.append(_means_export(board, num, reasons))
     return Section("sec-subgroups", num.section, title, tuple(blocks))

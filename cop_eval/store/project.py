@@ -28,6 +28,7 @@ from cop_eval.store.codec import DATA_FORMAT, decode_answers, encode_answers
 from cop_eval.store.comments import CommentStore, vocabulary_of
 from cop_eval.store.cycle import CycleStore
 from cop_eval.store.models import AuditEntry, ImportOutcome, WaveInfo
+from cop_eval.store.releases import ReleaseStore
 from cop_eval.store.schema import APPLICATION_ID, SCHEMA_VERSION, check_version
 
 __all__ = ["DATABASE_NAME", "KEY_NAME", "Project", "sha256_file"]
@@ -48,7 +49,7 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
-class Project(CycleStore, ActionStore):
+class Project(CycleStore, ActionStore, ReleaseStore):
     """An opened project store. Use :meth:`create` or :meth:`open`; close it (or use ``with``).
 
     Besides the survey waves it holds the rest of the evaluation cycle: the context

@@ -248,6 +248,26 @@ MIGRATIONS: tuple[Migration, ...] = (
             )""",
         ),
     ),
+    Migration(
+        5,
+        "what each report released (for the differencing rule)",
+        (
+            # One row per set of respondents whose figures a report or page showed together
+            # (a subgroup, or everyone) in one wave. ``members`` is the sorted member keys
+            # (pseudonyms, or '#row' positions for a wave without ids), newline separated and
+            # zlib-compressed; identical sets of a wave are stored once.
+            """CREATE TABLE releases (
+                id             INTEGER PRIMARY KEY,
+                released_at    TEXT NOT NULL,
+                released_by    TEXT NOT NULL,
+                wave           TEXT NOT NULL COLLATE NOCASE,
+                what           TEXT NOT NULL,
+                members_sha256 TEXT NOT NULL,
+                members        BLOB NOT NULL,
+                UNIQUE (wave, members_sha256)
+            )""",
+        ),
+    ),
 )
 
 #: The schema version this cop-eval writes.
