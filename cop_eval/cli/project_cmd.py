@@ -14,6 +14,7 @@ from rich.text import Text
 
 from cop_eval.cli.common import data_options, instrument_option, json_option, out, print_json
 from cop_eval.cli.loading import warn_about_input
+from cop_eval.errors import StoreError
 from cop_eval.store import AuditEntry, ImportOutcome, Project, WaveInfo, sha256_file
 
 _project_required = click.option(
@@ -243,9 +244,19 @@ def _audit_table(entries: list[AuditEntry]) -> Table:
 @click.command("waves")
 @_project_required
 @click.option("--audit", "show_audit", is_flag=True, help="Also list the audit trail.")
+@click.option(
+    "--verify",
+    "verify",
+    is_flag=True,
+    help="Check the audit trail's chain, each wave's seal and the stored answers against the "
+    "project key, and list every sign of an edit made outside cop-eval.",
+)
 @json_option
-def waves_cmd(project_dir: Path, show_audit: bool, as_json: bool) -> None:
+def waves_cmd(project_dir: Path, show_audit: bool, verify: bool, as_json: bool) -> None:
     """List the waves stored in a project (and, with --audit, who changed what and when)."""
+    if verify:
+        _verify(project_dir)
+        return
     with Project.open(project_dir) as project:
         waves = project.waves()
         entries = project.audit() if show_audit else []
@@ -270,6 +281,25 @@ def waves_cmd(project_dir: Path, show_audit: bool, as_json: bool) -> None:
             )
         if show_audit:
             out.print(_audit_table(entries))
+
+
+def _verify(project_dir: Path) -> None:
+    with Project.open(project_dir, verify=False) as project:
+        problems = project.verify()
+        entries, waves = len(project.audit()), len(project.waves())
+    if problems:
+        listed = "\n".join(f"  - {p}" for p in problems)
+        raise StoreError(
+            f"{project_dir}: {len(problems)} sign(s) of an edit made outside cop-eval:\n"
+            f"{listed}\nRestore project.sqlite from a backup. What is and is not protected: "
+            "docs/projects.md, 'Tamper evidence'."
+        )
+    out.print(
+        Text(
+            f"{project_dir}: no sign of an edit made outside cop-eval ({entries} audit "
+            f"entries chained, {waves} wave(s) sealed, answers match their checksums)."
+        )
+    )
 
 
 def register(cli: click.Group) -> None:

@@ -24,7 +24,7 @@ from cop_eval.comments.redaction import RedactionRules, Redactor
 from cop_eval.errors import OptionError
 from cop_eval.instruments import Instrument
 from cop_eval.privacy.sealing import Sealer
-from cop_eval.store import db
+from cop_eval.store import db, integrity
 
 if TYPE_CHECKING:
     from cop_eval.store.project import Project
@@ -329,11 +329,17 @@ class _Writer:
         conn = self._project._conn
         conn.execute("PRAGMA secure_delete = ON")
         conn.execute("BEGIN IMMEDIATE")
+        self._after = integrity.last_entry(conn)
         return conn
 
     def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
         conn = self._project._conn
         if exc_type is None:
+            try:
+                self._project._seal(conn, self._after)
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
             conn.execute("COMMIT")
         elif conn.in_transaction:
             conn.execute("ROLLBACK")

@@ -22,7 +22,7 @@ from cop_eval.errors import OptionError, StoreError, action, option
 from cop_eval.instruments import Instrument
 from cop_eval.privacy import load_or_create_key
 from cop_eval.responses import ImportReport, ResponseSet
-from cop_eval.store import db
+from cop_eval.store import db, integrity
 from cop_eval.store.actions import ActionStore
 from cop_eval.store.codec import DATA_FORMAT, decode_answers, encode_answers
 from cop_eval.store.comments import CommentStore, vocabulary_of
@@ -124,6 +124,7 @@ class Project(CycleStore, ActionStore, ReleaseStore):
                     ],
                 )
                 db.audit(conn, "init", detail=f"schema {SCHEMA_VERSION}")
+                integrity.seal_all(integrity.chain_key(key), conn)
                 conn.execute("COMMIT")
             finally:
                 conn.close()
@@ -136,8 +137,14 @@ class Project(CycleStore, ActionStore, ReleaseStore):
         return cls.open(directory)
 
     @classmethod
-    def open(cls, directory: str | Path, *, busy_timeout: float = 30.0) -> Project:
+    def open(
+        cls, directory: str | Path, *, busy_timeout: float = 30.0, verify: bool = True
+    ) -> Project:
         """Open an existing project, migrating an older schema (after a backup copy).
+
+        When ``secret.key`` is there, the audit trail and the waves are checked against their
+        seals (:mod:`cop_eval.store.integrity`); a project edited outside cop-eval is refused
+        (``verify=False`` opens it anyway, e.g. to list the problems with :meth:`verify`).
 
         Parameters
         ----------
@@ -149,7 +156,8 @@ class Project(CycleStore, ActionStore, ReleaseStore):
         Raises
         ------
         StoreError
-            Missing folder or database, not a cop-eval database, or one from a newer cop-eval.
+            Missing folder or database, not a cop-eval database, one from a newer cop-eval, or
+            one whose seals show an edit made outside cop-eval.
         """
         directory = Path(directory)
         db_path = directory / DATABASE_NAME
@@ -174,6 +182,7 @@ class Project(CycleStore, ActionStore, ReleaseStore):
             check_version(conn, str(db_path))
             if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
                 conn.execute("PRAGMA journal_mode = WAL")
+            before = check_version(conn, str(db_path))
             db.migrate(conn, str(db_path), backup_dir=directory / "backups")
         except sqlite3.OperationalError as exc:
             conn.close()
@@ -187,7 +196,58 @@ class Project(CycleStore, ActionStore, ReleaseStore):
         except BaseException:
             conn.close()
             raise
-        return cls(directory, conn)
+        project = cls(directory, conn)
+        try:
+            project._start_chain(before)
+            if verify:
+                project._refuse_if_tampered()
+        except BaseException:
+            conn.close()
+            raise
+        return project
+
+    def _chain(self) -> bytes | None:
+        """The integrity key, or ``None`` without ``secret.key`` (reading stays possible)."""
+        if not self.key_path.is_file():
+            return None
+        return integrity.chain_key(self.key)
+
+    def _start_chain(self, before: int) -> None:
+        """Seal everything once, when the schema that added the seals was just migrated to."""
+        if before >= integrity.SINCE_SCHEMA or (k := self._chain()) is None:
+            return
+        with self._write() as conn:
+            if conn.execute("SELECT count(*) FROM audit_macs").fetchone()[0] == 0:
+                integrity.seal_all(k, conn)
+
+    def _refuse_if_tampered(self) -> None:
+        try:
+            problems = self.verify(answers=False)
+        except StoreError:
+            return  # no key, or not this project's: said when the key is needed
+        if problems:
+            listed = "; ".join(problems[:3]) + (" ..." if len(problems) > 3 else "")
+            raise StoreError(
+                f"{self.database_path}: the project was changed outside cop-eval ({listed}). "
+                "Restore project.sqlite from a backup; `cop-eval waves --project DIR --verify` "
+                "lists every problem."
+            )
+
+    def verify(self, *, answers: bool = True) -> list[str]:
+        """Signs of an edit made without the key: the audit chain, each wave's seal, the sealed
+        head, the key check and (``answers``) each wave's answers against their SHA-256.
+
+        Raises
+        ------
+        StoreError
+            ``secret.key`` is missing (the seals cannot be checked without it).
+        """
+        k = integrity.chain_key(self.key)
+        with self._read() as conn:
+            problems = integrity.verify(k, conn, key_check=db.key_check(self.key))
+            if answers:
+                problems += integrity.verify_answers(conn)
+        return problems
 
     def close(self) -> None:
         """Close the database connection."""
@@ -229,7 +289,13 @@ class Project(CycleStore, ActionStore, ReleaseStore):
             row = self._conn.execute(
                 "SELECT value FROM project WHERE name = 'key_check'"
             ).fetchone()
-            if row is not None and not hmac.compare_digest(row[0], db.key_check(key)):
+            if row is None:
+                raise StoreError(
+                    f"{self.database_path}: the project's key check is missing (the database "
+                    "was edited outside cop-eval), so secret.key cannot be checked. Restore "
+                    "project.sqlite from a backup."
+                )
+            if not hmac.compare_digest(row[0], db.key_check(key)):
                 raise StoreError(
                     f"{self.key_path}: this is not the key the project was created with, so "
                     "pseudonyms would not match stored waves. Put the original secret.key back "
@@ -251,6 +317,13 @@ class Project(CycleStore, ActionStore, ReleaseStore):
         except sqlite3.OperationalError as exc:
             raise db.store_error(exc, self.database_path) from exc
 
+    def _seal(self, conn: sqlite3.Connection, after: int) -> None:
+        """Seal the audit entries (and waves) this transaction wrote; without ``secret.key``
+        they stay unsealed, and :meth:`verify` says so."""
+        k = self._chain()
+        if k is not None:
+            integrity.seal_new(k, conn, after)
+
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
         # One write transaction (BEGIN IMMEDIATE: a second writer waits for busy_timeout).
@@ -258,7 +331,9 @@ class Project(CycleStore, ActionStore, ReleaseStore):
         try:
             conn.execute("BEGIN IMMEDIATE")
             try:
+                after = integrity.last_entry(conn)
                 yield conn
+                self._seal(conn, after)
                 conn.execute("COMMIT")
             except BaseException:
                 if conn.in_transaction:
@@ -453,6 +528,7 @@ class Project(CycleStore, ActionStore, ReleaseStore):
         try:
             conn.execute("BEGIN IMMEDIATE")
             try:
+                after = integrity.last_entry(conn)
                 unchanged, previous = _duplicate(conn, file_hash, label, replace, name)
                 if unchanged is not None:
                     conn.execute("ROLLBACK")
@@ -467,6 +543,11 @@ class Project(CycleStore, ActionStore, ReleaseStore):
                         "it (recorded in the audit trail)."
                     )
                 if previous is not None:
+                    conn.execute(
+                        "DELETE FROM wave_seals WHERE wave_id IN "
+                        "(SELECT id FROM waves WHERE label = ?)",
+                        (label,),
+                    )  # the new wave may get the old one's id; it is sealed afresh
                     conn.execute("DELETE FROM waves WHERE label = ?", (label,))
                 wave_id = db.insert_wave(
                     conn, label, date, name, file_hash, responses, report, encoded
@@ -491,6 +572,7 @@ class Project(CycleStore, ActionStore, ReleaseStore):
                         else None
                     ),
                 )
+                self._seal(conn, after)
                 conn.execute("COMMIT")
             except BaseException:
                 if conn.in_transaction:

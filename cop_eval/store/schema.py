@@ -268,6 +268,23 @@ MIGRATIONS: tuple[Migration, ...] = (
             )""",
         ),
     ),
+    Migration(
+        6,
+        "tamper evidence: the audit trail chained and each wave sealed under the project key",
+        (
+            # mac_i = HMAC(k, mac_{i-1} || entry i), k derived from secret.key
+            # (cop_eval.store.integrity); kept beside the audit table, which stays append-only.
+            """CREATE TABLE audit_macs (
+                audit_id INTEGER PRIMARY KEY,
+                mac      TEXT NOT NULL
+            )""",
+            # An HMAC over a wave's row (counts, report, answers' SHA-256) and its instruments.
+            """CREATE TABLE wave_seals (
+                wave_id INTEGER PRIMARY KEY,
+                seal    TEXT NOT NULL
+            )""",
+        ),
+    ),
 )
 
 #: The schema version this cop-eval writes.
