@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import zipfile
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -18,13 +19,17 @@ import numpy as np
 import pyarrow as pa
 
 from cop_eval.errors import DataImportError, option
+from cop_eval.ingest.csv_checks import check_cell_sizes
 from cop_eval.ingest.layouts import Layout, read_layout
 from cop_eval.ingest.raw import Column, RawTable
+from cop_eval.limits import limit, over_limit
 
-__all__ = ["ExcelSource", "sheet_names"]
+__all__ = ["ExcelSource", "check_workbook_size", "sheet_names"]
 
 _FORMULA = re.compile(rb"<(?:\w+:)?f[ >/]")
 _CHUNK = 1 << 22
+#: Parts smaller than this are not judged by their compression ratio (small XML compresses well).
+_RATIO_FROM = 64 << 20
 
 
 def _blank(value: Any) -> bool:
@@ -50,6 +55,32 @@ def _unreadable(source: str, exc: Exception) -> DataImportError:
         f"{source}: not a readable Excel workbook ({type(exc).__name__}: {exc}). Open it in "
         "Excel and save it again as .xlsx, or export CSV."
     )
+
+
+def check_workbook_size(path: Path, source: str) -> None:
+    """Refuse a workbook that unpacks to more than the limits (a zip bomb), from the sizes its
+    archive declares; :func:`_has_formulas` reads within the declared sizes (zipfile checks each
+    part's length and CRC), so a part that lies about its size is refused as damaged."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise _unreadable(source, exc) from exc
+    total = sum(p.file_size for p in parts)
+    if total > limit("max_xlsx_xml_bytes"):
+        raise DataImportError(
+            over_limit("max_xlsx_xml_bytes", source, f"a workbook that unpacks to {total:,} bytes")
+        )
+    for part in parts:
+        ratio = part.file_size / max(part.compress_size, 1)
+        if part.file_size > _RATIO_FROM and ratio > limit("max_xlsx_ratio"):
+            raise DataImportError(
+                over_limit(
+                    "max_xlsx_ratio",
+                    f"{source}, part {part.filename}",
+                    f"a part compressed {ratio:,.0f} times",
+                )
+            )
 
 
 def _has_formulas(path: Path) -> bool:
@@ -113,10 +144,39 @@ def _rows_openpyxl(path: Path, name: str, source: str) -> list[list[Any]]:
 
     try:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=False)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+    except (
+        InvalidFileException,
+        zipfile.BadZipFile,
+        KeyError,
+        OSError,
+        ValueError,
+        SyntaxError,  # xml.etree's ParseError: damaged XML
+        EOFError,
+        zlib.error,
+    ) as exc:
         raise _unreadable(source, exc) from exc
     try:
-        return [list(r) for r in workbook[name].iter_rows(min_row=1, values_only=True)]
+        sheet = workbook[name]
+        # The <dimension> a file declares is not trusted: 'A1:XFD1048576' in a 2 KB file would
+        # make iter_rows pad out 17 billion empty cells. Rows are read as they are stored.
+        sheet.reset_dimensions()
+        rows = []
+        cap_rows, cap_cells = limit("max_rows"), limit("max_cells")
+        cells = 0
+        for r in sheet.iter_rows(min_row=1, values_only=True):
+            rows.append(list(r))
+            cells += len(r)
+            if len(rows) > cap_rows or cells > cap_cells:
+                raise DataImportError(
+                    over_limit(
+                        "max_rows" if len(rows) > cap_rows else "max_cells",
+                        f"{source}, sheet {name!r}",
+                        f"more than {len(rows):,} rows ({cells:,} cells)",
+                    )
+                )
+        return rows
+    except DataImportError:
+        raise
     except Exception as exc:  # openpyxl raises many types on damaged parts of a workbook
         raise DataImportError(
             f"{source}: the sheet {name!r} cannot be read ({type(exc).__name__}: {exc}). Open it "
@@ -126,18 +186,32 @@ def _rows_openpyxl(path: Path, name: str, source: str) -> list[list[Any]]:
         workbook.close()
 
 
+def _check_shape(rows: list[list[Any]], name: str, source: str) -> None:
+    """The sheet within the limits on rows, columns and cells (before columns are built)."""
+    width = max((len(r) for r in rows[:1000]), default=0)
+    where = f"{source}, sheet {name!r}"
+    if len(rows) > limit("max_rows"):
+        raise DataImportError(over_limit("max_rows", where, f"{len(rows):,} rows"))
+    if width > limit("max_columns"):
+        raise DataImportError(over_limit("max_columns", where, f"{width:,} columns"))
+    if len(rows) * width > limit("max_cells"):
+        raise DataImportError(over_limit("max_cells", where, f"{len(rows) * width:,} cells"))
+
+
 class ExcelSource:
     """One sheet of an .xlsx workbook (the first unless ``sheet`` names one)."""
 
     def __init__(self, path: Path, source: str, fmt: str | None, sheet: str | None = None) -> None:
         self.source = source
+        check_workbook_size(path, source)
         names = sheet_names(path, source)
         name = _choose_sheet(names, sheet, source)
         try:
             formulas = _has_formulas(path)
-        except (zipfile.BadZipFile, OSError, KeyError) as exc:
+        except (zipfile.BadZipFile, OSError, KeyError, EOFError, zlib.error) as exc:
             raise _unreadable(source, exc) from exc
         rows = (_rows_openpyxl if formulas else _rows_calamine)(path, name, source)
+        _check_shape(rows, name, source)
         where = f"the sheet {name!r}" if sheet is not None or len(names) > 1 else "the first sheet"
         while rows and all(_blank(v) for v in rows[-1]):
             rows.pop()
@@ -184,6 +258,7 @@ class ExcelSource:
             except IndexError:  # a short row (openpyxl may end a row at its last filled cell)
                 cells = [row[i] if i < len(row) else None for row in self.rows]
             columns[i] = _column(cells, text=i in text_columns)
+        check_cell_sizes(columns, self.layout.names, self.source)
         n = len(self.rows)
         return RawTable(
             columns=columns,

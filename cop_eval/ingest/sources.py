@@ -16,6 +16,22 @@ from cop_eval.ingest.raw import ExportSource
 __all__ = ["open_source"]
 
 
+def _encrypted_ooxml(path: Path) -> bool:
+    """Whether an OLE2 file is an encrypted Office Open XML package (Excel saves a workbook
+    with a password as an OLE2 file holding an 'EncryptedPackage' stream, not as a zip)."""
+    name = "EncryptedPackage".encode("utf-16-le")
+    tail = b""
+    try:
+        with path.open("rb") as handle:
+            while chunk := handle.read(1 << 20):  # the directory may be anywhere in the file
+                if name in tail + chunk:
+                    return True
+                tail = chunk[-len(name) :]
+    except OSError:
+        return False
+    return False
+
+
 def _sniff_container(path: Path, source: str) -> str:
     try:
         mode = path.stat().st_mode
@@ -45,6 +61,12 @@ def _sniff_container(path: Path, source: str) -> str:
     if magic.startswith((b"$FL2", b"$FL3")):
         return "spss"
     if magic.startswith(b"\xd0\xcf\x11\xe0"):
+        if _encrypted_ooxml(path):
+            raise DataImportError(
+                f"{source}: a password-protected (encrypted) Excel workbook, which cop-eval "
+                "cannot open. Open it in Excel, remove the password (File > Info > Protect "
+                "Workbook > Encrypt with Password: clear it), save it as .xlsx and retry."
+            )
         raise DataImportError(
             f"{source}: an old Excel (.xls) file. Open it in Excel and save it as .xlsx, or "
             "export CSV."

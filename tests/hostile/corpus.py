@@ -194,6 +194,85 @@ def xlsx_named_csv() -> bytes:
     return buffer.getvalue()
 
 
+def _workbook_parts(rows: list[list[object]] | None = None) -> dict[str, bytes]:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for row in rows if rows is not None else _rows(8):
+        sheet.append([int(v) if isinstance(v, str) and v.isdigit() else v for v in row])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    with zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as archive:
+        return {name: archive.read(name) for name in archive.namelist()}
+
+
+def xlsx_zip_bomb() -> bytes:
+    """A workbook whose sheet XML unpacks to 4 MB of padding (the test lowers the limit to
+    1 MB; the real default is 2 GiB, for a 10 MB file that unpacks to gigabytes)."""
+    parts = _workbook_parts()
+    sheet = parts["xl/worksheets/sheet1.xml"]
+    parts["xl/worksheets/sheet1.xml"] = sheet.replace(
+        b"<sheetData>", b"<sheetData>" + b" " * 4_000_000
+    )
+    return _zip(parts)
+
+
+def xlsx_dimension_lie() -> bytes:
+    """A 2 KB workbook with a formula (the openpyxl path) declaring A1:XFD1048576."""
+    rows: list[list[object]] = [list(r) for r in _rows(8)]
+    rows[1][3] = "=1+1"
+    parts = _workbook_parts(rows)
+    sheet = parts["xl/worksheets/sheet1.xml"]
+    start = sheet.index(b"<dimension")
+    end = sheet.index(b"/>", start) + 2
+    parts["xl/worksheets/sheet1.xml"] = (
+        sheet[:start] + b'<dimension ref="A1:XFD1048576"/>' + sheet[end:]
+    )
+    return _zip(parts)
+
+
+def xlsx_broken_deflate() -> bytes:
+    """A workbook whose sheet's compressed data is damaged in the middle."""
+    data = bytearray(_zip(_workbook_parts()))
+    with zipfile.ZipFile(io.BytesIO(bytes(data))) as archive:
+        info = archive.getinfo("xl/worksheets/sheet1.xml")
+    start = info.header_offset + 30 + len(info.filename) + len(info.extra)
+    for at in range(start + 5, start + info.compress_size - 5):
+        data[at] ^= 0x5A
+    return bytes(data)
+
+
+def xlsx_damaged_xml() -> bytes:
+    """A workbook whose sheet XML is cut off half-way (well compressed, badly formed)."""
+    parts = _workbook_parts()
+    sheet = parts["xl/worksheets/sheet1.xml"]
+    parts["xl/worksheets/sheet1.xml"] = sheet[: len(sheet) // 2]
+    return _zip(parts)
+
+
+def xlsx_dtd_entities() -> bytes:
+    """A sheet XML declaring entities (the 'billion laughs' shape, 10 x 10 x 10 x 10)."""
+    parts = _workbook_parts()
+    sheet = parts["xl/worksheets/sheet1.xml"]
+    dtd = (
+        b'<?xml version="1.0"?><!DOCTYPE worksheet [<!ENTITY a "aaaaaaaaaa">'
+        b'<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">'
+        b'<!ENTITY d "&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;">]>'
+    )
+    body = sheet.split(b"?>", 1)[1] if sheet.startswith(b"<?xml") else sheet
+    parts["xl/worksheets/sheet1.xml"] = dtd + body.replace(b"<v>r01</v>", b"<v>&d;</v>")
+    return _zip(parts)
+
+
+def encrypted_workbook() -> bytes:
+    """The shape of a password-protected workbook: an OLE2 file with an EncryptedPackage."""
+    header = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504
+    directory = "EncryptedPackage".encode("utf-16-le") + b"\x00" * 94
+    return header + directory + b"\x00" * 1024
+
+
 def _zip(parts: dict[str, bytes]) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -261,6 +340,20 @@ CASES: tuple[Case, ...] = (
     ),
     Case("named_pipe.csv", "7 FIFO input", named_pipe, error="not a regular file"),
     Case("xlsx_named.csv", "8 xlsx named .csv", xlsx_named_csv, rows_read=8),
+    Case(
+        "zip_bomb.xlsx",
+        "7 xlsx zip bomb",
+        xlsx_zip_bomb,
+        error="COP_EVAL_MAX_XLSX_XML_BYTES",
+        env={"COP_EVAL_MAX_XLSX_XML_BYTES": "1000000"},
+    ),
+    Case("dimension_lie.xlsx", "7 xlsx declaring A1:XFD1048576", xlsx_dimension_lie, rows_read=8),
+    Case("broken_deflate.xlsx", "8 broken deflate data", xlsx_broken_deflate, error="Excel"),
+    Case("damaged_xml.xlsx", "8 damaged sheet XML", xlsx_damaged_xml, error="Excel"),
+    Case("dtd_entities.xlsx", "8 DTD entities in sheet XML", xlsx_dtd_entities, rows_read=8),
+    Case(
+        "password.xlsx", "8 password-protected xlsx", encrypted_workbook, error="password-protected"
+    ),
     Case(
         "scale_1e9.yaml",
         "7 response scale range",
