@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import os
 import secrets
+import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -38,11 +39,22 @@ _KEY_BYTES = 32
 
 
 def normalise_identifier(raw: str) -> str:
-    """The form an identifier is hashed in: surrounding space removed, case folded.
+    """The form an identifier is hashed in: surrounding space removed, Unicode NFC, case folded.
 
-    ``" Jane.Doe@Example.org "`` and ``"jane.doe@example.org"`` are the same person.
+    ``" Jane.Doe@Example.org "`` and ``"jane.doe@example.org"`` are the same person, and so are
+    ``"José"`` typed as one character and as ``e`` + combining accent (NFC and NFD). ASCII ids
+    (nearly all) hash exactly as before NFC was added; an id stored in NFD by an earlier version
+    gets a new pseudonym (it did not match its NFC twin before either).
+
+    Examples
+    --------
+    >>> normalise_identifier("Jos\u00e9") == normalise_identifier("jose\u0301 ")
+    True
     """
-    return raw.strip().casefold()
+    text = raw.strip()
+    if text.isascii():
+        return text.casefold()
+    return unicodedata.normalize("NFC", unicodedata.normalize("NFC", text).casefold())
 
 
 def read_key(path: Path) -> bytes:

@@ -67,3 +67,15 @@ def test_a_subgroup_named_like_the_total_is_marked(
     assert report[2] == "(not stated) (subgroup)"
     web = _group_values(rs, "role")
     assert web[0] == "All respondents (subgroup)" and "All respondents" not in web
+
+
+def test_one_person_in_nfc_and_nfd_gets_one_pseudonym(project: Project) -> None:
+    from cop_eval.privacy import pseudonymise
+
+    ids = ["Jos\u00e9.Garc\u00eda@example.org", "jose\u0301.garci\u0301a@EXAMPLE.org "]
+    first, second = pseudonymise(ids, project.key).tolist()
+    assert first == second
+    assert (
+        pseudonymise(["plain@example.org"], project.key).tolist()
+        == pseudonymise([" PLAIN@example.org"], project.key).tolist()
+    )
