@@ -8,6 +8,10 @@ User-missing values are returned as missing by pyreadstat. Row numbers are SPSS 
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
+import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -17,36 +21,70 @@ import pyarrow as pa
 from cop_eval.errors import DataImportError
 from cop_eval.ingest.layouts import Layout
 from cop_eval.ingest.raw import Column, RawTable
+from cop_eval.limits import over_limit
 
 __all__ = ["SpssSource"]
+
+
+#: The child's command after the interpreter (tests replace it with one that crashes).
+_CHILD = ["-m", "cop_eval.ingest.spss_child"]
+#: Seconds a child process may take to read one .sav (a national survey takes well under one).
+_TIMEOUT = 600
+
+
+def _read_in_child(
+    path: Path, source: str
+) -> tuple[pd.DataFrame, list[str], list[str | None], dict[str, list[tuple[float, str]]]]:
+    """The file's answers, variable names, labels and value labels, read by pyreadstat in a
+    child process (:mod:`cop_eval.ingest.spss_child`), so that a crash is an error message."""
+    with tempfile.TemporaryDirectory(prefix="cop-eval-sav-") as tmp:
+        try:
+            done = subprocess.run(
+                [sys.executable, *_CHILD, str(path), tmp],
+                capture_output=True,
+                timeout=_TIMEOUT,
+                check=False,
+            )
+        except subprocess.TimeoutExpired:
+            raise DataImportError(
+                f"{source}: reading the SPSS file took more than {_TIMEOUT} s and was stopped; "
+                "the file may be damaged. Save it again from SPSS, or export CSV."
+            ) from None
+        meta_path = Path(tmp) / "meta.json"
+        if done.returncode != 0 or not meta_path.is_file():
+            how = f"signal {-done.returncode}" if done.returncode < 0 else "an error"
+            raise DataImportError(
+                f"{source}: the SPSS reader stopped with {how} on this file, so it is damaged "
+                "or not a .sav file. Save it again from SPSS (File > Save As), or export CSV."
+            )
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        if "limit" in meta:
+            raise DataImportError(over_limit(meta["limit"], source, meta["found"]))
+        if "error" in meta:
+            raise DataImportError(
+                f"{source}: not a readable SPSS .sav file ({meta['error']}). Save it again from "
+                "SPSS, or export CSV."
+            )
+        frame = pd.read_feather(Path(tmp) / "data.arrow")
+    names: list[str] = meta["names"]
+    frame.columns = names
+    value_labels = {k: [(float(a), str(b)) for a, b in v] for k, v in meta["value_labels"].items()}
+    return frame, names, meta["labels"], value_labels
 
 
 class SpssSource:
     """An SPSS .sav file."""
 
     def __init__(self, path: Path, source: str) -> None:
-        import pyreadstat
-
         self.source = source
-        try:
-            frame, meta = pyreadstat.read_sav(str(path), user_missing=False)
-        except Exception as exc:  # pyreadstat raises ReadstatError and PyreadstatError
-            raise DataImportError(
-                f"{source}: not a readable SPSS .sav file ({exc}). Save it again from SPSS, or "
-                "export CSV."
-            ) from exc
+        frame, names, labels, value_labels = _read_in_child(path, source)
         if frame.shape[0] == 0:
             raise DataImportError(f"{source}: the SPSS file has variables but no cases.")
-        names = tuple(str(c) for c in frame.columns)
-        labels = list(meta.column_labels or [None] * len(names))
         texts = tuple((str(lab),) if lab else () for lab in labels)
-        self.layout: Layout = Layout("spss", 1, names, texts)
+        self.layout: Layout = Layout("spss", 1, tuple(names), texts)
         self.frame: pd.DataFrame = frame
-        value_labels = meta.variable_value_labels or {}
         self.value_labels = {
-            i: {float(k): str(v) for k, v in value_labels[name].items()}
-            for i, name in enumerate(names)
-            if name in value_labels
+            i: dict(value_labels[name]) for i, name in enumerate(names) if name in value_labels
         }
 
     def load(self, wanted: list[int], text_columns: set[int]) -> RawTable:

@@ -273,6 +273,35 @@ def encrypted_workbook() -> bytes:
     return header + directory + b"\x00" * 1024
 
 
+def small_sav() -> bytes:
+    """A valid SPSS file: 8 cases of id, team, a1, a2."""
+    import tempfile
+
+    import pandas as pd
+    import pyreadstat
+
+    rows = _rows(8)
+    frame = pd.DataFrame(
+        {
+            "id": [r[0] for r in rows[1:]],
+            "team": [r[1] for r in rows[1:]],
+            "a1": [float(r[2]) for r in rows[1:]],
+            "a2": [float(r[3]) for r in rows[1:]],
+        }
+    )
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "small.sav"
+        pyreadstat.write_sav(frame, str(path))
+        return path.read_bytes()
+
+
+def sav_claims_50m_cases() -> bytes:
+    """A 1 KB .sav whose header claims 50 million cases (before: 5.2 GB taken, then a failure)."""
+    data = bytearray(small_sav())
+    data[80:84] = (50_000_000).to_bytes(4, "little")  # the header's case count
+    return bytes(data)
+
+
 def _zip(parts: dict[str, bytes]) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -354,6 +383,8 @@ CASES: tuple[Case, ...] = (
     Case(
         "password.xlsx", "8 password-protected xlsx", encrypted_workbook, error="password-protected"
     ),
+    Case("small.sav", "6 SPSS read in a child process", small_sav, rows_read=8),
+    Case("claims_50m.sav", "7 .sav claiming 50 M cases", sav_claims_50m_cases, error="MAX_ROWS"),
     Case(
         "scale_1e9.yaml",
         "7 response scale range",
