@@ -2,7 +2,7 @@
 
 CSV and xlsx are fuzzed in tests/ingest/test_hostile.py. Each test here runs a bounded number of
 examples in CI; ``COP_EVAL_FUZZ_EXAMPLES=2000 .venv/bin/pytest tests/hostile/test_fuzz.py
-tests/ingest/test_hostile.py -p no:xdist`` is the longer run (docs/import.md, 'Hostile files').
+-p no:xdist`` is the longer run (docs/import.md, "Hostile files").
 """
 
 from __future__ import annotations
