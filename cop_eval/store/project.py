@@ -439,10 +439,11 @@ class Project(CycleStore, ActionStore, ReleaseStore):
         """A number that changes with every stored change (the latest audit row's id).
 
         Every change to the project is one audited transaction, so results computed from the
-        project can be kept until this number moves.
+        project can be kept until this number moves. Recording what a report or page showed
+        (:meth:`record_releases`) changes no result, and does not move it.
         """
         with self._read() as conn:
-            row = conn.execute("SELECT max(id) FROM audit").fetchone()
+            row = conn.execute("SELECT max(id) FROM audit WHERE action != 'release'").fetchone()
         return int(row[0] or 0)
 
     def _unknown_wave(self, label: str) -> StoreError:

@@ -58,11 +58,20 @@ class ReleaseStore:
         def _read(self) -> AbstractContextManager[sqlite3.Connection]: ...
         def _write(self) -> AbstractContextManager[sqlite3.Connection]: ...
 
-    def releases(self) -> list[Release]:
-        """Every set of respondents shown so far, oldest first."""
+    def releases(self, *, after: int = 0) -> list[Release]:
+        """Every set of respondents shown so far, oldest first (``after``: only those recorded
+        after the one numbered ``after``, see :meth:`last_release`)."""
         with self._read() as conn:
-            rows = conn.execute("SELECT wave, what, members FROM releases ORDER BY id").fetchall()
+            rows = conn.execute(
+                "SELECT wave, what, members FROM releases WHERE id > ? ORDER BY id", (after,)
+            ).fetchall()
         return [Release(wave, what, _unpack(blob)) for wave, what, blob in rows]
+
+    def last_release(self) -> int:
+        """The number of the latest recorded release (0: none); it grows with every new one."""
+        with self._read() as conn:
+            row = conn.execute("SELECT max(id) FROM releases").fetchone()
+        return int(row[0] or 0)
 
     def record_releases(self, releases: Sequence[Release], *, made_by: str = "report") -> int:
         """Record what was shown (one transaction, one audit row); returns how many were new."""

@@ -4,9 +4,8 @@ The web layer computes nothing. :func:`results_for` loads the stored waves, rest
 subgroup when asked (after checking with the engine's suppression rule that the subgroup may be
 shown at all), and calls :func:`cop_eval.report.build.build_report_facts` and
 :func:`cop_eval.report.compose.compose_report` — the same calls, and so the same anonymity rules,
-as the board report. Suppressed cells arrive without numbers, so no page can send one.
-Charts are not drawn here: each figure points at its image in :class:`cop_eval.web.charts.ChartStore`,
-drawn when a page (or the PDF) first needs it.
+as the board report. Suppressed cells arrive without numbers, so no page can send one. Charts
+are not drawn here: each figure points at its image in :class:`cop_eval.web.charts.ChartStore`.
 
 Results are kept per :class:`ResultsKey`: the project's revision (it moves with every stored change:
 a wave imported or replaced, the context, members, attendance or actions), the waves, the subgroup
@@ -31,6 +30,7 @@ from cop_eval.errors import OptionError
 from cop_eval.instruments import Instrument
 from cop_eval.measure.scoring import score_items
 from cop_eval.privacy import DEFAULT_PRIVACY, PrivacyPolicy
+from cop_eval.privacy.differencing import Release
 from cop_eval.report.build import DEFAULT_TITLE, NO_GROUP, ReportOptions, build_report_facts
 from cop_eval.report.compose import compose_report
 from cop_eval.report.facts import ReportFacts, WaveStat
@@ -39,6 +39,7 @@ from cop_eval.report.render import ChartImage
 from cop_eval.responses import ResponseSet
 from cop_eval.store.models import WaveInfo
 from cop_eval.web.charts import ChartStore
+from cop_eval.web.released import page_releases, refuse_differencing, serve
 from cop_eval.web.services import open_project
 
 __all__ = [
@@ -82,6 +83,10 @@ class Results:
     images: dict[str, ChartImage]
     scale_tables: tuple[Table, ...]
     choices: tuple[SubgroupChoice, ...]
+    #: The sets of respondents the page shows, and the project's latest release when built
+    #: (``Project.last_release``): recorded when served (:mod:`cop_eval.web.released`).
+    releases: tuple[Release, ...] = ()
+    ledger: int = 0
 
 
 def common_group_column(waves: Sequence[ResponseSet]) -> str | None:
@@ -301,20 +306,23 @@ def build_results(
         waves = project.load_waves(list(key.labels))
         # The cycle (context, membership, attendance, actions) describes the whole group.
         cycle = CycleInputs.from_project(project) if group == ALL else None
+        ledger = project.last_release()
+        released = tuple(project.releases())
     step(RESULT_STEPS[1])
     column = common_group_column(waves)
     choices = subgroup_choices(waves, column, privacy) if column else []
     if group != ALL:
         _check_group(column, choices, group, privacy)
         assert column is not None  # _check_group refuses a filter without a subgroup column
+        values = [pd.Series(_group_values(rs, column), dtype=object) for rs in waves]
+        refuse_differencing(waves, values, group, released, privacy)
         waves = [_only_group(rs, column, group) for rs in waves]
     step(RESULT_STEPS[2])
+    options = ReportOptions(
+        labels=key.labels, group_column=column, privacy=privacy, cycle=cycle, released=released
+    )
     with cache.build_lock:
-        facts = build_report_facts(
-            waves,
-            _instruments(waves),
-            ReportOptions(labels=key.labels, group_column=column, privacy=privacy, cycle=cycle),
-        )
+        facts = build_report_facts(waves, _instruments(waves), options)
         step(RESULT_STEPS[3])
         model = compose_report(facts)
     results = Results(
@@ -326,6 +334,8 @@ def build_results(
         images=cache.charts.register(model),
         scale_tables=scale_score_tables(facts),
         choices=tuple(choices),
+        releases=page_releases(waves, facts, column, group),
+        ledger=ledger,
     )
     cache.put(key, results)
     return results
@@ -359,7 +369,8 @@ def results_for(
     privacy: PrivacyPolicy = DEFAULT_PRIVACY,
     cache: ResultsCache,
 ) -> Results:
-    """Build (or fetch) the results of ``labels`` (time order), for everyone or one subgroup.
+    """Build (or fetch) the results of ``labels`` (time order), for everyone or one subgroup,
+    and record them as shown (:func:`cop_eval.web.released.serve`).
 
     The charts are not drawn here: ``Results.images`` point at ``/charts/ID.png`` and
     ``cache.charts`` draws them when asked (:mod:`cop_eval.web.charts`).
@@ -367,13 +378,13 @@ def results_for(
     Raises
     ------
     OptionError
-        No waves chosen, or a subgroup that the anonymity rule hides (or that does not exist).
+        No waves chosen, or a subgroup that the anonymity rules hide (or that does not exist).
     StoreError
         A wave label that is not stored.
     """
     key = results_key(directory, labels, group=group, privacy=privacy)
     cached = cache.get(key)
-    return cached if cached is not None else build_results(key, cache)
+    return serve(key, cached if cached is not None else build_results(key, cache), cache)
 
 
 def with_cover(results: Results, title: str | None, organisation: str | None) -> ReportModel:

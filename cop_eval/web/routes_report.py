@@ -24,6 +24,7 @@ from cop_eval.report.render import render_html, render_html_to_pdf
 from cop_eval.web.charts import ChartStore
 from cop_eval.web.deps import Form, field, web_state
 from cop_eval.web.jobs import PAGE, Job
+from cop_eval.web.released import serve
 from cop_eval.web.rendering import render
 from cop_eval.web.results import (
     ALL,
@@ -147,6 +148,7 @@ def _make(
 ) -> Download:
     found = cache.get(key)
     results = found if found is not None else build_results(key, cache, job.begin)
+    results = serve(key, results, cache)  # what the file shows, recorded as shown
     title, organisation = cover
     model = with_cover(results, title, organisation)
     stem = title or "cop-eval-report"

@@ -6,6 +6,9 @@ project's present state) the page is rendered at once; otherwise the work become
 answers with the progress page (:func:`progress_page`), which reloads itself every second until the
 work is done — the browser always hears back within about a second, and sees what is being done.
 
+Results are recorded as shown in the project's ledger of releases (the differencing rule) when a
+page is served (:func:`cop_eval.web.released.serve`), not when they are computed ahead.
+
 After the project changed (a wave stored, the context, members, attendance or actions edited, also
 from the command line), :func:`warm_up` computes the results of the latest wave and of all waves,
 draws their charts and analyses the comments, in the background: the next click on Results,
@@ -27,6 +30,7 @@ from cop_eval.errors import CopEvalError
 from cop_eval.privacy import PrivacyPolicy
 from cop_eval.web.comments_page import CommentsKey, comments_job
 from cop_eval.web.jobs import BACKGROUND, CHART, PAGE, Job, JobRunner
+from cop_eval.web.released import serve
 from cop_eval.web.rendering import render
 from cop_eval.web.results import (
     ALL,
@@ -137,14 +141,20 @@ async def page_results(
     found = cache.get(key)
     if found is not None:
         charts_jobs(app.state.jobs, cache, found, CHART)  # any not drawn yet, or forgotten
-        return found
-    job = _results_job(app.state.jobs, cache, key, PAGE)
-    if not await wait_for(job, WAIT):
-        return progress_page(request, job)
-    try:
-        results: Results = job.outcome()
+    else:
+        job = _results_job(app.state.jobs, cache, key, PAGE)
+        if not await wait_for(job, WAIT):
+            return progress_page(request, job)
+        try:
+            found = job.outcome()
+        except CopEvalError as exc:
+            return str(exc)
+    try:  # checked against what was shown since it was built, and recorded as shown
+        results: Results = await run_in_threadpool(serve, key, found, cache)
     except CopEvalError as exc:
         return str(exc)
+    if results is not found:  # built again under the present ledger
+        charts_jobs(app.state.jobs, cache, results, CHART)
     return results
 
 
@@ -178,8 +188,11 @@ def progress_page(
 
 
 def warm_up(request: Request) -> None:
-    """After the project changed: compute the latest wave's and all waves' results, and draw
-    their charts, in the background (once per project state and anonymity rule)."""
+    """Results are recorded as shown in the project's ledger of releases (the differencing rule) when a
+    page is served (:func:`cop_eval.web.released.serve`), not when they are computed ahead.
+
+    After the project changed: compute the latest wave's and all waves' results, and draw
+        their charts, in the background (once per project state and anonymity rule)."""
     app = request.app
     state = app.state.web
     directory = state.project_dir

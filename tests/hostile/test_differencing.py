@@ -14,11 +14,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from cop_eval.cli.report_cmd import _record_released, _released
+from cop_eval.errors import OptionError
 from cop_eval.instruments import Instrument, load_instrument
 from cop_eval.privacy import pseudonymise
 from cop_eval.privacy.differencing import differencing_withheld, unsafe_pair
 from cop_eval.report.build import ReportOptions, build_report_facts
-from cop_eval.report.build_groups import report_releases
 from cop_eval.report.compose import compose_report
 from cop_eval.responses import ImportReport, ResponseSet
 from cop_eval.store import Project
@@ -59,12 +60,14 @@ def project(tmp_path: Path, instrument: Instrument) -> Iterator[Project]:
 
 
 def _report(project: Project, instrument: Instrument, column: str) -> dict[str, int | None]:
+    """What `cop-eval report --project` does: read the releases, build, record what it showed
+    (the command's own helpers; rendering the PDF is left out)."""
     waves = project.load_waves()
-    options = ReportOptions(group_column=column, released=tuple(project.releases()))
+    options = ReportOptions(group_column=column, released=_released(project.directory))
     facts = build_report_facts(waves, [instrument], options)
-    compose_report(facts)  # the report is made, then what it showed is recorded
+    compose_report(facts)
     assert facts.participation is not None
-    project.record_releases(report_releases(waves, facts.participation, f"report by {column}"))
+    _record_released(project.directory, waves, facts.participation)
     p = facts.participation
     return {g: counts[-1] for g, counts in zip(p.groups, p.group_counts, strict=True)}
 
@@ -119,3 +122,15 @@ def test_the_rule() -> None:
     earlier = [Release("w", "a", big)]
     assert differencing_withheld("w", {"g": big | set("abcde")}, earlier, 5) == {}
     assert differencing_withheld("w", {"g": big | set("abcd")}, earlier, 5) == {"g": "a"}
+
+
+def test_the_web_filter_refuses_a_subgroup_that_differs_by_one(
+    project: Project, instrument: Instrument
+) -> None:
+    """The web app's subgroup filter (on 'team', the waves' first group column) after a report
+    by site: BIG (20) is North (21, shown) minus one person."""
+    from cop_eval.web.results import ResultsCache, results_for
+
+    _report(project, instrument, "site")
+    with pytest.raises(OptionError, match="differ from a group already shown"):
+        results_for(project.directory, ["2026"], group="BIG", cache=ResultsCache())
