@@ -28,6 +28,7 @@ __all__ = [
     "distinct_from_reserved",
     "group_series",
     "merge_small_groups",
+    "refuse_identifying_groups",
 ]
 
 #: The label of the merged group.
@@ -61,6 +62,27 @@ def distinct_from_reserved(values: pd.Series) -> pd.Series:
     return values.where(~clash, text + " (subgroup)")
 
 
+def refuse_identifying_groups(values: pd.Series, column: str) -> None:
+    """Refuse a subgroup column whose values look like personal identifiers (e-mails, phone
+    or NHS numbers): they would be printed as group names, even of a hidden group.
+
+    Raises
+    ------
+    OptionError
+        Naming the column and the kind of identifier, never the value.
+    """
+    from cop_eval.privacy.identifiers import looks_identifying
+
+    distinct = [str(v) for v in pd.unique(values.dropna().astype(str))]
+    kind = looks_identifying(distinct)
+    if kind is not None:
+        raise OptionError(
+            f"subgroup column {column!r} holds values that look like personal identifiers "
+            f"({kind.replace('_', ' ')}s), which would be printed as group names; a subgroup "
+            "column must hold categories such as team, site or role. Choose another column."
+        )
+
+
 def group_series(groups: pd.DataFrame, column: str, wave: str) -> pd.Series:
     """The subgroup of each respondent as text; a blank value is the group ``"(not stated)"``."""
     if column not in groups.columns:
@@ -69,6 +91,7 @@ def group_series(groups: pd.DataFrame, column: str, wave: str) -> pd.Series:
             f"wave {wave!r} has no subgroup column {column!r} (subgroup columns read: {have}); "
             "name it as the group column when reading every wave"
         )
+    refuse_identifying_groups(groups[column], column)
     series = distinct_from_reserved(groups[column].astype("object"))
     blank = series.isna() | (series.astype(str).str.strip() == "")
     return series.where(~blank, NOT_STATED).astype(str)

@@ -21,6 +21,7 @@ from cop_eval.ingest.recode import (
 )
 from cop_eval.instruments import Instrument
 from cop_eval.measure import quality
+from cop_eval.privacy.identifiers import redact_identifiers
 from cop_eval.responses import (
     ColumnMatch,
     CommentSummary,
@@ -185,5 +186,6 @@ def _shown(value: object) -> str:
         value = value.decode("utf-8", "replace")
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    text = str(value)
+    # An e-mail or phone number typed into a rating question must not reach the import report.
+    text = redact_identifiers(str(value))
     return text if len(text) <= _MAX_SHOWN_VALUE else text[:_MAX_SHOWN_VALUE] + "..."

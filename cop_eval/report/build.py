@@ -129,7 +129,27 @@ def _check_inputs(
                     f"{rs.source}: was read without instrument {instrument.id}; read every data "
                     "file with all the instruments of the report"
                 )
+    _same_definitions(responses, wave_labels, instruments)
     return wave_labels
+
+
+def _same_definitions(
+    responses: Sequence[ResponseSet], labels: Sequence[str], instruments: Sequence[Instrument]
+) -> None:
+    """Refuse waves read with another definition of an instrument under the same id and
+    version (an extra ``reverse: true``): they would be compared as if scored alike."""
+    for instrument in instruments:
+        mine = instrument.model_dump_json()
+        for rs, label in zip(responses, labels, strict=True):
+            held = next((i for i in rs.instruments if i.id == instrument.id), None)
+            if held is not None and held.model_dump_json() != mine:
+                raise OptionError(
+                    f"wave {label!r} was read with a different definition of instrument "
+                    f"{instrument.id} version {instrument.version} (its items, scales, scoring "
+                    "or labels differ), so its scores are not comparable with the others. Give "
+                    "the changed definition a new version, or re-import the wave with the same "
+                    "definition (--replace)."
+                )
 
 
 def _score_all(

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from cop_eval.compare.grouping import distinct_from_reserved
+from cop_eval.compare.grouping import distinct_from_reserved, refuse_identifying_groups
 from cop_eval.compare.groups import group_wave_cells
 from cop_eval.errors import OptionError, option
 from cop_eval.measure.scores import ScoreTable
@@ -50,6 +50,7 @@ def group_values(rs: ResponseSet, column: str, index: int, label: str) -> pd.Ser
             f"{rs.source}); group columns read: {available}. Read every wave with the same "
             f"subgroup column ({option('group_columns')})."
         )
+    refuse_identifying_groups(rs.groups[column], column)
     values = distinct_from_reserved(rs.groups[column].astype("object"))
     return values.where(values.notna() & (values.astype(str).str.strip() != ""), NO_GROUP).astype(
         str

@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from cop_eval.compare.grouping import distinct_from_reserved
+from cop_eval.compare.grouping import distinct_from_reserved, refuse_identifying_groups
 from cop_eval.cycle.inputs import CycleInputs
 from cop_eval.errors import OptionError
 from cop_eval.instruments import Instrument
@@ -100,6 +100,7 @@ def common_group_column(waves: Sequence[ResponseSet]) -> str | None:
 
 
 def _group_values(rs: ResponseSet, column: str) -> list[str]:
+    refuse_identifying_groups(rs.groups[column], column)
     values = distinct_from_reserved(rs.groups[column].astype("object")).tolist()
     return [NO_GROUP if v is None or v != v or str(v).strip() == "" else str(v) for v in values]
 

@@ -53,6 +53,7 @@ class Case:
     rows_read: int | None = None  # when it reads: the true number of rows
     warning: str | None = None  # text one of the import warnings must hold
     env: dict[str, str] = field(default_factory=dict)
+    no_text: tuple[str, ...] = ()  # text that must appear nowhere in the output
 
 
 def _rows(n: int = 30) -> list[list[str]]:
@@ -145,6 +146,22 @@ def mixed_encoding() -> bytes:
     head = _csv(rows[:20])
     tail = _csv(rows[20:22], encoding="cp1252")
     return head + tail + _csv(rows[22:])
+
+
+def email_groups() -> bytes:
+    """A group column holding e-mail addresses (chosen by mistake)."""
+    rows = _rows(30)
+    for i, row in enumerate(rows[1:]):
+        row[1] = f"person{i}@example.org"
+    return _csv(rows)
+
+
+def email_in_an_answer() -> bytes:
+    """An e-mail address and a phone number typed into rating questions."""
+    rows = _rows(30)
+    rows[3][2] = "ask jo.bloggs@example.org"
+    rows[5][3] = "call 07700 900123"
+    return _csv(rows)
 
 
 def duplicate_group_header() -> bytes:
@@ -359,6 +376,20 @@ CASES: tuple[Case, ...] = (
         args=("--group-column", "team"),
         rows_read=30,
         warning="mixes two text encodings",
+    ),
+    Case(
+        "email_groups.csv",
+        "10 group values that are e-mails",
+        email_groups,
+        command="report-facts",
+        error="look like personal identifiers (emails)",
+    ),
+    Case(
+        "email_in_an_answer.csv",
+        "10 identifiers in unusable answers",
+        email_in_an_answer,
+        rows_read=30,
+        no_text=("jo.bloggs", "900123"),
     ),
     Case(
         "duplicate_group_header.csv",

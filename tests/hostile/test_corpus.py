@@ -31,6 +31,9 @@ def test_case(
     for name, value in case.env.items():
         monkeypatch.setenv(name, value)
     path = str(corpus[case.name])
+    if case.command == "report-facts":
+        _report_facts(case, Path(path), corpus_instrument)
+        return
     if case.command == "validate":
         argv = ["instruments", "validate", path]
     else:
@@ -48,3 +51,20 @@ def test_case(
         assert report["rows_accepted"] + report["rows_rejected"] == report["rows_read"]
     if case.warning is not None:
         assert any(case.warning in w for w in report["warnings"]), report["warnings"]
+    for text in case.no_text:
+        assert text not in out and text not in err, text
+
+
+def _report_facts(case: Case, path: Path, instrument: Path) -> None:
+    """The report engine on the file, grouped by its 'team' column: a clear error."""
+    from cop_eval.errors import CopEvalError
+    from cop_eval.ingest import read_responses
+    from cop_eval.instruments import load_instrument
+    from cop_eval.report.build import ReportOptions, build_report_facts
+
+    loaded = load_instrument(instrument)
+    rs = read_responses(path, [loaded], key=b"k" * 32, group_columns=["team"])
+    with pytest.raises(CopEvalError) as caught:
+        build_report_facts([rs], [loaded], ReportOptions(group_column="team"))
+    assert case.error is not None and case.error in str(caught.value)
+    assert "person0@" not in str(caught.value)

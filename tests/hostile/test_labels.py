@@ -79,3 +79,23 @@ def test_one_person_in_nfc_and_nfd_gets_one_pseudonym(project: Project) -> None:
         pseudonymise(["plain@example.org"], project.key).tolist()
         == pseudonymise([" PLAIN@example.org"], project.key).tolist()
     )
+
+
+def test_waves_read_with_another_definition_are_not_compared(
+    project: Project, instrument: Instrument
+) -> None:
+    """Issue 19.5: one wave scored with an extra ``reverse: true`` under the same id and version."""
+    import dataclasses
+
+    from cop_eval.report.build import ReportOptions, build_report_facts
+
+    items = list(instrument.items)
+    items[0] = items[0].model_copy(update={"reverse": not items[0].reverse})
+    changed = instrument.model_copy(update={"items": tuple(items)})
+    first = make_responses(instrument, project.key, seed=1)
+    second = dataclasses.replace(
+        make_responses(instrument, project.key, seed=2), instruments=(changed,)
+    )
+    with pytest.raises(OptionError, match="different definition of instrument"):
+        build_report_facts([first, second], [instrument], ReportOptions(labels=("a", "b")))
+    build_report_facts([first, first], [instrument], ReportOptions(labels=("a", "b")))
