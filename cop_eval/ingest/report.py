@@ -187,5 +187,9 @@ def _shown(value: object) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     # An e-mail or phone number typed into a rating question must not reach the import report.
-    text = redact_identifiers(str(value))
-    return text if len(text) <= _MAX_SHOWN_VALUE else text[:_MAX_SHOWN_VALUE] + "..."
+    # Redacted on the part that is shown (plus a margin, so a cut address is still caught): the
+    # patterns are not made for megabyte cells.
+    text = str(value)
+    cut = len(text) > _MAX_SHOWN_VALUE
+    text = redact_identifiers(text[: _MAX_SHOWN_VALUE + 200])
+    return text[:_MAX_SHOWN_VALUE] + "..." if cut or len(text) > _MAX_SHOWN_VALUE else text
