@@ -297,8 +297,7 @@ def report_cmd(
         merge_small_groups=DEFAULT_OTHER_LABEL if merge else None,
         released=released,
     )
-    facts = build_report_facts(responses, instruments, options)
-    model = compose_report(facts)
+    model = compose_report(facts := build_report_facts(responses, instruments, options))
     err.print(Text("Rendering the report ..."))
     images = chart_images(model, pool=pool)
     pool.close()

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import io
+import mmap
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -28,6 +29,7 @@ __all__ = [
     "check_cell_sizes",
     "check_multiline",
     "count_lines",
+    "count_lines_in",
     "decode_mixed",
     "iter_lines",
     "longest_field",
@@ -41,6 +43,7 @@ NUL_DENSITY = 50
 #: The lines of one answer that may look like rows before the answer is taken for swallowed rows.
 _ROW_SHAPED_LINES = 2
 _SHOWN = 5
+_BLOCK = 1 << 24
 
 
 @dataclass(frozen=True)
@@ -312,3 +315,17 @@ def longest_field(chunks: Iterable[bytes], delimiter: str) -> int:
             parity = int(inside[-1])
         seen += arr.size
     return max(longest, seen - last - 1)
+
+
+def count_lines_in(view: mmap.mmap, start: int, end: int) -> int:
+    """Physical lines in ``view[start:end]``, read in blocks (a line end split between two
+    blocks, ``\r`` + ``\n``, is counted once)."""
+    total = 0
+    for at in range(start, end, _BLOCK):
+        stop = min(end, at + _BLOCK)
+        block = view[at:stop]
+        total += block.count(b"\n") + block.count(b"\r") - block.count(b"\r\n")
+        if block.endswith(b"\r") and stop < end and view[stop : stop + 1] == b"\n":
+            total -= 1
+    last = view[end - 1 : end] if end > start else b"\n"
+    return total + (0 if last in (b"\n", b"\r") else 1)

@@ -24,6 +24,7 @@ from cop_eval.ingest.csv_checks import (
     check_cell_sizes,
     check_multiline,
     count_lines,
+    count_lines_in,
     decode_mixed,
     iter_lines,
     longest_field,
@@ -295,7 +296,7 @@ class CsvSource:
                 quoted = view.find(b'"', offset, end) >= 0
                 if view.find(b"\x00", offset, end) >= 0:
                     return None  # the rule for NUL bytes is applied on the text path
-                lines = _count_lines(view, offset, end) if quoted else -1
+                lines = count_lines_in(view, offset, end) if quoted else -1
             finally:
                 view.close()
         if end <= offset:
@@ -403,20 +404,6 @@ class CsvSource:
                 "spreadsheet, save it again as CSV and retry."
             )
         return self._raw(table, wanted, first_row, encoding, rejected, notes)
-
-
-def _count_lines(view: mmap.mmap, start: int, end: int) -> int:
-    """Physical lines in ``view[start:end]``, read in blocks (a line end split between two
-    blocks, ``\r`` + ``\n``, is counted once)."""
-    total = 0
-    for at in range(start, end, _BLOCK):
-        stop = min(end, at + _BLOCK)
-        block = view[at:stop]
-        total += block.count(b"\n") + block.count(b"\r") - block.count(b"\r\n")
-        if block.endswith(b"\r") and stop < end and view[stop : stop + 1] == b"\n":
-            total -= 1
-    last = view[end - 1 : end] if end > start else b"\n"
-    return total + (0 if last in (b"\n", b"\r") else 1)
 
 
 def _blank_tail(text: str, delimiter: str) -> int:

@@ -221,15 +221,9 @@ def build_report_facts(
     )
     validity_results = validity_facts(responses, instruments, labels, options.group_column, privacy)
     scales = with_cautions(scales, validity_results)
+    o = options
     participation = participation_facts(
-        responses,
-        labels,
-        options.group_column,
-        privacy,
-        options.members,
-        matched,
-        design,
-        options.released,
+        responses, labels, o.group_column, privacy, o.members, matched, design, o.released
     )
     per_wave = scored.per_wave(instruments)
     stages, weakest, margin = stage_results(per_wave, labels, privacy)

@@ -29,6 +29,7 @@ from collections.abc import Iterable
 __all__ = [
     "SINCE_SCHEMA",
     "chain_key",
+    "drop_seal",
     "last_entry",
     "seal_all",
     "seal_new",
@@ -79,6 +80,13 @@ def _head(k: bytes, conn: sqlite3.Connection) -> str:
 
 def _set(conn: sqlite3.Connection, name: str, value: str) -> None:
     conn.execute("INSERT OR REPLACE INTO project(name, value) VALUES (?, ?)", (name, value))
+
+
+def drop_seal(conn: sqlite3.Connection, label: str) -> None:
+    """Forget the seal of the wave ``label`` (it is being replaced; the new one is sealed)."""
+    conn.execute(
+        "DELETE FROM wave_seals WHERE wave_id IN (SELECT id FROM waves WHERE label = ?)", (label,)
+    )
 
 
 def last_entry(conn: sqlite3.Connection) -> int:

@@ -534,7 +534,6 @@ class Project(CycleStore, ActionStore, ReleaseStore):
                 if unchanged is not None:
                     conn.execute("ROLLBACK")
                     return unchanged
-                _refuse_look_alike(conn, label)
                 if previous is not None and not replace:
                     raise StoreError(
                         f"{self.directory}: wave {previous.label!r} already exists with other "
@@ -544,11 +543,7 @@ class Project(CycleStore, ActionStore, ReleaseStore):
                         "it (recorded in the audit trail)."
                     )
                 if previous is not None:
-                    conn.execute(
-                        "DELETE FROM wave_seals WHERE wave_id IN "
-                        "(SELECT id FROM waves WHERE label = ?)",
-                        (label,),
-                    )  # the new wave may get the old one's id; it is sealed afresh
+                    integrity.drop_seal(conn, label)  # the new wave may get the old id
                     conn.execute("DELETE FROM waves WHERE label = ?", (label,))
                 wave_id = db.insert_wave(
                     conn, label, date, name, file_hash, responses, report, encoded
@@ -618,6 +613,7 @@ def _duplicate(
 ) -> tuple[ImportOutcome | None, WaveInfo | None]:
     """``(unchanged outcome, None)`` when this content is stored and is not to be replaced;
     else ``(None, the stored wave of this label or None)``."""
+    _refuse_look_alike(conn, label)
     same_file = db.wave_infos(conn, "source_sha256 = ?", (file_hash,))
     same_label = db.wave_infos(conn, "label = ?", (label,))
     if same_file and not (replace and same_file == same_label):
