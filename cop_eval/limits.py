@@ -158,8 +158,8 @@ def over_limit(name: str, where: str, found: str) -> str:
 
     Examples
     --------
-    >>> over_limit("max_columns", "data.csv", "20,000 columns")  # doctest: +ELLIPSIS
-    'data.csv: 20,000 columns is over the limit of 16,384 columns in a table (COP_EVAL_MAX_...'
+    >>> print(over_limit("max_columns", "data.csv", "20,000 columns"))  # doctest: +ELLIPSIS
+    data.csv: 20,000 columns is over the limit of 16,384 columns in a table (COP_EVAL_MAX_COLUMNS)...
     """
     lim = LIMITS[name]
     return (
