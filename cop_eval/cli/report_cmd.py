@@ -25,6 +25,8 @@ if TYPE_CHECKING:
     from cop_eval.cycle.inputs import CycleInputs
     from cop_eval.privacy.differencing import Release
     from cop_eval.report.facts import ParticipationFacts
+    from cop_eval.report.model import ReportModel
+    from cop_eval.report.render import ChartImage
 
 __all__ = ["parse_labels", "parse_members", "register", "report_cmd"]
 
@@ -242,8 +244,7 @@ def report_cmd(
     from cop_eval.report.build import ReportOptions, build_report_facts
     from cop_eval.report.chart_pool import ChartPool
     from cop_eval.report.compose import compose_report
-    from cop_eval.report.export import export_tables
-    from cop_eval.report.render import chart_images, render_html, render_html_to_pdf
+    from cop_eval.report.render import chart_images
 
     if project_dir is not None and data:
         raise click.UsageError("give DATA files or --project DIR, not both")
@@ -301,6 +302,23 @@ def report_cmd(
     err.print(Text("Rendering the report ..."))
     images = chart_images(model, pool=pool)
     pool.close()
+    _write_outputs(model, images, out_pdf, out_html, out_xlsx, csv_dir)
+    if project_dir is not None and facts.participation is not None:
+        _record_released(project_dir, responses, facts.participation)
+
+
+def _write_outputs(
+    model: ReportModel,
+    images: dict[str, ChartImage],
+    out_pdf: Path,
+    out_html: Path | None,
+    out_xlsx: Path | None,
+    csv_dir: Path | None,
+) -> None:
+    """Write the PDF and whichever of the HTML, workbook and CSV tables were asked for."""
+    from cop_eval.report.export import export_tables
+    from cop_eval.report.render import render_html, render_html_to_pdf
+
     html = render_html(model, standalone=False, images=images)
     render_html_to_pdf(html, out_pdf)
     err.print(Text(f"Wrote {out_pdf}"))
@@ -317,8 +335,6 @@ def report_cmd(
             err.print(Text(f"Wrote {path}"))
     if csv_dir is not None:
         err.print(Text(f"Wrote {len(model.tables())} CSV tables to {csv_dir}"))
-    if project_dir is not None and facts.participation is not None:
-        _record_released(project_dir, responses, facts.participation)
 
 
 def register(cli: click.Group) -> None:

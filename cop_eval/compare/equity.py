@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -46,6 +46,7 @@ from cop_eval.compare.grouping import GroupMerge, group_series
 from cop_eval.errors import CopEvalError, OptionError
 from cop_eval.measure.scores import ScoreTable
 from cop_eval.privacy import DEFAULT_PRIVACY, PrivacyPolicy
+from cop_eval.privacy.differencing import WITHHELD_LABEL
 from cop_eval.stats.multiplicity import benjamini_hochberg
 from cop_eval.stats.ttests import welch_test
 
@@ -209,12 +210,15 @@ def _wave_gaps(
     names: Sequence[str],
     privacy: PrivacyPolicy,
     level: float,
+    withheld: Collection[str] = (),
 ) -> tuple[list[Gap | HiddenGap], Overall]:
-    """Gaps of one scale in one wave, p not yet adjusted (``p_adjusted`` NaN)."""
+    """Gaps of one scale in one wave, p not yet adjusted (``p_adjusted`` NaN); ``withheld``
+    groups are hidden as well (the differencing rule), with complementary suppression."""
     ok = np.isfinite(x)
     x, groups = x[ok], groups[ok]
     counts = {name: int(np.count_nonzero(groups == name)) for name in names}
-    hidden = privacy.suppressed_groups(counts)
+    also = {g for g in withheld if counts.get(g)}
+    hidden = privacy.suppressed_groups(counts, also_hidden=also)
     overall_mean = float(x.mean()) if x.size else math.nan
     overall = Overall(scale, wave, int(x.size), overall_mean)
     if privacy.hides(int(x.size)):
@@ -225,7 +229,11 @@ def _wave_gaps(
             continue
         inside = groups == name
         if name in hidden:
-            reason = privacy.reason(complementary=not privacy.hides(counts[name]))
+            reason = (
+                WITHHELD_LABEL
+                if name in also
+                else privacy.reason(complementary=not privacy.hides(counts[name]))
+            )
             cells.append(HiddenGap(scale, name, wave, reason))
             continue
         n_rest = int(x.size - counts[name])
@@ -279,6 +287,7 @@ def equity_gaps(
     merge: GroupMerge | None = None,
     alpha: float = 0.05,
     level: float = 0.95,
+    withheld: Mapping[str, Collection[str]] | None = None,
 ) -> EquityResult:
     """Each subgroup's gap to the rest of the group, per scale and wave, and how gaps move.
 
@@ -301,6 +310,10 @@ def equity_gaps(
         A gap (or gap change) is reliable when its BH-adjusted p is below ``alpha``.
     level
         Confidence level of the intervals.
+    withheld
+        Subgroups to hide in a wave (by wave label) for another reason: their members differ
+        from a group shown before by too few respondents (the differencing rule,
+        :mod:`cop_eval.privacy.differencing`); complementary suppression protects them too.
 
     Returns
     -------
@@ -335,13 +348,16 @@ def equity_gaps(
         values = [merge.apply(v) for v in values]
     names = sorted(set().union(*(set(v.unique()) for v in values)))
     group_arrays = [v.to_numpy(dtype=object) for v in values]
+    out = withheld or {}
     gaps: list[Gap | HiddenGap] = []
     overall: list[Overall] = []
     for w, (table, label) in enumerate(zip(waves, wave_labels, strict=True)):
         family: list[Gap | HiddenGap] = []
         for scale in scales:
             x = table.scores[scale].to_numpy(dtype=np.float64)
-            cells, all_row = _wave_gaps(x, group_arrays[w], scale, label, names, privacy, level)
+            cells, all_row = _wave_gaps(
+                x, group_arrays[w], scale, label, names, privacy, level, out.get(label, ())
+            )
             family.extend(cells)
             overall.append(all_row)
         gaps.extend(_adjust(family, alpha))

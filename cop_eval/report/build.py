@@ -282,6 +282,7 @@ def build_report_facts(
         board=board_facts(
             instruments, scored.tables, responses, labels, scales, stages,
             group_column=options.group_column, privacy=privacy, merge=merge,
+            withheld=participation.withheld_by_wave(),
         ),
     )  # fmt: skip
 

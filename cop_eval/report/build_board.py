@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 
 import numpy as np
 
@@ -320,14 +320,20 @@ def board_facts(
     group_column: str | None,
     privacy: PrivacyPolicy,
     merge: GroupMerge | None = None,
+    withheld: Mapping[str, Collection[str]] | None = None,
 ) -> BoardFacts:
-    """The facts of the dashboard, equity, value-creation and sustainability pages."""
+    """The facts of the dashboard, equity, value-creation and sustainability pages
+    (``withheld``: subgroups the differencing rule withholds, by wave label)."""
     rows, described = _dashboard(instruments, per_instrument, scales, stages, labels, privacy)
     equity: list[EquityFacts] = []
     if group_column is not None:
         for instrument in instruments:
             result = equity_gaps(
-                per_instrument[instrument.id], group_column, labels=list(labels), privacy=privacy
+                per_instrument[instrument.id],
+                group_column,
+                labels=list(labels),
+                privacy=privacy,
+                withheld=withheld,
             )
             equity.append(equity_facts(instrument, result, group_column))
     return BoardFacts(

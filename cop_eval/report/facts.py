@@ -233,6 +233,13 @@ class ParticipationFacts:
     #: Subgroups withheld by the differencing rule: (wave, group, the earlier release).
     withheld: tuple[tuple[str, str, str], ...] = ()
 
+    def withheld_by_wave(self) -> dict[str, set[str]]:
+        """The groups the differencing rule withholds, by wave label."""
+        out: dict[str, set[str]] = {}
+        for wave, group, _ in self.withheld:
+            out.setdefault(wave, set()).add(group)
+        return out
+
 
 @dataclass(frozen=True, slots=True)
 class ReliabilityFact:

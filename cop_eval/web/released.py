@@ -16,12 +16,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import pandas as pd
-
 from cop_eval.errors import OptionError
 from cop_eval.privacy import PrivacyPolicy
 from cop_eval.privacy.differencing import Release, differencing_withheld, unsafe_pair
-from cop_eval.report.build_groups import group_members, report_releases
+from cop_eval.report.build_groups import group_members, group_values, report_releases
 from cop_eval.report.facts import ReportFacts
 from cop_eval.responses import ResponseSet
 from cop_eval.web.services import open_project
@@ -58,15 +56,16 @@ def refused_filter(group: str, wave: str, what: str, privacy: PrivacyPolicy) -> 
 
 def refuse_differencing(
     waves: Sequence[ResponseSet],
-    values: Sequence[pd.Series],
+    column: str,
     group: str,
     released: Sequence[Release],
     privacy: PrivacyPolicy,
 ) -> None:
-    """Refuse the filter ``group`` when its members (``values``: each wave's subgroup values)
-    differ from something already shown by 1..N-1 people."""
-    for rs, wave_values in zip(waves, values, strict=True):
-        members = group_members(rs, wave_values, [group])
+    """Refuse the filter ``group`` of ``column`` when its members differ from something already
+    shown by 1..N-1 people."""
+    for index, rs in enumerate(waves):
+        values = group_values(rs, column, index, str(rs.wave))
+        members = group_members(rs, values, [group])
         clash = differencing_withheld(str(rs.wave), members, released, privacy.min_group_size)
         if clash:
             raise refused_filter(group, str(rs.wave), clash[group], privacy)

@@ -315,8 +315,7 @@ def build_results(
     if group != ALL:
         _check_group(column, choices, group, privacy)
         assert column is not None  # _check_group refuses a filter without a subgroup column
-        values = [pd.Series(_group_values(rs, column), dtype=object) for rs in waves]
-        refuse_differencing(waves, values, group, released, privacy)
+        refuse_differencing(waves, column, group, released, privacy)
         waves = [_only_group(rs, column, group) for rs in waves]
     step(RESULT_STEPS[2])
     options = ReportOptions(

@@ -87,6 +87,12 @@ def test_the_differencing_attack_fails(project: Project, instrument: Instrument)
     )
     assert facts.participation is not None
     assert facts.participation.withheld[0][:2] == ("2026", "North")
+    # the equity section (gaps to the rest, heatmaps) withholds North too, and South with it
+    assert facts.board is not None and facts.board.equity
+    for equity in facts.board.equity:
+        assert not [g for g in equity.gaps if g.group in ("North", "South")]
+        for group, row in zip(equity.groups, equity.cells, strict=True):
+            assert all(cell.mean is None for cell in row), group
     text = " ".join(
         getattr(block, "text", "") for section in compose_report(facts).sections
         for block in section.blocks
@@ -134,3 +140,65 @@ def test_the_web_filter_refuses_a_subgroup_that_differs_by_one(
     _report(project, instrument, "site")
     with pytest.raises(OptionError, match="differ from a group already shown"):
         results_for(project.directory, ["2026"], group="BIG", cache=ResultsCache())
+
+
+def test_recording_a_release_does_not_move_the_revision(
+    project: Project, instrument: Instrument
+) -> None:
+    """Results are kept per revision: a page view (a recorded release) must not throw them away."""
+    before = project.revision()
+    _report(project, instrument, "team")
+    assert project.releases() and project.revision() == before
+
+
+def test_results_built_ahead_are_recorded_only_when_served(
+    project: Project, instrument: Instrument
+) -> None:
+    """The background warm-up builds results nobody sees: nothing is recorded until served."""
+    from cop_eval.privacy import DEFAULT_PRIVACY
+    from cop_eval.web.released import serve
+    from cop_eval.web.results import ResultsCache, build_results, results_key
+
+    cache = ResultsCache()
+    key = results_key(project.directory, ["2026"], privacy=DEFAULT_PRIVACY)
+    built = build_results(key, cache)
+    assert built.releases and project.releases() == []
+    serve(key, built, cache)
+    assert {r.members for r in project.releases()} == {r.members for r in built.releases}
+
+
+def test_a_cached_filter_is_refused_after_a_report_that_conflicts(
+    project: Project, instrument: Instrument
+) -> None:
+    """BIG was computed (and cached, not yet shown) before a report by site showed North =
+    BIG + 1: the cache hit is checked against what was recorded since."""
+    from cop_eval.privacy import DEFAULT_PRIVACY
+    from cop_eval.web.results import ResultsCache, build_results, results_for, results_key
+
+    cache = ResultsCache()
+    key = results_key(project.directory, ["2026"], group="BIG", privacy=DEFAULT_PRIVACY)
+    build_results(key, cache)
+    _report(project, instrument, "site")
+    assert cache.get(key) is not None  # the release did not move the revision
+    assert any(r.what.endswith("site = North") for r in project.releases())
+    with pytest.raises(OptionError, match="differ from a group already shown"):
+        results_for(project.directory, ["2026"], group="BIG", cache=cache)
+
+
+def test_a_cached_page_is_rebuilt_when_its_subgroup_table_conflicts(
+    project: Project, instrument: Instrument
+) -> None:
+    """The page of everyone by team (BIG shown) was built before North was shown elsewhere:
+    served now, it is built again and BIG is withheld."""
+    from cop_eval.privacy import DEFAULT_PRIVACY
+    from cop_eval.web.results import ResultsCache, build_results, results_for, results_key
+
+    cache = ResultsCache()
+    build_results(results_key(project.directory, ["2026"], privacy=DEFAULT_PRIVACY), cache)
+    _report(project, instrument, "site")
+    served = results_for(project.directory, ["2026"], cache=cache)
+    p = served.facts.participation
+    assert p is not None
+    shown = dict(zip(p.groups, p.group_counts, strict=True))
+    assert shown["BIG"] == (None,)
+    assert ("2026", "BIG") in {(w, g) for w, g, _ in p.withheld}
