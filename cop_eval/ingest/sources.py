@@ -35,10 +35,10 @@ def _encrypted_ooxml(path: Path) -> bool:
 def _sniff_container(path: Path, source: str) -> str:
     try:
         mode = path.stat().st_mode
-    except FileNotFoundError:
-        raise DataImportError(f"{source}: file not found; check the path.") from None
+    except FileNotFoundError as exc:
+        raise DataImportError(f"{source}: file not found; check the path.") from exc
     except OSError as exc:
-        raise DataImportError(f"{source}: cannot read the file ({exc.strerror}).") from None
+        raise DataImportError(f"{source}: cannot read the file ({exc.strerror}).") from exc
     if stat.S_ISDIR(mode):
         raise DataImportError(f"{source}: is a folder; give the export file itself.")
     if not stat.S_ISREG(mode):
