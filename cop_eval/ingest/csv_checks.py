@@ -17,15 +17,18 @@ import io
 import mmap
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from cop_eval.errors import DataImportError
+from cop_eval.ingest.text import FIELD_SIZE_LIMIT
 from cop_eval.limits import limit, over_limit
 
 __all__ = [
     "MultilineRecord",
+    "blank_tail",
     "check_cell_sizes",
     "check_multiline",
     "count_lines",
@@ -36,6 +39,7 @@ __all__ = [
     "multiline_note",
     "multiline_records",
     "nul_rule",
+    "refuse_long_fields",
 ]
 
 #: A file may hold at most one NUL per this many characters and still be a text table.
@@ -329,3 +333,43 @@ def count_lines_in(view: mmap.mmap, start: int, end: int) -> int:
             total -= 1
     last = view[end - 1 : end] if end > start else b"\n"
     return total + (0 if last in (b"\n", b"\r") else 1)
+
+
+def blank_tail(text: str, delimiter: str) -> int:
+    """Where the rows of ``text`` end: trailing line breaks and trailing lines of nothing but
+    delimiters (Excel appends ``,,,,,`` rows for formatted but empty cells) are not rows."""
+    end = len(text)
+    while True:
+        trimmed = text[:end].rstrip("\r\n")
+        start = max(trimmed.rfind("\n"), trimmed.rfind("\r")) + 1
+        line = trimmed[start:]
+        if line and not line.strip(delimiter + ' \t"'):
+            end = start
+            continue
+        return len(trimmed)
+
+
+def refuse_long_fields(
+    path: Path, size: int, encoding: str, delimiter: str, source: str, block: int = 1 << 24
+) -> None:
+    """Refuse a cell over the limit before the whole file (``size`` bytes) is read into memory."""
+    cap = limit("max_cell_bytes")
+    if size <= cap or encoding.startswith("utf-16"):
+        return
+    with path.open("rb") as handle:
+        if longest_field(iter(lambda: handle.read(block), b""), delimiter) <= cap:
+            return
+        handle.seek(0)
+        text = io.TextIOWrapper(handle, encoding, errors="replace", newline="")
+        csv.field_size_limit(cap)
+        try:
+            for _ in csv.reader(text, delimiter=delimiter):
+                pass
+        except csv.Error as exc:
+            if "field limit" not in str(exc):
+                return  # the readers report other problems themselves
+            raise DataImportError(
+                over_limit("max_cell_bytes", source, "a cell longer than the limit")
+            ) from None
+        finally:
+            csv.field_size_limit(FIELD_SIZE_LIMIT)

@@ -21,28 +21,27 @@ import pyarrow.csv as pacsv
 
 from cop_eval.errors import DataImportError
 from cop_eval.ingest.csv_checks import (
+    blank_tail,
     check_cell_sizes,
     check_multiline,
     count_lines,
     count_lines_in,
     decode_mixed,
     iter_lines,
-    longest_field,
     multiline_note,
     multiline_records,
     nul_rule,
+    refuse_long_fields,
 )
 from cop_eval.ingest.layouts import Layout, read_layout
 from cop_eval.ingest.raw import Column, RawTable
 from cop_eval.ingest.text import (
-    FIELD_SIZE_LIMIT,
     HeaderSample,
     decode_all,
     looks_binary,
     read_header_sample,
     records_with_offsets,
 )
-from cop_eval.limits import limit, over_limit
 
 __all__ = ["CsvSource"]
 
@@ -107,12 +106,14 @@ class CsvSource:
                 table, lines = fast
                 notes = self._multiline_from_file(self.sample.offsets[skip], table, lines)
                 return self._raw(table, wanted, first_row, encoding, notes=notes)
-        self._check_field_sizes(skip)
+        refuse_long_fields(
+            self.path, self.sample.size, self.sample.encoding, self.sample.delimiter, self.source
+        )
         text, encoding, notes = self._decoded(encoding)
         ends = [end for _record, end in records_with_offsets(text, self.sample.delimiter, skip)]
         end = ends[-1] if len(ends) == skip else len(text)
         body = text[end:]
-        body = body[: _blank_tail(body, self.sample.delimiter)]
+        body = body[: blank_tail(body, self.sample.delimiter)]
         del text
         stream = pa.BufferReader(body.encode("utf-8"))
         table = self._arrow(stream, wanted, text_columns, quoted='"' in body)
@@ -149,29 +150,6 @@ class CsvSource:
                 f"{self.source}: this is not a text table (binary data after the header)."
             )
         return text, encoding, notes
-
-    def _check_field_sizes(self, skip: int) -> None:
-        """Refuse a cell over the limit before the whole file is read into memory."""
-        cap = limit("max_cell_bytes")
-        if self.sample.size <= cap or self.sample.encoding.startswith("utf-16"):
-            return
-        with self.path.open("rb") as handle:
-            if longest_field(iter(lambda: handle.read(_BLOCK), b""), self.sample.delimiter) <= cap:
-                return
-            handle.seek(0)
-            text = io.TextIOWrapper(handle, self.sample.encoding, errors="replace", newline="")
-            csv.field_size_limit(cap)
-            try:
-                for _ in csv.reader(text, delimiter=self.sample.delimiter):
-                    pass
-            except csv.Error as exc:
-                if "field limit" not in str(exc):
-                    return  # the readers report other problems themselves
-                raise DataImportError(
-                    over_limit("max_cell_bytes", self.source, "a cell longer than the limit")
-                ) from None
-            finally:
-                csv.field_size_limit(FIELD_SIZE_LIMIT)
 
     def _multiline_from_file(self, offset: int, table: pa.Table, lines: int) -> list[str]:
         if lines <= table.num_rows:
@@ -291,7 +269,7 @@ class CsvSource:
             try:
                 tail = max(offset, len(view) - (1 << 16))
                 text = view[tail:].decode("utf-8", "replace")
-                cut = _blank_tail(text, self.sample.delimiter)
+                cut = blank_tail(text, self.sample.delimiter)
                 end = tail + len(text[:cut].encode("utf-8"))
                 quoted = view.find(b'"', offset, end) >= 0
                 if view.find(b"\x00", offset, end) >= 0:
@@ -404,20 +382,6 @@ class CsvSource:
                 "spreadsheet, save it again as CSV and retry."
             )
         return self._raw(table, wanted, first_row, encoding, rejected, notes)
-
-
-def _blank_tail(text: str, delimiter: str) -> int:
-    """Where the rows of ``text`` end: trailing line breaks and trailing lines of nothing but
-    delimiters (Excel appends ``,,,,,`` rows for formatted but empty cells) are not rows."""
-    end = len(text)
-    while True:
-        trimmed = text[:end].rstrip("\r\n")
-        start = max(trimmed.rfind("\n"), trimmed.rfind("\r")) + 1
-        line = trimmed[start:]
-        if line and not line.strip(delimiter + ' \t"'):
-            end = start
-            continue
-        return len(trimmed)
 
 
 def _is_sep_hint(record: list[str], index: int) -> bool:
