@@ -18,6 +18,7 @@ import pandas as pd
 
 from cop_eval.errors import OptionError
 from cop_eval.instruments import Instrument, load_instrument, load_instruments
+from cop_eval.outputs import write_atomic
 from cop_eval.privacy import DEFAULT_PRIVACY, PrivacyPolicy, read_key
 
 if TYPE_CHECKING:
@@ -355,10 +356,8 @@ def write_report(
         written.append(Path(pdf))
     if html is not None:
         target = Path(html)
-        try:
-            target.write_text(render_html(report, standalone=True, images=images), "utf-8")
-        except OSError as exc:
-            raise OptionError(f"{target}: cannot write the HTML report ({exc.strerror})") from exc
+        page = render_html(report, standalone=True, images=images)
+        write_atomic(target, page.encode("utf-8"), "the HTML report")
         written.append(target)
     written.extend(
         export_tables(

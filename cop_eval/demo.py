@@ -26,6 +26,7 @@ from cop_eval.demo_cycle import store_cycle
 from cop_eval.errors import CopEvalError
 from cop_eval.ingest import read_responses
 from cop_eval.instruments import Instrument, load_instrument
+from cop_eval.outputs import write_atomic
 from cop_eval.responses import ResponseSet
 from cop_eval.store import Project, sha256_file
 
@@ -219,7 +220,7 @@ def run_demo(
     images = chart_images(model, pool=pool)  # once, for both the HTML and the PDF
     pool.close()
     step("Writing the HTML report")
-    html.write_text(render_html(model, images=images), encoding="utf-8")
+    write_atomic(html, render_html(model, images=images).encode("utf-8"), "the HTML report")
     step("Rendering the PDF report")
     render_pdf(model, pdf, images=images)
     xlsx = out_dir / "cop_evaluation_tables.xlsx"

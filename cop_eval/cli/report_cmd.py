@@ -18,6 +18,7 @@ from cop_eval.cli.common import (
 from cop_eval.cli.loading import waves_from_files, waves_from_project
 from cop_eval.errors import OptionError
 from cop_eval.instruments import Instrument, load_instruments
+from cop_eval.outputs import write_atomic
 from cop_eval.privacy import DEFAULT_MIN_GROUP_SIZE
 from cop_eval.responses import ResponseSet
 
@@ -323,12 +324,8 @@ def _write_outputs(
     render_html_to_pdf(html, out_pdf)
     err.print(Text(f"Wrote {out_pdf}"))
     if out_html is not None:
-        try:
-            out_html.write_text(
-                render_html(model, standalone=True, images=images), encoding="utf-8"
-            )
-        except OSError as exc:
-            raise OptionError(f"{out_html}: cannot write the HTML report ({exc.strerror})") from exc
+        page = render_html(model, standalone=True, images=images)
+        write_atomic(out_html, page.encode("utf-8"), "the HTML report")
         err.print(Text(f"Wrote {out_html}"))
     for path in export_tables(model, xlsx=out_xlsx, csv_dir=csv_dir):
         if path == out_xlsx:

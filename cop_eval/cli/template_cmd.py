@@ -9,8 +9,8 @@ import click
 from rich.text import Text
 
 from cop_eval.cli.common import err
-from cop_eval.errors import OptionError
 from cop_eval.instruments import load_instruments
+from cop_eval.outputs import write_atomic
 
 __all__ = ["register", "template_cmd"]
 
@@ -60,10 +60,7 @@ def template_cmd(
         sys.stdout.buffer.write(payload)
         sys.stdout.flush()
         return
-    try:
-        out.write_bytes(payload)
-    except OSError as exc:
-        raise OptionError(f"{out}: cannot write the file ({exc.strerror})") from exc
+    write_atomic(out, payload, "the questionnaire")
     err.print(Text(f"Wrote {out}"))
 
 

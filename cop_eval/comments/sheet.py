@@ -10,6 +10,7 @@ checking every comment id and every mark, and names the cell of any problem.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +18,7 @@ from pathlib import Path
 from cop_eval.comments.analysis import Comment
 from cop_eval.comments.codebook import Codebook
 from cop_eval.errors import DataImportError
+from cop_eval.outputs import write_atomic
 
 __all__ = ["SheetCodes", "read_sheet", "write_sheet"]
 
@@ -74,7 +76,9 @@ def write_sheet(comments: Sequence[Comment], codebook: Codebook, path: Path) -> 
     book.append(["theme", "label", "stage", "le May factor", "definition"])
     for theme in codebook.themes:
         book.append([theme.id, theme.label, theme.stage, theme.factor, theme.definition])
-    wb.save(path)
+    content = io.BytesIO()
+    wb.save(content)
+    write_atomic(path, content.getvalue(), "the coding sheet")
     return len(comments)
 
 

@@ -19,6 +19,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
+from cop_eval.outputs import atomic_output
+
 __all__ = ["write_csv"]
 
 #: what makes Python's csv module (and so pandas) quote a field, with "\n" as the line end
@@ -91,7 +93,7 @@ def write_csv(frame: pd.DataFrame, path: Path, *, float_format: str = "%.10g") -
         The file cannot be written.
     """
     header = _header(frame.columns).encode("utf-8")
-    with Path(path).open("wb") as handle:
+    with atomic_output(path, "the scores") as handle:
         handle.write(header)
         if frame.empty or frame.shape[1] == 0:
             return

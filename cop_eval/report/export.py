@@ -8,11 +8,13 @@ number. Every table of the model is exported, including those the PDF shows only
 from __future__ import annotations
 
 import csv
+import io
 import re
 from collections.abc import Iterator
 from pathlib import Path
 
 from cop_eval.errors import CopEvalError
+from cop_eval.outputs import write_atomic
 from cop_eval.report.filters import SUPPRESSED
 from cop_eval.report.model import ReportModel, Table
 
@@ -59,10 +61,11 @@ def _safe_text(value: Value) -> Value:
 
 
 def _write_csv(table: Table, path: Path) -> None:
-    with path.open("w", encoding="utf-8-sig", newline="") as handle:
-        writer = csv.writer(handle)
-        for record in table_records(table):
-            writer.writerow(["" if v is None else _safe_text(v) for v in record])
+    text = io.StringIO(newline="")
+    writer = csv.writer(text)
+    for record in table_records(table):
+        writer.writerow(["" if v is None else _safe_text(v) for v in record])
+    write_atomic(path, text.getvalue().encode("utf-8-sig"), f"the table {table.number}")
 
 
 def _write_xlsx(model: ReportModel, path: Path) -> None:
@@ -92,7 +95,9 @@ def _write_xlsx(model: ReportModel, path: Path) -> None:
                 sheet.append([note])
         sheet.freeze_panes = "A3"
         index.append([name, table.number, table.title])
-    book.save(path)
+    content = io.BytesIO()
+    book.save(content)
+    write_atomic(path, content.getvalue(), "the tables' workbook")
 
 
 def export_tables(

@@ -25,7 +25,6 @@ from typing import Any
 
 import jinja2
 
-from cop_eval.errors import CopEvalError
 from cop_eval.report.chart_pool import ChartPool
 from cop_eval.report.charts import PNG_DPI, ImageFormat, draw_chart
 from cop_eval.report.filters import FILTERS
@@ -263,13 +262,9 @@ def render_html_to_pdf(
     if not isinstance(pdf, bytes):  # pragma: no cover - write_pdf returns bytes without target
         raise TypeError("WeasyPrint returned no PDF")
     if path is not None:
-        try:
-            Path(path).write_bytes(pdf)
-        except OSError as exc:
-            raise CopEvalError(
-                f"{path}: cannot write the PDF ({exc.strerror}); check the folder exists and is "
-                "writable, and that the file is not open in another program"
-            ) from exc
+        from cop_eval.outputs import write_atomic
+
+        write_atomic(path, pdf, "the PDF report")
     return pdf
 
 
