@@ -182,7 +182,7 @@ def run_demo(
     from cop_eval.report.build import ReportOptions, build_report_model
     from cop_eval.report.chart_pool import ChartPool
     from cop_eval.report.export import export_tables
-    from cop_eval.report.render import chart_images, render_html, render_pdf
+    from cop_eval.report.render import chart_images, render_html, save_pdf
 
     pool = ChartPool()  # a helper process starts now: it is ready by the time charts are drawn
     manifest = load_manifest()
@@ -218,12 +218,16 @@ def run_demo(
     html = out_dir / f"{REPORT_STEM}.html"
     step("Drawing the charts")
     images = chart_images(model, pool=pool)  # once, for both the HTML and the PDF
-    pool.close()
-    step("Writing the HTML report")
-    write_atomic(html, render_html(model, images=images).encode("utf-8"), "the HTML report")
     step("Rendering the PDF report")
-    render_pdf(model, pdf, images=images)
-    xlsx = out_dir / "cop_evaluation_tables.xlsx"
-    step("Exporting the tables behind the report")
-    export_tables(model, xlsx=xlsx)
+    # The helper lays out the PDF while this process writes the HTML and the tables.
+    pdf_bytes = pool.pdf_later(render_html(model, standalone=False, images=images))
+    try:
+        step("Writing the HTML report")
+        write_atomic(html, render_html(model, images=images).encode("utf-8"), "the HTML report")
+        xlsx = out_dir / "cop_evaluation_tables.xlsx"
+        step("Exporting the tables behind the report")
+        export_tables(model, xlsx=xlsx)
+        save_pdf(pdf_bytes(), pdf)
+    finally:
+        pool.close()
     return DemoResult(pdf=pdf, html=html, xlsx=xlsx, project=project_dir, waves=tuple(counts))

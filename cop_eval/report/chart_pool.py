@@ -8,22 +8,28 @@ from the front of the list here while a feeder thread hands charts from the back
 one at a time, until none is left. Every chart is drawn by
 :func:`cop_eval.report.charts.draw_chart` either way, so the images are the same bytes.
 
+The helper also renders the PDF (:meth:`ChartPool.pdf_later`): it imports WeasyPrint once it
+has warmed up for charts (while this process is still computing), and lays out the PDF while
+this process writes the HTML and the tables. The PDF is the same bytes either way: both run
+:func:`cop_eval.report.render.render_html_to_pdf` on the same HTML, with the local-only fetcher.
+
 The helper is a plain subprocess talking pickles over its stdin/stdout (not ``multiprocessing``,
 whose spawn start method re-runs the caller's main script in the child). It is skipped on a
 single core, when ``COP_EVAL_CHART_WORKERS=0``, and whenever it cannot start or dies: then this
-process draws what is left.
+process draws (or renders) what is left.
 """
 
 from __future__ import annotations
 
 import collections
+import contextlib
 import os
 import pickle
 import struct
 import subprocess
 import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from types import TracebackType
 from typing import IO, Any
 
@@ -62,13 +68,19 @@ def _helpers_wanted() -> bool:
 class ChartPool:
     """A helper process for drawing charts; close it (or use ``with``) when done.
 
+    Parameters
+    ----------
+    pdf
+        Whether the helper imports WeasyPrint ahead of :meth:`pdf_later` (False: charts only;
+        a PDF asked for all the same is rendered, after that import).
+
     Examples
     --------
     >>> with ChartPool() as pool:  # doctest: +SKIP
     ...     images = chart_images(model, pool=pool)
     """
 
-    def __init__(self) -> None:
+    def __init__(self, *, pdf: bool = True) -> None:
         self._helper: subprocess.Popen[bytes] | None = None
         self._ready = False  # the helper said it has warmed up
         self._holding = False  # the feeder has a chart out with the helper
@@ -76,7 +88,12 @@ class ChartPool:
         if _helpers_wanted():
             try:
                 self._helper = subprocess.Popen(
-                    [sys.executable, "-m", "cop_eval.report.chart_pool"],
+                    [
+                        sys.executable,
+                        "-m",
+                        "cop_eval.report.chart_pool",
+                        *(["--pdf"] if pdf else []),
+                    ],
                     stdin=subprocess.PIPE,
                     stdout=subprocess.PIPE,
                     stderr=subprocess.DEVNULL,
@@ -131,13 +148,58 @@ class ChartPool:
                     i = todo.pop()
                 except IndexError:
                     return
-                _send(helper.stdin, (specs[i], fmt))
+                _send(helper.stdin, ("chart", specs[i], fmt))
                 out[i] = _receive(helper.stdout)
                 self._holding = False
         except (OSError, EOFError, pickle.PickleError, ValueError):
             self._stop()  # what it had out stays None: drawn by the caller
         finally:
             self._holding = False
+
+    def pdf_later(self, html: str) -> Callable[[], bytes]:
+        """Start rendering report HTML (``render_html(..., standalone=False)``) to PDF in the
+        helper; the returned function waits for the PDF's bytes.
+
+        Without a helper, or when it fails, the returned function renders the PDF here.
+        """
+        from cop_eval.report.render import render_html_to_pdf
+
+        result: list[bytes | None] = [None]
+        worker: threading.Thread | None = None
+        if self._helper is not None:
+            # The helper answers one request at a time: after the feeder of draw(), if any;
+            # a later draw() waits for this one.
+            worker = threading.Thread(
+                target=self._render, args=(html, result, self._feeder), daemon=True
+            )
+            self._feeder = worker
+            worker.start()
+
+        def wait() -> bytes:
+            if worker is not None:
+                worker.join()
+            pdf = result[0]
+            return pdf if pdf is not None else render_html_to_pdf(html)
+
+        return wait
+
+    def _render(
+        self, html: str, result: list[bytes | None], before: threading.Thread | None
+    ) -> None:
+        if before is not None:
+            before.join()
+        helper = self._helper
+        if helper is None or helper.stdin is None or helper.stdout is None:
+            return
+        try:
+            if not self._ready:
+                self._ready = bool(_receive(helper.stdout))
+            _send(helper.stdin, ("pdf", html))
+            pdf = _receive(helper.stdout)
+        except (OSError, EOFError, pickle.PickleError, ValueError):
+            self._stop()
+            return
+        result[0] = pdf if isinstance(pdf, bytes) else None  # None: it failed; render here
 
     def _stop(self) -> None:
         helper, self._helper = self._helper, None
@@ -174,20 +236,44 @@ class ChartPool:
             self._stop()
 
 
+def _warm_weasyprint() -> None:
+    # 0.7 s of imports, done before the PDF is asked for; a failure shows in the PDF job.
+    with contextlib.suppress(Exception):
+        import weasyprint  # noqa: F401
+
+
+def _pdf(html: str) -> bytes | None:
+    from cop_eval.report.render import render_html_to_pdf
+
+    try:
+        return render_html_to_pdf(html)
+    except Exception:  # the caller renders it again, and reports the error in its own words
+        return None
+
+
 def _serve() -> None:
-    """The helper: warm up, then draw each chart it is sent until its input ends."""
+    """The helper: warm up, then draw each chart (render each PDF) it is sent until its input
+    ends."""
     from cop_eval.report.charts import draw_chart
     from cop_eval.report.model import CycleDiagram
 
     draw_chart(CycleDiagram(("a", "b", "c"), (1.0, 2.0, 3.0), 0), "png")  # imports, fonts
     stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
     _send(stdout, True)  # ready
+    if "--pdf" in sys.argv[1:]:
+        threading.Thread(target=_warm_weasyprint, daemon=True).start()
     while True:
         try:
-            spec, fmt = _receive(stdin)
+            request = _receive(stdin)
         except EOFError:
-            return
-        _send(stdout, draw_chart(spec, fmt))
+            # Everything it sent is flushed: skip tearing down matplotlib and WeasyPrint (the
+            # caller waits for this exit, about a second of interpreter shutdown otherwise).
+            os._exit(0)
+        if request[0] == "pdf":
+            _send(stdout, _pdf(request[1]))
+        else:
+            _, spec, fmt = request
+            _send(stdout, draw_chart(spec, fmt))
 
 
 if __name__ == "__main__":

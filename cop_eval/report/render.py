@@ -262,10 +262,16 @@ def render_html_to_pdf(
     if not isinstance(pdf, bytes):  # pragma: no cover - write_pdf returns bytes without target
         raise TypeError("WeasyPrint returned no PDF")
     if path is not None:
-        from cop_eval.outputs import write_atomic
-
-        write_atomic(path, pdf, "the PDF report")
+        save_pdf(pdf, path)
     return pdf
+
+
+def save_pdf(pdf: bytes, path: Path) -> None:
+    """Write a rendered PDF to ``path`` whole or not at all; a :class:`CopEvalError` says why it
+    cannot."""
+    from cop_eval.outputs import write_atomic
+
+    write_atomic(path, pdf, "the PDF report")
 
 
 def render_pdf(

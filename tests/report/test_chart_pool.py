@@ -1,10 +1,12 @@
-"""ChartPool: charts drawn partly in a helper process are the same images, in order, and a
-helper that cannot start or dies leaves the caller to draw them."""
+"""ChartPool: charts drawn partly in a helper process are the same images, in order, the PDF it
+renders is the one rendered here, and a helper that cannot start or dies leaves the caller to
+draw (and render) them."""
 
 from __future__ import annotations
 
 import pytest
 
+from cop_eval.report import render
 from cop_eval.report.chart_pool import ChartPool
 from cop_eval.report.charts import draw_chart
 from cop_eval.report.specs import CycleDiagram, DotPlot, Series
@@ -23,11 +25,21 @@ SPECS = [
 ]
 
 
-def test_images_are_those_drawn_here_in_order() -> None:
+HTML = "<html><head><title>Report</title></head><body><h1>Findings</h1><p>Text.</p></body></html>"
+
+
+def _not_here(*args: object, **kwargs: object) -> bytes:
+    raise AssertionError("the PDF was rendered in this process, not in the helper")
+
+
+def test_images_are_those_drawn_here_in_order(monkeypatch: pytest.MonkeyPatch) -> None:
     expected = [draw_chart(spec, "png") for spec in SPECS]
+    pdf = render.render_html_to_pdf(HTML)
     with ChartPool() as pool:
         assert pool.draw(SPECS, "png") == expected
         assert pool.draw(SPECS[:1], "png") == expected[:1]  # the helper serves again
+        monkeypatch.setattr(render, "render_html_to_pdf", _not_here)
+        assert pool.pdf_later(HTML)() == pdf  # rendered by the helper, the same bytes
 
 
 def test_without_a_helper(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -37,11 +49,16 @@ def test_without_a_helper(monkeypatch: pytest.MonkeyPatch) -> None:
         assert pool.draw(SPECS[:2], "png") == [draw_chart(s, "png") for s in SPECS[:2]]
 
 
-def test_a_helper_that_dies_is_replaced_by_this_process() -> None:
-    pool = ChartPool()
+def test_a_helper_that_dies_is_replaced_by_this_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    pdf = render.render_html_to_pdf(HTML)
+    pool = ChartPool(pdf=False)  # charts only: a PDF asked for is still rendered by the helper
+    with monkeypatch.context() as patched:
+        patched.setattr(render, "render_html_to_pdf", _not_here)
+        assert pool.pdf_later(HTML)() == pdf
     assert pool._helper is not None
     pool._helper.kill()
     pool._helper.wait()
     assert pool.draw(SPECS, "png") == [draw_chart(s, "png") for s in SPECS]
     assert pool._helper is None
+    assert pool.pdf_later(HTML)() == pdf
     pool.close()
