@@ -258,7 +258,11 @@ def _serve() -> None:
     from cop_eval.report.model import CycleDiagram
 
     draw_chart(CycleDiagram(("a", "b", "c"), (1.0, 2.0, 3.0), 0), "png")  # imports, fonts
-    stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
+    # Buffered streams of our own: under ``python -u`` or PYTHONUNBUFFERED (pytest-xdist sets
+    # it, and children inherit it) ``sys.stdout.buffer`` is a raw FileIO, whose write() may
+    # send part of a large image and whose read() may return part of a request.
+    stdin = open(sys.stdin.fileno(), "rb", closefd=False)  # noqa: SIM115 - open while serving
+    stdout = open(sys.stdout.fileno(), "wb", closefd=False)  # noqa: SIM115
     _send(stdout, True)  # ready
     if "--pdf" in sys.argv[1:]:
         threading.Thread(target=_warm_weasyprint, daemon=True).start()

@@ -4,6 +4,8 @@ draw (and render) them."""
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 
 from cop_eval.report import render
@@ -62,3 +64,24 @@ def test_a_helper_that_dies_is_replaced_by_this_process(monkeypatch: pytest.Monk
     assert pool._helper is None
     assert pool.pdf_later(HTML)() == pdf
     pool.close()
+
+
+def test_large_images_through_an_unbuffered_helper(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Under PYTHONUNBUFFERED (pytest-xdist sets it) the helper's sys.stdout.buffer is a raw
+    # FileIO, whose write() may send only part of an image larger than the pipe (64 KiB): the
+    # caller then waited forever for the rest. The helper writes through its own buffer.
+    monkeypatch.setenv("PYTHONUNBUFFERED", "1")
+    names = tuple(f"Scale {i}" for i in range(30))
+    waves = tuple(Series(f"Wave {w}", tuple(3 + (i % 7) / 5 for i in range(30))) for w in range(3))
+    big = DotPlot(categories=names, series=waves, axis_min=1, axis_max=5, axis_label="Mean")
+    image = draw_chart(big, "png")
+    assert len(image) > 65536
+    done: list[list[bytes]] = []
+    for _ in range(3):  # a new helper each time: it is still importing WeasyPrint as it draws
+        with ChartPool() as pool:
+            worker = threading.Thread(target=lambda: done.append(pool.draw([big] * 6, "png")))
+            worker.daemon = True
+            worker.start()
+            worker.join(120)
+            assert not worker.is_alive(), "the caller waits for an image the helper sent in part"
+    assert done == [[image] * 6] * 3
