@@ -100,7 +100,7 @@ class ChartStore:
                 return
             if self.use_pool and len(todo) > 1:
                 if self._pool is None:
-                    self._pool = ChartPool()
+                    self._pool = ChartPool(pdf=False)  # charts only: no WeasyPrint in it
                 images = self._pool.draw([spec for _, spec in todo], "png")
             else:
                 images = [draw_chart(spec, "png") for _, spec in todo]
