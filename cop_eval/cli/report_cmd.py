@@ -129,6 +129,14 @@ def _record_released(
 
     what = f"report of {dt.date.today().isoformat()}"
     with Project.open(project_dir) as project:
+        if project.read_only:
+            err.print(
+                Text(
+                    "note: the project folder is read-only, so what this report shows is not "
+                    "recorded: a later report cannot take it into account (differencing rule)."
+                )
+            )
+            return
         project.record_releases(report_releases(responses, participation, what))
 
 

@@ -24,7 +24,7 @@ from cop_eval.comments.redaction import RedactionRules, Redactor
 from cop_eval.errors import OptionError
 from cop_eval.instruments import Instrument
 from cop_eval.privacy.sealing import Sealer
-from cop_eval.store import db, integrity
+from cop_eval.store import db, integrity, opening
 
 if TYPE_CHECKING:
     from cop_eval.store.project import Project
@@ -326,6 +326,8 @@ class _Writer:
         self._project = project
 
     def __enter__(self) -> sqlite3.Connection:
+        if self._project.read_only:
+            raise opening.read_only_error(self._project.directory)
         conn = self._project._conn
         conn.execute("PRAGMA secure_delete = ON")
         conn.execute("BEGIN IMMEDIATE")

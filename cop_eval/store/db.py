@@ -115,6 +115,10 @@ def store_error(exc: sqlite3.OperationalError, db_path: Path) -> StoreError:
             f"{db_path}: the project is busy: another cop-eval process is writing to it. Wait "
             "for it to finish and run the command again."
         )
+    if "readonly" in text or "read-only" in text:
+        from cop_eval.store.opening import read_only_error
+
+        return read_only_error(db_path.parent)
     if "full" in text:
         return StoreError(f"{db_path}: the disk is full; nothing was changed. Free some space.")
     return StoreError(f"{db_path}: database error ({text}).")

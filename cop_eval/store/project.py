@@ -22,7 +22,7 @@ from cop_eval.errors import OptionError, StoreError, action, option
 from cop_eval.instruments import Instrument
 from cop_eval.privacy import load_or_create_key
 from cop_eval.responses import ImportReport, ResponseSet
-from cop_eval.store import db, integrity
+from cop_eval.store import db, integrity, opening
 from cop_eval.store.actions import ActionStore
 from cop_eval.store.codec import DATA_FORMAT, decode_answers, encode_answers
 from cop_eval.store.comments import CommentStore, vocabulary_of
@@ -65,9 +65,13 @@ class Project(CycleStore, ActionStore, ReleaseStore):
     ['baseline']
     """
 
-    def __init__(self, directory: Path, conn: sqlite3.Connection) -> None:
+    def __init__(
+        self, directory: Path, conn: sqlite3.Connection, *, read_only: bool = False
+    ) -> None:
         self.directory = directory
         self._conn = conn
+        #: Opened read-only (the folder cannot be written): reading works, storing is refused.
+        self.read_only = read_only
         self._key: bytes | None = None
         #: The waves' free-text comments: redaction terms, review, coding (:class:`CommentStore`).
         self.comments = CommentStore(self)
@@ -138,7 +142,12 @@ class Project(CycleStore, ActionStore, ReleaseStore):
 
     @classmethod
     def open(
-        cls, directory: str | Path, *, busy_timeout: float = 30.0, verify: bool = True
+        cls,
+        directory: str | Path,
+        *,
+        busy_timeout: float = 30.0,
+        verify: bool = True,
+        read_only: bool | None = None,
     ) -> Project:
         """Open an existing project, migrating an older schema (after a backup copy).
 
@@ -152,6 +161,9 @@ class Project(CycleStore, ActionStore, ReleaseStore):
             The project folder (made by ``cop-eval init``).
         busy_timeout
             Seconds to wait for another process's write to finish before giving up.
+        read_only
+            Open the database read-only (``None``, the default: when the folder or the database
+            cannot be written, :mod:`cop_eval.store.opening`); storing a change is then refused.
 
         Raises
         ------
@@ -167,17 +179,20 @@ class Project(CycleStore, ActionStore, ReleaseStore):
                 f"{directory}: no cop-eval project here{hint}. Create one with "
                 f"{action('init', directory)}, or check the {option('project')} path."
             )
+        if read_only is None:
+            read_only = not opening.folder_writable(directory, db_path)
         try:
-            conn = sqlite3.connect(
-                f"{db_path.resolve().as_uri()}?mode=rw",
-                uri=True,
-                timeout=busy_timeout,
-                isolation_level=None,
-            )
+            conn = opening.connect(db_path, read_only=read_only, busy_timeout=busy_timeout)
         except sqlite3.Error as exc:
             raise StoreError(f"{db_path}: cannot open the project database ({exc}).") from exc
         try:
             conn.execute("PRAGMA foreign_keys = ON")
+            if read_only:
+                opening.check_read_only_version(conn, db_path)
+                project = cls(directory, conn, read_only=True)
+                if verify:
+                    project._refuse_if_tampered()
+                return project
             conn.execute("PRAGMA synchronous = FULL")
             check_version(conn, str(db_path))
             if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
@@ -327,6 +342,8 @@ class Project(CycleStore, ActionStore, ReleaseStore):
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
         # One write transaction (BEGIN IMMEDIATE: a second writer waits for busy_timeout).
+        if self.read_only:
+            raise opening.read_only_error(self.directory)
         conn = self._conn
         try:
             conn.execute("BEGIN IMMEDIATE")
