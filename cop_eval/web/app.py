@@ -58,6 +58,7 @@ def routers() -> tuple[APIRouter, ...]:
     """The page routers, in navigation order."""
     from cop_eval.web import (
         routes_actions,
+        routes_blank,
         routes_coding,
         routes_comments,
         routes_cycle,
@@ -70,6 +71,7 @@ def routers() -> tuple[APIRouter, ...]:
     return (
         routes_project.router,
         routes_import.router,
+        routes_blank.router,
         routes_cycle.router,
         routes_results.router,
         routes_comments.router,

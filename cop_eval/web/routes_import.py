@@ -45,7 +45,7 @@ def _default_instruments(directory: Path) -> list[str]:
     return used
 
 
-def _upload_page(
+def upload_page(
     request: Request,
     directory: Path,
     *,
@@ -78,7 +78,7 @@ def import_page(request: Request) -> Response:
     directory = require_project(request)
     if isinstance(directory, Response):
         return directory
-    return _upload_page(request, directory)
+    return upload_page(request, directory)
 
 
 @router.post("/import")
@@ -91,7 +91,7 @@ async def upload_wave(request: Request, form: Form) -> Response:
     sheet = field(form, "sheet").strip()
     file = upload(form, "file")
     if file is None:
-        return _upload_page(
+        return upload_page(
             request,
             directory,
             error="Choose the survey export file to upload.",
@@ -106,7 +106,7 @@ async def upload_wave(request: Request, form: Form) -> Response:
         services.instruments_by_id(chosen)
         staged = stage_upload(state.staging, file.filename or "upload", content)
     except CopEvalError as exc:
-        return _upload_page(
+        return upload_page(
             request,
             directory,
             error=str(exc),
@@ -128,7 +128,7 @@ async def upload_wave(request: Request, form: Form) -> Response:
         pending.columns = await run_in_threadpool(services.file_columns, pending)
     except CopEvalError as exc:
         pending.discard()
-        return _upload_page(
+        return upload_page(
             request,
             directory,
             error=str(exc),

@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 
 from cop_eval.store import Project
 from tests.web.conftest import csrf, small_export
+from tests.web.conftest import page as page_of
 
 INSTRUMENT = "le_may_success_factors"
 
@@ -378,3 +379,27 @@ def test_web_words_for_the_library_s_terminal_hints(client: TestClient, tmp_path
     assert TERMINAL.search(same.text) is None
     unmatched = _upload(client, "c.csv", small_export(8, header=("Q1", "Q2", "Q3"))).text  # type: ignore[attr-defined]
     assert TERMINAL.search(unmatched) is None
+
+
+def test_blank_forms_for_a_survey_on_paper(client: TestClient) -> None:
+    page = client.get("/import")
+    assert 'id="blank-forms"' in page.text
+    ids = ["le_may_success_factors", "professional_identity"]
+    csv = client.get("/import/blank", params={"kind": "csv", "instrument": ids})
+    assert csv.status_code == 200 and csv.headers["cache-control"] == "no-store"
+    header = csv.content.decode("utf-8-sig").splitlines()[0].split(",")
+    assert (
+        header[:3] == ["id", "group", "lm_membership_1"] and "pi_professional_identity_1" in header
+    )
+    made = client.get(
+        "/import/blank", params={"kind": "pdf", "instrument": ids[:1]}, follow_redirects=False
+    )
+    assert made.status_code == 303
+    ready = page_of(client, made.headers["location"])
+    assert 'id="download-file"' in ready.text and "Back to importing a wave" in ready.text
+    pdf = client.get(made.headers["location"] + "/file")
+    assert pdf.content.startswith(b"%PDF") and pdf.headers["cache-control"] == "no-store"
+    none = client.get("/import/blank", params={"kind": "csv"})
+    assert none.status_code == 400 and "Tick at least one questionnaire" in none.text
+    unknown = client.get("/import/blank", params={"instrument": "nope"})
+    assert unknown.status_code == 400 and "no built-in questionnaire nope" in unknown.text

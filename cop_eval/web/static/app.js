@@ -1,6 +1,7 @@
 // cop-eval: small helps for the pages. Every page works without this script.
 // - A pressed button says what is being done and stays disabled until the next page arrives
-//   (long work answers at once with a progress page, so that is never long).
+//   (long work answers at once with a progress page, so that is never long); a button that
+//   fetches a file at once (data-download) leaves the page as it is.
 // - A download that is ready starts by itself, once.
 (function () {
   "use strict";
@@ -16,6 +17,7 @@
     var form = event.target;
     var button = event.submitter || form.querySelector("button[type=submit]");
     if (!button || form.dataset.submitting) { return; }
+    if (button.hasAttribute("data-download")) { return; }  // a file at once: the page stays
     form.dataset.submitting = "yes";
     if (button.dataset.busy) {
       button.dataset.label = button.textContent;
