@@ -8,8 +8,9 @@ another page, in the PDF, or after the data changed elsewhere in the project is 
 
 Charts drawn together (a page's figures computed ahead, or the PDF's) go to the report's
 :class:`~cop_eval.report.chart_pool.ChartPool` when :attr:`ChartStore.use_pool` is on: a helper
-process draws half of them on the second core. It starts at the first such batch and stops with
-the app (:meth:`ChartStore.close`).
+process draws half of them on the second core. It starts with the first results computed
+(:meth:`ChartStore.warm`, so that it loads matplotlib meanwhile) and stops with the app
+(:meth:`ChartStore.close`).
 """
 
 from __future__ import annotations
@@ -89,6 +90,12 @@ class ChartStore:
                 found = draw_chart(spec, "png")
                 self._keep(digest, found)
         return found
+
+    def warm(self) -> None:
+        """Start the pool's helper now (it loads matplotlib while results are computed)."""
+        with self.draw_lock:
+            if self.use_pool and self._pool is None:
+                self._pool = ChartPool(pdf=False)  # charts only: no WeasyPrint in it
 
     def draw(self, digests: Sequence[str]) -> None:
         """Draw these charts (those not drawn yet) together: on two cores with the pool."""

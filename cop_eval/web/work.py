@@ -111,6 +111,8 @@ def charts_jobs(runner: JobRunner, cache: ResultsCache, results: Results, priori
 def _results_job(runner: JobRunner, cache: ResultsCache, key: ResultsKey, priority: int) -> Job:
     def work(job: Job) -> Results:
         found = cache.get(key)
+        if found is None:
+            cache.charts.warm()  # the chart helper starts while the results are computed
         results = found if found is not None else build_results(key, cache, job.begin)
         # Drawn after the results, a few to a job: a page's work can go first.
         charts_jobs(runner, cache, results, CHART if job.priority == PAGE else BACKGROUND)
