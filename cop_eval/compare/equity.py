@@ -212,11 +212,12 @@ def _wave_gaps(
     level: float,
     withheld: Collection[str] = (),
 ) -> tuple[list[Gap | HiddenGap], Overall]:
-    """Gaps of one scale in one wave, p not yet adjusted (``p_adjusted`` NaN); ``withheld``
-    groups are hidden as well (the differencing rule), with complementary suppression."""
+    """Gaps of one scale in one wave, p not yet adjusted (``p_adjusted`` NaN); ``groups``
+    holds each row's subgroup as its position in ``names``; ``withheld`` groups are hidden as
+    well (the differencing rule), with complementary suppression."""
     ok = np.isfinite(x)
     x, groups = x[ok], groups[ok]
-    counts = {name: int(np.count_nonzero(groups == name)) for name in names}
+    counts = {name: int(np.count_nonzero(groups == k)) for k, name in enumerate(names)}
     also = {g for g in withheld if counts.get(g)}
     hidden = privacy.suppressed_groups(counts, also_hidden=also)
     overall_mean = float(x.mean()) if x.size else math.nan
@@ -224,10 +225,10 @@ def _wave_gaps(
     if privacy.hides(int(x.size)):
         overall = Overall(scale, wave, None, None)
     cells: list[Gap | HiddenGap] = []
-    for name in names:
+    for k, name in enumerate(names):
         if counts[name] == 0:
             continue
-        inside = groups == name
+        inside = groups == k
         if name in hidden:
             reason = (
                 WITHHELD_LABEL
@@ -347,7 +348,8 @@ def equity_gaps(
     if merge is not None:
         values = [merge.apply(v) for v in values]
     names = sorted(set().union(*(set(v.unique()) for v in values)))
-    group_arrays = [v.to_numpy(dtype=object) for v in values]
+    # each row's subgroup as its position in names: integer comparisons, not text ones
+    group_codes = [pd.Index(names).get_indexer(v.to_numpy(dtype=object)) for v in values]
     out = withheld or {}
     gaps: list[Gap | HiddenGap] = []
     overall: list[Overall] = []
@@ -356,12 +358,12 @@ def equity_gaps(
         for scale in scales:
             x = table.scores[scale].to_numpy(dtype=np.float64)
             cells, all_row = _wave_gaps(
-                x, group_arrays[w], scale, label, names, privacy, level, out.get(label, ())
+                x, group_codes[w], scale, label, names, privacy, level, out.get(label, ())
             )
             family.extend(cells)
             overall.append(all_row)
         gaps.extend(_adjust(family, alpha))
-    trends = gap_trends(waves, wave_labels, group_arrays, names, gaps, privacy, alpha, level)
+    trends = gap_trends(waves, wave_labels, group_codes, names, gaps, privacy, alpha, level)
     return EquityResult(
         instrument=instrument.id,
         group_column=group_column,

@@ -12,6 +12,7 @@ subset (tests/reference/equity.R).
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -145,6 +146,29 @@ def _wide(
     return wide
 
 
+class _People:
+    """Everyone with a finite score in some wave, in person-code order (as ``np.unique``
+    gives them), sorted once per scale: the wide table of any row selection is then a
+    scatter, not a sort of nearly every person for each subgroup's "rest of the group"."""
+
+    def __init__(self, persons: Sequence[npt.NDArray[np.int64]], scores: Sequence[FloatArray]):
+        self.finite = [np.isfinite(x) for x in scores]
+        chosen = [p[f] for p, f in zip(persons, self.finite, strict=True)]
+        uniq, inverse = np.unique(np.concatenate(chosen), return_inverse=True)
+        self.size = uniq.size
+        bounds = np.cumsum([0, *(c.size for c in chosen)])
+        self.rows = [inverse[a:b] for a, b in itertools.pairwise(bounds)]
+        self.values = [x[f] for x, f in zip(scores, self.finite, strict=True)]
+
+    def wide(self, masks: Sequence[npt.NDArray[np.bool_]]) -> FloatArray:
+        """``_wide(persons, scores, masks)``, the same rows in the same order."""
+        wide = np.full((self.size, len(masks)), np.nan)
+        for k, m in enumerate(masks):
+            chosen = m[self.finite[k]]
+            wide[self.rows[k][chosen], k] = self.values[k][chosen]
+        return np.asarray(wide[~np.isnan(wide).all(axis=1)], dtype=np.float64)
+
+
 def _fit(wide: FloatArray) -> tuple[float, float, float, bool]:
     """First-wave mean, last-wave effect and its SE, and whether REML converged."""
     fit = profile_reml(wide)
@@ -154,7 +178,7 @@ def _fit(wide: FloatArray) -> tuple[float, float, float, bool]:
 def gap_trends(
     waves: Sequence[ScoreTable],
     labels: Sequence[str],
-    group_arrays: Sequence[npt.NDArray[np.object_]],
+    group_codes: Sequence[npt.NDArray[np.intp]],
     names: Sequence[str],
     gaps: Sequence[Gap | HiddenGap],
     privacy: PrivacyPolicy,
@@ -172,7 +196,8 @@ def gap_trends(
     q = float(norm_quantile(0.5 + level / 2))
     for scale in waves[0].instrument.scale_ids:
         scores = [w.scores[scale].to_numpy(dtype=np.float64) for w in waves]
-        for name in names:
+        people = _People(persons, scores)
+        for k, name in enumerate(names):
             seen = [cells.get((scale, name, label)) for label in labels]
             if all(c is None for c in seen):
                 continue
@@ -189,9 +214,8 @@ def gap_trends(
                 continue
             first, last = seen[0], seen[-1]
             assert isinstance(first, Gap) and isinstance(last, Gap)
-            inside = [g == name for g in group_arrays]
-            outside = [~m for m in inside]
-            wide_g, wide_r = _wide(persons, scores, inside), _wide(persons, scores, outside)
+            inside = [g == k for g in group_codes]
+            wide_g, wide_r = _wide(persons, scores, inside), people.wide([~m for m in inside])
             try:
                 a_g, b_g, se_g, ok_g = _fit(wide_g)
                 a_r, b_r, se_r, ok_r = _fit(wide_r)
