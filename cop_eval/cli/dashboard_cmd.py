@@ -127,57 +127,28 @@ def dashboard_cmd(
     summary's key messages. One DATA file per wave, oldest first, or --project DIR. The whole
     group only: for subgroups see `cop-eval equity` and the report.
     """
-    from cop_eval.cli.loading import waves_from_files, waves_from_project
-    from cop_eval.cli.report_cmd import (
-        _check_stored_instruments,
-        _cycle_of,
-        _instruments,
-        _stored_dates,
-        parse_labels,
-        parse_members,
-    )
+    from cop_eval.cli.report_cmd import load_report_waves, parse_members
     from cop_eval.report.build import ReportOptions, build_report_model
     from cop_eval.report.glance import at_a_glance
 
-    if project_dir is not None and data:
-        raise click.UsageError("give DATA files or --project DIR, not both")
-    if project_dir is None and not data:
-        raise click.UsageError("give at least one DATA file (one per wave), or --project DIR")
     if group_column:
         raise click.UsageError(
             "the dashboard describes the whole group; for subgroups use `cop-eval equity "
             "--group-column COL` or the report"
         )
     member_sizes = parse_members(members)
-    cycle = dates = None
-    if project_dir is not None:
-        responses = waves_from_project(project_dir, ())
-        wave_labels = parse_labels(labels, len(responses))
-        instruments = _instruments(instrument_refs, responses)
-        _check_stored_instruments(project_dir, responses, instruments)
-        cycle = _cycle_of(project_dir, responses, wave_labels)
-        dates = _stored_dates(project_dir)
-    else:
-        wave_labels = parse_labels(labels, len(data))
-        instruments = _instruments(instrument_refs, [])
-        responses = waves_from_files(
-            data,
-            instruments,
-            wave_labels,
-            fmt=fmt,
-            mapping=mapping,
-            sheet=sheet,
-            id_column=id_column,
-            group_column=(),
-        )
+    waves = load_report_waves(
+        data, project_dir, instrument_refs, labels, fmt=fmt, mapping=mapping, sheet=sheet,
+        id_column=id_column, group_column=(),
+    )  # fmt: skip
     options = ReportOptions(
-        labels=None if wave_labels is None else tuple(wave_labels),
+        labels=None if waves.labels is None else tuple(waves.labels),
         privacy=PrivacyPolicy(min_group_size),
         members=member_sizes,
-        cycle=cycle,
-        wave_dates=dates,
+        cycle=waves.cycle,
+        wave_dates=waves.wave_dates,
     )
-    model = build_report_model(responses, instruments, options)
+    model = build_report_model(waves.responses, waves.instruments, options)
     if not any(s.id == "sec-dashboard" for s in model.sections):
         raise click.UsageError(
             "these questionnaires have no dashboard (it shows the built-in stages, success "

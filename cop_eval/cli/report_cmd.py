@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 from rich.text import Text
@@ -29,7 +30,15 @@ if TYPE_CHECKING:
     from cop_eval.report.model import ReportModel
     from cop_eval.report.render import ChartImage
 
-__all__ = ["parse_labels", "parse_members", "register", "report_cmd"]
+__all__ = [
+    "ReportWaves",
+    "check_sources",
+    "load_report_waves",
+    "parse_labels",
+    "parse_members",
+    "register",
+    "report_cmd",
+]
 
 
 def parse_labels(text: str | None, count: int) -> list[str] | None:
@@ -109,6 +118,54 @@ def _cycle_of(
     if labels is None:
         return cycle
     return cycle.relabelled({str(rs.wave): new for rs, new in zip(responses, labels, strict=True)})
+
+
+def check_sources(data: tuple[Path, ...], project_dir: Path | None) -> None:
+    """DATA files or a project, not both and not neither (a usage error)."""
+    if project_dir is not None and data:
+        raise click.UsageError("give DATA files or --project DIR, not both")
+    if project_dir is None and not data:
+        raise click.UsageError("give at least one DATA file (one per wave), or --project DIR")
+
+
+@dataclass(frozen=True, slots=True)
+class ReportWaves:
+    """What a report-shaped command (``report``, ``dashboard``) reads: the waves, oldest first,
+    their instruments and labels, and with ``--project`` the cycle and the survey dates."""
+
+    responses: list[ResponseSet]
+    instruments: tuple[Instrument, ...]
+    labels: list[str] | None
+    cycle: CycleInputs | None = None
+    wave_dates: tuple[str | None, ...] | None = None
+
+
+def load_report_waves(
+    data: tuple[Path, ...],
+    project_dir: Path | None,
+    instrument_refs: tuple[str, ...],
+    labels: str | None,
+    **data_options: Any,
+) -> ReportWaves:
+    """The DATA files (read with ``data_options``: fmt, mapping, sheet, id_column,
+    group_column) or the project's stored waves (see :func:`check_sources`)."""
+    check_sources(data, project_dir)
+    if project_dir is not None:
+        responses = waves_from_project(project_dir, data_options.get("group_column", ()))
+        wave_labels = parse_labels(labels, len(responses))
+        instruments = _instruments(instrument_refs, responses)
+        _check_stored_instruments(project_dir, responses, instruments)
+        return ReportWaves(
+            responses,
+            instruments,
+            wave_labels,
+            _cycle_of(project_dir, responses, wave_labels),
+            _stored_dates(project_dir),
+        )
+    wave_labels = parse_labels(labels, len(data))
+    instruments = _instruments(instrument_refs, [])
+    responses = waves_from_files(data, instruments, wave_labels, **data_options)
+    return ReportWaves(responses, instruments, wave_labels)
 
 
 def _released(project_dir: Path) -> tuple[Release, ...]:
@@ -255,10 +312,7 @@ def report_cmd(
     from cop_eval.report.compose import compose_report
     from cop_eval.report.render import chart_images
 
-    if project_dir is not None and data:
-        raise click.UsageError("give DATA files or --project DIR, not both")
-    if project_dir is None and not data:
-        raise click.UsageError("give at least one DATA file (one per wave), or --project DIR")
+    check_sources(data, project_dir)  # before the folder checks: the usage error first
     member_sizes = parse_members(members)
     for option, target in [("--out", out_pdf), ("--html", out_html), ("--xlsx", out_xlsx)]:
         # Say so before minutes of work, not after.
@@ -268,31 +322,14 @@ def report_cmd(
                 "create it first or write somewhere else"
             )
     group_name = group_column[0] if group_column else None
-    cycle = None
-    wave_dates: tuple[str | None, ...] | None = None
     pool = ChartPool()  # a helper process starts now: it is ready by the time charts are drawn
-    released: tuple[Release, ...] = ()
-    if project_dir is not None:
-        responses = waves_from_project(project_dir, group_column)
-        wave_labels = parse_labels(labels, len(responses))
-        instruments = _instruments(instrument_refs, responses)
-        _check_stored_instruments(project_dir, responses, instruments)
-        cycle = _cycle_of(project_dir, responses, wave_labels)
-        wave_dates = _stored_dates(project_dir)
-        released = _released(project_dir)
-    else:
-        wave_labels = parse_labels(labels, len(data))
-        instruments = _instruments(instrument_refs, [])
-        responses = waves_from_files(
-            data,
-            instruments,
-            wave_labels,
-            fmt=fmt,
-            mapping=mapping,
-            sheet=sheet,
-            id_column=id_column,
-            group_column=group_column,
-        )
+    waves = load_report_waves(
+        data, project_dir, instrument_refs, labels, fmt=fmt, mapping=mapping, sheet=sheet,
+        id_column=id_column, group_column=group_column,
+    )  # fmt: skip
+    responses, instruments, wave_labels = waves.responses, waves.instruments, waves.labels
+    cycle, wave_dates = waves.cycle, waves.wave_dates
+    released: tuple[Release, ...] = () if project_dir is None else _released(project_dir)
     err.print(Text("Scoring, checking reliability and comparing waves ..."))
     options = ReportOptions(
         labels=None if wave_labels is None else tuple(wave_labels),
