@@ -438,3 +438,28 @@ def test_the_dashboard_command_says_what_the_report_says(
     assert "Stage 3: Reflection and transfer of learning" in shown and "▲ +0.58" in shown
     code = main(["dashboard", "--project", str(demo.project), "--group-column", "strand"])
     assert code == 2 and "for subgroups use `cop-eval equity" in capsys.readouterr().err
+
+
+def test_printed_gaps_agree_with_the_printed_means_within_rounding(demo: DemoResult) -> None:
+    """Table 7.1 prints a subgroup's mean, everyone else's and the gap: the gap is worked out
+    before rounding (2.79 and 4.09 beside −1.29 in the demo), so it may be 0.01 away from the
+    difference of the printed means and never more; the caption and the methods say why."""
+    page = demo.html.read_text(encoding="utf-8")
+    start = page.index("The largest gaps to the rest of the group")
+    table = page[start : page.index("</table>", start)]
+    cells = re.findall(
+        r'<td class="k-number">([−\d.]+)</td>\s*<td class="k-number">([−\d.]+)</td>\s*'
+        r'<td class="k-signed">([−+\d.]+)</td>',
+        table,
+    )
+    assert len(cells) >= 3
+
+    def number(text: str) -> float:
+        return float(text.replace("−", "-"))
+
+    off = [round(number(m) - number(e) - number(g), 2) for m, e, g in cells]
+    assert all(abs(d) <= 0.01 for d in off), off
+    assert any(d != 0 for d in off), "the demo no longer shows the case the note explains"
+    caption = page[page.index('<p class="caption">', start) :][:1200]
+    assert "rounded only for print" in caption
+    assert "Rounding: every figure is worked out from unrounded values" in page

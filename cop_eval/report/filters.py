@@ -22,6 +22,7 @@ from cop_eval.report.model import Cell, Column, Row
 __all__ = [
     "FILTERS",
     "MISSING",
+    "ROUNDING_NOTE",
     "SUPPRESSED",
     "fmt_alpha",
     "fmt_cell",
@@ -40,6 +41,15 @@ __all__ = [
 MISSING = "–"
 SUPPRESSED = "suppressed"
 MINUS = "−"
+
+
+#: Said wherever a difference is printed beside the two means it is the difference of: the
+#: report rounds for print only, so the printed gap may be 0.01 away from the printed means'.
+ROUNDING_NOTE = (
+    "Every figure is worked out from unrounded values and rounded only for print, so a "
+    "difference can be 0.01 away from the difference of the two rounded means beside it; the "
+    "exported tables (CSV and XLSX) keep every value unrounded."
+)
 
 
 def _usable(value: Any) -> bool:

@@ -14,7 +14,7 @@ import math
 from cop_eval.compare.grouping import TOTAL_LABEL
 from cop_eval.report.facts import ReportFacts
 from cop_eval.report.facts_board import BoardFacts, EquityFacts, GapFact
-from cop_eval.report.filters import fmt_number
+from cop_eval.report.filters import ROUNDING_NOTE, fmt_number
 from cop_eval.report.findings_board import largest_gaps
 from cop_eval.report.model import (
     Block,
@@ -169,7 +169,7 @@ def _tables(board: BoardFacts, num: Numbering) -> list[Block]:
                 "p adjusted with Benjamini-Hochberg across the subgroups × scales of each "
                 "questionnaire; reliable: adjusted p below .05. Since: how the gap changed "
                 "from the first wave, from a random-intercept model fitted to the subgroup and "
-                "to the rest (allowing for who answered each wave).",
+                "to the rest (allowing for who answered each wave). " + ROUNDING_NOTE,
             )
         )
     every = sorted(

@@ -9,7 +9,7 @@ reliable change appear when they ran, and a reference is listed when the text ci
 from __future__ import annotations
 
 from cop_eval.report.facts import ReliabilityFact, ReportFacts
-from cop_eval.report.filters import fmt_number, fmt_signed
+from cop_eval.report.filters import ROUNDING_NOTE, fmt_number, fmt_signed
 from cop_eval.report.model import (
     Block,
     Bullets,
@@ -118,6 +118,7 @@ def methods(facts: ReportFacts) -> tuple[tuple[str, ...], tuple[str, ...]]:
             + "."
         )
         refs.append("wilson")
+    text.append("Rounding: " + ROUNDING_NOTE[0].lower() + ROUNDING_NOTE[1:])
     text.append(
         "Anonymity: "
         + f"no figure describes a group of fewer than {facts.min_group_size} respondents, and "
