@@ -102,7 +102,11 @@ def context_section(cycle: CycleFacts, num: Numbering) -> Section:
             "that checks what changed and agrees what to change next."
         )
     )
-    return Section("sec-context", num.section, "Purpose and context", tuple(blocks))
+    # It follows the summary on the same page: the summary often spills a few lines (its "Read
+    # with care" box) onto a page of its own otherwise.
+    return Section(
+        "sec-context", num.section, "Purpose and context", tuple(blocks), page_break=False
+    )
 
 
 # ---------------------------------------------------------------------------------------------
