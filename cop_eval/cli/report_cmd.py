@@ -24,6 +24,7 @@ from cop_eval.privacy import DEFAULT_MIN_GROUP_SIZE
 from cop_eval.responses import ResponseSet
 
 if TYPE_CHECKING:
+    from cop_eval.comments.results import CommentAnalysis
     from cop_eval.cycle.inputs import CycleInputs
     from cop_eval.privacy.differencing import Release
     from cop_eval.report.facts import ParticipationFacts
@@ -176,11 +177,17 @@ def _released(project_dir: Path) -> tuple[Release, ...]:
 
 
 def _record_released(
-    project_dir: Path, responses: list[ResponseSet], participation: ParticipationFacts
+    project_dir: Path,
+    responses: list[ResponseSet],
+    participation: ParticipationFacts,
+    comments: CommentAnalysis | None = None,
 ) -> None:
-    """Record what the report showed, so that a later report cannot difference against it."""
+    """Record what the report showed (subgroups, and the commenters its comments section
+    counts), so that a later report cannot difference against it."""
     import datetime as dt
 
+    from cop_eval.comments.analysis import NO_GROUP
+    from cop_eval.comments.released import comment_releases
     from cop_eval.report.build_groups import report_releases
     from cop_eval.store import Project
 
@@ -194,7 +201,10 @@ def _record_released(
                 )
             )
             return
-        project.record_releases(report_releases(responses, participation, what))
+        releases = report_releases(responses, participation, what)
+        if comments is not None:
+            releases += comment_releases(responses, participation.waves, comments, what, NO_GROUP)
+        project.record_releases(releases)
 
 
 @click.command("report")
@@ -350,7 +360,7 @@ def report_cmd(
     pool.close()
     _write_outputs(model, images, out_pdf, out_html, out_xlsx, csv_dir)
     if project_dir is not None and facts.participation is not None:
-        _record_released(project_dir, responses, facts.participation)
+        _record_released(project_dir, responses, facts.participation, facts.comments)
 
 
 def _write_outputs(

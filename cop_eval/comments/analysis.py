@@ -10,7 +10,7 @@ and no quote is ever drawn from a hidden subgroup.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
@@ -18,6 +18,7 @@ from cop_eval.comments.candidates import candidate_themes
 from cop_eval.comments.codebook import Codebook, Theme, load_codebook
 from cop_eval.comments.coding import Coder
 from cop_eval.comments.redaction import RedactionRules, Redactor
+from cop_eval.comments.released import comment_rule, withheld_groups
 from cop_eval.comments.results import (
     CommentAnalysis,
     CommentWave,
@@ -30,6 +31,7 @@ from cop_eval.comments.sentiment import compound
 from cop_eval.errors import OptionError
 from cop_eval.instruments import Instrument
 from cop_eval.privacy import DEFAULT_PRIVACY, PrivacyPolicy
+from cop_eval.privacy.differencing import Release
 from cop_eval.responses import ResponseSet
 from cop_eval.stats.proportions import newcombe_diff_ci, wilson_ci
 
@@ -60,9 +62,7 @@ def _hidden_reason(threshold: int, what: str) -> str:
 
 def _comment_groups(privacy: PrivacyPolicy, counts: dict[str, int]) -> frozenset[str]:
     """Subgroups whose comments are withheld: under the comment threshold, and complementary."""
-    threshold = privacy.comment_threshold
-    rule = PrivacyPolicy(threshold, threshold, complementary=privacy.complementary)
-    return rule.suppressed_groups(counts)
+    return comment_rule(privacy).suppressed_groups(counts)
 
 
 def collect_comments(
@@ -142,7 +142,7 @@ def _theme_result(
     per_wave: dict[str, list[Comment]],
     visible: dict[str, bool],
     group_cells: dict[str, list[Comment]] | None,
-    hidden_groups: frozenset[str],
+    hidden_groups: Mapping[str, str],
     quotable: list[Comment],
     used: set[str],
     threshold: int,
@@ -178,7 +178,7 @@ def _theme_result(
                     ThemeCell(
                         label=name,
                         suppressed=True,
-                        reason=_hidden_reason(threshold, "people in this subgroup"),
+                        reason=hidden_groups[name],
                     )
                 )
             else:
@@ -215,6 +215,7 @@ def analyse_comments(
     privacy: PrivacyPolicy = DEFAULT_PRIVACY,
     rules: RedactionRules | None = None,
     candidates: bool = True,
+    released: Sequence[Release] = (),
 ) -> CommentAnalysis:
     """Themes of the open answers of ``instruments`` in each wave, under the comment threshold.
 
@@ -237,6 +238,10 @@ def analyse_comments(
         Names to redact and words to keep, besides the fixed patterns.
     candidates
         Suggest candidate themes from comments no theme caught.
+    released
+        What the project showed before (its ledger): a subgroup of the latest wave whose
+        commenters differ from comments already shown by 1 to N-1 people is withheld too
+        (:mod:`cop_eval.comments.released`).
 
     Returns
     -------
@@ -277,14 +282,20 @@ def analyse_comments(
     visible = {label: people[label] >= threshold for label in labels}
     latest = labels[-1]
     group_cells: dict[str, list[Comment]] | None = None
-    hidden: frozenset[str] = frozenset()
+    hidden: dict[str, str] = {}
     quotable = per_wave[latest] if visible[latest] else []
     if group_column is not None:
         group_cells = {}
         for c in per_wave[latest]:
             group_cells.setdefault(c.group or NO_GROUP, []).append(c)
         counts = {g: len({c.row for c in cs}) for g, cs in group_cells.items()}
-        hidden = _comment_groups(privacy, counts) if visible[latest] else frozenset(counts)
+        small = _hidden_reason(threshold, "people in this subgroup")
+        args = (questions, group_column, counts, privacy, released, small, NO_GROUP)
+        hidden = (
+            withheld_groups(waves[-1], latest, *args)
+            if visible[latest]
+            else dict.fromkeys(counts, small)
+        )
         quotable = [c for c in quotable if (c.group or NO_GROUP) not in hidden]
         group_cells = dict(sorted(group_cells.items()))
     used: set[str] = set()

@@ -266,7 +266,8 @@ def build_report_facts(
         imports=tuple(import_fact(rs, label) for rs, label in zip(responses, labels, strict=True)),
         trend_model=trend,
         comments=comment_facts(
-            responses, instruments, labels, options.group_column, privacy, options.codebook
+            responses, instruments, labels, options.group_column, privacy, options.codebook,
+            options.released,
         ),
         warnings=warnings_of(reliability_warnings, responses, labels, notes),
         item_notes=tuple(

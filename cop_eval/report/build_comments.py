@@ -11,6 +11,7 @@ from cop_eval.comments.codebook import Codebook, load_codebook
 from cop_eval.comments.results import CommentAnalysis
 from cop_eval.instruments import Instrument
 from cop_eval.privacy import PrivacyPolicy
+from cop_eval.privacy.differencing import Release
 from cop_eval.responses import ResponseSet
 
 __all__ = ["comment_facts"]
@@ -23,8 +24,10 @@ def comment_facts(
     group_column: str | None,
     privacy: PrivacyPolicy,
     codebook: Codebook | Path | None = None,
+    released: Sequence[Release] = (),
 ) -> CommentAnalysis | None:
-    """Themes, trend and quotes of the open answers; ``None`` when there are none."""
+    """Themes, trend and quotes of the open answers; ``None`` when there are none.
+    ``released``: the project's ledger (the differencing rule for comment subgroups)."""
     asking = [i for i in instruments if i.comments]
     questions = {c.id for i in asking for c in i.comments}
     answered = any(
@@ -35,5 +38,5 @@ def comment_facts(
     book = codebook if isinstance(codebook, Codebook) else load_codebook(codebook)
     return analyse_comments(
         responses, asking, labels=labels, codebook=book, group_column=group_column,
-        privacy=privacy,
+        privacy=privacy, released=released,
     )  # fmt: skip

@@ -18,9 +18,11 @@ from pathlib import Path
 
 from cop_eval.comments.analysis import NO_GROUP, analyse_comments, hidden_comment_groups
 from cop_eval.comments.api import commented_instruments
+from cop_eval.comments.released import comment_releases, conflicting_groups
 from cop_eval.comments.results import CommentAnalysis
 from cop_eval.errors import CopEvalError
 from cop_eval.privacy import PrivacyPolicy
+from cop_eval.privacy.differencing import Release
 from cop_eval.report.model import Section
 from cop_eval.report.numbering import Numbering
 from cop_eval.report.sections_comments import comments_section_of
@@ -28,6 +30,7 @@ from cop_eval.responses import ResponseSet
 from cop_eval.store import Project
 from cop_eval.store.comments import StoredComment
 from cop_eval.web.jobs import Job, JobRunner
+from cop_eval.web.released import stale_releases
 from cop_eval.web.results import ALL, common_group_column
 
 __all__ = [
@@ -37,6 +40,7 @@ __all__ = [
     "CommentsPage",
     "build_page",
     "comments_job",
+    "serve_page",
 ]
 
 #: Rows of the redaction review (the most recent first).
@@ -61,6 +65,10 @@ class CommentsPage:
     names: int
     keep: tuple[str, ...]
     coders: tuple[str, ...] = ()
+    #: The sets of commenters the page shows, recorded in the ledger when it is served.
+    releases: tuple[Release, ...] = ()
+    #: The ledger's latest release when the page was built (``Project.last_release``).
+    ledger: int = 0
 
 
 @dataclass(frozen=True)
@@ -74,11 +82,22 @@ class CommentsKey:
 
 
 def _only(
-    wave: ResponseSet, column: str, group: str, questions: list[str], privacy: PrivacyPolicy
+    wave: ResponseSet,
+    column: str,
+    group: str,
+    questions: list[str],
+    privacy: PrivacyPolicy,
+    released: tuple[Release, ...],
 ) -> ResponseSet:
     """The wave's comments of one subgroup; none at all in a wave where the rule withholds the
-    subgroup (its comments could be worked out from the wave's by subtraction)."""
-    hidden = group in hidden_comment_groups(wave, questions, column, privacy)
+    subgroup (its comments could be worked out from the wave's by subtraction, or from comments
+    already shown: the differencing rule against ``released``)."""
+    label = str(wave.wave)
+    hidden = group in hidden_comment_groups(wave, questions, column, privacy) or bool(
+        conflicting_groups(
+            wave, label, questions, column, [group], released, privacy.comment_threshold, NO_GROUP
+        )
+    )
     values = [NO_GROUP if v is None else str(v) for v in wave.groups[column].tolist()]
     keep = [v == group and not hidden for v in values]
     comments = wave.comments.copy()
@@ -101,6 +120,7 @@ def build_page(
     step(COMMENT_STEPS[0])
     with Project.open(directory) as project:
         waves = project.load_waves()
+        released, ledger = tuple(project.releases()), project.last_release()
         stored = project.comments.review()
         coders = tuple(project.comments.coders())
         try:
@@ -114,7 +134,9 @@ def build_page(
         return CommentsPage(None, None, (), review, len(stored), names, keep, coders)
     step(COMMENT_STEPS[1])
     column = common_group_column(waves)
-    everyone = analyse_comments(waves, instruments, group_column=column, privacy=privacy)
+    everyone = analyse_comments(
+        waves, instruments, group_column=column, privacy=privacy, released=released
+    )
     groups: tuple[tuple[str, bool], ...] = ()
     if column is not None:
         seen = sorted({g.label for t in everyone.themes for g in t.by_group})
@@ -130,11 +152,35 @@ def build_page(
                 "be worked out. Choose 'All respondents'."
             )
         questions = [c.id for i in instruments for c in i.comments]
-        filtered = [_only(w, column, group, questions, privacy) for w in waves]
-        analysis = analyse_comments(filtered, instruments, privacy=privacy)
+        waves = [_only(w, column, group, questions, privacy, released) for w in waves]
+        analysis = analyse_comments(waves, instruments, privacy=privacy)
     step(COMMENT_STEPS[2])
     section = comments_section_of(analysis, Numbering(1))
-    return CommentsPage(section, analysis, groups, review, len(stored), names, keep, coders)
+    what = "web comments" + (f" ({column} = {group})" if group != ALL else "")
+    labels = [w.wave or f"Wave {k + 1}" for k, w in enumerate(waves)]
+    shown = tuple(comment_releases(waves, labels, analysis, what, NO_GROUP))
+    return CommentsPage(
+        section, analysis, groups, review, len(stored), names, keep, coders, shown, ledger
+    )
+
+
+def serve_page(key: CommentsKey, page: CommentsPage, cache: CommentsCache) -> CommentsPage:
+    """The page as the practitioner is about to see it, recorded in the ledger as shown.
+
+    Pages are built ahead and kept, so what was recorded since ``page`` was built (a report, a
+    results page) is checked first: a page whose commenters now differ from comments shown
+    since by 1 to N-1 people is built again under the present ledger (a filtered subgroup is
+    then refused with :class:`CopEvalError`, or loses the waves that conflict).
+    """
+    with Project.open(Path(key.directory)) as project:
+        since = project.releases(after=page.ledger)
+    if stale_releases(page.releases, since, key.privacy.comment_threshold):
+        page = build_page(Path(key.directory), key.group, key.privacy)
+        cache.put(key, page)
+    if page.releases:
+        with Project.open(Path(key.directory)) as project:
+            project.record_releases(page.releases, made_by="web")
+    return page
 
 
 class CommentsCache:

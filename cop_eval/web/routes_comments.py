@@ -16,7 +16,13 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from cop_eval.errors import CopEvalError
-from cop_eval.web.comments_page import CommentsCache, CommentsKey, CommentsPage, comments_job
+from cop_eval.web.comments_page import (
+    CommentsCache,
+    CommentsKey,
+    CommentsPage,
+    comments_job,
+    serve_page,
+)
 from cop_eval.web.deps import Form, field, web_state
 from cop_eval.web.jobs import PAGE
 from cop_eval.web.rendering import render
@@ -58,12 +64,17 @@ async def comments_page(request: Request, group: str = ALL, n: str | None = None
     context: dict[str, object] = {"active": "comments", "group": group}
     revision = await run_in_threadpool(_revision, directory)
     key = CommentsKey(str(directory), revision, group, state.privacy)
+    cache = request.app.state.comments_cache
     try:
         page = await page_of(request, key)
+        if not isinstance(page, Response):  # what is shown is recorded (differencing rule)
+            page = await run_in_threadpool(serve_page, key, page, cache)
     except CopEvalError as exc:
-        everyone = await page_of(request, CommentsKey(str(directory), revision, ALL, state.privacy))
+        all_key = CommentsKey(str(directory), revision, ALL, state.privacy)
+        everyone = await page_of(request, all_key)
         if isinstance(everyone, Response):
             return everyone
+        everyone = await run_in_threadpool(serve_page, all_key, everyone, cache)
         context["notice"] = state.pop_notice(n)
         return render(
             request, "comments.html",
