@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from cop_eval.comments.results import CommentAnalysis
     from cop_eval.cycle.inputs import CycleInputs
     from cop_eval.privacy.differencing import Release
+    from cop_eval.report.chart_pool import ChartPool
     from cop_eval.report.facts import ParticipationFacts
     from cop_eval.report.model import ReportModel
     from cop_eval.report.render import ChartImage
@@ -357,8 +358,10 @@ def report_cmd(
     model = compose_report(facts := build_report_facts(responses, instruments, options))
     err.print(Text("Rendering the report ..."))
     images = chart_images(model, pool=pool)
-    pool.close()
-    _write_outputs(model, images, out_pdf, out_html, out_xlsx, csv_dir)
+    try:
+        _write_outputs(model, images, pool, (out_pdf, out_html, out_xlsx, csv_dir))
+    finally:
+        pool.close()
     if project_dir is not None and facts.participation is not None:
         _record_released(project_dir, responses, facts.participation, facts.comments)
 
@@ -366,18 +369,17 @@ def report_cmd(
 def _write_outputs(
     model: ReportModel,
     images: dict[str, ChartImage],
-    out_pdf: Path,
-    out_html: Path | None,
-    out_xlsx: Path | None,
-    csv_dir: Path | None,
+    pool: ChartPool,
+    targets: tuple[Path, Path | None, Path | None, Path | None],
 ) -> None:
-    """Write the PDF and whichever of the HTML, workbook and CSV tables were asked for."""
+    """Write the PDF and whichever of the HTML, workbook and CSV tables were asked for
+    (``targets``: PDF, HTML, workbook, CSV folder); the pool's helper lays out the PDF while
+    this process writes the others."""
     from cop_eval.report.export import export_tables
-    from cop_eval.report.render import render_html, render_html_to_pdf
+    from cop_eval.report.render import render_html, save_pdf
 
-    html = render_html(model, standalone=False, images=images)
-    render_html_to_pdf(html, out_pdf)
-    err.print(Text(f"Wrote {out_pdf}"))
+    out_pdf, out_html, out_xlsx, csv_dir = targets
+    pdf = pool.pdf_later(render_html(model, standalone=False, images=images))
     if out_html is not None:
         page = render_html(model, standalone=True, images=images)
         write_atomic(out_html, page.encode("utf-8"), "the HTML report")
@@ -387,6 +389,8 @@ def _write_outputs(
             err.print(Text(f"Wrote {path}"))
     if csv_dir is not None:
         err.print(Text(f"Wrote {len(model.tables())} CSV tables to {csv_dir}"))
+    save_pdf(pdf(), out_pdf)
+    err.print(Text(f"Wrote {out_pdf}"))
 
 
 def register(cli: click.Group) -> None:
