@@ -6,7 +6,12 @@ subgroup and a scale, ``score ~ C(wave) + (1 | respondent)`` is fitted by exact 
 change is the subgroup's last-wave effect minus the rest's, its SE the root of the sum of their
 squared SEs (independent fits of different people), with a two-sided Wald z test. The same
 model in R: ``nlme::lme(score ~ factor(wave), random = ~ 1 | id, method = "REML")`` on each
-subset (tests/reference/equity.R).
+subset (tests/reference/equity.R; the rest's fits alone: tests/reference/equity_rest.R).
+
+The rest's fit needs only the rest's pattern totals (:class:`~cop_eval.stats.reml.PatternTotals`),
+taken as the whole group's minus those of the subgroup's people plus those people's answers
+outside the subgroup: one pass over everyone per scale, then a cost per subgroup that grows
+with the subgroup, not with the group (:class:`_Subgroups`).
 """
 
 from __future__ import annotations
@@ -26,7 +31,13 @@ from cop_eval.measure.scores import ScoreTable
 from cop_eval.privacy import PrivacyPolicy
 from cop_eval.stats.distributions import norm_quantile, norm_sf
 from cop_eval.stats.multiplicity import benjamini_hochberg
-from cop_eval.stats.reml import profile_reml
+from cop_eval.stats.reml import (
+    PatternTotals,
+    ProfileREML,
+    profile_reml,
+    profile_reml_totals,
+    reml_is_well_conditioned,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from cop_eval.compare.equity import Gap, HiddenGap
@@ -169,9 +180,88 @@ class _People:
         return np.asarray(wide[~np.isnan(wide).all(axis=1)], dtype=np.float64)
 
 
-def _fit(wide: FloatArray) -> tuple[float, float, float, bool]:
+class _Subgroups:
+    """One scale's answers, indexed by subgroup and by person so that a subgroup's table and its
+    rest's totals cost the subgroup's size, not the group's.
+
+    The rest of subgroup ``k`` is everyone minus the people with an answer in ``k``, plus those
+    people's answers outside ``k`` (a person may change subgroup between waves). Its totals are
+    differences of sums over nearly everyone, so they are taken of answers centred on the
+    scale's mean (``shift``), and each rest fit is checked
+    (:func:`~cop_eval.stats.reml.reml_is_well_conditioned`) and refitted from the rest's own
+    table when the differences have lost precision.
+    """
+
+    def __init__(
+        self,
+        persons: Sequence[npt.NDArray[np.int64]],
+        scores: Sequence[FloatArray],
+        group_codes: Sequence[npt.NDArray[np.intp]],
+    ):
+        finite = np.concatenate([x[np.isfinite(x)] for x in scores])
+        self.shift = float(finite.mean()) if finite.size else 0.0
+        self.group_codes = group_codes
+        self.people = people = _People(persons, scores)
+        self.full = people.wide([np.ones(x.size, dtype=np.bool_) for x in scores]) - self.shift
+        self.everyone = PatternTotals.of(self.full)
+        self.codes = [
+            np.asarray(g[f], dtype=np.int64)
+            for g, f in zip(group_codes, people.finite, strict=True)
+        ]
+        self.by_group = [np.argsort(c, kind="stable") for c in self.codes]
+        self.sorted_codes = [c[o] for c, o in zip(self.codes, self.by_group, strict=True)]
+        self.by_person = [np.argsort(r, kind="stable") for r in people.rows]
+        self.person_start = [
+            np.searchsorted(r[o], np.arange(people.size + 1))
+            for r, o in zip(people.rows, self.by_person, strict=True)
+        ]
+
+    def _rows_of(self, k: int, wave: int) -> npt.NDArray[np.intp]:
+        """Finite rows (of the wave's finite answers) in subgroup ``k``, in row order."""
+        lo, hi = np.searchsorted(self.sorted_codes[wave], [k, k + 1])
+        return self.by_group[wave][lo:hi]
+
+    def group_wide(self, k: int) -> tuple[FloatArray, npt.NDArray[np.intp]]:
+        """The subgroup's people × waves table (as ``_wide`` gives it) and their person indices."""
+        rows = [self._rows_of(k, w) for w in range(len(self.codes))]
+        who = [self.people.rows[w][r] for w, r in enumerate(rows)]
+        uniq, inverse = np.unique(np.concatenate(who), return_inverse=True)
+        wide = np.full((uniq.size, len(rows)), np.nan)
+        start = 0
+        for w, r in enumerate(rows):
+            wide[inverse[start : start + r.size], w] = self.people.values[w][r]
+            start += r.size
+        return wide, uniq
+
+    def _outside(self, k: int, touched: npt.NDArray[np.intp]) -> FloatArray:
+        """The ``touched`` people's answers outside subgroup ``k`` (people × waves)."""
+        wide = np.full((touched.size, len(self.codes)), np.nan)
+        for w, (order, start) in enumerate(zip(self.by_person, self.person_start, strict=True)):
+            lo, lens = start[touched], start[touched + 1] - start[touched]
+            where = np.repeat(np.arange(touched.size), lens)
+            rows = order[np.repeat(lo - np.cumsum(lens) + lens, lens) + np.arange(lens.sum())]
+            keep = self.codes[w][rows] != k
+            wide[where[keep], w] = self.people.values[w][rows[keep]]
+        return wide - self.shift
+
+    def rest_fit(self, k: int, touched: npt.NDArray[np.intp]) -> ProfileREML:
+        """REML fit to the rest of the group (``touched``: the people answering in ``k``)."""
+        rest = self.everyone.minus(PatternTotals.of(self.full[touched]))
+        rest = rest.plus(PatternTotals.of(self._outside(k, touched)))
+        try:
+            fit: ProfileREML | None = profile_reml_totals(rest)
+        except (ValueError, np.linalg.LinAlgError):  # e.g. a negative sum of squares
+            fit = None
+        if fit is None or not reml_is_well_conditioned(rest, fit):
+            inside = [g == k for g in self.group_codes]
+            fit = profile_reml(self.people.wide([~m for m in inside]) - self.shift)
+        beta = fit.beta.copy()
+        beta[0] += self.shift  # the first wave's mean, uncentred
+        return dataclasses.replace(fit, beta=beta)
+
+
+def _fit(fit: ProfileREML) -> tuple[float, float, float, bool]:
     """First-wave mean, last-wave effect and its SE, and whether REML converged."""
-    fit = profile_reml(wide)
     return float(fit.beta[0]), float(fit.beta[-1]), float(math.sqrt(fit.cov[-1, -1])), fit.converged
 
 
@@ -196,7 +286,7 @@ def gap_trends(
     q = float(norm_quantile(0.5 + level / 2))
     for scale in waves[0].instrument.scale_ids:
         scores = [w.scores[scale].to_numpy(dtype=np.float64) for w in waves]
-        people = _People(persons, scores)
+        sub = _Subgroups(persons, scores, group_codes)
         for k, name in enumerate(names):
             seen = [cells.get((scale, name, label)) for label in labels]
             if all(c is None for c in seen):
@@ -214,11 +304,12 @@ def gap_trends(
                 continue
             first, last = seen[0], seen[-1]
             assert isinstance(first, Gap) and isinstance(last, Gap)
-            inside = [g == k for g in group_codes]
-            wide_g, wide_r = _wide(persons, scores, inside), people.wide([~m for m in inside])
+            wide_g, touched = sub.group_wide(k)
             try:
-                a_g, b_g, se_g, ok_g = _fit(wide_g)
-                a_r, b_r, se_r, ok_r = _fit(wide_r)
+                fit_g = profile_reml(wide_g)
+                fit_r = sub.rest_fit(k, touched)
+                a_g, b_g, se_g, ok_g = _fit(fit_g)
+                a_r, b_r, se_r, ok_r = _fit(fit_r)
             except (ValueError, np.linalg.LinAlgError) as exc:
                 out.append(SkippedTrend(scale, name, f"no trend model: {exc}"))
                 continue
@@ -228,7 +319,7 @@ def gap_trends(
             change, se = b_g - b_r, math.sqrt(se_g**2 + se_r**2)
             z = change / se if se > 0 else math.nan
             p = float(2 * norm_sf(abs(z))) if math.isfinite(z) else math.nan
-            n_group, n_rest = int(wide_g.shape[0]), int(wide_r.shape[0])
+            n_group, n_rest = int(wide_g.shape[0]), fit_r.n_respondents
             out.append(
                 GapTrend(
                     scale, name, labels[0], labels[-1], n_group, n_rest, first.gap, last.gap,

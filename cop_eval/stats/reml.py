@@ -29,7 +29,14 @@ import numpy.typing as npt
 
 from cop_eval.stats.roots import brent_root
 
-__all__ = ["ProfileREML", "profile_reml", "treatment_design"]
+__all__ = [
+    "PatternTotals",
+    "ProfileREML",
+    "profile_reml",
+    "profile_reml_totals",
+    "reml_is_well_conditioned",
+    "treatment_design",
+]
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -60,51 +67,105 @@ class _Patterns:
     n_obs: int
 
 
+@dataclass(frozen=True)
+class PatternTotals:
+    """The data's sufficient statistics for the model: totals per response pattern.
+
+    Totals of disjoint sets of respondents add, so the totals of a subset's complement are the
+    whole set's minus the subset's (:meth:`minus`), at a cost that does not depend on the number
+    of respondents. Patterns are bit codes (bit k set: wave k answered), sorted.
+    ``magnitude`` is the sum of ``yty`` over every set added or taken away: differences of large
+    sums lose precision in proportion to it (see :func:`reml_is_well_conditioned`).
+    """
+
+    n_waves: int
+    codes: npt.NDArray[np.int64]  # P pattern codes, sorted, none 0
+    count: FloatArray  # respondents with the pattern
+    total: FloatArray  # sum over respondents of (their total score)
+    r: FloatArray  # sum over respondents of (their total score)^2
+    wave_sum: FloatArray  # W: sum of the answers per wave
+    yty: float  # y'y
+    magnitude: float
+
+    @classmethod
+    def of(cls, y: FloatArray) -> PatternTotals:
+        """Totals of an n × W array (NaN = not answered; rows of NaN count for nothing)."""
+        n_waves = y.shape[1]
+        ok = np.isfinite(y)
+        y0 = np.where(ok, y, 0.0)
+        code = np.zeros(y.shape[0], dtype=np.int64)
+        for k in range(n_waves):  # bit k set when wave k was answered
+            code |= ok[:, k].astype(np.int64) << k
+        if n_waves <= 16:
+            # Codes are < 2^W: count them directly (one pass, no sort).
+            present = np.bincount(code, minlength=1 << n_waves)
+            present[0] = 0
+            uniq = np.flatnonzero(present)
+        else:
+            uniq = np.unique(code)
+            uniq = uniq[uniq > 0]
+        n_pat = uniq.size
+        # Respondents with no answer (code 0) go to an extra bin that is dropped.
+        if n_waves <= 16:
+            lookup = np.full(1 << n_waves, n_pat, dtype=np.int64)
+            lookup[uniq] = np.arange(n_pat)
+            inv = lookup[code]
+        else:
+            inv = np.searchsorted(uniq, code)
+            inv[code == 0] = n_pat
+
+        def per_pattern(weights: FloatArray | None = None) -> FloatArray:
+            return np.bincount(inv, weights=weights, minlength=n_pat + 1)[:n_pat].astype(np.float64)
+
+        totals = y0.sum(axis=1)
+        yty = float(np.einsum("ij,ij->", y0, y0))
+        return cls(
+            n_waves, uniq.astype(np.int64), per_pattern(), per_pattern(totals),
+            per_pattern(totals**2), y0.sum(axis=0), yty, yty,
+        )  # fmt: skip
+
+    def plus(self, other: PatternTotals, sign: float = 1.0) -> PatternTotals:
+        """The totals of both sets together (``sign=-1``: of this set without ``other``)."""
+        codes = np.union1d(self.codes, other.codes)
+        mine, theirs = np.searchsorted(codes, self.codes), np.searchsorted(codes, other.codes)
+
+        def merged(a: FloatArray, b: FloatArray) -> FloatArray:
+            out = np.zeros(codes.size)
+            out[mine] = a
+            out[theirs] += sign * b
+            return out
+
+        count = merged(self.count, other.count)
+        keep = count > 0.5  # counts are whole numbers, exact in float
+        return PatternTotals(
+            self.n_waves, codes[keep], count[keep], merged(self.total, other.total)[keep],
+            merged(self.r, other.r)[keep], self.wave_sum + sign * other.wave_sum,
+            self.yty + sign * other.yty, self.magnitude + other.magnitude,
+        )  # fmt: skip
+
+    def minus(self, other: PatternTotals) -> PatternTotals:
+        """The totals of this set without ``other`` (a subset of it)."""
+        return self.plus(other, -1.0)
+
+    def _patterns(self) -> _Patterns:
+        masks = ((self.codes[:, None] >> np.arange(self.n_waves)) & 1).astype(np.float64)
+        design = treatment_design(self.n_waves)
+        n_per_wave = self.count @ masks
+        return _Patterns(
+            count=self.count,
+            m=masks.sum(axis=1),
+            c=masks @ design,
+            total=self.total,
+            r=self.r,
+            xtx0=design.T @ (n_per_wave[:, None] * design),
+            xty0=design.T @ self.wave_sum,
+            yty0=self.yty,
+            n_obs=round(float(n_per_wave.sum())),
+        )
+
+
 def _patterns(y: FloatArray) -> _Patterns:
-    n_waves = y.shape[1]
-    ok = np.isfinite(y)
-    y0 = np.where(ok, y, 0.0)
-    code = np.zeros(y.shape[0], dtype=np.int64)
-    for k in range(n_waves):  # bit k set when wave k was answered
-        code |= ok[:, k].astype(np.int64) << k
-    if n_waves <= 16:
-        # Codes are < 2^W: count them directly (one pass, no sort).
-        present = np.bincount(code, minlength=1 << n_waves)
-        present[0] = 0
-        uniq = np.flatnonzero(present)
-    else:
-        uniq = np.unique(code)
-        uniq = uniq[uniq > 0]
-    n_pat = uniq.size
-    # Respondents with no answer (code 0) go to an extra bin that is dropped.
-    if n_waves <= 16:
-        lookup = np.full(1 << n_waves, n_pat, dtype=np.int64)
-        lookup[uniq] = np.arange(n_pat)
-        inv = lookup[code]
-    else:
-        inv = np.searchsorted(uniq, code)
-        inv[code == 0] = n_pat
-
-    def per_pattern(weights: FloatArray | None = None) -> FloatArray:
-        return np.bincount(inv, weights=weights, minlength=n_pat + 1)[:n_pat].astype(np.float64)
-
-    masks = ((uniq[:, None] >> np.arange(n_waves)) & 1).astype(np.float64)
-    count = per_pattern()
-    design = treatment_design(n_waves)
-    per_wave_sum = y0.sum(axis=0)
-    totals = y0.sum(axis=1)
-    n_per_wave = count @ masks
-    return _Patterns(
-        count=count,
-        m=masks.sum(axis=1),
-        c=masks @ design,
-        total=per_pattern(totals),
-        r=per_pattern(totals**2),
-        xtx0=design.T @ (n_per_wave[:, None] * design),
-        xty0=design.T @ per_wave_sum,
-        yty0=float(np.einsum("ij,ij->", y0, y0)),
-        n_obs=round(float(n_per_wave.sum())),
-    )
+    return PatternTotals.of(y)._patterns()
 
 
 @dataclass(frozen=True)
@@ -214,7 +275,42 @@ def profile_reml(y: FloatArray) -> ProfileREML:
     >>> [round(float(b), 4) for b in fit.beta], round(fit.tau2, 4)
     ([3.0, 0.475, 1.0292], 0.5533)
     """
-    pat = _patterns(np.asarray(y, dtype=np.float64))
+    return _fit(_patterns(np.asarray(y, dtype=np.float64)))
+
+
+def profile_reml_totals(totals: PatternTotals) -> ProfileREML:
+    """:func:`profile_reml` from the data's totals (:class:`PatternTotals`) instead of the data.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> y = np.array([[3.0, 3.5, 4.0], [2.0, 2.4, 3.1], [4.0, 4.1, np.nan], [3.0, 3.9, 4.2]])
+    >>> whole, last = PatternTotals.of(y), PatternTotals.of(y[3:])
+    >>> fit = profile_reml_totals(whole.minus(last))  # the first three respondents
+    >>> bool(np.allclose(fit.beta, profile_reml(y[:3]).beta, rtol=1e-12))
+    True
+    """
+    return _fit(totals._patterns())
+
+
+def reml_is_well_conditioned(totals: PatternTotals, fit: ProfileREML, tol: float = 1e-8) -> bool:
+    """Whether totals obtained as differences still determine ``fit`` to ~``tol`` relative.
+
+    The residual sum of squares at the optimum is itself a difference of ``y'y`` and the
+    fitted part; each total carries a rounding error of about machine epsilon times
+    ``totals.magnitude``, so the fit is trusted while that sum exceeds ``tol * magnitude``
+    and ``X'H⁻¹X`` at the optimum is positive definite (the augmented cross-product
+    ``[X y]'H⁻¹[X y]`` then is too). Otherwise fit the subset's data directly.
+    """
+    point = _at(totals._patterns(), np.array([_lam(fit.rho)]))
+    try:
+        np.linalg.cholesky(point.xtx[0])
+    except np.linalg.LinAlgError:
+        return False
+    return bool(point.rss[0] > tol * totals.magnitude)
+
+
+def _fit(pat: _Patterns) -> ProfileREML:
     p = pat.c.shape[1]
     if pat.n_obs - p <= 0:
         raise ValueError("too few observations for a trend model")
