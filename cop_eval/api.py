@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
@@ -197,6 +197,7 @@ def compare_waves(
     privacy: PrivacyPolicy = DEFAULT_PRIVACY,
     reliabilities: Mapping[str, float] | None = None,
     level: float = 0.95,
+    withheld: Mapping[str, Collection[str]] | None = None,
 ) -> WaveComparison:
     """Compare every scale of one instrument across two or more waves (oldest first).
 
@@ -222,6 +223,7 @@ def compare_waves(
         privacy=privacy,
         reliabilities=reliabilities,
         level=level,
+        withheld=withheld,
     )
     if responses and len(responses) == len(waves):
         result = _with_item_coverage(result, responses, tables[0].instrument)

@@ -21,6 +21,7 @@ from cop_eval.cli.common import (
     print_json,
     project_option,
 )
+from cop_eval.cli.ledger import ProjectLedger
 from cop_eval.cli.loading import waves_from_files, waves_from_project
 from cop_eval.compare.results import PairComparison, ScaleComparison, SuppressedCell, WaveComparison
 from cop_eval.errors import OptionError
@@ -160,12 +161,11 @@ def print_result(result: WaveComparison, title: str) -> None:
             out.print(Text(sc.trend_note))
         for group in sc.subgroups:
             if group.fully_suppressed:
-                out.print(
-                    Text(
-                        f"  {group.group}: suppressed (fewer than {result.min_group_size} respondents)",
-                        style="dim",
-                    )
+                cells = (*group.waves, *group.comparisons)
+                why = "; ".join(
+                    dict.fromkeys(c.reason for c in cells if isinstance(c, SuppressedCell))
                 )
+                out.print(Text(f"  {group.group}: suppressed ({why})", style="dim"))
                 continue
             verdicts = "; ".join(
                 f"{c.from_label}->{c.to_label}: {c.verdict.text}"
@@ -260,14 +260,23 @@ def compare_cmd(
                 "stored wave is compared: re-import that wave with the instrument added "
                 "(--replace), or keep waves of other questionnaires in a separate project"
             ) from exc
+    privacy = PrivacyPolicy(min_group_size)
+    ledger = (
+        ProjectLedger(project_dir, responses, wave_labels, group_name, privacy)
+        if project_dir is not None and group_name is not None
+        else None
+    )
     result = compare_waves(
         responses,
         inst,
         labels=wave_labels,
         design=design,
         group_column=group_name,
-        privacy=PrivacyPolicy(min_group_size),
+        privacy=privacy,
+        withheld=ledger.withheld() if ledger is not None else None,
     )
+    if ledger is not None:
+        ledger.record("compare")
     if as_json:
         print_json(result.to_dict())
         return

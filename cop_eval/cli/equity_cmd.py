@@ -19,6 +19,7 @@ from cop_eval.cli.common import (
     print_json,
     project_option,
 )
+from cop_eval.cli.ledger import ProjectLedger
 from cop_eval.cli.loading import waves_from_files, waves_from_project
 from cop_eval.compare.equity import EquityResult, Gap, GapTrend, equity_gaps
 from cop_eval.compare.grouping import DEFAULT_OTHER_LABEL, group_series, merge_small_groups
@@ -187,9 +188,18 @@ def equity_cmd(
             for t, label in zip(tables, wave_labels, strict=True)
         ]
         rule = merge_small_groups(counts, min_group_size, DEFAULT_OTHER_LABEL)
-    result = equity_gaps(
-        tables, name, labels=wave_labels, privacy=PrivacyPolicy(min_group_size), merge=rule
+    privacy = PrivacyPolicy(min_group_size)
+    ledger = (
+        ProjectLedger(project_dir, responses, wave_labels, name, privacy)
+        if project_dir is not None
+        else None
     )
+    result = equity_gaps(
+        tables, name, labels=wave_labels, privacy=privacy, merge=rule,
+        withheld=ledger.withheld() if ledger is not None else None,
+    )  # fmt: skip
+    if ledger is not None:
+        ledger.record("equity")
     if as_json:
         print_json(result.to_dict())
         return

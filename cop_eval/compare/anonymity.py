@@ -17,12 +17,13 @@ The functions return the reason each hidden cell gets (``None``: shown).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 import numpy as np
 import numpy.typing as npt
 
 from cop_eval.privacy import RESIDUAL_REASON, PrivacyPolicy
+from cop_eval.privacy.differencing import WITHHELD_LABEL
 
 __all__ = [
     "comparison_reason",
@@ -59,16 +60,23 @@ def comparison_reason(
 
 
 def group_reasons(
-    privacy: PrivacyPolicy, counts: IntArray, names: Sequence[str], also: Sequence[int] = ()
+    privacy: PrivacyPolicy,
+    counts: IntArray,
+    names: Sequence[str],
+    also: Sequence[int] = (),
+    withheld: Collection[int] = (),
 ) -> dict[int, str]:
     """Hidden group index -> reason, primary and complementary (``also``: hidden already, for
-    the residual rule, and protected like a small group)."""
+    the residual rule, and protected like a small group; ``withheld``: hidden by the
+    differencing rule, :mod:`cop_eval.privacy.differencing`)."""
     hidden = privacy.suppressed_groups(
         {names[g]: int(counts[g]) for g in range(len(names))},
-        also_hidden=[names[g] for g in also],
+        also_hidden=[names[g] for g in (*also, *withheld)],
     )
     return {
-        g: RESIDUAL_REASON
+        g: WITHHELD_LABEL
+        if g in withheld
+        else RESIDUAL_REASON
         if g in also and not privacy.hides(int(counts[g]))
         else privacy.reason(complementary=not privacy.hides(int(counts[g])))
         for g in range(len(names))
@@ -83,8 +91,9 @@ def paired_group_reasons(
     n_earlier: IntArray,
     n_later: IntArray,
     names: Sequence[str],
+    withheld: Collection[int] = (),
 ) -> dict[int, str]:
-    """Hidden groups of a paired subgroup family.
+    """Hidden groups of a paired subgroup family (``withheld``: see :func:`group_reasons`).
 
     ``paired`` counts each group's pairs (grouped by the earlier wave), ``stayed`` the pairs
     still in the group in the later wave, ``n_earlier``/``n_later`` each group's scores in the
@@ -102,15 +111,20 @@ def paired_group_reasons(
             ]
         )
     ]
-    return group_reasons(privacy, paired, names, residual)
+    return group_reasons(privacy, paired, names, residual, withheld)
 
 
 def independent_group_reasons(
-    privacy: PrivacyPolicy, n_earlier: IntArray, n_later: IntArray, names: Sequence[str]
+    privacy: PrivacyPolicy,
+    n_earlier: IntArray,
+    n_later: IntArray,
+    names: Sequence[str],
+    withheld: Collection[int] = (),
 ) -> dict[int, str]:
-    """Hidden groups of an independent subgroup family: hidden in either wave's family."""
-    hidden = group_reasons(privacy, n_earlier, names)
-    for k, reason in group_reasons(privacy, n_later, names).items():
+    """Hidden groups of an independent subgroup family: hidden in either wave's family
+    (``withheld``: see :func:`group_reasons`)."""
+    hidden = group_reasons(privacy, n_earlier, names, (), withheld)
+    for k, reason in group_reasons(privacy, n_later, names, (), withheld).items():
         hidden.setdefault(k, reason)
     return hidden
 

@@ -8,7 +8,7 @@ family's counts by :mod:`cop_eval.compare.anonymity`; the figures of the shown g
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 import numpy as np
 import numpy.typing as npt
@@ -33,10 +33,12 @@ def group_wave_cells(
     names: Sequence[str],
     privacy: PrivacyPolicy,
     level: float,
+    withheld: Collection[int] = (),
 ) -> list[Cell]:
-    """One cell per group for one wave and scale, the anonymity rule applied."""
+    """One cell per group for one wave and scale, the anonymity rule applied (``withheld``:
+    groups the differencing rule hides)."""
     counts = np.bincount(codes[np.isfinite(x)], minlength=len(names)).astype(np.int64)
-    hidden = anonymity.group_reasons(privacy, counts, names)
+    hidden = anonymity.group_reasons(privacy, counts, names, (), withheld)
     summaries = group_stats(label, x, codes, len(names), level)
     return [
         SuppressedCell(label, hidden[g], group=name) if g in hidden else summaries[g]
@@ -55,8 +57,10 @@ def group_comparison_cells(
     privacy: PrivacyPolicy,
     level: float,
     direction: ScaleDirection = "higher_is_better",
+    withheld: Collection[int] = (),
 ) -> list[ComparisonCell]:
-    """One comparison per group for one wave pair and scale (p not yet adjusted).
+    """One comparison per group for one wave pair and scale (p not yet adjusted); ``withheld``:
+    groups the differencing rule hides in either wave.
 
     Paired: matched respondents grouped by their group in the earlier wave; the family's counts
     are matched pairs with both scores. Independent: a group is hidden when it is hidden in
@@ -72,6 +76,7 @@ def group_comparison_cells(
             privacy,
             level,
             direction,
+            withheld,
         )
     bare = _bare(pair)
     n_groups = len(names)
@@ -84,6 +89,7 @@ def group_comparison_cells(
         np.bincount(ge, minlength=n_groups).astype(np.int64),
         np.bincount(gl, minlength=n_groups).astype(np.int64),
         names,
+        withheld,
     )
     order_e, bounds_e = slices(ge, n_groups)
     order_l, bounds_l = slices(gl, n_groups)
@@ -113,6 +119,7 @@ def _paired(
     privacy: PrivacyPolicy,
     level: float,
     direction: ScaleDirection,
+    withheld: Collection[int] = (),
 ) -> list[ComparisonCell]:
     (x_earlier, x_later), (groups_earlier, groups_later) = x, groups
     assert pair.rows_earlier is not None and pair.rows_later is not None
@@ -130,6 +137,7 @@ def _paired(
         n_earlier=np.bincount(groups_earlier[np.isfinite(x_earlier)], minlength=n_groups),
         n_later=np.bincount(groups_later[np.isfinite(x_later)], minlength=n_groups),
         names=names,
+        withheld=withheld,
     )
     order, bounds = slices(g, n_groups)
     xe, xl = xe[order], xl[order]

@@ -233,13 +233,19 @@ class SubgroupResult(Result):
         """Every cell hidden."""
         return all(isinstance(c, SuppressedCell) for c in (*self.waves, *self.comparisons))
 
+    @property
+    def hidden_because(self) -> str:
+        """Why its cells are hidden: their distinct reasons, in order."""
+        cells = (*self.waves, *self.comparisons)
+        return "; ".join(dict.fromkeys(c.reason for c in cells if isinstance(c, SuppressedCell)))
+
     def to_dict(self) -> dict[str, object]:
         """``{"group", "waves", "comparisons"}``, or ``{"group", "suppressed": true, "reason"}``."""
         if self.fully_suppressed:
             return {
                 "group": self.group,
                 "suppressed": True,
-                "reason": "every cell of this group is hidden (anonymity rule)",
+                "reason": f"every cell of this group is hidden (anonymity rule: {self.hidden_because})",
             }
         return {
             "group": self.group,

@@ -35,7 +35,7 @@ Steps: :mod:`~cop_eval.compare.prepare` (arrays, person and group codes, wave pa
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Literal
 
 import numpy as np
@@ -84,6 +84,7 @@ def compare_waves(
     privacy: PrivacyPolicy = DEFAULT_PRIVACY,
     reliabilities: Mapping[str, float] | None = None,
     level: float = 0.95,
+    withheld: Mapping[str, Collection[str]] | None = None,
 ) -> WaveComparison:
     """Compare every scale of one instrument across two or more waves.
 
@@ -109,6 +110,10 @@ def compare_waves(
         change. The command line and the report pass each scale's alpha in the first wave.
     level
         Confidence level of every interval.
+    withheld
+        ``{wave label: subgroups}`` the differencing rule hides (their members differ from a
+        group a project already showed by 1 to N-1 people, :mod:`cop_eval.privacy.differencing`);
+        they are hidden like small groups, with complementary suppression.
 
     Returns
     -------
@@ -152,7 +157,7 @@ def compare_waves(
         for s in range(len(scales))
     ]
     subgroups: list[tuple[SubgroupResult, ...]] = (
-        _subgroups(data, pairs, directions, names, privacy, level)
+        _subgroups(data, pairs, directions, names, privacy, level, withheld or {})
         if group_column is not None
         else [() for _ in scales]
     )
@@ -281,14 +286,17 @@ def _subgroups(
     names: Sequence[str],
     privacy: PrivacyPolicy,
     level: float,
+    withheld: Mapping[str, Collection[str]],
 ) -> list[tuple[SubgroupResult, ...]]:
-    """Per scale, one result per subgroup; BH across the visible subgroup × scale grid per pair."""
+    """Per scale, one result per subgroup; BH across the visible subgroup × scale grid per pair.
+    ``withheld``: the groups of each wave the differencing rule hides."""
     labels = [w.label for w in data]
     n_scales = len(directions)
+    held = [{k for k, n in enumerate(names) if n in withheld.get(w.label, ())} for w in data]
     g_waves = [
         [
-            group_wave_cells(w.label, w.scores[:, s], w.groups, names, privacy, level)
-            for w in data
+            group_wave_cells(w.label, w.scores[:, s], w.groups, names, privacy, level, held[i])
+            for i, w in enumerate(data)
             if w.groups is not None
         ]
         for s in range(n_scales)
@@ -304,7 +312,7 @@ def _subgroups(
             grid.extend(
                 group_comparison_cells(
                     p, labels, we.scores[:, s], wl.scores[:, s], we.groups, wl.groups, names,
-                    privacy, level, directions[s],
+                    privacy, level, directions[s], held[p.earlier] | held[p.later],
                 )
             )  # fmt: skip
         adjusted = adjust(grid, "bh")

@@ -219,12 +219,14 @@ def build_report_facts(
     scales, matched, design, trend, notes = scale_results(
         instruments, scored.tables, scored.reliability, labels, privacy
     )
-    validity_results = validity_facts(responses, instruments, labels, options.group_column, privacy)
-    scales = with_cautions(scales, validity_results)
     o = options
     participation = participation_facts(
         responses, labels, o.group_column, privacy, o.members, matched, design, o.released
     )
+    validity_results = validity_facts(
+        responses, instruments, labels, o.group_column, privacy, participation.withheld_by_wave()
+    )
+    scales = with_cautions(scales, validity_results)
     per_wave = scored.per_wave(instruments)
     stages, weakest, margin = stage_results(per_wave, labels, privacy)
     factors = factor_profile(instruments, scored.tables, privacy)

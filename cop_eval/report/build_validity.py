@@ -1,14 +1,14 @@
 """The validity appendix's facts: one factor analysis (and invariance test) per instrument.
 
-Several waves are compared as groups; one wave with a subgroup column, its subgroups. A scale
-whose scalar invariance fails gets a ``caution`` on its :class:`ScaleResult`, which the change
-table and the summary carry.
+Several waves are compared as groups; one wave with a subgroup column, its subgroups (unless the
+differencing rule withholds one of them: then everyone is fitted as one group). A scale whose scalar invariance fails gets a ``caution`` on its
+:class:`ScaleResult`, which the change table and the summary carry.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 
 from cop_eval.errors import OptionError
 from cop_eval.instruments import Instrument
@@ -27,8 +27,14 @@ def validity_facts(
     labels: Sequence[str],
     group_column: str | None,
     privacy: PrivacyPolicy = DEFAULT_PRIVACY,
+    withheld: Mapping[str, Collection[str]] | None = None,
 ) -> tuple[ValidityResult, ...]:
-    """One :func:`~cop_eval.measure.validity.validity` result per instrument (listwise)."""
+    """One :func:`~cop_eval.measure.validity.validity` result per instrument (listwise);
+    ``withheld``: the subgroups of each wave the differencing rule hides; when it hides any,
+    there is no comparison across subgroups (the fits of the others, beside everyone's, would
+    let the hidden ones' be worked out, as complementary suppression would hide them)."""
+    if len(responses) == 1 and (withheld or {}).get(labels[0]):
+        group_column = None  # everyone as one group: no subgroup's fit beside the others'
     results = []
     for instrument in instruments:
         try:

@@ -119,3 +119,82 @@ def test_a_comments_page_built_ahead_is_rebuilt_and_recorded_when_served(
     recorded = {r.what for r in project.releases()}
     assert "web comments: comments of team = D" in recorded
     assert "web comments: comments of team = BIG" not in recorded
+
+
+def test_the_validity_appendix_compares_no_subgroups_when_one_is_withheld(
+    project: Project, instrument: Instrument
+) -> None:
+    """One wave by site: invariance across North and South, unless North is withheld (then
+    everyone is fitted as one group, so neither North's nor South's fit is shown)."""
+    plain = build_report_facts(
+        project.load_waves(), [instrument], ReportOptions(group_column="site")
+    )
+    (fitted,) = plain.validity
+    assert fitted.invariance is not None
+    assert [g.label for g in fitted.invariance.groups] == ["North", "South"]
+    _report(project, instrument, "team")
+    options = ReportOptions(group_column="site", released=_released(project.directory))
+    facts = build_report_facts(project.load_waves(), [instrument], options)
+    (guarded,) = facts.validity
+    assert guarded.invariance is None and guarded.model == "single group"
+
+
+def _two_waves(directory: Path, instrument: Instrument) -> Project:
+    """A project of the attack's 50 people in two waves (the second answers a little higher)."""
+    created = Project.create(directory)
+    first = _commented(instrument, created.key)
+    created.add_wave(first, "2026")
+    items = (first.items + 1).clip(upper=5)
+    created.add_wave(dataclasses.replace(first, source="w2.csv", items=items), "2027")
+    return created
+
+
+def _run(args: list[str], capsys: pytest.CaptureFixture[str]) -> str:
+    from cop_eval.cli import main
+
+    capsys.readouterr()
+    assert main(args) == 0
+    return capsys.readouterr().out
+
+
+@pytest.mark.parametrize("command", ["equity", "compare"])
+def test_equity_and_compare_on_a_project_hide_a_group_that_differs_by_one(
+    tmp_path: Path, instrument: Instrument, command: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`equity` / `compare --project --group-column site` after a report by team (BIG shown):
+    North (= BIG + 1) is hidden in both waves with the differencing reason. On a project
+    without that report, North is shown, and recorded as shown by the command."""
+    args = [command, "--instrument", instrument.id, "--group-column", "site", "--json"]
+    fresh = _two_waves(tmp_path / "fresh", instrument)
+    fresh.close()
+    assert WITHHELD_LABEL not in _run([*args, "--project", str(tmp_path / "fresh")], capsys)
+    attacked = _two_waves(tmp_path / "attacked", instrument)
+    _report(attacked, instrument, "team")
+    attacked.close()
+    out = _run([*args, "--project", str(tmp_path / "attacked")], capsys)
+    assert out.count(WITHHELD_LABEL) >= 2, "North must be hidden in 2026 and 2027"
+    with Project.open(tmp_path / "attacked") as reopened:
+        assert not [r for r in reopened.releases() if "North" in r.what and command in r.what]
+    with Project.open(tmp_path / "fresh") as shown:
+        recorded = {r.what for r in shown.releases()}
+    assert any(w.startswith(f"{command} of ") and w.endswith("site = North") for w in recorded)
+
+
+@pytest.mark.parametrize("column", ["team", "site"])
+def test_an_output_from_data_files_shows_no_two_groups_that_differ_by_too_few(
+    instrument: Instrument, column: str
+) -> None:
+    """Without a project there is no ledger: within the one output, no two sets of respondents
+    it shows (each wave's total, each shown subgroup) differ by 1 to N-1 people."""
+    from itertools import combinations
+
+    from cop_eval.privacy.differencing import unsafe_pair
+    from cop_eval.report.build_groups import report_releases
+
+    wave = _commented(instrument, b"k" * 32)
+    facts = build_report_facts([wave], [instrument], ReportOptions(group_column=column))
+    assert facts.participation is not None
+    shown = report_releases([wave], facts.participation, "report")
+    assert len(shown) >= 2
+    for a, b in combinations(shown, 2):
+        assert not unsafe_pair(a.members, b.members, 5), (a.what, b.what)
