@@ -80,3 +80,27 @@ def test_help_summaries_are_the_commands_own() -> None:
         assert command is not None
         first = " ".join((command.help or "").split("\n\n")[0].split())
         assert summary == first, name
+
+
+def test_the_console_script_flushes_its_output_and_keeps_its_exit_code() -> None:
+    # run() ends the process with os._exit (no interpreter teardown): what was printed must
+    # still arrive whole, on both streams, and a user mistake still exits 1.
+    def entry(*argv: str) -> subprocess.CompletedProcess[str]:
+        code = "from cop_eval.cli import run; run()"
+        return subprocess.run(
+            [sys.executable, "-c", code, *argv], capture_output=True, text=True, check=False
+        )
+
+    listed = entry("instruments", "list")
+    assert listed.returncode == 0, listed.stderr
+    assert listed.stdout == entry_output(["instruments", "list"])
+    missing = entry("score", "no_such_file.csv", "-i", "reflection")
+    assert missing.returncode == 1
+    assert "no_such_file.csv" in missing.stderr and "Traceback" not in missing.stderr
+
+
+def entry_output(argv: list[str]) -> str:
+    """What ``main(argv)`` prints, in a process that tears down as usual."""
+    code = f"from cop_eval.cli import main; raise SystemExit(main({argv!r}))"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return done.stdout

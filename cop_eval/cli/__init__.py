@@ -7,6 +7,7 @@ shows a Python traceback; set ``COP_EVAL_DEBUG=1`` to see one for an internal er
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import os
 import sys
@@ -165,5 +166,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def run() -> None:
-    """Console-script entry point."""
-    sys.exit(main())
+    """Console-script entry point.
+
+    When the command is done, its files are written and closed and its output flushed: the
+    process then ends without tearing down the interpreter (freeing every module and object
+    takes 0.3-0.5 s after a report; nothing of cop-eval waits for it).
+    """
+    code = main()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # a closed pipe (``| head``)
+            stream.flush()
+    os._exit(code)
