@@ -89,6 +89,7 @@ def create_app(
     staging_dir: Path | None = None,
     warm_up: bool = True,
     chart_pool: bool = False,
+    page_store: bool = True,
 ) -> FastAPI:
     """Build the web app.
 
@@ -111,6 +112,10 @@ def create_app(
         Draw a page's charts on two cores: a helper process (started when first needed, about
         a second of CPU to load matplotlib) draws half of each batch. ``cop-eval serve`` turns it
         on; tests, which start many short-lived apps, leave it off.
+    page_store
+        Keep results, charts and PDFs in the project folder (``web-cache``,
+        :mod:`cop_eval.web.page_store`) until the data change, so that a restart of the app
+        finds them computed.
     """
     state = WebState(project_dir.resolve() if project_dir else None, staging_dir)
 
@@ -134,7 +139,7 @@ def create_app(
     app.state.csrf = CsrfSigner()
     app.state.templates = make_templates()
     app.state.max_upload_bytes = max_upload_bytes
-    app.state.results_cache = ResultsCache()
+    app.state.results_cache = ResultsCache(disk=page_store)
     # Charts drawn together use a second core (a helper process, started when first needed).
     app.state.results_cache.charts.use_pool = chart_pool
     app.state.comments_cache = CommentsCache()

@@ -11,6 +11,10 @@ Charts drawn together (a page's figures computed ahead, or the PDF's) go to the 
 process draws half of them on the second core. It starts with the first results computed
 (:meth:`ChartStore.warm`, so that it loads matplotlib meanwhile) and stops with the app
 (:meth:`ChartStore.close`).
+
+A chart registered with a project's :class:`~cop_eval.web.page_store.PageStore` is also kept
+there once drawn, and read from there before it is drawn: after a restart of the app the pages
+find their charts drawn.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from cop_eval.report.chart_pool import ChartPool
 from cop_eval.report.charts import draw_chart
 from cop_eval.report.model import Chart, ReportModel
 from cop_eval.report.render import ChartImage, chart_image
+from cop_eval.web.page_store import PageStore
 
 __all__ = ["ChartStore", "chart_digest"]
 
@@ -54,14 +59,17 @@ class ChartStore:
         #: Draw batches of charts on two cores (the app turns it on; tests leave it off).
         self.use_pool = False
         self._pool: ChartPool | None = None
+        self._stores: dict[str, PageStore] = {}
 
-    def register(self, model: ReportModel) -> dict[str, ChartImage]:
+    def register(self, model: ReportModel, store: PageStore | None = None) -> dict[str, ChartImage]:
         """Remember every figure's spec; ``{figure id: ChartImage}`` whose URI is the page's."""
         out = {}
         with self._lock:
             for figure in model.figures():
                 digest = chart_digest(figure.chart)
                 self._specs[digest] = figure.chart
+                if store is not None:
+                    self._stores[digest] = store
                 out[figure.id] = ChartImage(f"/charts/{digest}.png", "")
         return out
 
@@ -70,12 +78,18 @@ class ChartStore:
             return digest in self._specs
 
     def cached(self, digest: str) -> bytes | None:
-        """The drawn PNG, when it is at hand."""
+        """The drawn PNG, when it is at hand (in memory, or in the project's store)."""
         with self._lock:
             found = self._png.get(digest)
             if found is not None:
                 self._png.move_to_end(digest)
-            return found
+                return found
+            store = self._stores.get(digest)
+        kept = store.load("chart", digest) if store is not None else None
+        if not isinstance(kept, bytes):
+            return None
+        self._keep(digest, kept, save=False)
+        return kept
 
     def png(self, digest: str) -> bytes:
         """The chart as PNG, drawn now when it was not drawn before (``KeyError``: unknown)."""
@@ -133,7 +147,7 @@ class ChartStore:
         digests = dict.fromkeys(chart_digest(f.chart) for f in model.figures())
         return [d for d in digests if self.cached(d) is None]
 
-    def _keep(self, digest: str, payload: bytes) -> None:
+    def _keep(self, digest: str, payload: bytes, *, save: bool = True) -> None:
         with self._lock:
             if digest in self._png:
                 return
@@ -142,3 +156,6 @@ class ChartStore:
             while self._size > self.max_bytes and len(self._png) > 1:
                 _, old = self._png.popitem(last=False)
                 self._size -= len(old)
+            store = self._stores.get(digest) if save else None
+        if store is not None:
+            store.save("chart", digest, payload)

@@ -39,6 +39,7 @@ from cop_eval.report.render import ChartImage
 from cop_eval.responses import ResponseSet
 from cop_eval.store.models import WaveInfo
 from cop_eval.web.charts import ChartStore
+from cop_eval.web.page_store import PageStore
 from cop_eval.web.released import page_releases, refuse_differencing, serve
 from cop_eval.web.services import open_project
 
@@ -217,24 +218,56 @@ def _instruments(waves: Sequence[ResponseSet]) -> list[Instrument]:
 
 
 class ResultsCache:
-    """Built results, most recent last; at most ``size`` kept. ``charts`` holds their charts."""
+    """Built results, most recent last; at most ``size`` kept. ``charts`` holds their charts.
 
-    def __init__(self, size: int = 12) -> None:
+    With ``disk``, results (and their charts) are also kept in each project's
+    :class:`~cop_eval.web.page_store.PageStore`, and looked for there when they are not in
+    memory: after a restart of the app, the pages of an unchanged project are not computed again.
+    """
+
+    def __init__(self, size: int = 12, *, disk: bool = False) -> None:
         self.size = size
         self._items: OrderedDict[Hashable, Results] = OrderedDict()
         self._lock = threading.Lock()
         # The model builder is not made for concurrent use: one build at a time.
         self.build_lock = threading.Lock()
         self.charts = ChartStore()
+        self.disk = disk
+        self._stores: dict[str, PageStore] = {}
+
+    def store(self, directory: str) -> PageStore | None:
+        """The page store of the project in ``directory`` (``None`` without ``disk``)."""
+        if not self.disk:
+            return None
+        with self._lock:
+            found = self._stores.get(directory)
+            if found is None:
+                found = self._stores[directory] = PageStore(Path(directory))
+            return found
 
     def get(self, key: Hashable) -> Results | None:
+        """The results of ``key``: kept in memory, or in the project's store."""
         with self._lock:
             found = self._items.get(key)
             if found is not None:
                 self._items.move_to_end(key)
-            return found
+                return found
+        store = self.store(key.directory) if isinstance(key, ResultsKey) else None
+        kept = store.load("results", key) if store is not None else None
+        if not isinstance(kept, Results):
+            return None
+        self.charts.register(kept.model, store)
+        self._remember(key, kept)
+        return kept
 
     def put(self, key: Hashable, value: Results) -> None:
+        """Keep ``value`` (also on disk, for a :class:`ResultsKey`)."""
+        self._remember(key, value)
+        store = self.store(key.directory) if isinstance(key, ResultsKey) else None
+        if store is not None:
+            store.save("results", key, value)
+
+    def _remember(self, key: Hashable, value: Results) -> None:
         with self._lock:
             self._items[key] = value
             while len(self._items) > self.size:
@@ -331,7 +364,7 @@ def build_results(
         group=group,
         model=model,
         facts=facts,
-        images=cache.charts.register(model),
+        images=cache.charts.register(model, cache.store(key.directory)),
         scale_tables=scale_score_tables(facts),
         choices=tuple(choices),
         releases=page_releases(waves, facts, column, group),

@@ -140,7 +140,7 @@ async def page_results(
         )
     except CopEvalError as exc:
         return str(exc)
-    found = cache.get(key)
+    found = await run_in_threadpool(cache.get, key)  # in memory, or on disk
     if found is not None:
         charts_jobs(app.state.jobs, cache, found, CHART)  # any not drawn yet, or forgotten
     else:

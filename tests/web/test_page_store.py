@@ -1,0 +1,143 @@
+"""Pages kept in the project folder: a restarted app serves them, a stale or damaged one is rebuilt."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+import cop_eval.web.charts as charts_module
+import cop_eval.web.results as results_module
+import cop_eval.web.work as work
+from cop_eval.store import Project
+from cop_eval.web import create_app
+from cop_eval.web.page_store import CACHE_DIR, PageStore
+from cop_eval.web.released import serve
+from cop_eval.web.results import Results, ResultsCache, ResultsKey
+from cop_eval.web.services import create_project
+from tests.web.conftest import page
+from tests.web.test_results import two_waves  # noqa: F401  (a fixture)
+
+_IMAGES = re.compile(r'src="(/charts/[0-9a-f]+\.png)"')
+
+
+def _app(directory: Path, tmp_path: Path, name: str) -> TestClient:
+    app = create_app(directory, staging_dir=tmp_path / name, warm_up=False)
+    return TestClient(app, base_url="http://127.0.0.1:8000")
+
+
+def _no_building(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Make computing results or drawing charts visible: each call is listed (and refused)."""
+    calls: list[str] = []
+
+    def facts(*args: object, **kwargs: object) -> None:
+        calls.append("facts")
+        raise AssertionError("results computed again")
+
+    def draw(*args: object, **kwargs: object) -> None:
+        calls.append("chart")
+        raise AssertionError("chart drawn again")
+
+    monkeypatch.setattr(results_module, "build_report_facts", facts)
+    monkeypatch.setattr(charts_module, "draw_chart", draw)
+    return calls
+
+
+def _compare_with_images(client: TestClient) -> tuple[str, list[bytes]]:
+    shown = page(client, "/compare")
+    assert shown.status_code == 200, shown.text[:300]
+    images = []
+    for address in _IMAGES.findall(shown.text):
+        image = client.get(address)
+        assert image.status_code == 200 and image.content.startswith(b"\x89PNG")
+        images.append(image.content)
+    assert images
+    return shown.text, images
+
+
+def test_a_restarted_app_serves_the_pages_from_the_project_folder(
+    two_waves: Path,  # noqa: F811
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    with _app(two_waves, tmp_path, "s1") as first:
+        before, images = _compare_with_images(first)
+    assert list((two_waves / CACHE_DIR).glob("results-*.bin"))
+    calls = _no_building(monkeypatch)
+    served: list[object] = []
+
+    def spy(key: ResultsKey, results: Results, cache: ResultsCache) -> Results:
+        served.append(key)
+        return serve(key, results, cache)
+
+    monkeypatch.setattr(work, "serve", spy)
+    with _app(two_waves, tmp_path, "s2") as second:
+        after, again = _compare_with_images(second)
+    assert calls == []
+    assert again == images
+    assert _IMAGES.sub("", after).count("<td") == _IMAGES.sub("", before).count("<td")
+    # Checked against the differencing ledger and recorded as shown, also when read from disk.
+    assert len(served) == 1
+
+
+def test_a_change_to_the_project_is_never_served_from_the_store(
+    two_waves: Path,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    rate = "Response rate per wave: members who answered"
+    with _app(two_waves, tmp_path, "s1") as first:
+        assert rate not in page(first, "/results").text
+    with Project.open(two_waves) as project:
+        project.set_members("Autumn", 40)  # the revision moves: there is a response rate now
+    with _app(two_waves, tmp_path, "s2") as second:
+        shown = page(second, "/results")
+    assert shown.status_code == 200
+    assert rate in shown.text
+
+
+def test_a_damaged_entry_is_rebuilt_not_shown(
+    two_waves: Path,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    with _app(two_waves, tmp_path, "s1") as first:
+        before = page(first, "/results").text
+    for entry in (two_waves / CACHE_DIR).glob("results-*.bin"):
+        data = bytearray(entry.read_bytes())
+        data[len(data) // 2] ^= 0xFF
+        entry.write_bytes(bytes(data))
+    with _app(two_waves, tmp_path, "s2") as second:
+        after = page(second, "/results")
+    assert after.status_code == 200
+    assert after.text.count("<td") == before.count("<td")
+
+
+def test_the_store_keeps_only_what_it_sealed(tmp_path: Path) -> None:
+    mine, other = tmp_path / "mine", tmp_path / "other"
+    create_project(mine)
+    create_project(other)
+    store = PageStore(mine)
+    store.save("results", ("key", 1), {"value": 42})
+    assert store.load("results", ("key", 1)) == {"value": 42}
+    assert store.load("results", ("key", 2)) is None  # another state of the project
+    # A file copied from another project (sealed with its key) is not loaded, and removed.
+    PageStore(other).save("results", ("key", 3), "theirs")
+    foreign = PageStore(other).path("results", ("key", 3))
+    target = store.path("results", ("key", 3))
+    target.write_bytes(foreign.read_bytes())
+    assert store.load("results", ("key", 3)) is None
+    assert not target.exists()
+    # Cut short: not loaded either.
+    kept = store.path("results", ("key", 1))
+    kept.write_bytes(kept.read_bytes()[:-10])
+    assert store.load("results", ("key", 1)) is None
+
+
+def test_a_folder_that_cannot_be_written_only_costs_time(tmp_path: Path) -> None:
+    directory = tmp_path / "project"
+    create_project(directory)
+    (directory / CACHE_DIR).write_text("not a folder", encoding="utf-8")
+    store = PageStore(directory)
+    store.save("results", "key", "value")  # no error: the page is computed as before
+    assert store.load("results", "key") is None
