@@ -33,14 +33,15 @@ from cop_eval.privacy import DEFAULT_PRIVACY, PrivacyPolicy
 from cop_eval.privacy.differencing import Release
 from cop_eval.report.build import DEFAULT_TITLE, NO_GROUP, ReportOptions, build_report_facts
 from cop_eval.report.compose import compose_report
-from cop_eval.report.facts import ReportFacts, WaveStat
-from cop_eval.report.model import Cell, Column, ReportModel, Row, Table
+from cop_eval.report.facts import ReportFacts
+from cop_eval.report.model import ReportModel, Table
 from cop_eval.report.render import ChartImage
 from cop_eval.responses import ResponseSet
 from cop_eval.store.models import WaveInfo
 from cop_eval.web.charts import ChartStore
 from cop_eval.web.page_store import PageStore
 from cop_eval.web.released import page_releases, refuse_differencing, serve
+from cop_eval.web.score_tables import scale_score_tables
 from cop_eval.web.services import open_project
 
 __all__ = [
@@ -143,64 +144,6 @@ def subgroup_choices(
 def _only_group(rs: ResponseSet, column: str, group: str) -> ResponseSet:
     keep = np.array([v == group for v in _group_values(rs, column)], dtype=bool)
     return rs.take(np.flatnonzero(keep))
-
-
-SCORE_COLUMNS = (
-    Column("Scale"),
-    Column("Wave"),
-    Column("n", "int"),
-    Column("Mean", "number"),
-    Column("SD", "number"),
-    Column("95% CI", "ci"),
-)
-
-
-def _score_rows(name: str, stats: Sequence[WaveStat]) -> list[Row]:
-    rows = []
-    for index, stat in enumerate(stats):
-        label = Cell(name if index == 0 else "")
-        if stat.suppressed:
-            hidden = Cell.hidden()
-            rows.append(Row((label, Cell(stat.label), hidden, hidden, hidden, hidden)))
-        else:
-            rows.append(
-                Row(
-                    (
-                        label,
-                        Cell(stat.label),
-                        Cell(stat.n),
-                        Cell(stat.mean),
-                        Cell(stat.sd),
-                        Cell(lo=stat.lo, hi=stat.hi),
-                    )
-                )
-            )
-    return rows
-
-
-def scale_score_tables(facts: ReportFacts) -> tuple[Table, ...]:
-    """One table of scale scores (n, mean, SD, 95% CI per wave) per instrument.
-
-    The values are the report facts' own (suppressed waves carry no numbers); this only lays
-    them out as report tables, so they are formatted and hidden like every other table.
-    """
-    by_instrument: dict[str, list[Row]] = {}
-    titles: dict[str, str] = {}
-    for scale in facts.scales:
-        titles[scale.instrument_id] = scale.instrument_title
-        by_instrument.setdefault(scale.instrument_id, []).extend(
-            _score_rows(scale.label, scale.waves)
-        )
-    return tuple(
-        Table(
-            id=f"scores-{ident}",
-            number=f"Scores {index}",
-            title=titles[ident],
-            columns=SCORE_COLUMNS,
-            rows=tuple(rows),
-        )
-        for index, (ident, rows) in enumerate(by_instrument.items(), start=1)
-    )
 
 
 def _instruments(waves: Sequence[ResponseSet]) -> list[Instrument]:
