@@ -25,11 +25,10 @@ from cop_eval.ingest import read_responses
 from cop_eval.instruments import Instrument, load_instrument
 from cop_eval.report.build import ReportOptions, build_report_model
 from cop_eval.report.model import KeyMessages, ReportModel, TrendPanels
-from cop_eval.report.render import render_html
 from cop_eval.store import Project
 from cop_eval.web import create_app
 from cop_eval.web.services import create_project
-from tests.report.conftest import html_text
+from tests.report.conftest import html_text, render_words
 from tests.web.conftest import page as follow
 
 CUSTOM = Path(__file__).resolve().parent.parent / "docs" / "examples" / "custom_instrument.yaml"
@@ -97,7 +96,7 @@ def test_report_table_and_summary_say_deteriorated(model: ReportModel) -> None:
 
 
 def test_boilerplate_follows_the_content(model: ReportModel) -> None:
-    text = html_text(render_html(model, image_format="png"))
+    text = html_text(render_words(model))
     for absent in ("le May", "McDermott", "weakest stage", "success factors"):
         assert absent not in text, absent
     # Its participation scale declares stage 2: the stage profile shows that stage only.

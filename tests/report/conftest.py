@@ -10,8 +10,16 @@ import pytest
 from cop_eval.report.compose import compose_report
 from cop_eval.report.facts import ReportFacts
 from cop_eval.report.model import ReportModel
-from cop_eval.report.render import render_html
+from cop_eval.report.render import ChartImage, render_html
 from tests.report.sample_facts import sample_facts
+
+
+def render_words(model: ReportModel) -> str:
+    """The report's HTML with every chart left empty, for tests of its words and markup.
+
+    Drawing a report's 10-20 charts takes seconds; test_render and test_chart_pool test them.
+    """
+    return render_html(model, images={f.id: ChartImage("", "") for f in model.figures()})
 
 
 def html_text(html: str) -> str:
@@ -33,7 +41,8 @@ def model(facts: ReportFacts) -> ReportModel:
 
 @pytest.fixture(scope="session")
 def html(model: ReportModel) -> str:
-    return render_html(model, image_format="png")
+    """Charts left empty (test_render overrides this with the drawn charts)."""
+    return render_words(model)
 
 
 @pytest.fixture(scope="session")

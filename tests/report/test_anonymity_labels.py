@@ -12,8 +12,7 @@ from cop_eval.instruments import load_instruments
 from cop_eval.privacy import PROTECTS_SMALLER, anonymity_promise
 from cop_eval.report.build import ReportOptions, build_report_model
 from cop_eval.report.model import GapHeatmap, ReportModel
-from cop_eval.report.render import render_html
-from tests.report.conftest import html_text
+from tests.report.conftest import html_text, render_words
 from tests.report.synthetic import write_waves
 
 IDS = ("reflection",)
@@ -39,7 +38,7 @@ def test_participation_cells_say_why_they_are_hidden(model: ReportModel) -> None
     admin, trainers = rows["Admin"].cells[1], rows["Trainers"].cells[1]
     assert admin.suppressed and admin.note == "hidden: fewer than 5"
     assert trainers.suppressed and trainers.note == PROTECTS_SMALLER
-    text = html_text(render_html(model, image_format="png"))
+    text = html_text(render_words(model))
     assert "Admin hidden: fewer than 5 hidden: fewer than 5" in text
     assert "Trainers hidden: protects a smaller group" in text
     assert "(n < min)" not in text
@@ -57,5 +56,5 @@ def test_heatmap_rows_say_why_they_are_hidden(model: ReportModel) -> None:
 def test_the_promise_is_one_sentence_everywhere(model: ReportModel, tmp_path: Path) -> None:
     promise = anonymity_promise(5)
     assert model.meta.anonymity == promise
-    assert promise in html_text(render_html(model, image_format="png"))
+    assert promise in html_text(render_words(model))
     assert "Counts within a group that is shown" in promise  # worded as precisely as applied

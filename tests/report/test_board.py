@@ -27,11 +27,10 @@ from cop_eval.report.facts_board import BoardFacts
 from cop_eval.report.findings_board import gap_sentence, largest_gaps
 from cop_eval.report.model import Dashboard, GapHeatmap, Recommendations, ReportModel, ValueCycle
 from cop_eval.report.options import ReportOptions
-from cop_eval.report.render import render_html
 from cop_eval.report.status import resolve_rules, status_of
 from cop_eval.stats.power import detectable_effect
 from cop_eval.store.cycle_models import Action
-from tests.report.conftest import html_text
+from tests.report.conftest import html_text, render_words
 from tests.report.synthetic import write_waves
 
 INSTRUMENTS = (
@@ -78,7 +77,7 @@ def built(facts: ReportFacts) -> tuple[ReportModel, BoardFacts]:
 
 @pytest.fixture(scope="module")
 def html(built: tuple[ReportModel, BoardFacts]) -> str:
-    return render_html(built[0], image_format="png")
+    return render_words(built[0])
 
 
 def _dashboard(model: ReportModel) -> Dashboard:
@@ -256,7 +255,7 @@ def test_recommendations_carry_owner_due_and_success_measure(
     model, _ = built
     recs = next(b for b in model.blocks() if isinstance(b, Recommendations))
     assert recs.items and all(r.owner is None and r.due is None for r in recs.items)
-    html = render_html(model, image_format="png")
+    html = render_words(model)
     assert len(re.findall(r'class="fill owner blank"', html)) == len(recs.items)
     assert len(re.findall(r'class="fill measure blank"', html)) == len(recs.items)
 
@@ -290,6 +289,6 @@ def test_recommendations_take_the_plan_of_the_action_agreed_on_them(facts: Repor
         "Time to reflect at 3.5 or more",
     )
     assert all(r.owner is None for r in items if r.title != chosen)
-    html = render_html(model, image_format="png")
+    html = render_words(model)
     assert '<span class="fill owner">Group lead</span>' in html
     assert '<span class="fill due">30 June 2025</span>' in html

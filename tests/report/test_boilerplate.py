@@ -14,8 +14,7 @@ from cop_eval.cli.loading import load_responses
 from cop_eval.instruments import load_instrument, load_instruments, parse_instrument
 from cop_eval.report.build import ReportOptions, build_report_model
 from cop_eval.report.model import DotPlot
-from cop_eval.report.render import render_html
-from tests.report.conftest import html_text
+from tests.report.conftest import html_text, render_words
 from tests.report.synthetic import write_waves
 
 CUSTOM = Path(__file__).resolve().parents[2] / "docs" / "examples" / "custom_instrument.yaml"
@@ -37,7 +36,7 @@ def test_a_custom_instrument_without_stages_introduces_no_framework(tmp_path: Pa
     wave.write_text("\n".join(rows) + "\n", encoding="utf-8")
     responses = [load_responses(wave, [instrument], id_column="id")]
     model = build_report_model(responses, [instrument], ReportOptions(labels=("Spring",)))
-    text = html_text(render_html(model, image_format="png"))
+    text = html_text(render_words(model))
     for absent in (
         "professional groups",
         "three-stage",
@@ -69,7 +68,7 @@ def test_single_wave_of_built_in_instruments_never_says_per_wave(tmp_path: Path)
     (path,) = write_waves(tmp_path, ids, n_waves=1)
     responses = [load_responses(path, instruments, id_column="id")]
     model = build_report_model(responses, instruments, ReportOptions(labels=("Only",)))
-    text = html_text(render_html(model, image_format="png"))
+    text = html_text(render_words(model))
     assert "per wave" not in text
     assert "Stage scores in Only" in text and "Responses in Only" in text
 
@@ -106,7 +105,7 @@ def test_the_cover_dates_the_report_and_the_waves(tmp_path: Path) -> None:
         instruments,
         ReportOptions(labels=("Spring", "Autumn"), wave_dates=("2025-03-15", "2025-09-15")),
     )
-    text = html_text(render_html(model, image_format="png"))
+    text = html_text(render_words(model))
     today = dt.date.today().strftime("%-d %B %Y")
     assert f"Report prepared {today}" in text
     assert "Spring (surveyed 15 March 2025); Autumn (surveyed 15 September 2025)" in text

@@ -8,8 +8,7 @@ from __future__ import annotations
 import pytest
 
 from cop_eval.report.model import Bullets, ReportModel
-from cop_eval.report.render import render_html
-from tests.report.conftest import html_text
+from tests.report.conftest import html_text, render_words
 from tests.report.varied import SCENARIOS, table, varied_report
 
 
@@ -59,7 +58,7 @@ def test_mixed_model_estimates_are_in_a_table() -> None:
         "Converged",
     ]
     assert len(estimates.rows) == 6
-    text = html_text(render_html(model, image_format="png"))
+    text = html_text(render_words(model))
     assert "Mixed-model estimates: change from Wave 1" in text
 
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from fontTools.ttLib import TTFont
 
 from cop_eval.report.compose import compose_report
+from cop_eval.report.model import ReportModel
 from cop_eval.report.render import (
     LocalResourceFetcher,
     chart_images,
@@ -17,6 +19,13 @@ from cop_eval.report.render import (
 )
 from tests.report.conftest import html_text
 from tests.report.sample_facts import sample_facts
+
+
+@pytest.fixture(scope="module")
+def html(model: ReportModel) -> str:
+    """The standalone HTML with its charts drawn (the conftest's leaves them empty)."""
+    return render_html(model, image_format="png")
+
 
 IMG = '<img src="http://127.0.0.1:9/x.png">'
 SCRIPT = "<script>alert(1)</script>"

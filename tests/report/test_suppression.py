@@ -7,8 +7,7 @@ import re
 from cop_eval.report.compose import compose_report
 from cop_eval.report.export import table_records
 from cop_eval.report.model import Dashboard, Figure, GapHeatmap, ReportModel
-from cop_eval.report.render import render_html
-from tests.report.conftest import html_text
+from tests.report.conftest import html_text, render_words
 from tests.report.sample_facts import sample_facts
 
 
@@ -58,7 +57,7 @@ def test_exported_subgroup_table_says_suppressed(model: ReportModel) -> None:
 def test_larger_minimum_hides_more_groups() -> None:
     facts = sample_facts(min_group_size=11, instrument_ids=("reflection",))
     model = compose_report(facts)
-    text = html_text(render_html(model, image_format="png"))
+    text = html_text(render_words(model))
     assert "No figure describes a group of fewer than 11 respondents" in text  # the cover
     assert "a group of fewer than 11 respondents is hidden" in text  # the subgroup section
     heatmap = next(

@@ -20,9 +20,8 @@ from cop_eval.report.compose import compose_report
 from cop_eval.report.facts import ReportFacts
 from cop_eval.report.model import Paragraph
 from cop_eval.report.numbering import Numbering
-from cop_eval.report.render import render_html
 from cop_eval.report.sections_validity import STRUCTURE_TITLE, VALIDITY_TITLE, validity_section
-from tests.report.conftest import html_text
+from tests.report.conftest import html_text, render_words
 
 REF = Path(__file__).parent.parent / "reference"
 
@@ -46,7 +45,7 @@ def test_appendix_shows_the_fit_and_decision_in_plain_words(facts: ReportFacts) 
     model = compose_report(_with_validity(facts))
     section = next(s for s in model.sections if s.id == "sec-validity")
     assert section.title == VALIDITY_TITLE and section.appendix
-    text = html_text(render_html(model, image_format="png"))
+    text = html_text(render_words(model))
     assert VALIDITY_TITLE in text
     assert "how well the declared scales fit (n = 2436)" in text
     assert "Metric" in text and "Scalar" in text and "equal loadings as well" in text
@@ -76,7 +75,7 @@ def test_one_wave_without_groups_is_not_said_to_be_compared(facts: ReportFacts) 
 
 def test_caution_reaches_the_change_table_and_the_summary(facts: ReportFacts) -> None:
     model = compose_report(_with_validity(facts))
-    text = html_text(render_html(model, image_format="png"))
+    text = html_text(render_words(model))
     label = facts.scales[0].label
     assert f"Caution, {label}: scalar invariance fails" in text
     assert "measured differently: see caution" in text
@@ -111,6 +110,6 @@ def test_sample_data_appendix_says_plainly_it_is_too_small(n_waves: int) -> None
     )
     assert built.validity and not any(r.fitted for r in built.validity)
     assert not any(s.caution for s in built.scales)
-    text = html_text(render_html(compose_report(built), image_format="png"))
+    text = html_text(render_words(compose_report(built)))
     assert "Not checked: too few respondents for a factor analysis" in text
     assert "Questionnaires not checked, and the sample each would need" in text

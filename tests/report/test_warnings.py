@@ -18,8 +18,7 @@ from cop_eval.report.build import ReportOptions, build_report_model
 from cop_eval.report.build_quality import alpha_warnings
 from cop_eval.report.facts import ReliabilityFact, ReportFacts
 from cop_eval.report.model import Bullets, ReportModel
-from cop_eval.report.render import render_html
-from tests.report.conftest import html_text
+from tests.report.conftest import html_text, render_words
 from tests.report.synthetic import write_waves
 
 
@@ -57,7 +56,7 @@ def test_the_box_is_in_the_summary_once_with_labels(model: ReportModel, facts: R
     boxes = [b for s in model.sections for b in s.blocks if isinstance(b, Bullets) and b.style]
     assert len(boxes) == 1 and boxes[0] in summary.blocks
     assert boxes[0].heading == "Read with care"
-    html = render_html(model, image_format="png")
+    html = render_words(model)
     assert html.count('class="warning-box"') == 1  # not on the contents page any more
     text = html_text(html)
     assert text.index("Read with care") > text.index("Executive summary This report")
