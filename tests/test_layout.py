@@ -27,8 +27,6 @@ LONG_MODULES: dict[str, str] = {
     "ingest/reader.py": "read_responses and its steps (issue 15 split the function); the role "
     "and item matching steps (_Roles, _resolve_roles, _match_items) are to move beside "
     "ingest/matching.py",
-    "cli/actions_cmd.py": "one line over (issue 14 is extending the actions commands now); "
-    "their table printing is to move to a module of its own",
     "ingest/registers.py": "reading rosters and attendance registers (issue 14, in progress); "
     "the register's column detection is to move to its own module",
     "measure/validity.py": "four lines over; FitIndices and the solution tables are to move to "

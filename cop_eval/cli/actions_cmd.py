@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import click
-from rich.table import Table
 from rich.text import Text
 
+from cop_eval.cli.actions_view import action_json, actions_table, print_action
 from cop_eval.cli.common import err, json_option, out, print_json
 from cop_eval.cli.project_cmd import _parse_date, _project_required
 from cop_eval.errors import OptionError
@@ -43,53 +43,6 @@ _success = click.option(
 )
 _note = click.option("--note", default=None, metavar="TEXT", help="A dated note.")
 _note_date = _date_option("--note-date", "The note's date (default: today).")
-
-
-def action_json(action: Action) -> dict[str, Any]:
-    """An action as JSON (``status_text`` added)."""
-    return {**action.model_dump(mode="json"), "status_text": action.status_text}
-
-
-def actions_table(actions: list[Action], as_of: dt.date) -> Table:
-    """The actions, one row each, overdue ones marked."""
-    table = Table(title="Actions", title_justify="left")
-    for name in ("#", "action", "owner", "targets", "agreed after", "due", "status"):
-        table.add_column(name, justify="right" if name == "#" else "left")
-    for a in actions:
-        late = a.overdue(as_of)
-        table.add_row(
-            str(a.id),
-            Text(a.title),
-            Text(a.owner or "-"),
-            Text(", ".join(a.targets) or "-"),
-            Text(a.agreed_after),
-            Text(
-                f"{a.due}{' (overdue)' if late else ''}" if a.due else "-",
-                style="red" if late else "",
-            ),
-            a.status_text,
-        )
-    return table
-
-
-def _print_action(action: Action) -> None:
-    out.print(Text(f"#{action.id} {action.title}", style="bold"))
-    rows = [
-        ("status", action.status_text),
-        ("owner", action.owner),
-        ("targets", ", ".join(action.targets)),
-        ("agreed after", action.agreed_after),
-        ("due", str(action.due) if action.due else ""),
-        ("success measure", action.success_measure),
-        ("description", action.description),
-        ("from recommendation", action.recommendation or ""),
-    ]
-    for name, value in rows:
-        if value:
-            out.print(Text(f"  {name}: ") + Text(value))
-    for note in action.notes:
-        status = f" [{note.status.replace('_', ' ')}]" if note.status else ""
-        out.print(Text(f"  {note.date}{status} ") + Text(note.text))
 
 
 def _from_recommendation(
@@ -215,7 +168,7 @@ def add_cmd(
         print_json({"project": str(project_dir), "action": action_json(action)})
         return
     out.print(Text(f"Added action {action.id} (recorded in the audit trail)."))
-    _print_action(action)
+    print_action(action)
     _note_unknown_wave(action.agreed_after, waves)
     if not action.targets:
         err.print(
@@ -269,7 +222,7 @@ def list_cmd(project_dir: Path, status: str | None, with_notes: bool, as_json: b
         return
     if with_notes:
         for action in actions:
-            _print_action(action)
+            print_action(action)
         return
     out.print(actions_table(actions, dt.date.today()))
 
@@ -286,7 +239,7 @@ def show_cmd(action_id: int, project_dir: Path, as_json: bool) -> None:
     if as_json:
         print_json({"project": str(project_dir), "action": action_json(action)})
         return
-    _print_action(action)
+    print_action(action)
 
 
 @actions_group.command("update")
@@ -369,7 +322,7 @@ def _report_change(project_dir: Path, before: Action, action: Action, as_json: b
         out.print(Text(f"Action {action.id} is unchanged (nothing new was given)."))
         return
     out.print(Text(f"Updated action {action.id} (recorded in the audit trail)."))
-    _print_action(action)
+    print_action(action)
 
 
 @actions_group.command("close")
