@@ -29,8 +29,6 @@ LONG_MODULES: dict[str, str] = {
     "ingest/matching.py",
     "ingest/registers.py": "reading rosters and attendance registers (issue 14, in progress); "
     "the register's column detection is to move to its own module",
-    "measure/validity.py": "four lines over; FitIndices and the solution tables are to move to "
-    "measure/validity_results.py (issue 17's module)",
 }
 
 #: "module:function" -> why it is longer, for now.

@@ -36,10 +36,10 @@ from cop_eval.measure.scoring import keyed_items
 from cop_eval.measure.validity_results import (
     DISCRIMINANT_LIMIT,
     FactorCorrelation,
-    FitIndices,
     GroupSize,
     Loading,
     ValidityResult,
+    fit_indices,
 )
 from cop_eval.measure.validity_text import invariance_result, scale_verdicts
 from cop_eval.privacy import DEFAULT_PRIVACY, PrivacyPolicy
@@ -192,21 +192,6 @@ def _shared_respondents(samples: Sequence[_Sample], missing: str) -> str:
         f"{shared} respondents answered more than one wave. The multi-group test treats the "
         "waves as independent samples, which they are not: its chi-square difference and "
         "p-values are approximate (a longitudinal model would be exact)."
-    )
-
-
-def _fit_indices(fit: CfaFit) -> FitIndices:
-    return FitIndices(
-        chisq=fit.chisq,
-        df=fit.df,
-        p=fit.p,
-        cfi=fit.cfi,
-        tli=fit.tli,
-        rmsea=fit.rmsea,
-        rmsea_ci=fit.rmsea_ci,
-        srmr=fit.srmr,
-        npar=fit.npar,
-        n=fit.n,
     )
 
 
@@ -394,7 +379,7 @@ def _analyse(
         fitted=True,
         refused=None,
         model=model,
-        fit=_fit_indices(fit),
+        fit=fit_indices(fit),
         loadings=loadings,
         factor_correlations=correlations,
         scales=verdicts,

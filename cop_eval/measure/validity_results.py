@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import pandas as pd
 
 from cop_eval.models import FrozenModel
 from cop_eval.results import Result
+
+if TYPE_CHECKING:
+    from cop_eval.stats.cfa import CfaFit
 
 __all__ = [
     "DISCRIMINANT_LIMIT",
@@ -20,6 +23,7 @@ __all__ = [
     "Loading",
     "ScaleValidity",
     "ValidityResult",
+    "fit_indices",
 ]
 
 #: factor correlations and HTMT above this suggest two scales measure one thing
@@ -209,3 +213,19 @@ def _lists(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [_lists(v) for v in value]
     return value
+
+
+def fit_indices(fit: CfaFit) -> FitIndices:
+    """The global fit indices of a fitted CFA, as the result model reports them."""
+    return FitIndices(
+        chisq=fit.chisq,
+        df=fit.df,
+        p=fit.p,
+        cfi=fit.cfi,
+        tli=fit.tli,
+        rmsea=fit.rmsea,
+        rmsea_ci=fit.rmsea_ci,
+        srmr=fit.srmr,
+        npar=fit.npar,
+        n=fit.n,
+    )
