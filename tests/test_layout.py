@@ -27,8 +27,6 @@ LONG_MODULES: dict[str, str] = {
     "ingest/reader.py": "read_responses and its steps (issue 15 split the function); the role "
     "and item matching steps (_Roles, _resolve_roles, _match_items) are to move beside "
     "ingest/matching.py",
-    "ingest/registers.py": "reading rosters and attendance registers (issue 14, in progress); "
-    "the register's column detection is to move to its own module",
 }
 
 #: "module:function" -> why it is longer, for now.

@@ -15,14 +15,20 @@ the survey answers of the same people. Messages name rows by number and never qu
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from cop_eval.errors import DataImportError, OptionError
-from cop_eval.ingest.layouts import platform_export
 from cop_eval.ingest.lists import ListTable, find_column, read_list_table
+from cop_eval.ingest.register_columns import (
+    ATTENDED_CANDIDATES,
+    DATE_CANDIDATES,
+    ID_CANDIDATES,
+    MINUTES_CANDIDATES,
+    refuse_survey_export,
+    subgroup_column,
+)
 from cop_eval.ingest.register_values import parse_attended, parse_dates, parse_minutes
 from cop_eval.privacy import pseudonymise
 from cop_eval.store.cycle_models import AttendanceRecord, RejectedRecord
@@ -41,23 +47,6 @@ __all__ = [
 
 #: The subgroup of a roster or register row whose subgroup cell is blank.
 NO_GROUP = "(no group given)"
-#: Column names tried, in order, for the member id when none is named.
-ID_CANDIDATES = (
-    "email",
-    "e-mail",
-    "email address",
-    "recipientemail",
-    "member id",
-    "staff number",
-    "employee id",
-    "id",
-    "member",
-    "name",
-)
-GROUP_CANDIDATES = ("strand", "subgroup", "group", "role", "team")
-DATE_CANDIDATES = ("meeting date", "date", "meeting", "session date", "session")
-ATTENDED_CANDIDATES = ("attended", "attendance", "present", "status")
-MINUTES_CANDIDATES = ("minutes", "minutes attended", "duration")
 #: Rejected rows kept in an outcome (the count is always complete).
 MAX_REJECTED = 100
 
@@ -76,12 +65,6 @@ class Roster:
     group_column: str | None
 
 
-def _group_index(table: ListTable, group_column: str | None, guess: bool) -> int | None:
-    if group_column is not None or not guess:
-        return find_column(table, group_column, "the subgroup")
-    return find_column(table, None, "the subgroup", GROUP_CANDIDATES, required=False)
-
-
 _NO_ID = "the id column is blank (no member id or name)"
 _ATTENDED = "yes/no, present/absent, a tick or x, or minutes"
 _DATES = "write it as 2025-03-11, 11 March 2025 or 11/03/2025"
@@ -90,49 +73,6 @@ _DATES = "write it as 2025-03-11, 11 March 2025 or 11/03/2025"
 def _reject(rejected: list[RejectedRecord], row: int, reason: str) -> None:
     if len(rejected) < MAX_REJECTED:
         rejected.append(RejectedRecord(row=row, reason=reason))
-
-
-#: Cells that are answers to a rating item: a code 0-10 or a common response-scale word.
-_ANSWER = re.compile(
-    r"\d|10|(strongly |somewhat |slightly )?(dis)?agree|neither.*|never|rarely|sometimes|often"
-    r"|always|(very |not at all |not )?(satisfied|likely|important)|n/?a|don'?t know",
-    re.IGNORECASE,
-)
-#: Platforms whose exports have header rows below the column names (they would be read as
-#: members); a Microsoft or Google Forms export of a sign-up form is a list of members.
-_HEADER_ROWS = {"Qualtrics", "SurveyMonkey"}
-#: This many columns of answers make a file a survey export, not a list of members.
-ANSWER_COLUMNS = 5
-
-
-def _answer_columns(table: ListTable) -> int:
-    """Columns whose cells (at least three filled) are all answers to rating items."""
-    found = 0
-    for index in range(len(table.names)):
-        cells = [c for c in table.column(index) if c]
-        if len(cells) >= 3 and all(_ANSWER.fullmatch(c) for c in cells):
-            found += 1
-    return found
-
-
-def _refuse_survey_export(table: ListTable) -> None:
-    """A survey export given as a roster would store every respondent (and the platform's
-    header rows) as a member: refused, saying what the file looks like (a Qualtrics or
-    SurveyMonkey header, or :data:`ANSWER_COLUMNS` columns of rating answers)."""
-    platform = platform_export([table.names, *table.rows[:3]])
-    if platform not in _HEADER_ROWS:  # a sign-up form's export can be a list of members
-        platform = None
-    answers = _answer_columns(table) if platform is None else 0
-    if platform is None and answers < ANSWER_COLUMNS:
-        return
-    what = (
-        f"a {platform} survey export" if platform else f"survey answers ({answers} columns of them)"
-    )
-    raise DataImportError(
-        f"{table.source}: this looks like {what}, not a roster of members. A roster has one row "
-        "per member invited to the wave: a column of ids (e-mail, staff number or name) and "
-        "optionally their subgroup. Import survey answers as a wave of the project instead."
-    )
 
 
 def read_roster(
@@ -166,9 +106,9 @@ def read_roster(
         A named column is not in the file, or no id column was found.
     """
     table = read_list_table(path)
-    _refuse_survey_export(table)
+    refuse_survey_export(table)
     id_index = find_column(table, id_column, "the member ids", ID_CANDIDATES)
-    group_index = _group_index(table, group_column, guess_group)
+    group_index = subgroup_column(table, group_column, guess_group)
     assert id_index is not None
     pseudonyms = list(pseudonymise(table.column(id_index), key))
     groups = table.column(group_index) if group_index is not None else None
@@ -391,7 +331,7 @@ def read_register(
     table = read_list_table(path)
     id_index = find_column(table, id_column, "the member ids or names", ID_CANDIDATES)
     assert id_index is not None
-    group_index = _group_index(table, group_column, True)
+    group_index = subgroup_column(table, group_column, True)
     pseudonyms = list(pseudonymise(table.column(id_index), key))
     groups = table.column(group_index) if group_index is not None else None
     date_index = find_column(
