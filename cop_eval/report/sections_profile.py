@@ -59,8 +59,9 @@ def _wave_table(facts: ReportFacts, part: ParticipationFacts, num: Numbering) ->
 
 
 def _group_table(facts: ReportFacts, part: ParticipationFacts, num: Numbering) -> Table:
+    name = part.group_column or "Subgroup"
     columns = (
-        Column(part.group_column or "Subgroup"),
+        Column(name[:1].upper() + name[1:]),  # "strand" heads its column as "Strand"
         *tuple(Column(w, "int") for w in part.waves),
     )
     with_members = not _from_project(facts) and any(m is not None for m in part.group_members)
