@@ -63,6 +63,7 @@ def routers() -> tuple[APIRouter, ...]:
         routes_comments,
         routes_cycle,
         routes_import,
+        routes_prepare,
         routes_project,
         routes_report,
         routes_results,
@@ -71,6 +72,7 @@ def routers() -> tuple[APIRouter, ...]:
     return (
         routes_project.router,
         routes_import.router,
+        routes_prepare.router,
         routes_blank.router,
         routes_cycle.router,
         routes_results.router,

@@ -22,13 +22,13 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from cop_eval import __version__
 from cop_eval.report.chart_pool import ChartPool
 from cop_eval.report.charts import draw_chart
 from cop_eval.report.model import Chart, ReportModel
-from cop_eval.report.render import ChartImage, chart_image
+from cop_eval.report.render import ChartImage, chart_image, render_html_to_pdf
 from cop_eval.web.page_store import PageStore
 
 __all__ = ["ChartStore", "chart_digest"]
@@ -127,6 +127,17 @@ class ChartStore:
                 images = [draw_chart(spec, "png") for _, spec in todo]
             for (digest, _), image in zip(todo, images, strict=True):
                 self._keep(digest, image)
+
+    def pdf_later(self, html: str) -> Callable[[], bytes]:
+        """Start laying out report HTML as PDF in the pool's helper (here without the pool);
+        the returned function waits for the PDF's bytes (:meth:`ChartPool.pdf_later`)."""
+        with self.draw_lock:
+            if self.use_pool and self._pool is None:
+                self._pool = ChartPool(pdf=False)
+            pool = self._pool if self.use_pool else None
+            if pool is not None:
+                return pool.pdf_later(html)
+        return lambda: render_html_to_pdf(html)
 
     def close(self) -> None:
         """Stop the pool's helper process (when one was started)."""

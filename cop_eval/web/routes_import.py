@@ -20,6 +20,7 @@ from cop_eval.web import services
 from cop_eval.web.deps import Form, field, upload, web_state
 from cop_eval.web.guidance import suggest_columns
 from cop_eval.web.rendering import FORMAT_NAMES, render
+from cop_eval.web.routes_prepare import after_import
 from cop_eval.web.routes_project import redirect, require_project
 from cop_eval.web.state import ImportOptions, PendingImport
 from cop_eval.web.uploads import ALLOWED_EXTENSIONS, stage_upload
@@ -340,7 +341,7 @@ async def accept(request: Request, token: str, form: Form) -> Response:
     state.drop_pending(token)
     kind = "info" if outcome.action == "unchanged" else "ok"
     message = f"{outcome.message} {_stored_columns(pending)}"
-    return redirect(f"/project?n={state.notice(kind, message)}")
+    return await after_import(request, state.notice(kind, message))
 
 
 def _settings_of(pending: PendingImport) -> tuple[object, ...]:

@@ -20,10 +20,9 @@ from cop_eval.errors import CopEvalError, OptionError
 from cop_eval.privacy import anonymity_promise
 from cop_eval.report.export import export_tables
 from cop_eval.report.model import ReportModel
-from cop_eval.report.render import render_html, render_html_to_pdf
-from cop_eval.web.charts import ChartStore
 from cop_eval.web.deps import Form, field, web_state
 from cop_eval.web.jobs import PAGE, Job
+from cop_eval.web.prepare import PDF_STEPS, board_pdf
 from cop_eval.web.released import serve
 from cop_eval.web.rendering import render
 from cop_eval.web.results import (
@@ -137,7 +136,7 @@ class Download:
 
 
 _KINDS = {
-    "pdf": ("the PDF report", ("Drawing the charts", "Laying out the PDF pages")),
+    "pdf": ("the PDF report", PDF_STEPS),
     "xlsx": ("the tables as an Excel workbook", ("Writing the workbook",)),
     "csv": ("the tables as CSV files", ("Writing the CSV files",)),
 }
@@ -150,16 +149,11 @@ def _make(
     results = found if found is not None else build_results(key, cache, job.begin)
     results = serve(key, results, cache)  # what the file shows, recorded as shown
     title, organisation = cover
-    model = with_cover(results, title, organisation)
     stem = title or "cop-eval-report"
-    if kind == "pdf":
-        job.begin("Drawing the charts")
-        missing = cache.charts.missing(model)
-        for index, digest in enumerate(missing, start=1):
-            job.detail(f"{index} of {len(missing)} still to draw")
-            cache.charts.png(digest)
-        job.begin("Laying out the PDF pages")
-        return Download(_filename(stem, ".pdf"), "application/pdf", _pdf(model, cache.charts))
+    if kind == "pdf":  # kept in the project folder until the data change
+        pdf = board_pdf(job, key, results, cover, cache)
+        return Download(_filename(stem, ".pdf"), "application/pdf", pdf)
+    model = with_cover(results, title, organisation)
     if kind == "xlsx":
         job.begin("Writing the workbook")
         return Download(_filename(stem + "-tables", ".xlsx"), _XLSX, _xlsx(model))
@@ -230,12 +224,6 @@ def download_file(request: Request, job_id: str) -> Response:
             "Cache-Control": "no-store",
         },
     )
-
-
-def _pdf(model: ReportModel, charts: ChartStore) -> bytes:
-    # The charts drawn for the pages are the report's own charts: reuse them in the PDF.
-    html = render_html(model, standalone=False, images=charts.data_images(model))
-    return render_html_to_pdf(html)
 
 
 def _xlsx(model: ReportModel) -> bytes:

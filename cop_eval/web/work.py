@@ -167,10 +167,12 @@ def progress_page(
     active: str = "",
     download: str | None = None,
     back: tuple[str, str] = ("/report", "Back to the board report"),
+    onward: tuple[str, str] | None = None,
 ) -> Response:
     """The page that shows how far ``job`` got and reloads itself until it is done; ``download``
     is the address of the file the job makes (offered, and started, once it is made), ``back``
-    the page (address, link text) it was asked for on."""
+    the page (address, link text) it was asked for on, ``onward`` a page (address, link text)
+    to go on to without waiting."""
     done, total = job.progress
     return render(
         request,
@@ -185,6 +187,7 @@ def progress_page(
             "refresh": not job.done,
             "download": download,
             "back": back,
+            "onward": onward,
         },
     )
 

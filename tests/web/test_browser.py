@@ -120,7 +120,13 @@ def _accept(s: Session, wave: dict[str, Any], *, checked: bool) -> None:
         _expect_counts(page, wave)
         s.shot("review_checked_on_accept")
         page.click("#accept button[type=submit]")
-    page.wait_for_selector(f"#waves td:has-text('{wave['label']}')")
+    stored = f"#waves td:has-text('{wave['label']}')"
+    page.wait_for_selector(f"{stored}, #onward")
+    if page.locator("#onward").count():  # the pages and the PDF are prepared: shown as it goes
+        assert "Results of the latest wave" in page.inner_text("#progress")
+        s.shot(f"prepared_{wave['label']}")
+        page.click("#onward")
+    page.wait_for_selector(stored)
     notice = page.locator(".notice").first.inner_text()
     assert f"Respondent ids: from the column '{wave['id_column']}'" in notice, notice
 
