@@ -22,7 +22,7 @@ from typing import Any
 import yaml
 
 from cop_eval.cycle.inputs import CycleInputs
-from cop_eval.demo_cycle import store_cycle
+from cop_eval.demo_cycle import CODES_FILE, store_codings, store_cycle
 from cop_eval.errors import CopEvalError
 from cop_eval.ingest import read_responses
 from cop_eval.instruments import Instrument, load_instrument
@@ -169,6 +169,7 @@ def run_demo(
     step: Callable[[str], None] = lambda message: None,
     title: str = "Evaluation of the HR Professional Group",
     organisation: str = "Sample organisation (simulated data)",
+    codes: bool = True,
 ) -> DemoResult:
     """Run the whole job on the bundled sample data and write the report into ``out_dir``.
 
@@ -178,6 +179,9 @@ def run_demo(
         Created if needed. Receives ``project/`` (the store), the PDF, the HTML and the XLSX.
     step
         Called with a short message as each stage starts (the CLI shows them as progress).
+    codes
+        Store the two simulated coders' codes of the comments (:data:`CODES_FILE`), so the
+        report gives their agreement; off only for ``sample_data/coding.py``, which makes them.
     """
     from cop_eval.report.build import ReportOptions, build_report_model
     from cop_eval.report.chart_pool import ChartPool
@@ -198,6 +202,8 @@ def run_demo(
         _redaction_names(project, manifest, step)
         counts = _import_waves(project, manifest, instruments, step)
         store_cycle(project, manifest.folder, manifest.cycle, step)
+        if codes:
+            store_codings(project, manifest.folder / CODES_FILE, step)
         labels = [w.label for w in manifest.waves]
         step("Loading the stored waves")
         waves = project.load_waves(labels)

@@ -9,6 +9,7 @@ which does not move), with their dated notes. Running it again changes nothing.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -17,7 +18,10 @@ from typing import Any
 from cop_eval.errors import CopEvalError
 from cop_eval.store import Project
 
-__all__ = ["store_cycle"]
+__all__ = ["CODES_FILE", "store_codings", "store_cycle"]
+
+#: Two simulated coders' codes of the sample comments (made by ``sample_data/coding.py``).
+CODES_FILE = "comment_codes.csv"
 
 
 def _date(value: object) -> dt.date:
@@ -91,3 +95,29 @@ def store_cycle(
     )
     added = _add_actions(project, list(actions))
     step(f"Actions: {added} added, {len(project.actions())} in the project")
+
+
+def store_codings(project: Project, path: Path, step: Callable[[str], None]) -> None:
+    """Store the coders' codes in ``path`` (``coder,comment,themes``, themes joined by ``;``),
+    as the coding sheet's upload would; nothing when the file is not there.
+
+    Raises
+    ------
+    CopEvalError
+        A comment the project does not store (the file is older than the sample data).
+    """
+    if not path.is_file():
+        return
+    by_coder: dict[str, dict[str, tuple[str, ...]]] = {}
+    with path.open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            themes = tuple(t for t in (row.get("themes") or "").split(";") if t)
+            by_coder.setdefault(str(row["coder"]), {})[str(row["comment"])] = themes
+    try:
+        for coder, codes in by_coder.items():
+            project.comments.save_codes(coder, codes)
+    except CopEvalError as exc:
+        raise CopEvalError(
+            f"{path}: {exc} Make the file again with `python sample_data/coding.py`."
+        ) from exc
+    step(f"Comments coded by hand: {', '.join(by_coder)} ({len(by_coder)} coders)")

@@ -11,12 +11,15 @@ from __future__ import annotations
 import html
 import json
 import re
+import statistics
 import subprocess
 from pathlib import Path
 
 import pytest
 
 from cop_eval.cli import main
+from cop_eval.comments.agreement import coding_agreement
+from cop_eval.comments.codebook import load_codebook
 from cop_eval.demo import GROUP_COLUMN, DemoResult, load_manifest, run_demo
 from cop_eval.instruments import load_instrument
 from cop_eval.report.build import ReportOptions, build_report_facts
@@ -463,3 +466,30 @@ def test_printed_gaps_agree_with_the_printed_means_within_rounding(demo: DemoRes
     caption = page[page.index('<p class="caption">', start) :][:1200]
     assert "rounded only for print" in caption
     assert "Rounding: every figure is worked out from unrounded values" in page
+
+
+def test_the_report_gives_the_two_coders_agreement_with_its_n(demo: DemoResult) -> None:
+    # sample_data/comment_codes.csv (sample_data/coding.py): two simulated coders' codes.
+    with Project.open(demo.project) as project:
+        first, second = sorted(project.comments.coders())[:2]
+        codings = project.comments.codes(first), project.comments.codes(second)
+    expected = coding_agreement(*codings, load_codebook(None), names=(first, second))
+    text = html.unescape(re.sub(r"<[^>]+>", " ", demo.html.read_text(encoding="utf-8")))
+    text = re.sub(r"\s+", " ", text)
+    said = re.search(
+        rf"{first} and {second} each coded the same (\d+) comments by hand\. .*? has a median "
+        r"of ([-−]?\d\.\d\d) over the (\d+) themes",
+        text,
+    )
+    assert said is not None
+    table = text[text.index("Agreement of two coders per theme") :]
+    table = table[: table.index("Comments coded by both")]
+    kappas = re.findall(r"\d+% ([-−]?\d\.\d\d) \[", table)
+    shown = [float(k.replace("−", "-")) for k in kappas]
+    used = [t for t in expected.themes if t.kappa is not None and t.first_yes + t.second_yes]
+    assert int(said.group(1)) == expected.n == len(codings[0]) > 100
+    assert int(said.group(3)) == len(used) == len(shown)
+    assert shown == [round(t.kappa, 2) for t in used if t.kappa is not None]
+    median = statistics.median(t.kappa for t in used if t.kappa is not None)
+    assert said.group(2).replace("−", "-") == f"{median:.2f}"
+    assert f"n = {expected.n}" in text

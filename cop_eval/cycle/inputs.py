@@ -38,6 +38,9 @@ class CycleInputs:
         The actions agreed after waves ("Review and revise").
     as_of
         The date overdue actions are judged against (default: the report's own date, today).
+    codings
+        Comments coded by hand: coder → comment key → theme ids (the coding sheet's codes).
+        With two coders, the report gives their agreement (Cohen's kappa per theme).
 
     Examples
     --------
@@ -52,6 +55,7 @@ class CycleInputs:
     wave_dates: Mapping[str, dt.date | None] = field(default_factory=dict)
     actions: tuple[Action, ...] = ()
     as_of: dt.date | None = None
+    codings: Mapping[str, Mapping[str, tuple[str, ...]]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         for name in ("memberships", "rosters", "wave_dates"):
@@ -71,6 +75,7 @@ class CycleInputs:
             wave_dates={w.label: w.date for w in project.waves()},
             actions=tuple(project.actions()),
             as_of=as_of,
+            codings={c: project.comments.codes(c) for c in project.comments.coders()},
         )
 
     def relabelled(self, labels: Mapping[str, str]) -> CycleInputs:
@@ -93,6 +98,7 @@ class CycleInputs:
                 a.model_copy(update={"agreed_after": new(a.agreed_after)}) for a in self.actions
             ),
             as_of=self.as_of,
+            codings=self.codings,
         )
 
     @property

@@ -27,7 +27,7 @@ from cop_eval.measure.scores import ScoreTable
 from cop_eval.measure.scoring import score
 from cop_eval.privacy import PrivacyPolicy
 from cop_eval.report.build_board import board_facts, merge_groups
-from cop_eval.report.build_comments import comment_facts
+from cop_eval.report.build_comments import coding_facts, comment_facts
 from cop_eval.report.build_cycle import CycleFacts, cycle_facts
 from cop_eval.report.build_groups import (
     NO_GROUP,
@@ -271,6 +271,7 @@ def build_report_facts(
             responses, instruments, labels, options.group_column, privacy, options.codebook,
             options.released,
         ),
+        coding=coding_facts(options.cycle, options.codebook),
         warnings=warnings_of(reliability_warnings, responses, labels, notes),
         item_notes=tuple(
             note

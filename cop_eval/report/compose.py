@@ -256,7 +256,7 @@ def _section_order(
     ]
     comments = facts.comments
     if comments is not None and comments.waves:
-        order.append(("comments", lambda f, n: comments_section_of(comments, n)))
+        order.append(("comments", lambda f, n: comments_section_of(comments, n, f.coding)))
     if cycle is not None:
         order.append(("review", lambda f, n: review_section(cycle, n, f.waves)))
     order += [

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
+from cop_eval.comments.agreement import Agreement
 from cop_eval.comments.results import CommentAnalysis
 from cop_eval.report.facts_board import BoardFacts
 from cop_eval.stats.verdict import ScaleDirection
@@ -316,6 +317,8 @@ class ReportFacts:
     imports: tuple[ImportFact, ...] = ()
     trend_model: str | None = None
     comments: CommentAnalysis | None = None
+    #: Two coders' agreement on the comments they coded by hand (Cohen's kappa per theme).
+    coding: Agreement | None = None
     warnings: tuple[str, ...] = ()
     #: Scales some wave scored from other items than the rest (one sentence each).
     item_notes: tuple[str, ...] = ()

@@ -8,11 +8,13 @@ engine let them through.
 
 from __future__ import annotations
 
+from cop_eval.comments.agreement import Agreement
 from cop_eval.comments.results import CommentAnalysis, ThemeCell, ThemeResult
 from cop_eval.report.facts import ReportFacts
 from cop_eval.report.findings import STAGE_NAMES
 from cop_eval.report.model import Block, Bullets, Cell, Column, Paragraph, Row, Section
 from cop_eval.report.numbering import Numbering
+from cop_eval.report.sections_coding import coding_blocks
 
 __all__ = ["SECTION_ID", "comments_section", "comments_section_of"]
 
@@ -109,11 +111,14 @@ def comments_section(facts: ReportFacts, num: Numbering) -> Section | None:
     """
     if facts.comments is None or not facts.comments.waves:
         return None
-    return comments_section_of(facts.comments, num)
+    return comments_section_of(facts.comments, num, facts.coding)
 
 
-def comments_section_of(result: CommentAnalysis, num: Numbering) -> Section:
-    """:func:`comments_section` for an analysis on its own (the web app's comments page)."""
+def comments_section_of(
+    result: CommentAnalysis, num: Numbering, coding: Agreement | None = None
+) -> Section:
+    """:func:`comments_section` for an analysis on its own (the web app's comments page);
+    ``coding``: two coders' agreement on the comments they coded by hand."""
     waves = tuple(w.label for w in result.waves)
     several = len(waves) > 1
     change = (
@@ -144,6 +149,7 @@ def comments_section_of(result: CommentAnalysis, num: Numbering) -> Section:
                 ),
             )
         )
+    blocks.extend(coding_blocks(coding, {t.theme: t.label for t in result.themes}, num))
     blocks.extend(_quotes(result))
     notes = _notes(result)
     if notes:
