@@ -61,6 +61,7 @@ def routers() -> tuple[APIRouter, ...]:
         routes_blank,
         routes_coding,
         routes_comments,
+        routes_custom,
         routes_cycle,
         routes_import,
         routes_prepare,
@@ -72,6 +73,7 @@ def routers() -> tuple[APIRouter, ...]:
     return (
         routes_project.router,
         routes_import.router,
+        routes_custom.router,
         routes_prepare.router,
         routes_blank.router,
         routes_cycle.router,

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from cop_eval.comments.analysis import NO_GROUP, analyse_comments, hidden_comment_groups
 from cop_eval.comments.api import commented_instruments
+from cop_eval.comments.codebook import load_codebook
 from cop_eval.comments.released import comment_releases, conflicting_groups
 from cop_eval.comments.results import CommentAnalysis
 from cop_eval.errors import CopEvalError
@@ -32,6 +33,7 @@ from cop_eval.store.comments import StoredComment
 from cop_eval.web.jobs import Job, JobRunner
 from cop_eval.web.released import stale_releases
 from cop_eval.web.results import ALL, common_group_column
+from cop_eval.web.services_custom import project_codebook
 
 __all__ = [
     "COMMENT_STEPS",
@@ -79,6 +81,8 @@ class CommentsKey:
     revision: int
     group: str
     privacy: PrivacyPolicy
+    #: The project's own codebook (a digest of its file; ``""``: the built-in one).
+    codebook: str = ""
 
 
 def _only(
@@ -118,6 +122,7 @@ def build_page(
     """The analysis for everyone or one subgroup; :class:`CopEvalError` for a refused filter.
     ``step`` hears each of :data:`COMMENT_STEPS` as it starts."""
     step(COMMENT_STEPS[0])
+    book = load_codebook(project_codebook(directory))
     with Project.open(directory) as project:
         waves = project.load_waves()
         released, ledger = tuple(project.releases()), project.last_release()
@@ -135,7 +140,7 @@ def build_page(
     step(COMMENT_STEPS[1])
     column = common_group_column(waves)
     everyone = analyse_comments(
-        waves, instruments, group_column=column, privacy=privacy, released=released
+        waves, instruments, codebook=book, group_column=column, privacy=privacy, released=released
     )
     groups: tuple[tuple[str, bool], ...] = ()
     if column is not None:
@@ -153,7 +158,7 @@ def build_page(
             )
         questions = [c.id for i in instruments for c in i.comments]
         waves = [_only(w, column, group, questions, privacy, released) for w in waves]
-        analysis = analyse_comments(waves, instruments, privacy=privacy)
+        analysis = analyse_comments(waves, instruments, codebook=book, privacy=privacy)
     step(COMMENT_STEPS[2])
     section = comments_section_of(analysis, Numbering(1))
     what = "web comments" + (f" ({column} = {group})" if group != ALL else "")

@@ -27,6 +27,7 @@ from cop_eval.web.comments_page import CommentsCache, CommentsKey, build_page
 from cop_eval.web.jobs import PAGE, Job, JobRunner
 from cop_eval.web.results import ALL, Results, ResultsCache, ResultsKey, build_results, with_cover
 from cop_eval.web.services import open_project
+from cop_eval.web.services_custom import codebook_digest
 
 __all__ = ["PDF_STEPS", "PREPARE_STEPS", "board_pdf", "prepare_job"]
 
@@ -116,8 +117,9 @@ def prepare_job(
         labels = tuple(w.label for w in project.waves())
     if not labels:
         return None
-    latest = ResultsKey(str(directory), revision, labels[-1:], ALL, privacy)
-    every = ResultsKey(str(directory), revision, labels, ALL, privacy)
+    book = codebook_digest(directory)
+    latest = ResultsKey(str(directory), revision, labels[-1:], ALL, privacy, book)
+    every = ResultsKey(str(directory), revision, labels, ALL, privacy, book)
     plan = PREPARE_STEPS if len(labels) > 1 else PREPARE_STEPS[:1] + PREPARE_STEPS[2:]
 
     def work(job: Job) -> None:
@@ -132,7 +134,7 @@ def prepare_job(
         job.begin(PREPARE_STEPS[3])
         report = pdf_started(job, every, shown[-1], ("", ""), cache)
         job.begin(PREPARE_STEPS[4])  # while the helper lays out the PDF
-        key = CommentsKey(str(directory), revision, ALL, privacy)
+        key = CommentsKey(str(directory), revision, ALL, privacy, book)
         if comments.get(key) is None:
             with contextlib.suppress(CopEvalError):  # the page says why when it is opened
                 comments.put(key, build_page(directory, ALL, privacy))

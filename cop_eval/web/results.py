@@ -43,6 +43,7 @@ from cop_eval.web.page_store import PageStore
 from cop_eval.web.released import page_releases, refuse_differencing, serve
 from cop_eval.web.score_tables import scale_score_tables
 from cop_eval.web.services import open_project
+from cop_eval.web.services_custom import codebook_digest, project_codebook
 
 __all__ = [
     "ALL",
@@ -226,6 +227,8 @@ class ResultsKey:
     labels: tuple[str, ...]
     group: str
     privacy: PrivacyPolicy
+    #: The project's own codebook (a digest of its file; ``""``: the built-in one).
+    codebook: str = ""
 
 
 #: The steps of building results, as the progress page lists them.
@@ -260,7 +263,8 @@ def results_key(
     with open_project(directory) as project:
         infos = [project.wave(label) for label in labels]
         revision = project.revision()  # any change to waves, context, members or actions
-    return ResultsKey(str(directory), revision, tuple(w.label for w in infos), group, privacy)
+    labels = tuple(w.label for w in infos)
+    return ResultsKey(str(directory), revision, labels, group, privacy, codebook_digest(directory))
 
 
 def _no_progress(step: str) -> None:
@@ -295,7 +299,12 @@ def build_results(
         waves = [_only_group(rs, column, group) for rs in waves]
     step(RESULT_STEPS[2])
     options = ReportOptions(
-        labels=key.labels, group_column=column, privacy=privacy, cycle=cycle, released=released
+        labels=key.labels,
+        group_column=column,
+        privacy=privacy,
+        cycle=cycle,
+        released=released,
+        codebook=project_codebook(Path(key.directory)) if key.codebook else None,
     )
     with cache.build_lock:
         facts = build_report_facts(waves, _instruments(waves), options)

@@ -29,6 +29,7 @@ from cop_eval.web.rendering import render
 from cop_eval.web.results import ALL
 from cop_eval.web.routes_project import redirect, require_project
 from cop_eval.web.services import open_project
+from cop_eval.web.services_custom import codebook_digest
 from cop_eval.web.work import WAIT, progress_page, wait_for
 
 __all__ = ["router"]
@@ -63,14 +64,15 @@ async def comments_page(request: Request, group: str = ALL, n: str | None = None
     state = web_state(request)
     context: dict[str, object] = {"active": "comments", "group": group}
     revision = await run_in_threadpool(_revision, directory)
-    key = CommentsKey(str(directory), revision, group, state.privacy)
+    book = await run_in_threadpool(codebook_digest, directory)
+    key = CommentsKey(str(directory), revision, group, state.privacy, book)
     cache = request.app.state.comments_cache
     try:
         page = await page_of(request, key)
         if not isinstance(page, Response):  # what is shown is recorded (differencing rule)
             page = await run_in_threadpool(serve_page, key, page, cache)
     except CopEvalError as exc:
-        all_key = CommentsKey(str(directory), revision, ALL, state.privacy)
+        all_key = CommentsKey(str(directory), revision, ALL, state.privacy, book)
         everyone = await page_of(request, all_key)
         if isinstance(everyone, Response):
             return everyone

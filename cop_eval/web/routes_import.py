@@ -22,6 +22,7 @@ from cop_eval.web.guidance import suggest_columns
 from cop_eval.web.rendering import FORMAT_NAMES, render
 from cop_eval.web.routes_prepare import after_import
 from cop_eval.web.routes_project import redirect, require_project
+from cop_eval.web.services_custom import custom_instruments, project_codebook
 from cop_eval.web.state import ImportOptions, PendingImport
 from cop_eval.web.uploads import ALLOWED_EXTENSIONS, stage_upload
 
@@ -55,6 +56,7 @@ def upload_page(
     fmt: str = "",
     sheet: str = "",
     status_code: int = 200,
+    notice: object = None,
 ) -> Response:
     return render(
         request,
@@ -62,11 +64,14 @@ def upload_page(
         {
             "active": "import",
             "instruments": services.builtin_instruments(),
+            "custom": custom_instruments(directory),
+            "codebook": project_codebook(directory),
             "chosen": chosen if chosen is not None else _default_instruments(directory),
             "formats": [(f, FORMAT_LABELS.get(f, f)) for f in services.FORMATS],
             "fmt": fmt,
             "sheet": sheet,
             "error": error,
+            "notice": notice,
             "extensions": ", ".join(ALLOWED_EXTENSIONS),
             "limit": request.app.state.max_upload_bytes,
         },
@@ -75,11 +80,13 @@ def upload_page(
 
 
 @router.get("/import")
-def import_page(request: Request) -> Response:
+def import_page(request: Request, use: str = "", n: str | None = None) -> Response:
     directory = require_project(request)
     if isinstance(directory, Response):
         return directory
-    return upload_page(request, directory)
+    chosen = _default_instruments(directory) + ([use] if use else [])
+    notice = web_state(request).pop_notice(n)
+    return upload_page(request, directory, chosen=chosen, notice=notice)
 
 
 @router.post("/import")
@@ -104,7 +111,7 @@ async def upload_wave(request: Request, form: Form) -> Response:
     content = await file.read()
     state = web_state(request)
     try:
-        services.instruments_by_id(chosen)
+        services.instruments_by_id(chosen, directory)
         staged = stage_upload(state.staging, file.filename or "upload", content)
     except CopEvalError as exc:
         return upload_page(
@@ -185,9 +192,10 @@ def _pending_or_404(request: Request, token: str) -> PendingImport:
 
 def _review_context(pending: PendingImport, stored_group_name: str) -> dict[str, Any]:
     """What the review page shows: taken from the import report as it is (no computation)."""
+    known = [*services.builtin_instruments(), *custom_instruments(pending.project_dir)]
     instruments: list[Instrument] = []
     for ident in pending.options.instruments:
-        instruments.extend(i for i in services.builtin_instruments() if i.id == ident)
+        instruments.extend(i for i in known if i.id == ident)
     report = pending.result.report if pending.result is not None else None
     matched_columns = {m.column for m in report.matches} if report is not None else set()
     role_columns = {pending.options.id_column or "", *pending.options.group_columns}

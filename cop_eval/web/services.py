@@ -19,6 +19,7 @@ from cop_eval.instruments import Instrument, load_builtin_instruments, load_inst
 from cop_eval.store import Project
 from cop_eval.store.models import AuditEntry, ImportOutcome, WaveInfo
 from cop_eval.store.project import sha256_file
+from cop_eval.web.services_custom import custom_instruments
 from cop_eval.web.state import PendingImport
 from cop_eval.web.words import web_words
 
@@ -125,13 +126,15 @@ def builtin_instruments() -> list[Instrument]:
     return list(load_builtin_instruments())
 
 
-def instruments_by_id(ids: Sequence[str]) -> list[Instrument]:
-    """Load the chosen built-in instruments; at least one must be chosen."""
+def instruments_by_id(ids: Sequence[str], directory: Path | None = None) -> list[Instrument]:
+    """Load the chosen instruments: built in, or kept in the project ``directory`` (uploaded
+    on the Import page); at least one must be chosen."""
     if not ids:
         raise OptionError(
             "Choose at least one questionnaire (instrument) that the export file answers."
         )
-    return [load_instrument(ident) for ident in ids]
+    kept = {i.id: i for i in custom_instruments(directory)} if directory is not None else {}
+    return [kept[ident] if ident in kept else load_instrument(ident) for ident in ids]
 
 
 def parse_date(text: str) -> dt.date | None:
@@ -167,7 +170,7 @@ def run_import(directory: Path, pending: PendingImport) -> None:
     """
     options = pending.options
     try:
-        instruments = instruments_by_id(options.instruments)
+        instruments = instruments_by_id(options.instruments, directory)
         with open_project(directory) as project:
             key = project.key
         pending.result = read_responses(

@@ -22,6 +22,7 @@ from cop_eval.errors import DataImportError, OptionError
 from cop_eval.privacy import PrivacyPolicy
 from cop_eval.web.results import common_group_column
 from cop_eval.web.services import open_project
+from cop_eval.web.services_custom import project_codebook
 from cop_eval.web.words import web_words
 
 __all__ = [
@@ -71,7 +72,7 @@ def _pair(coders: list[str], first: str, second: str) -> tuple[str, str]:
 
 def coding_overview(directory: Path, first: str = "", second: str = "") -> CodingOverview:
     """The codebook, the coders and, once someone coded, the agreement of two codings."""
-    book = load_codebook(None)
+    book = load_codebook(project_codebook(directory))
     with open_project(directory) as project:
         stored = len(project.comments.review())
         names = project.comments.coders()
@@ -98,7 +99,7 @@ def coding_sheet(
 ) -> tuple[bytes, int]:
     """The coding sheet (xlsx bytes) of the comments the anonymity rule lets out, and how many
     comments it holds."""
-    book = load_codebook(None)
+    book = load_codebook(project_codebook(directory))
     step(SHEET_STEPS[0])
     waves, instruments, rules = project_comment_inputs(directory, (), None)
     comments = sheet_comments(
@@ -118,7 +119,7 @@ def coding_sheet(
 
 def store_codes(directory: Path, path: Path, coder: str) -> str:
     """Store the codes of an uploaded coded sheet; returns the sentence for the page."""
-    book = load_codebook(None)
+    book = load_codebook(project_codebook(directory))
     if path.suffix.lower() != ".xlsx":
         raise DataImportError(
             f"{path.name} is not a coding sheet: upload the Excel workbook (.xlsx) downloaded "

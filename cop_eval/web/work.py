@@ -42,6 +42,7 @@ from cop_eval.web.results import (
     results_key,
 )
 from cop_eval.web.services import open_project
+from cop_eval.web.services_custom import codebook_digest
 
 __all__ = [
     "CHART_BATCH",
@@ -215,7 +216,9 @@ def warm_up(request: Request) -> None:
     app.state.warmed = mark
     choices = [labels[-1:]] + ([labels] if len(labels) > 1 else [])
     for chosen in choices:
-        key = ResultsKey(str(directory), revision, tuple(chosen), ALL, state.privacy)
+        key = ResultsKey(
+            str(directory), revision, tuple(chosen), ALL, state.privacy, codebook_digest(directory)
+        )
         _results_job(app.state.jobs, app.state.results_cache, key, BACKGROUND)
-    comments = CommentsKey(str(directory), revision, ALL, state.privacy)
+    comments = CommentsKey(str(directory), revision, ALL, state.privacy, codebook_digest(directory))
     comments_job(app.state.jobs, app.state.comments_cache, comments, BACKGROUND)

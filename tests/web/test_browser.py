@@ -23,6 +23,7 @@ import yaml
 from openpyxl import load_workbook
 
 from cop_eval.web import create_app
+from tests.test_custom_direction import CUSTOM
 from tests.web.browser import (
     VIEWPORT,
     chromium,
@@ -280,6 +281,28 @@ def test_from_three_exports_to_a_board_report(tmp_path: Path) -> None:
         assert "Traceback" not in page.content()
         s.shot("upload_refused")
         problems.clear()  # the browser logs the refused upload's 400 status as an error
+
+        # The project's own questionnaire (lower is better on one scale): a mistake is shown
+        # with the file and the field, the sound file is added and offered on the form.
+        custom = tmp_path / "meeting.yaml"
+        text = CUSTOM.read_text(encoding="utf-8")
+        custom.write_text(text.replace("direction: lower_is_better", "direction: down", 1))
+        page.click("#custom-files summary")
+        page.set_input_files("#definition", str(custom))
+        page.click("text=Check and add the questionnaire")
+        alert = page.locator(".notice.bad")
+        alert.wait_for()
+        assert "meeting.yaml" in alert.inner_text() and ".direction" in alert.inner_text()
+        s.shot("questionnaire_refused")
+        problems.clear()
+        custom.write_text(text, encoding="utf-8")
+        page.click("#custom-files summary")
+        page.set_input_files("#definition", str(custom))
+        page.click("text=Check and add the questionnaire")
+        page.wait_for_selector("text=Added your questionnaire")
+        assert "(lower is better)" in page.locator(".notice").first.inner_text()
+        assert page.is_checked("input[name=instrument][value=meeting_pulse]")
+        s.shot("questionnaire_added")
 
         for index, (wave, file) in enumerate(zip(waves, files, strict=True)):
             assert file is not None
