@@ -246,17 +246,40 @@ class JobRunner:
                     return None
                 self._cond.wait()
 
+    def run_waiting(self, most: int, skip: str) -> None:
+        """Run now, in this thread, the queued jobs at least as urgent as ``most`` whose key does
+        not start with ``skip``: a long job calls it between its steps, so that a page asked for
+        meanwhile is not kept waiting for all of them."""
+        while True:
+            with self._cond:
+                ready = sorted(
+                    entry
+                    for entry in self._heap
+                    if entry[2].state == "queued"
+                    and entry[0] == entry[2].priority <= most
+                    and not (isinstance(entry[2].key, tuple) and entry[2].key[:1] == (skip,))
+                )
+                if not ready or self._closed:
+                    return
+                self._heap.remove(ready[0])
+                heapq.heapify(self._heap)
+                _, _, job, work = ready[0]
+                job.state = "running"
+            self._execute(job, work)
+
+    def _execute(self, job: Job, work: Callable[[Job], Any]) -> None:
+        try:
+            job.result = work(job)
+        except CopEvalError as exc:
+            job.error = str(exc)
+            job._finish("failed")
+        except Exception as exc:  # a bug: the waiting page re-raises it (logged there)
+            log.exception("job %r failed", job.title)
+            job.crash = exc
+            job._finish("failed")
+        else:
+            job._finish("done")
+
     def _run(self) -> None:
         while (item := self._next()) is not None:
-            job, work = item
-            try:
-                job.result = work(job)
-            except CopEvalError as exc:
-                job.error = str(exc)
-                job._finish("failed")
-            except Exception as exc:  # a bug: the waiting page re-raises it (logged there)
-                log.exception("job %r failed", job.title)
-                job.crash = exc
-                job._finish("failed")
-            else:
-                job._finish("done")
+            self._execute(*item)

@@ -17,6 +17,7 @@ its own). Nothing here records a release: building is not showing (:mod:`cop_eva
 from __future__ import annotations
 
 import contextlib
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -24,7 +25,7 @@ from cop_eval.errors import CopEvalError
 from cop_eval.privacy import PrivacyPolicy
 from cop_eval.report.render import render_html
 from cop_eval.web.comments_page import CommentsCache, CommentsKey, build_page
-from cop_eval.web.jobs import PAGE, Job, JobRunner
+from cop_eval.web.jobs import CHART, PAGE, Job, JobRunner
 from cop_eval.web.results import ALL, Results, ResultsCache, ResultsKey, build_results, with_cover
 from cop_eval.web.services import open_project
 from cop_eval.web.services_custom import codebook_digest
@@ -47,9 +48,16 @@ PREPARE_STEPS = (
 _BATCH = 4
 
 
-def _draw(job: Job, cache: ResultsCache, results: Results) -> None:
+def _nothing() -> None:
+    return None
+
+
+def _draw(
+    job: Job, cache: ResultsCache, results: Results, pause: Callable[[], None] = _nothing
+) -> None:
     missing = cache.charts.missing(results.model)
     for start in range(0, len(missing), _BATCH):
+        pause()
         job.detail(f"{len(missing) - start} of {len(missing)} still to draw")
         cache.charts.draw(missing[start : start + _BATCH])
 
@@ -60,11 +68,16 @@ def _pdf_key(key: ResultsKey, cover: tuple[str, str], results: Results) -> tuple
 
 
 def pdf_started(
-    job: Job, key: ResultsKey, results: Results, cover: tuple[str, str], cache: ResultsCache
+    job: Job,
+    key: ResultsKey,
+    results: Results,
+    cover: tuple[str, str],
+    cache: ResultsCache,
+    pause: Callable[[], None] = _nothing,
 ) -> Callable[[], bytes]:
     """Start the board PDF of ``results`` (the cover's title and organisation): found in the
     project's store, or laid out by the chart pool's helper; the returned function waits for
-    its bytes (and keeps them in the store)."""
+    its bytes (and keeps them in the store). ``pause`` is called between batches of charts."""
     store = cache.store(key.directory)
     pdf_key = _pdf_key(key, cover, results)
     kept = store.load("pdf", pdf_key) if store is not None else None
@@ -72,7 +85,7 @@ def pdf_started(
         return lambda: kept
     model = with_cover(results, *cover)
     job.begin(PDF_STEPS[0])
-    _draw(job, cache, results)
+    _draw(job, cache, results, pause)
     job.begin(PDF_STEPS[1])
     html = render_html(model, standalone=False, images=cache.charts.data_images(model))
     wait = cache.charts.pdf_later(html)
@@ -91,6 +104,20 @@ def board_pdf(
 ) -> bytes:
     """The board PDF of ``results`` with ``cover`` (see :func:`pdf_started`)."""
     return pdf_started(job, key, results, cover, cache)()
+
+
+def _in_thread(wait: Callable[[], bytes]) -> threading.Event:
+    """Wait for the PDF in a thread of its own: set when it is made (and kept)."""
+    done = threading.Event()
+
+    def run() -> None:
+        try:
+            wait()
+        finally:
+            done.set()
+
+    threading.Thread(target=run, name="cop-eval-pdf", daemon=True).start()
+    return done
 
 
 def _results(job: Job, step: str, key: ResultsKey, cache: ResultsCache) -> Results:
@@ -122,23 +149,30 @@ def prepare_job(
     every = ResultsKey(str(directory), revision, labels, ALL, privacy, book)
     plan = PREPARE_STEPS if len(labels) > 1 else PREPARE_STEPS[:1] + PREPARE_STEPS[2:]
 
+    def pause() -> None:  # a page (or its charts) asked for meanwhile goes first
+        runner.run_waiting(CHART, "prepare")
+
     def work(job: Job) -> None:
+        if not _still(directory, revision):
+            return  # changed meanwhile: the next import prepares its own
         shown = [_results(job, PREPARE_STEPS[0], latest, cache)]
+        pause()
         if len(labels) > 1 and _still(directory, revision):
             shown.append(_results(job, PREPARE_STEPS[1], every, cache))
         if not _still(directory, revision):
             return  # changed meanwhile: the next import prepares its own
         job.begin(PREPARE_STEPS[2])
         for results in shown:
-            _draw(job, cache, results)
+            _draw(job, cache, results, pause)
         job.begin(PREPARE_STEPS[3])
-        report = pdf_started(job, every, shown[-1], ("", ""), cache)
+        made = _in_thread(pdf_started(job, every, shown[-1], ("", ""), cache, pause))
         job.begin(PREPARE_STEPS[4])  # while the helper lays out the PDF
         key = CommentsKey(str(directory), revision, ALL, privacy, book)
         if comments.get(key) is None:
             with contextlib.suppress(CopEvalError):  # the page says why when it is opened
                 comments.put(key, build_page(directory, ALL, privacy))
-        report()
+        while not made.wait(0.05):
+            pause()
 
     return runner.submit(
         ("prepare", str(directory), revision, privacy),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ from fastapi.testclient import TestClient
 import cop_eval.web.charts as charts_module
 import cop_eval.web.routes_prepare as routes_prepare
 from cop_eval.web import create_app
+from cop_eval.web.jobs import CHART, Job, JobRunner
 from cop_eval.web.page_store import CACHE_DIR
 from tests.web.conftest import csrf, made_file, page, small_export
 from tests.web.test_import import _review_url, _upload
@@ -56,3 +58,24 @@ def test_an_import_prepares_the_pages_and_the_pdf(
         pdf = made_file(client, "pdf", form)
     assert calls == []
     assert pdf.content.startswith(b"%PDF")
+
+
+def test_a_page_asked_for_while_the_pages_are_prepared_goes_first() -> None:
+    runner = JobRunner()
+    started, release = threading.Event(), threading.Event()
+    order: list[str] = []
+
+    def preparing(job: Job) -> None:
+        started.set()
+        release.wait(10)
+        runner.run_waiting(CHART, "prepare")  # between two steps
+        order.append("prepare 1")
+
+    runner.submit(("prepare", 1), "Preparing", preparing)
+    assert started.wait(10)
+    asked = runner.submit(("results", 1), "Results", lambda job: order.append("page"))
+    later = runner.submit(("prepare", 2), "Preparing again", lambda job: order.append("prepare 2"))
+    release.set()
+    assert asked.wait(10) and later.wait(10)
+    runner.close()
+    assert order == ["page", "prepare 1", "prepare 2"]  # another import's work waits its turn
