@@ -217,7 +217,10 @@ def _wave_gaps(
     well (the differencing rule), with complementary suppression."""
     ok = np.isfinite(x)
     x, groups = x[ok], groups[ok]
-    counts = {name: int(np.count_nonzero(groups == k)) for k, name in enumerate(names)}
+    # each subgroup's rows, in row order, as a slice of one stable sort (-1: no subgroup)
+    order = np.argsort(groups, kind="stable")
+    bounds = np.searchsorted(groups[order], np.arange(len(names) + 1))
+    counts = {name: int(bounds[k + 1] - bounds[k]) for k, name in enumerate(names)}
     also = {g for g in withheld if counts.get(g)}
     hidden = privacy.suppressed_groups(counts, also_hidden=also)
     overall_mean = float(x.mean()) if x.size else math.nan
@@ -228,7 +231,6 @@ def _wave_gaps(
     for k, name in enumerate(names):
         if counts[name] == 0:
             continue
-        inside = groups == k
         if name in hidden:
             reason = (
                 WITHHELD_LABEL
@@ -242,7 +244,8 @@ def _wave_gaps(
             reason = "no one else to compare with" if n_rest == 0 else "too few to compare with"
             cells.append(HiddenGap(scale, name, wave, reason))
             continue
-        t = welch_test(x[~inside], x[inside], level)
+        rows = order[bounds[k] : bounds[k + 1]]
+        t = welch_test(np.delete(x, rows), x[rows], level)
         cells.append(
             Gap(
                 scale,

@@ -8,9 +8,11 @@ exactly (tests/stats/test_distributions.py).
 
 from __future__ import annotations
 
+import importlib
+from types import ModuleType
+
 import numpy as np
 import numpy.typing as npt
-from scipy import special
 
 __all__ = [
     "chi2_cdf",
@@ -27,6 +29,12 @@ __all__ = [
 FloatArray = npt.NDArray[np.float64]
 
 
+def _special() -> ModuleType:
+    """``scipy.special``, imported on first use: commands that never compute a p-value or an
+    interval (``score``, ``reliability``) then start without it (~0.2 s)."""
+    return importlib.import_module("scipy.special")
+
+
 def t_quantile(p: npt.ArrayLike, df: npt.ArrayLike) -> FloatArray:
     """Student t quantile (``scipy.stats.t.ppf(p, df)``, R ``qt(p, df)``).
 
@@ -35,7 +43,7 @@ def t_quantile(p: npt.ArrayLike, df: npt.ArrayLike) -> FloatArray:
     >>> round(float(t_quantile(0.975, 10)), 6)   # In R: qt(0.975, 10)
     2.228139
     """
-    return np.asarray(special.stdtrit(df, p), dtype=np.float64)
+    return np.asarray(_special().stdtrit(df, p), dtype=np.float64)
 
 
 def t_sf(x: npt.ArrayLike, df: npt.ArrayLike) -> FloatArray:
@@ -46,7 +54,7 @@ def t_sf(x: npt.ArrayLike, df: npt.ArrayLike) -> FloatArray:
     >>> round(float(t_sf(2.228139, 10)), 6)
     0.025
     """
-    return np.asarray(special.stdtr(df, -np.asarray(x, dtype=np.float64)), dtype=np.float64)
+    return np.asarray(_special().stdtr(df, -np.asarray(x, dtype=np.float64)), dtype=np.float64)
 
 
 def norm_quantile(p: npt.ArrayLike) -> FloatArray:
@@ -57,7 +65,7 @@ def norm_quantile(p: npt.ArrayLike) -> FloatArray:
     >>> round(float(norm_quantile(0.975)), 6)
     1.959964
     """
-    return np.asarray(special.ndtri(p), dtype=np.float64)
+    return np.asarray(_special().ndtri(p), dtype=np.float64)
 
 
 def norm_sf(z: npt.ArrayLike) -> FloatArray:
@@ -68,7 +76,7 @@ def norm_sf(z: npt.ArrayLike) -> FloatArray:
     >>> round(float(norm_sf(1.959964)), 6)
     0.025
     """
-    return np.asarray(special.ndtr(-np.asarray(z, dtype=np.float64)), dtype=np.float64)
+    return np.asarray(_special().ndtr(-np.asarray(z, dtype=np.float64)), dtype=np.float64)
 
 
 def f_quantile(p: npt.ArrayLike, df1: npt.ArrayLike, df2: npt.ArrayLike) -> FloatArray:
@@ -79,7 +87,7 @@ def f_quantile(p: npt.ArrayLike, df1: npt.ArrayLike, df2: npt.ArrayLike) -> Floa
     >>> round(float(f_quantile(0.95, 3, 20)), 6)   # In R: qf(0.95, 3, 20)
     3.098391
     """
-    return np.asarray(special.fdtri(df1, df2, p), dtype=np.float64)
+    return np.asarray(_special().fdtri(df1, df2, p), dtype=np.float64)
 
 
 def chi2_sf(x: npt.ArrayLike, df: npt.ArrayLike) -> FloatArray:
@@ -90,7 +98,7 @@ def chi2_sf(x: npt.ArrayLike, df: npt.ArrayLike) -> FloatArray:
     >>> round(float(chi2_sf(3.841459, 1)), 6)
     0.05
     """
-    return np.asarray(special.chdtrc(df, x), dtype=np.float64)
+    return np.asarray(_special().chdtrc(df, x), dtype=np.float64)
 
 
 def chi2_cdf(x: npt.ArrayLike, df: npt.ArrayLike) -> FloatArray:
@@ -101,7 +109,7 @@ def chi2_cdf(x: npt.ArrayLike, df: npt.ArrayLike) -> FloatArray:
     >>> round(float(chi2_cdf(3.841459, 1)), 6)
     0.95
     """
-    return np.asarray(special.chdtr(df, x), dtype=np.float64)
+    return np.asarray(_special().chdtr(df, x), dtype=np.float64)
 
 
 def ncx2_cdf(x: npt.ArrayLike, df: npt.ArrayLike, nc: npt.ArrayLike) -> FloatArray:
@@ -114,8 +122,8 @@ def ncx2_cdf(x: npt.ArrayLike, df: npt.ArrayLike, nc: npt.ArrayLike) -> FloatArr
     0.818251
     """
     x, df, nc = np.broadcast_arrays(*(np.asarray(v, dtype=np.float64) for v in (x, df, nc)))
-    central = special.chdtr(df, x)
-    return np.asarray(np.where(nc != 0, special.chndtr(x, df, nc), central), dtype=np.float64)
+    central = _special().chdtr(df, x)
+    return np.asarray(np.where(nc != 0, _special().chndtr(x, df, nc), central), dtype=np.float64)
 
 
 def rankdata(values: npt.ArrayLike) -> FloatArray:

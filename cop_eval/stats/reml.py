@@ -299,15 +299,15 @@ def reml_is_well_conditioned(totals: PatternTotals, fit: ProfileREML, tol: float
     The residual sum of squares at the optimum is itself a difference of ``y'y`` and the
     fitted part; each total carries a rounding error of about machine epsilon times
     ``totals.magnitude``, so the fit is trusted while that sum exceeds ``tol * magnitude``
-    and ``X'H⁻¹X`` at the optimum is positive definite (the augmented cross-product
-    ``[X y]'H⁻¹[X y]`` then is too). Otherwise fit the subset's data directly.
+    and the fixed effects' covariance (``σ²(X'H⁻¹X)⁻¹``) is positive definite: the augmented
+    cross-product ``[X y]'H⁻¹[X y]`` then is too. Otherwise fit the subset's data directly.
     """
-    point = _at(totals._patterns(), np.array([_lam(fit.rho)]))
     try:
-        np.linalg.cholesky(point.xtx[0])
+        np.linalg.cholesky(fit.cov)
     except np.linalg.LinAlgError:
         return False
-    return bool(point.rss[0] > tol * totals.magnitude)
+    rss = fit.sigma2 * (fit.n_obs - fit.beta.size)
+    return bool(np.all(np.isfinite(fit.cov)) and rss > tol * totals.magnitude)
 
 
 def _fit(pat: _Patterns) -> ProfileREML:

@@ -40,6 +40,12 @@ def _as_float(values: npt.ArrayLike) -> FloatArray:
     return np.asarray(values, dtype=np.float64).ravel()
 
 
+def _finite(x: FloatArray) -> FloatArray:
+    """``x`` without its NaN and infinite values (``x`` itself, not a copy, when it has none)."""
+    keep = np.isfinite(x)
+    return x if keep.all() else x[keep]
+
+
 def _t_ci(estimate: float, se: float, df: float, level: float) -> tuple[float, float]:
     if not (se > 0 and df > 0):
         return (math.nan, math.nan)
@@ -320,8 +326,7 @@ def welch_test(earlier: npt.ArrayLike, later: npt.ArrayLike, level: float = 0.95
     >>> round(r.statistic, 4), round(r.df, 4), round(r.hedges_g, 4)
     (1.8608, 17.7765, 0.7969)
     """
-    e, l_ = _as_float(earlier), _as_float(later)
-    e, l_ = e[np.isfinite(e)], l_[np.isfinite(l_)]
+    e, l_ = _finite(_as_float(earlier)), _finite(_as_float(later))
     n_e, n_l = int(e.size), int(l_.size)
     m_e, s_e = _mean_sd(e)
     m_l, s_l = _mean_sd(l_)
