@@ -21,6 +21,7 @@ References
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 
@@ -65,6 +66,13 @@ class _Patterns:
     xty0: FloatArray  # X'y
     yty0: float  # y'y
     n_obs: int
+
+    @functools.cached_property
+    def outer(self) -> FloatArray:
+        """P × p × p: count times c c' per pattern (the same at every λ)."""
+        return np.asarray(
+            self.c[:, :, None] * self.c[:, None, :] * self.count[:, None, None], dtype=np.float64
+        )
 
 
 @dataclass(frozen=True)
@@ -179,12 +187,13 @@ class _Points:
     rss: FloatArray  # G
 
 
-def _at(pat: _Patterns, lam: FloatArray) -> _Points:
-    """Evaluate at every λ at once (a batch of p × p solves)."""
+def _at(pat: _Patterns, lam: FloatArray, *, value_too: bool = True) -> _Points:
+    """Evaluate at every λ at once (a batch of p × p solves); ``value_too=False`` leaves the
+    criterion's value out (NaN), for root finding on the slope."""
     one_m = 1.0 + np.outer(lam, pat.m)  # G × P
     g = lam[:, None] / one_m
     dg = 1.0 / one_m**2
-    outer = pat.c[:, :, None] * pat.c[:, None, :] * pat.count[:, None, None]  # P × p × p
+    outer = pat.outer
     xtx = pat.xtx0 - np.tensordot(g, outer, axes=1)
     dxtx = -np.tensordot(dg, outer, axes=1)
     xty = pat.xty0 - (g * pat.total) @ pat.c
@@ -196,8 +205,11 @@ def _at(pat: _Patterns, lam: FloatArray) -> _Points:
     drss += np.einsum("gi,gij,gj->g", beta, dxtx, beta)
     dfree = pat.n_obs - pat.c.shape[1]
     with np.errstate(divide="ignore", invalid="ignore"):
-        _sign, logdet_x = np.linalg.slogdet(xtx)
-        value = dfree * np.log(rss / dfree) + np.log(one_m) @ pat.count + logdet_x
+        if value_too:
+            _sign, logdet_x = np.linalg.slogdet(xtx)
+            value = dfree * np.log(rss / dfree) + np.log(one_m) @ pat.count + logdet_x
+        else:
+            value = np.full(lam.shape, np.nan)
         slope = dfree * drss / rss + (pat.m / one_m) @ pat.count
         slope += np.einsum("gii->g", np.linalg.solve(xtx, dxtx))
     bad = ~(rss > 0)
@@ -206,7 +218,7 @@ def _at(pat: _Patterns, lam: FloatArray) -> _Points:
 
 
 def _slope(pat: _Patterns, rho: float) -> float:
-    return float(_at(pat, np.array([_lam(rho)])).slope[0])
+    return float(_at(pat, np.array([_lam(rho)]), value_too=False).slope[0])
 
 
 def _lam(rho: float) -> float:
