@@ -50,8 +50,24 @@ def group_values(rs: ResponseSet, column: str, index: int, label: str) -> pd.Ser
             f"{rs.source}); group columns read: {available}. Read every wave with the same "
             f"subgroup column ({option('group_columns')})."
         )
-    refuse_identifying_groups(rs.groups[column], column)
-    values = distinct_from_reserved(rs.groups[column].astype("object"))
+    raw = rs.groups[column]
+    codes, uniques = pd.factorize(raw, use_na_sentinel=True)
+    if len(uniques) and all(type(u) is str for u in uniques):
+        # Text (as read from files): each distinct value is named once and the names are
+        # gathered, instead of text operations on every row. Missing values: the last name.
+        distinct = pd.Series([*uniques, None], dtype="object")
+        refuse_identifying_groups(distinct, column)
+        named = _named(distinct)
+        out = named.take(codes)  # code -1 (missing): the last row, None -> NO_GROUP
+        out.index, out.name = raw.index, raw.name
+        return out
+    refuse_identifying_groups(raw, column)
+    return _named(raw.astype("object"))
+
+
+def _named(values: pd.Series) -> pd.Series:
+    """Group names: reserved names marked, missing and blank values as :data:`NO_GROUP`."""
+    values = distinct_from_reserved(values)
     return values.where(values.notna() & (values.astype(str).str.strip() != ""), NO_GROUP).astype(
         str
     )
