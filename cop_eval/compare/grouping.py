@@ -12,9 +12,11 @@ when it has not.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from cop_eval.errors import OptionError
@@ -29,6 +31,7 @@ __all__ = [
     "group_series",
     "merge_small_groups",
     "refuse_identifying_groups",
+    "refuse_named_groups",
 ]
 
 #: The label of the merged group.
@@ -80,6 +83,49 @@ def refuse_identifying_groups(values: pd.Series, column: str) -> None:
             f"subgroup column {column!r} holds values that look like personal identifiers "
             f"({kind.replace('_', ' ')}s), which would be printed as group names; a subgroup "
             "column must hold categories such as team, site or role. Choose another column."
+        )
+
+
+def refuse_named_groups(
+    groups: pd.DataFrame,
+    names: Iterable[str],
+    rows: Sequence[int] | npt.NDArray[np.int64] | None,
+    where: str,
+    fix: str = "leave this column out of the subgroup columns, or replace the names by the "
+    "team's name in the file",
+) -> None:
+    """Refuse subgroup columns whose values are people's names (``names``: the roster's names
+    and the names a project redacts; compared by NFKC and case folding): they would be printed
+    as group names, even of a hidden group.
+
+    Raises
+    ------
+    OptionError
+        Naming the column, how many values are names and the first row with one (``rows``: the
+        file's row numbers), never the name.
+    """
+    from cop_eval.privacy.identifiers import name_key, roster_named
+
+    names = list(names)
+    if not names:
+        return
+    for column in groups.columns:
+        values = groups[column]
+        distinct = [str(v) for v in pd.unique(values.dropna().astype(str))]
+        found = roster_named(distinct, names)
+        if not found:
+            continue
+        keys = {name_key(v) for v in found}
+        cells = values.tolist()
+        first = next(i for i, v in enumerate(cells) if v is not None and name_key(str(v)) in keys)
+        row = (
+            f" (first in row {int(rows[first])})" if rows is not None and len(rows) > first else ""
+        )
+        raise OptionError(
+            f"{where}: subgroup column {str(column)!r} holds {len(found)} value(s) that are the "
+            f"names of people on the project's roster or among its names to redact{row}; they "
+            "would be printed as group names, even of a hidden group. A subgroup column must "
+            f"hold categories such as team, site or role: {fix}."
         )
 
 

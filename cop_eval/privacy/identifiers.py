@@ -10,12 +10,19 @@ staff numbers and postcodes.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 from functools import partial
 
 from cop_eval.comments.patterns import PATTERNS, Pattern
 
-__all__ = ["IDENTIFYING_KINDS", "looks_identifying", "redact_identifiers"]
+__all__ = [
+    "IDENTIFYING_KINDS",
+    "looks_identifying",
+    "name_key",
+    "redact_identifiers",
+    "roster_named",
+]
 
 #: The kinds that make a group value personal (a postcode or a URL can name a site).
 IDENTIFYING_KINDS = frozenset({"email", "phone", "nhs_number"})
@@ -60,3 +67,27 @@ def looks_identifying(values: Iterable[str]) -> str | None:
             if match and (pattern.accept is None or pattern.accept(match.group(0))):
                 return pattern.kind
     return None
+
+
+def name_key(text: str) -> str:
+    """A name as compared with a roster: NFKC, case folded, spaces collapsed.
+
+    Examples
+    --------
+    >>> name_key("  PRIYA   Shah "), name_key("Ｐｒｉｙａ Shah") == name_key("priya shah")
+    ('priya shah', True)
+    """
+    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+
+def roster_named(values: Iterable[str], names: Iterable[str]) -> list[str]:
+    """The ``values`` that are a person's name from ``names`` (a roster's names, or the names a
+    project redacts), compared by :func:`name_key`.
+
+    Examples
+    --------
+    >>> roster_named(["North", "priya  SHAH", "Team B"], ["Priya Shah", "Tomasz Nowak"])
+    ['priya  SHAH']
+    """
+    known = {name_key(n) for n in names if name_key(n)}
+    return [v for v in values if name_key(v) in known] if known else []

@@ -233,6 +233,9 @@ class CycleStore:
 
         label = self._wave_label(wave)
         roster = read_roster(path, self.key, id_column=id_column, group_column=group_column)
+        from cop_eval.store.named_groups import refuse_roster_naming_groups
+
+        refuse_roster_naming_groups(self, path, id_column)
         digest = sha256_file(path)
         with self._write() as conn:
             previous = cycle_db.read_membership(conn, label)

@@ -22,7 +22,7 @@ from cop_eval.errors import OptionError, StoreError, action, option
 from cop_eval.instruments import Instrument
 from cop_eval.privacy import load_or_create_key
 from cop_eval.responses import ImportReport, ResponseSet
-from cop_eval.store import db, integrity, opening
+from cop_eval.store import db, integrity, named_groups, opening
 from cop_eval.store.actions import ActionStore
 from cop_eval.store.codec import DATA_FORMAT, decode_answers, encode_answers
 from cop_eval.store.comments import CommentStore, vocabulary_of
@@ -528,6 +528,8 @@ class Project(CycleStore, ActionStore, ReleaseStore):
         StoreError
             The label is taken by other content (and ``replace`` is false); ids are not
             pseudonymised; another process holds the store longer than ``busy_timeout``.
+        OptionError
+            A subgroup column holds names of people (:mod:`cop_eval.store.named_groups`).
         """
         label = db.check_label(label)
         if responses.n == 0:
@@ -535,13 +537,11 @@ class Project(CycleStore, ActionStore, ReleaseStore):
                 f"{responses.source}: no rows were accepted, so there is no wave to store. See "
                 f"why in {action('check')}."
             )
+        named_groups.refuse_named_wave(self, responses)
         encoded = encode_answers(
-            responses.items,
-            responses.respondent_ids,
-            responses.groups,
-            responses.row_numbers,
+            responses.items, responses.respondent_ids, responses.groups, responses.row_numbers,
             source=responses.source,
-        )
+        )  # fmt: skip
         file_hash = (source_sha256 or encoded.sha256).lower()
         if len(file_hash) != 64 or any(ch not in "0123456789abcdef" for ch in file_hash):
             raise OptionError(f"source_sha256 {source_sha256!r} is not a SHA-256 hex digest.")
