@@ -251,9 +251,10 @@ def test_report_closes_the_loop_on_the_two_actions(demo: DemoResult) -> None:
     assert facts.latest_response_rate() == (44 / 48, 48)
     latest = {g.group: g for g in facts.cycle.participation.waves[-1].groups}
     assert latest["Trainers"].rate == 8 / 10 and latest["HR"].rate == 18 / 20
-    # the 3 HR administrators are the responses minus the members who answered: hidden, but
-    # hiding the 5 quality assurers as well would protect nothing
-    assert latest["not members"].suppressed and not latest["Training quality assurance"].suppressed
+    # the 3 HR administrators are the responses minus the members who answered, both shown:
+    # their number is shown (hiding it, or the 5 quality assurers, would protect nothing)
+    assert latest["not members"].respondents == 3 and not latest["not members"].suppressed
+    assert not latest["Training quality assurance"].suppressed
     assert latest["Training quality assurance"].respondents == 5
     attendance = facts.cycle.attendance
     assert attendance is not None
@@ -493,3 +494,63 @@ def test_the_report_gives_the_two_coders_agreement_with_its_n(demo: DemoResult) 
     median = statistics.median(t.kappa for t in used if t.kappa is not None)
     assert said.group(2).replace("−", "-") == f"{median:.2f}"
     assert f"n = {expected.n}" in text
+
+
+def _rate_rows(page: str) -> list[list[str]]:
+    """The cells of each row of the response-rate table ("Response rate per wave")."""
+    start = page.index("Response rate per wave: members who answered")
+    table = page[start : page.index("</table>", start)]
+    rows = re.findall(r"<tr[^>]*>(.*?)</tr>", table, flags=re.S)
+    cells = [[html.unescape(re.sub(r"<[^>]+>", "", c)).strip() for c in re.findall(
+        r"<td[^>]*>(.*?)</td>", row, flags=re.S)] for row in rows]  # fmt: skip
+    return [c for c in cells if c]
+
+
+def _says_no_derivable_count_is_hidden(page: str, total: dict[str, int]) -> None:
+    """Issue 19: the respondents who are not members are the wave's responses (``total``) minus
+    the members who answered (both printed), so their number is printed, never "suppressed"."""
+    rows = _rate_rows(page)
+    assert rows and {r[0] for r in rows} <= set(total)
+    for wave, _members, answered, _rate, not_members, *_ in rows:
+        assert not_members.isdigit(), (wave, not_members)
+        assert int(not_members) == total[wave] - int(answered), wave
+    start = page.index("Response rate per wave: members who answered")
+    groups = page[page.index("<table", page.index("</table>", start)) :]
+    groups = groups[: groups.index("</table>")]
+    assert "Not members" in groups
+    for row in re.findall(r"<tr[^>]*>(.*?)</tr>", groups, flags=re.S):
+        if "Not members" in row:
+            assert "suppressed" not in row, row
+
+
+def test_no_output_hides_a_count_that_follows_from_counts_it_shows(
+    demo: DemoResult, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The demo's report (47 responses in Mar 2026, 44 of 48 members answered: 3 are not
+    members), its dashboard and the web results page follow the rule of docs/projects.md."""
+    import shutil
+
+    from fastapi.testclient import TestClient
+
+    from cop_eval.web.app import create_app
+    from tests.web.conftest import page as web_page
+
+    report = demo.html.read_text(encoding="utf-8")
+    assert "44 of 48 members answered" in report
+    per_wave = report[report.index("Responses per wave") :]
+    found = re.findall(r"<td[^>]*>(\w+ 20\d\d)</td>\s*<td[^>]*>(\d+)</td>", per_wave)
+    total = {wave: int(n) for wave, n in found[:3]}
+    assert total == {"Mar 2025": 47, "Sep 2025": 47, "Mar 2026": 47}
+    _says_no_derivable_count_is_hidden(report, total)
+    assert len(_rate_rows(report)) == 3
+    # the dashboard prints no participation count, so none of its figures is hidden
+    assert main(["dashboard", "--project", str(demo.project), "--json"]) == 0
+    board = json.loads(capsys.readouterr().out)
+    assert not [line["label"] for line in board["lines"] if line["suppressed"]]
+    copy = tmp_path / "project"
+    shutil.copytree(demo.project, copy)
+    app = create_app(copy, staging_dir=tmp_path / "staging", warm_up=False)
+    with TestClient(app, base_url="http://127.0.0.1:8000") as client:
+        shown = web_page(client, "/results")
+    assert shown.status_code == 200
+    _says_no_derivable_count_is_hidden(shown.text, total)

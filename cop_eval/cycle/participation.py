@@ -13,8 +13,13 @@ suppression, :meth:`cop_eval.privacy.PrivacyPolicy.suppressed_groups`): the memb
 against the members who answered, the other respondents' groups against the rest of the
 responses (the wave's responses minus the members who answered, so that hiding a members'
 subgroup would not protect it). A subgroup where nobody
-answered shows its zero. Respondents who are not members are counted apart only when there are
-at least that many of them.
+answered shows its zero.
+
+Respondents who are not members are counted apart, and their number is shown whatever its size:
+it is the wave's responses minus the members who answered, both shown (they make the response
+rate), so hiding it would hide nothing and say "suppressed" for a figure anyone can work out. For
+the same reason a family whose only hidden subgroup would follow from the family's shown total
+(one subgroup of non-members: all of them) shows it.
 """
 
 from __future__ import annotations
@@ -159,6 +164,13 @@ def _count_rows(counts: Mapping[str, int], groups: pd.Series | None) -> _Rows:
     return _Rows(members, respondents)
 
 
+def _hidden_in(family: dict[str, int], privacy: PrivacyPolicy) -> frozenset[str]:
+    """The hidden subgroups of one family whose total is shown: none when a single one would
+    be hidden (it is the total minus the shown ones, so hiding it protects nothing)."""
+    hidden = privacy.suppressed_groups(family)
+    return hidden if sum(1 for g in hidden if family[g] > 0) > 1 else frozenset()
+
+
 def _suppress(rows: _Rows, privacy: PrivacyPolicy) -> tuple[GroupParticipation, ...]:
     counts = dict(rows.respondents)
     # Members' subgroups add up to the members who answered, and the other respondents to the
@@ -167,7 +179,7 @@ def _suppress(rows: _Rows, privacy: PrivacyPolicy) -> tuple[GroupParticipation, 
     # wave's responses minus the members who answered).
     member_counts = {g: n for g, n in counts.items() if rows.members.get(g) is not None}
     other_counts = {g: n for g, n in counts.items() if g not in member_counts}
-    hidden = privacy.suppressed_groups(member_counts) | privacy.suppressed_groups(other_counts)
+    hidden = _hidden_in(member_counts, privacy) | _hidden_in(other_counts, privacy)
     primary = {g for g, n in counts.items() if n > 0 and privacy.hides(n)}
     out = []
     order = sorted(
@@ -227,7 +239,7 @@ def _wave(
             rs.n,
             membership.total,
             member_respondents,
-            outside if outside == 0 or not privacy.hides(outside) else None,
+            outside,  # responses - members who answered: both are shown
             member_respondents / membership.total,
             "roster",
             _suppress(rows, privacy) if by_group else (),
@@ -260,7 +272,7 @@ def _wave(
         rs.n,
         membership.total,
         member_respondents,
-        outside if outside == 0 or not privacy.hides(outside) else None,
+        outside,  # responses - members who answered: both are shown
         min(member_respondents / membership.total, 1.0) if membership.total else None,
         "counts",
         table,
