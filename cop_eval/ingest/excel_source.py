@@ -22,6 +22,7 @@ from cop_eval.errors import DataImportError, option
 from cop_eval.ingest.csv_checks import check_cell_sizes
 from cop_eval.ingest.layouts import Layout, read_layout
 from cop_eval.ingest.raw import Column, RawTable
+from cop_eval.ingest.xlsx_cells import check_cell_bytes, sheet_part
 from cop_eval.limits import limit, over_limit
 
 __all__ = ["ExcelSource", "check_workbook_size", "sheet_names"]
@@ -208,6 +209,10 @@ class ExcelSource:
         name = _choose_sheet(names, sheet, source)
         try:
             formulas = _has_formulas(path)
+            with zipfile.ZipFile(path) as archive:  # no cell over max_cell_bytes reaches calamine
+                part = sheet_part(archive, name)
+                if part is not None:
+                    check_cell_bytes(archive, part, name, source)
         except (zipfile.BadZipFile, OSError, KeyError, EOFError, zlib.error) as exc:
             raise _unreadable(source, exc) from exc
         rows = (_rows_openpyxl if formulas else _rows_calamine)(path, name, source)

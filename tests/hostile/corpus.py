@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import sys
 import zipfile
 from collections.abc import Callable
@@ -283,6 +284,34 @@ def xlsx_dtd_entities() -> bytes:
     return _zip(parts)
 
 
+def xlsx_big_inline_cell() -> bytes:
+    """A workbook whose cell C5 is an inline string of 300 kB (the test lowers the cell limit
+    to 100 kB; the default 1 MiB is the same check)."""
+    parts = _workbook_parts()
+    sheet = parts["xl/worksheets/sheet1.xml"]
+    big = b'<c r="C5" t="inlineStr"><is><t>' + b"x" * 300_000 + b"</t></is></c>"
+    parts["xl/worksheets/sheet1.xml"] = re.sub(rb'<c r="C5"[^>]*><v>\d+</v></c>', big, sheet)
+    return _zip(parts)
+
+
+def xlsx_big_shared_cell() -> bytes:
+    """A workbook whose cell B4 is a shared string of 300 kB, in runs of 30 kB (calamine
+    builds every shared string of a workbook when it opens it)."""
+    parts = _workbook_parts()
+    runs = b"".join(b"<r><t>" + b"y" * 30_000 + b"</t></r>" for _ in range(10))
+    parts["xl/sharedStrings.xml"] = (
+        b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="2" '
+        b'uniqueCount="2"><si><t>T2</t></si><si>' + runs + b"</si></sst>"
+    )
+    sheet = parts["xl/worksheets/sheet1.xml"]
+    parts["xl/worksheets/sheet1.xml"] = re.sub(
+        rb'<c r="B4" t="inlineStr"><is><t>[^<]*</t></is></c>',
+        b'<c r="B4" t="s"><v>1</v></c>',
+        sheet,
+    )
+    return _zip(parts)
+
+
 def encrypted_workbook() -> bytes:
     """The shape of a password-protected workbook: an OLE2 file with an EncryptedPackage."""
     header = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504
@@ -408,6 +437,20 @@ CASES: tuple[Case, ...] = (
         env={"COP_EVAL_MAX_XLSX_XML_BYTES": "1000000"},
     ),
     Case("dimension_lie.xlsx", "7 xlsx declaring A1:XFD1048576", xlsx_dimension_lie, rows_read=8),
+    Case(
+        "big_inline_cell.xlsx",
+        "7 xlsx cell size, before calamine",
+        xlsx_big_inline_cell,
+        error="sheet 'Sheet', row 5, column C",
+        env={"COP_EVAL_MAX_CELL_BYTES": "100000"},
+    ),
+    Case(
+        "big_shared_cell.xlsx",
+        "7 xlsx shared string size, before calamine",
+        xlsx_big_shared_cell,
+        error="sheet 'Sheet', row 4, column B",
+        env={"COP_EVAL_MAX_CELL_BYTES": "100000"},
+    ),
     Case("broken_deflate.xlsx", "8 broken deflate data", xlsx_broken_deflate, error="Excel"),
     Case("damaged_xml.xlsx", "8 damaged sheet XML", xlsx_damaged_xml, error="Excel"),
     Case("dtd_entities.xlsx", "8 DTD entities in sheet XML", xlsx_dtd_entities, rows_read=8),
