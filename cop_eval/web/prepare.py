@@ -173,6 +173,9 @@ def prepare_job(
                 comments.put(key, build_page(directory, ALL, privacy))
         while not made.wait(0.05):
             pause()
+        store = cache.store(str(directory))
+        if store is not None:
+            store.prune()  # entries of older states of the project, unused for a week
 
     return runner.submit(
         ("prepare", str(directory), revision, privacy),

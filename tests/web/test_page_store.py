@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -141,3 +143,15 @@ def test_a_folder_that_cannot_be_written_only_costs_time(tmp_path: Path) -> None
     store = PageStore(directory)
     store.save("results", "key", "value")  # no error: the page is computed as before
     assert store.load("results", "key") is None
+
+
+def test_entries_unused_for_a_week_are_removed(tmp_path: Path) -> None:
+    directory = tmp_path / "project"
+    create_project(directory)
+    store = PageStore(directory)
+    store.save("results", "old", 1)
+    store.save("results", "new", 2)
+    old = store.path("results", "old")
+    os.utime(old, (time.time() - 8 * 24 * 3600,) * 2)
+    assert store.prune() == 1
+    assert not old.exists() and store.load("results", "new") == 2
