@@ -7,12 +7,12 @@ from typing import Literal
 
 from cop_eval.instruments import Instrument
 from cop_eval.measure.validity_results import (
-    FitIndices,
     GroupSize,
     GroupValue,
     InvarianceResult,
     InvarianceStep,
     ScaleValidity,
+    fit_indices,
 )
 from cop_eval.stats.cfa import CfaFit
 from cop_eval.stats.invariance import (
@@ -35,26 +35,11 @@ POOR_CFI = 0.90
 POOR_RMSEA = 0.08
 
 
-def _fit(fit: CfaFit) -> FitIndices:
-    return FitIndices(
-        chisq=fit.chisq,
-        df=fit.df,
-        p=fit.p,
-        cfi=fit.cfi,
-        tli=fit.tli,
-        rmsea=fit.rmsea,
-        rmsea_ci=fit.rmsea_ci,
-        srmr=fit.srmr,
-        npar=fit.npar,
-        n=fit.n,
-    )
-
-
 def _step(fit: CfaFit, test: ModelComparison | None, freed: tuple[str, ...] = ()) -> InvarianceStep:
     if test is None:
-        return InvarianceStep(fit=_fit(fit), freed=freed)
+        return InvarianceStep(fit=fit_indices(fit), freed=freed)
     return InvarianceStep(
-        fit=_fit(fit),
+        fit=fit_indices(fit),
         chisq_diff=test.chisq_diff,
         df_diff=test.df_diff,
         p=test.p,
