@@ -89,7 +89,7 @@ def _read_wave(sim: Simulation, number: int) -> pd.DataFrame:
         }
         frame = frame.rename(columns=rename)
     elif spec.format == "ms_forms":
-        frame = pd.read_excel(path, dtype=str).rename(columns=by_text)
+        frame = pd.read_excel(path, dtype=str, engine="openpyxl").rename(columns=by_text)
     else:
         frame = pd.read_csv(path, sep=";", encoding="utf-8-sig", dtype=str)
     emails = frame[spec.id_column].str.strip().str.casefold()
@@ -413,7 +413,7 @@ def test_register_follows_the_thesis_pattern(sim: Simulation, manifest: dict[str
     assert list(register.columns) == ["Name", "Email", "Meeting date", "Attended"]
     assert set(register["Attended"]) == {"Yes", "No", "Apologies"}
     dates = pd.to_datetime(register["Meeting date"], format="%d/%m/%Y")
-    assert dates.dt.weekday.eq(1).all() and dates.nunique() == 17
+    assert dates.dt.day_of_week.eq(1).all() and dates.nunique() == 17
     strand = {p.email: p.strand for p in sim.people}
     attended = register[register["Attended"] == "Yes"].groupby("Email").size()
     full = register.groupby("Email").size().pipe(lambda n: n[n == 17].index)
