@@ -9,23 +9,12 @@ does, so that waves read from files on separate runs can still be matched by the
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 from cop_eval.cli.terms import cli_term
 from cop_eval.errors import CopEvalError
 from cop_eval.privacy import load_or_create_key
+from cop_eval.privacy.user_keys import user_key_path
 
 __all__ = ["user_key", "user_key_path"]
-
-
-def user_key_path() -> Path:
-    """Where the per-user key lives (the file need not exist yet)."""
-    configured = os.environ.get("COP_EVAL_SECRET_FILE")
-    if configured:
-        return Path(configured)
-    base = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
-    return base / "cop-eval" / "secret.key"
 
 
 def user_key() -> bytes:

@@ -9,10 +9,13 @@ subgroup, the anonymity rule (and, for the PDF, the cover), and the cop-eval ver
 :meth:`PageStore.load` checks again in the file: an entry of another state is never used.
 
 The files are written whole or not at all (:func:`cop_eval.outputs.write_atomic`) and sealed
-with a keyed hash (HMAC-SHA-256) under a key derived from the project's ``secret.key``: a file
-cut short, edited, or copied from another project does not pass, is removed, and its entry is
-computed again (never shown). Only then is it unpickled, so the store loads nothing it did not
-write itself. A store that cannot be written (a read-only folder, a full disk) only costs time:
+with a keyed hash (HMAC-SHA-256) under a key derived from the project's ``secret.key`` and this
+user's own cache key, which never leaves their configuration folder
+(:func:`cop_eval.privacy.user_keys.cache_seal_key`): a file cut short, edited, copied from
+another project, or written by anyone else (a project folder handed over carries its
+``secret.key``, so a seal under that key alone could be forged) does not pass, is removed, and
+its entry is computed again (never shown). Only then is it unpickled, so the store loads
+nothing this user's cop-eval did not write itself. A store that cannot be written (a read-only folder, a full disk) only costs time:
 the pages are computed as before.
 
 Entries of an older revision are left behind by a change; :meth:`PageStore.prune` removes those
@@ -33,6 +36,7 @@ from cop_eval import __version__
 from cop_eval.errors import CopEvalError
 from cop_eval.outputs import write_atomic
 from cop_eval.privacy.pseudonyms import read_key
+from cop_eval.privacy.user_keys import cache_seal_key
 from cop_eval.store.project import KEY_NAME
 
 __all__ = ["CACHE_DIR", "PageStore"]
@@ -40,7 +44,7 @@ __all__ = ["CACHE_DIR", "PageStore"]
 #: The store's folder inside the project folder.
 CACHE_DIR = "web-cache"
 
-_MAGIC = b"cop-eval web cache 1\n"
+_MAGIC = b"cop-eval web cache 2\n"
 _SEAL = hashlib.sha256().digest_size
 _WEEK = 7 * 24 * 3600
 
@@ -67,7 +71,7 @@ class PageStore:
                 secret = read_key(self._key_path)
             except (CopEvalError, OSError):
                 return None  # no key, no store: everything is computed as before
-            self._seal_key = hmac.new(secret, b"cop-eval web cache", hashlib.sha256).digest()
+            self._seal_key = cache_seal_key(secret, b"cop-eval web cache")
         return self._seal_key
 
     def path(self, kind: str, key: object) -> Path:

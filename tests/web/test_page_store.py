@@ -136,6 +136,45 @@ def test_the_store_keeps_only_what_it_sealed(tmp_path: Path) -> None:
     assert store.load("results", ("key", 1)) is None
 
 
+def test_entries_from_anyone_else_are_never_unpickled(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A project folder handed over carries its secret.key: whoever made it could seal an entry
+    # with that key (a pickle runs code when loaded). Only this user's entries are loaded.
+    import hashlib
+    import hmac
+    import pickle
+
+    from cop_eval import __version__
+    from cop_eval.web import page_store
+
+    directory = tmp_path / "project"
+    create_project(directory)
+    monkeypatch.setenv("COP_EVAL_SECRET_FILE", str(tmp_path / "colleague" / "secret.key"))
+    PageStore(directory).save("results", ("key", 1), "the colleague's page")
+    assert PageStore(directory).load("results", ("key", 1)) == "the colleague's page"
+    monkeypatch.setenv("COP_EVAL_SECRET_FILE", str(tmp_path / "me" / "secret.key"))
+    mine = PageStore(directory)
+    target = mine.path("results", ("key", 1))
+    assert target.exists()
+    assert mine.load("results", ("key", 1)) is None  # written by another user: computed again
+    assert not target.exists()
+    # Forged with the project's own key, as anyone holding the folder could.
+    secret = (directory / "secret.key").read_bytes()
+    forged_key = hmac.new(secret, b"cop-eval web cache", hashlib.sha256).digest()
+    payload = pickle.dumps((__version__, repr(("key", 2)), "forged"))
+    seal = hmac.new(forged_key, payload, hashlib.sha256).digest()
+    forged = mine.path("results", ("key", 2))
+    forged.parent.mkdir(exist_ok=True)
+    forged.write_bytes(page_store._MAGIC + seal + payload)
+    assert mine.load("results", ("key", 2)) is None
+    assert not forged.exists()
+    # This user's own entries are kept as before, and the cache key is theirs alone.
+    mine.save("results", ("key", 3), "mine")
+    assert PageStore(directory).load("results", ("key", 3)) == "mine"
+    assert (tmp_path / "me" / "web-cache.key").stat().st_mode & 0o077 == 0
+
+
 def test_a_folder_that_cannot_be_written_only_costs_time(tmp_path: Path) -> None:
     directory = tmp_path / "project"
     create_project(directory)
