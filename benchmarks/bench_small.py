@@ -82,9 +82,20 @@ def summary(figures: list[tuple[float, float, str, float]]) -> Figures:
     return min(times), statistics.median(times), peak, cpu
 
 
+FIGURES: dict[str, dict[str, float | None]] = {}
+
+
 def line(name: str, target: float, fig: Figures) -> None:
+    """Prints one figure beside its target and keeps it for the JSON summary."""
     low, mid, peak, cpu = fig
     mark = "ok" if low <= target else "OVER"
+    FIGURES[name] = {
+        "min_s": round(low, 3),
+        "median_s": round(mid, 3),
+        "target_s": target,
+        "peak_mb": round(peak) if peak == peak else None,
+        "cpu_s": round(cpu, 2) if cpu == cpu else None,
+    }
     print(
         f"{name:<44} {low:7.2f} {mid:7.2f} {target:7.1f}  {mark:<4} {peak:7.0f} {cpu:7.2f}",
         flush=True,
@@ -131,6 +142,7 @@ def main() -> None:
         if start:
             print(f"  (starting the web app itself, imports included: min {min(start):.2f} s)")
     print(f"load average {os.getloadavg()[0]:.1f} at the end (the machine may be shared)")
+    print(json.dumps({"figures": FIGURES}))
 
 
 if __name__ == "__main__":
