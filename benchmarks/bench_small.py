@@ -8,7 +8,9 @@ Each figure is a fresh process, as the user runs it, timed ``--runs`` times (min
 * ``cop-eval compare --project`` on the demo's project, one instrument (target 1.5 s);
 * ``cop-eval report --project`` on it to PDF (target 5 s);
 * every page of the web app on the demo's project, cold (the first request of a freshly
-  started app, one process per page) and warm (the best of the next three; targets 3 s / 1 s).
+  started app, one process per page, with nothing kept in the project's ``web-cache/``) and
+  warm (the best of the next three; targets 3 s / 1 s). ``benchmarks/bench_web.py`` measures
+  the pages in more detail (with and without what an import keeps).
 
 Peak memory is the process's own maximum resident set (``wait4``'s ``ru_maxrss``).
 
@@ -21,6 +23,7 @@ import argparse
 import json
 import os
 import platform
+import shutil
 import statistics
 import subprocess
 import sys
@@ -125,14 +128,13 @@ def main() -> None:
         line("report --project -> PDF (demo)", 5.0, timed(report, args.runs))
         figures = {}
         for page in [] if args.no_web else PAGES:
-            probes = [
-                json.loads(
-                    run([sys.executable, "-c", _PAGE_PROBE, str(project), str(work / "st"), page])[
-                        2
-                    ]
-                )
-                for _ in range(args.runs)
-            ]
+            probes = []
+            for _ in range(args.runs):
+                # Cold means nothing kept: an earlier probe's app may have prepared pages in
+                # the project folder (web-cache/) in the background.
+                shutil.rmtree(project / "web-cache", ignore_errors=True)
+                probe = [sys.executable, "-c", _PAGE_PROBE, str(project), str(work / "st"), page]
+                probes.append(json.loads(run(probe)[2]))
             figures[page] = probes
             cold = [p["cold"] for p in probes]
             warm = [p["warm"] for p in probes]
