@@ -19,7 +19,14 @@ import click
 from rich.table import Table
 from rich.text import Text
 
-from cop_eval.cli.common import json_option, multi_data_options, out, print_json, project_option
+from cop_eval.cli.common import (
+    codebook_for,
+    json_option,
+    multi_data_options,
+    out,
+    print_json,
+    project_option,
+)
 from cop_eval.cli.loading import unify_group_column, waves_from_files
 from cop_eval.comments.redaction import RedactionRules
 from cop_eval.comments.results import CommentAnalysis
@@ -45,7 +52,8 @@ codebook_option = click.option(
     type=click.Path(path_type=Path, dir_okay=False),
     default=None,
     metavar="CB.yaml",
-    help="A codebook of themes (default: the built-in one, for the built-in instruments).",
+    help="A codebook of themes (default: with --project, the project's own codebook.yaml when "
+    "it has one; else the built-in one, for the built-in instruments).",
 )
 
 
@@ -141,7 +149,7 @@ def themes_cmd(
         raise click.UsageError("give DATA files or --project DIR, not both")
     if not data and project_dir is None:
         raise click.UsageError("give one DATA file per wave, or --project DIR")
-    book = load_codebook(codebook)
+    book = load_codebook(codebook_for(codebook, project_dir))
     group = group_column[0] if group_column else None
     if project_dir is not None:
         waves, chosen, rules = _project_waves(project_dir, instruments, group_column)

@@ -9,7 +9,7 @@ from rich.table import Table
 from rich.text import Text
 
 from cop_eval.cli.comments_cmd import policy_of, privacy_options
-from cop_eval.cli.common import err, json_option, out, print_json
+from cop_eval.cli.common import codebook_for, err, json_option, out, print_json
 
 __all__ = ["attach"]
 
@@ -26,7 +26,8 @@ _codebook = click.option(
     type=click.Path(path_type=Path, dir_okay=False),
     default=None,
     metavar="CB.yaml",
-    help="A codebook of themes (default: the built-in one).",
+    help="A codebook of themes (default: the project's own codebook.yaml when it has one; else "
+    "the built-in one).",
 )
 
 
@@ -166,7 +167,7 @@ def export_cmd(
     from cop_eval.comments.codebook import load_codebook
     from cop_eval.comments.sheet import write_sheet
 
-    book = load_codebook(codebook)
+    book = load_codebook(codebook_for(codebook, project_dir))
     waves, chosen, rules = project_comment_inputs(project_dir, instruments, group_column)
     comments = sheet_comments(
         waves,
@@ -196,7 +197,7 @@ def import_cmd(sheet: Path, project_dir: Path, coder: str | None, codebook: Path
     from cop_eval.comments.sheet import read_sheet
     from cop_eval.store import Project
 
-    book = load_codebook(codebook)
+    book = load_codebook(codebook_for(codebook, project_dir))
     with Project.open(project_dir) as project:
         codes = read_sheet(sheet, book, project.comments.keys())
         name = coder or codes.coder
@@ -229,7 +230,7 @@ def agreement_cmd(
 
     if len(coders) > 2:
         raise click.UsageError("give --coder once or twice")
-    book = load_codebook(codebook)
+    book = load_codebook(codebook_for(codebook, project_dir))
     with Project.open(project_dir) as project:
         known = set(project.comments.coders())
         for name in coders:

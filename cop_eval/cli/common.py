@@ -190,3 +190,20 @@ wave_option = click.option(
     metavar="LABEL",
     help="With --project: the stored wave to use (default: the latest).",
 )
+
+
+def codebook_for(codebook: Path | None, project_dir: Path | None) -> Path | None:
+    """The codebook a command codes comments with: ``--codebook`` when given; else, with
+    ``--project DIR``, the project's own ``DIR/codebook.yaml`` when it has one (the web app's
+    Import page keeps it there), said on stderr; else ``None`` (the built-in codebook)."""
+    if codebook is not None or project_dir is None:
+        return codebook
+    from cop_eval.comments.codebook import project_codebook
+
+    found = project_codebook(project_dir)
+    if found is not None:
+        err.print(
+            f"Using the project's own codebook {found} (give --codebook CB.yaml to use another).",
+            markup=False,
+        )
+    return found

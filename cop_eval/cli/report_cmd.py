@@ -10,6 +10,7 @@ import click
 from rich.text import Text
 
 from cop_eval.cli.common import (
+    codebook_for,
     err,
     labels_option,
     min_group_size_option,
@@ -269,7 +270,8 @@ def _record_released(
     type=click.Path(path_type=Path, dir_okay=False),
     default=None,
     metavar="CB.yaml",
-    help="Themes for the section 'What members said' (default: the built-in codebook).",
+    help="Themes for the section 'What members said' (default: with --project, the project's "
+    "own codebook.yaml when it has one; else the built-in codebook).",
 )
 @click.option(
     "--min-comment-group-size",
@@ -341,6 +343,7 @@ def report_cmd(
     responses, instruments, wave_labels = waves.responses, waves.instruments, waves.labels
     cycle, wave_dates = waves.cycle, waves.wave_dates
     released: tuple[Release, ...] = () if project_dir is None else _released(project_dir)
+    themes = codebook_for(codebook, project_dir)
     err.print(Text("Scoring, checking reliability and comparing waves ..."))
     options = ReportOptions(
         labels=None if wave_labels is None else tuple(wave_labels),
@@ -350,7 +353,7 @@ def report_cmd(
         title=title,
         cycle=cycle,
         organisation=organisation,
-        codebook=codebook,
+        codebook=themes,
         wave_dates=wave_dates,
         merge_small_groups=DEFAULT_OTHER_LABEL if merge else None,
         released=released,

@@ -36,7 +36,19 @@ from cop_eval.instruments.schema import Identifier, LeMayFactor, Source
 from cop_eval.models import FrozenModel
 from cop_eval.safe_yaml import YamlLimitError, load_yaml, read_text_file
 
-__all__ = ["BUILTIN_CODEBOOK", "Codebook", "Theme", "builtin_codebook_path", "load_codebook"]
+__all__ = [
+    "BUILTIN_CODEBOOK",
+    "PROJECT_CODEBOOK",
+    "Codebook",
+    "Theme",
+    "builtin_codebook_path",
+    "load_codebook",
+    "project_codebook",
+]
+
+#: The file name of a project's own codebook in its folder (the web app's Import page keeps an
+#: uploaded codebook there; the command line uses it for ``--project DIR`` without ``--codebook``).
+PROJECT_CODEBOOK = "codebook.yaml"
 
 #: The id of the codebook that ships with cop-eval, for the built-in instruments.
 BUILTIN_CODEBOOK = "cop_themes"
@@ -124,6 +136,12 @@ def _where(loc: tuple[int | str, ...], data: Any) -> str:
             parts.append(str(step))
             node = node.get(step) if isinstance(node, dict) else None
     return ".".join(parts) or "(top level)"
+
+
+def project_codebook(directory: Path) -> Path | None:
+    """The project's own codebook file (``DIR/codebook.yaml``), or ``None`` when it has none."""
+    path = Path(directory) / PROJECT_CODEBOOK
+    return path if path.is_file() else None
 
 
 def load_codebook(ref: str | Path | None = None) -> Codebook:

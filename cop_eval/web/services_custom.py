@@ -18,7 +18,7 @@ import hashlib
 import tempfile
 from pathlib import Path
 
-from cop_eval.comments.codebook import Codebook, load_codebook
+from cop_eval.comments.codebook import PROJECT_CODEBOOK, Codebook, load_codebook, project_codebook
 from cop_eval.errors import CopEvalError, OptionError
 from cop_eval.instruments import Instrument, builtin_instrument_ids, load_instrument
 from cop_eval.outputs import write_atomic
@@ -36,7 +36,7 @@ __all__ = [
 ]
 
 INSTRUMENTS_DIR = "instruments"
-CODEBOOK_FILE = "codebook.yaml"
+CODEBOOK_FILE = PROJECT_CODEBOOK
 #: The largest definition file taken (the built-in ones are under 20 kB).
 MAX_BYTES = 1_000_000
 
@@ -117,12 +117,6 @@ def keep_codebook(directory: Path, name: str, content: bytes) -> Codebook:
             raise _in_web_words(exc, path, shown) from exc
     write_atomic(directory / CODEBOOK_FILE, content, "the codebook")
     return book
-
-
-def project_codebook(directory: Path) -> Path | None:
-    """The project's own codebook file, or ``None`` (the built-in codebook)."""
-    path = directory / CODEBOOK_FILE
-    return path if path.is_file() else None
 
 
 def codebook_digest(directory: Path) -> str:

@@ -150,3 +150,59 @@ def test_sheet_mistakes_name_the_cell(capsys: pytest.CaptureFixture[str], tmp_pa
         capsys, "comments", "import", str(sheet), "--project", project, "--coder", "x"
     )
     assert code == 1 and "cell F4" in err and "maybe" in err and "Traceback" not in err
+
+
+def _own_codebook(path: Path) -> Path:
+    """The built-in codebook under another id and with one theme fewer: the project's own."""
+    import yaml
+
+    from cop_eval.comments.codebook import builtin_codebook_path
+
+    data = yaml.safe_load(builtin_codebook_path().read_text(encoding="utf-8"))
+    data["id"], data["title"] = "our_themes", "Our own themes"
+    data["themes"] = data["themes"][1:]
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def test_a_project_s_own_codebook_is_used_without_codebook_and_said(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    project = tmp_path / "p"
+    assert run(capsys, "init", str(project))[0] == 0
+    w = WAVES[0]
+    code, _, err = run(
+        capsys, "import", str(w.path), "--project", str(project), "--wave", w.label,
+        "--date", w.date.isoformat(), *instrument_args(), "--id-column", w.id_column,
+    )  # fmt: skip
+    assert code == 0, err
+    code, out, err = run(capsys, "comments", "--project", str(project), "--json")
+    assert code == 0 and json.loads(out)["codebook"].startswith("cop_themes")
+    assert "own codebook" not in err  # none in the folder: the built-in one, nothing said
+    own = _own_codebook(project / "codebook.yaml")
+    themes = len(load_codebook(own).themes)
+
+    code, out, err = run(capsys, "comments", "--project", str(project), "--json")
+    assert code == 0 and json.loads(out)["codebook"].startswith("our_themes")
+    assert f"Using the project's own codebook {own}" in err and "--codebook" in err
+    sheet = tmp_path / "sheet.xlsx"
+    code, out, err = run(
+        capsys, "comments", "export", "--project", str(project), "--out", str(sheet)
+    )
+    assert code == 0 and f"{themes} theme columns" in out and "own codebook" in err
+    html = tmp_path / "r.html"
+    code, _, err = run(
+        capsys, "report", "--project", str(project), "--out", str(tmp_path / "r.pdf"),
+        "--html", str(html),
+    )  # fmt: skip
+    assert code == 0 and "own codebook" in err, err
+    assert "(our_themes" in html.read_text(encoding="utf-8")
+    # --codebook still wins, and then nothing is said about the project's own
+    from cop_eval.comments.codebook import builtin_codebook_path
+
+    code, out, err = run(
+        capsys, "comments", "--project", str(project), "--codebook", str(builtin_codebook_path()),
+        "--json",
+    )  # fmt: skip
+    assert code == 0 and json.loads(out)["codebook"].startswith("cop_themes")
+    assert "own codebook" not in err
