@@ -10,6 +10,7 @@ document within the limits (:mod:`cop_eval.limits`: bytes, depth, values) is con
 from __future__ import annotations
 
 import stat
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,17 @@ import yaml
 
 from cop_eval.limits import limit, over_limit
 
-__all__ = ["YamlLimitError", "check_yaml_shape", "load_yaml", "read_text_file"]
+__all__ = [
+    "YamlLimitError",
+    "check_yaml_shape",
+    "line_of",
+    "load_yaml",
+    "read_text_file",
+    "yaml_lines",
+]
+
+#: A key path in a parsed document: mapping keys (as written) and list positions.
+KeyPath = tuple[str | int, ...]
 
 
 class YamlLimitError(ValueError):
@@ -117,3 +128,57 @@ def load_yaml(text: str, source: str) -> Any:
         return yaml.load(text, Loader=loader)  # CSafeLoader: the safe loader, in C
     except yaml.YAMLError:
         return yaml.safe_load(text)
+
+
+def yaml_lines(text: str) -> dict[KeyPath, int]:
+    """The line (1-based) of every key path of a document: a mapping key's own line, a list
+    entry's first line (``{}`` when it is not YAML). For messages about a document that parsed
+    (:func:`load_yaml` ran first, so it is within the limits); an alias is followed only where
+    its anchor's node first occurs."""
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        root = yaml.compose(text, Loader=loader)
+    except yaml.YAMLError:
+        return {}
+    lines: dict[KeyPath, int] = {}
+    stack: list[tuple[KeyPath, yaml.Node | None]] = [((), root)]
+    seen: set[int] = set()
+    while stack:  # no recursion: as deep as the depth limit allows
+        path, node = stack.pop()
+        if node is None or id(node) in seen:
+            continue
+        seen.add(id(node))
+        entries: list[tuple[KeyPath, yaml.Node, int]] = []
+        if isinstance(node, yaml.MappingNode):
+            entries = [
+                ((*path, key.value), value, key.start_mark.line + 1)
+                for key, value in node.value
+                if isinstance(key, yaml.ScalarNode)
+            ]
+        elif isinstance(node, yaml.SequenceNode):
+            entries = [
+                ((*path, index), value, value.start_mark.line + 1)
+                for index, value in enumerate(node.value)
+            ]
+        for sub, _, line in entries:
+            lines.setdefault(sub, line)
+        stack.extend((sub, value) for sub, value, _ in reversed(entries))  # in document order
+    return lines
+
+
+def line_of(loc: Sequence[str | int], lines: Mapping[KeyPath, int]) -> tuple[int | None, bool]:
+    """Where a validation error's location ``loc`` is in the document: the line of the deepest
+    key path of ``loc`` found in ``lines`` (``None``: none), and whether all of ``loc`` was found
+    (``False`` for a missing key: the line is that of the entry that lacks it). Steps that are
+    not keys in the file (a union's tag) are passed over."""
+    path: KeyPath = ()
+    line = None
+    for index, step in enumerate(loc):
+        if (*path, step) in lines:
+            path = (*path, step)
+            line = lines[path]
+        elif any((*path, later) in lines for later in loc[index + 1 : index + 2]):
+            continue  # a tag pydantic adds (a discriminated union's case), not in the file
+        else:
+            return line, False
+    return line, True

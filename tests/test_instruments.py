@@ -353,3 +353,61 @@ def test_a_questionnaire_prints_a_numeric_rating_by_its_numbers_and_end_labels()
     assert parts[0].answers == ("SD", "D", "N", "A", "SA")
     assert parts[1].answers == ("0 (Not at all)", *map(str, range(1, 10)), "10 (Completely)")
     assert parts[2].answers == ("Write a number from 0 (None) to 1000 (All)",)
+
+
+def _line(text: str, wanted: str) -> int:
+    """The 1-based number of the line of ``text`` that is ``wanted`` (stripped)."""
+    return next(i for i, line in enumerate(text.splitlines(), 1) if line.strip() == wanted)
+
+
+def test_a_file_s_problems_name_their_line(tmp_path: Path) -> None:
+    lines = yaml.safe_dump(minimal(), sort_keys=False).splitlines()
+    lines = [line for line in lines if not line.startswith("title:")]  # a required key
+    lines.insert(lines.index("- id: a2") + 1, "  revers: true")  # a misspelt key
+    lines.insert(lines.index("- id: beta") + 1, "  stage: 4")  # not a stage
+    text = "\n".join(lines) + "\n"
+    path = tmp_path / "mine.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InstrumentError) as info:
+        load_instrument(path)
+    problems = list(info.value.problems)
+    assert str(info.value).startswith(f"{path}: 3 problems")
+    assert [p for p in problems if "revers" in p] == [
+        f"line {_line(text, 'revers: true')}: items[1] (id: a2).revers: unknown key; check the "
+        "spelling against docs/instruments.md"
+    ]
+    assert any(
+        p.startswith(f"line {_line(text, 'stage: 4')}: scales[1] (id: beta).stage:")
+        for p in problems
+    ), problems
+    assert [p for p in problems if p.startswith("title:")] == [
+        "title: required key is missing; add it (docs/instruments.md lists every key)"
+    ]  # at the top level: no entry's line to name
+
+    data = minimal()
+    del data["items"][2]["scale"]
+    text = yaml.safe_dump(data, sort_keys=False)
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InstrumentError) as info:
+        load_instrument(path)
+    assert (
+        "items[2] (id: b1).scale: required key is missing; add it (docs/instruments.md lists "
+        f"every key), in the entry that starts on line {_line(text, '- id: b1')}"
+    ) in info.value.problems, info.value.problems
+
+
+def test_yaml_lines_follow_keys_entries_and_aliases() -> None:
+    from cop_eval.safe_yaml import line_of, yaml_lines
+
+    text = "a: 1\nb:\n  - x: &k {y: 2}\n    z: 3\n  - *k\nc: {d: [4, 5]}\n"
+    lines = yaml_lines(text)
+    assert lines[("a",)] == 1 and lines[("b",)] == 2 and lines[("b", 0)] == 3
+    assert lines[("b", 0, "x", "y")] == 3 and lines[("b", 0, "z")] == 4
+    # an alias: the line of the value it stands for, whose keys are named once, where written
+    assert lines[("b", 1)] == 3 and ("b", 1, "y") not in lines
+    assert lines[("c", "d", 1)] == 6
+    assert line_of(("b", 0, "z"), lines) == (4, True)
+    assert line_of(("b", 0, "w"), lines) == (3, False)  # missing: the entry that lacks it
+    assert line_of(("b", 0, "tag", "z"), lines) == (4, True)  # a union's tag passed over
+    assert line_of(("nope",), lines) == (None, False)
+    assert yaml_lines("a: [1,") == {}

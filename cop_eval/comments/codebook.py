@@ -34,7 +34,7 @@ from pydantic import Field, ValidationError, model_validator
 from cop_eval.errors import CopEvalError
 from cop_eval.instruments.schema import Identifier, LeMayFactor, Source
 from cop_eval.models import FrozenModel
-from cop_eval.safe_yaml import YamlLimitError, load_yaml, read_text_file
+from cop_eval.safe_yaml import YamlLimitError, line_of, load_yaml, read_text_file, yaml_lines
 
 __all__ = [
     "BUILTIN_CODEBOOK",
@@ -118,6 +118,22 @@ def builtin_codebook_path() -> Path:
     return folder / f"{BUILTIN_CODEBOOK}.yaml"
 
 
+def _problem(error: Any, data: Any, lines: dict[tuple[str | int, ...], int]) -> str:
+    """One problem of a codebook: its line in the file, the key path, what is wrong and, for an
+    unknown or missing key, how to put it right."""
+    where, message = _where(tuple(error["loc"]), data), str(error["msg"])
+    if error["type"] == "extra_forbidden":
+        message = "unknown key; check the spelling against the keys in docs/comments.md (Themes)"
+    elif error["type"] == "missing":
+        message = "required key is missing; add it (docs/comments.md, Themes, lists every key)"
+    line, whole = line_of(tuple(error["loc"]), lines)
+    if line is not None and whole:
+        return f"  - line {line}: {where}: {message}"
+    if line is not None:
+        return f"  - {where}: {message}, in the entry that starts on line {line}"
+    return f"  - {where}: {message}"
+
+
 def _where(loc: tuple[int | str, ...], data: Any) -> str:
     parts: list[str] = []
     node = data
@@ -155,7 +171,8 @@ def load_codebook(ref: str | Path | None = None) -> Codebook:
     """
     path = builtin_codebook_path() if ref in (None, BUILTIN_CODEBOOK) else Path(str(ref))
     try:
-        data = load_yaml(read_text_file(path), str(path))
+        text = read_text_file(path)
+        data = load_yaml(text, str(path))
     except YamlLimitError as exc:
         raise CodebookError(str(exc)) from None
     except FileNotFoundError:
@@ -172,7 +189,8 @@ def load_codebook(ref: str | Path | None = None) -> Codebook:
     try:
         return Codebook.model_validate(data)
     except ValidationError as exc:
-        problems = [f"  - {_where(e['loc'], data)}: {e['msg']}" for e in exc.errors()]
+        lines = yaml_lines(text)
+        problems = [_problem(e, data, lines) for e in exc.errors()]
         count = len(problems)
         raise CodebookError(
             "\n".join(

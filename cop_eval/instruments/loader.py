@@ -17,7 +17,14 @@ from pydantic import (
 from cop_eval.errors import InstrumentError
 from cop_eval.instruments.checks import cross_check
 from cop_eval.instruments.schema import _ID_PATTERN, Instrument
-from cop_eval.safe_yaml import YamlLimitError, load_yaml, read_text_file
+from cop_eval.safe_yaml import (
+    KeyPath,
+    YamlLimitError,
+    line_of,
+    load_yaml,
+    read_text_file,
+    yaml_lines,
+)
 
 
 def _format_loc(loc: tuple[int | str, ...], data: Mapping[str, Any]) -> str:
@@ -38,7 +45,11 @@ def _format_loc(loc: tuple[int | str, ...], data: Mapping[str, Any]) -> str:
     return "".join(parts) or "(top level)"
 
 
-def _pydantic_problems(exc: ValidationError, data: Mapping[str, Any]) -> list[str]:
+def _pydantic_problems(
+    exc: ValidationError, data: Mapping[str, Any], lines: Mapping[KeyPath, int]
+) -> list[str]:
+    """One line per problem: the line in the file (when ``lines`` knows it), the key path,
+    what is wrong and how to put it right."""
     problems = []
     for err in exc.errors():
         if err["type"] == "value_error" and not err["loc"]:
@@ -55,7 +66,7 @@ def _pydantic_problems(exc: ValidationError, data: Mapping[str, Any]) -> list[st
         if err["type"] == "extra_forbidden":
             message = "unknown key; check the spelling against docs/instruments.md"
         elif err["type"] == "missing":
-            message = "required key is missing"
+            message = "required key is missing; add it (docs/instruments.md lists every key)"
         elif (
             err["type"] == "string_pattern_mismatch"
             and err["loc"][-1:] == ("id",)
@@ -73,7 +84,13 @@ def _pydantic_problems(exc: ValidationError, data: Mapping[str, Any]) -> list[st
             )
         elif "input" in err and not isinstance(err["input"], dict | list):
             message = f"{message} (found {err['input']!r})"
-        problems.append(f"{where}: {message}")
+        line, whole = line_of(tuple(err["loc"]), lines)
+        if line is not None and whole:
+            problems.append(f"line {line}: {where}: {message}")
+        elif line is not None:  # a missing key: where the entry that lacks it starts
+            problems.append(f"{where}: {message}, in the entry that starts on line {line}")
+        else:
+            problems.append(f"{where}: {message}")
     return problems
 
 
@@ -138,9 +155,10 @@ def _merge_item_texts(data: dict[str, Any], base: Path | None, source: str) -> N
 
 
 def parse_instrument(
-    data: Any, *, source: str = "<instrument>", base_dir: Path | None = None
+    data: Any, *, source: str = "<instrument>", base_dir: Path | None = None, text: str = ""
 ) -> Instrument:
-    """Validate an instrument given as a mapping (parsed YAML).
+    """Validate an instrument given as a mapping (parsed YAML; ``text``, the YAML it was parsed
+    from, gives each problem its line in the file).
 
     Raises
     ------
@@ -158,7 +176,7 @@ def parse_instrument(
     try:
         instrument = Instrument.model_validate(data)
     except ValidationError as exc:
-        structural = _pydantic_problems(exc, data)
+        structural = _pydantic_problems(exc, data, yaml_lines(text) if text else {})
     else:
         return instrument
     problems = structural + [p for p in cross_check(data) if p not in structural]
@@ -175,7 +193,8 @@ def fast_safe_load(text: str, source: str = "<yaml>") -> Any:
     return load_yaml(text, source)
 
 
-def _read_yaml(path: Path) -> Any:
+def _read_yaml(path: Path) -> tuple[Any, str]:
+    """The parsed document and its text."""
     try:
         text = read_text_file(path)
     except YamlLimitError as exc:
@@ -191,7 +210,7 @@ def _read_yaml(path: Path) -> Any:
     except OSError as exc:
         raise InstrumentError(str(path), [f"cannot read the file ({exc.strerror})"]) from None
     try:
-        return fast_safe_load(text, str(path))
+        return fast_safe_load(text, str(path)), text
     except YamlLimitError as exc:
         raise InstrumentError(str(path), [str(exc)]) from None
     except yaml.YAMLError as exc:
@@ -218,7 +237,8 @@ def builtin_instrument_ids() -> tuple[str, ...]:
 @cache
 def _load_builtin(instrument_id: str) -> Instrument:
     path = instruments_dir() / f"{instrument_id}.yaml"
-    return parse_instrument(_read_yaml(path), source=str(path), base_dir=path.parent)
+    data, text = _read_yaml(path)
+    return parse_instrument(data, source=str(path), base_dir=path.parent, text=text)
 
 
 def load_instrument(ref: str | Path) -> Instrument:
@@ -243,8 +263,8 @@ def load_instrument(ref: str | Path) -> Instrument:
                 ],
             )
     path = Path(text)
-    instrument = parse_instrument(_read_yaml(path), source=str(path), base_dir=path.parent)
-    return instrument
+    data, text = _read_yaml(path)
+    return parse_instrument(data, source=str(path), base_dir=path.parent, text=text)
 
 
 def load_instruments(refs: Iterable[str | Path]) -> tuple[Instrument, ...]:

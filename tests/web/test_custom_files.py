@@ -17,6 +17,11 @@ from tests.web.conftest import csrf, page
 BOOK = builtin_codebook_path().read_text(encoding="utf-8")
 
 
+def _line(text: str, start: str) -> int:
+    """The 1-based number of the first line of ``text`` that starts (stripped) with ``start``."""
+    return next(i for i, line in enumerate(text.splitlines(), 1) if line.strip().startswith(start))
+
+
 def _send(client: TestClient, kind: str, name: str, text: str) -> object:
     field = "definition" if kind == "questionnaire" else "codebook"
     token = csrf(client.get("/import").text)
@@ -66,8 +71,9 @@ def test_a_lower_is_better_questionnaire_without_a_terminal(
     [
         (
             ("direction: lower_is_better", "direction: downwards"),
-            "meeting.yaml: 1 problem in the instrument definition: - scales[3] (id: strain)"
-            ".direction: Input should be",
+            "meeting.yaml: 1 problem in the instrument definition: - line "
+            f"{_line(CUSTOM.read_text(encoding='utf-8'), 'direction: lower_is_better')}: "
+            "scales[3] (id: strain).direction: Input should be",
         ),
         (("title: Meeting pulse", "title: [Meeting pulse"), "meeting.yaml: 1 problem"),
         (("id: meeting_pulse", "id: reflection"), "is that of a questionnaire cop-eval ships"),
@@ -96,7 +102,9 @@ def test_the_project_s_own_codebook_is_used_for_coding(
     refused = _send(client, "codebook", "themes.yaml", broken)
     assert refused.status_code == 400  # type: ignore[attr-defined]
     message = " ".join(_message(refused).split())
-    assert message.startswith("themes.yaml") and "themes[0]" in message, message
+    label = _line(BOOK, "label: Members setting the agenda")
+    assert message.startswith("themes.yaml"), message
+    assert f"- line {label}: themes[0] (id: member_led_agenda).label: " in message, message
     assert not TERMINAL.search(message)
     assert not (project_dir / CODEBOOK_FILE).exists()
     ours = BOOK.replace("label: Members setting the agenda", "label: Our own agenda theme", 1)
