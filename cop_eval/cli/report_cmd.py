@@ -270,8 +270,7 @@ def _record_released(
     type=click.Path(path_type=Path, dir_okay=False),
     default=None,
     metavar="CB.yaml",
-    help="Themes for the section 'What members said' (default: with --project, the project's "
-    "own codebook.yaml when it has one; else the built-in codebook).",
+    help="Themes for 'What members said' (default: DIR/codebook.yaml of --project DIR, or built-in).",
 )
 @click.option(
     "--min-comment-group-size",
