@@ -10,10 +10,13 @@ process with a freshly started app (nothing computed yet), through Starlette's t
   image of the page drawn and sent;
 * **warm**: the same page asked for again (results kept until the data change);
 * the **PDF** board report: asked for, made, and downloaded (cold); asked for again (cached);
-* each of them twice: with **nothing computed yet** (the project folder keeps no pages: a
-  project from the command line, or an older cop-eval), and in **a fresh app after an import
-  prepared the pages** (kept in the project folder, :mod:`cop_eval.web.page_store`: what a
-  practitioner meets after importing, also after restarting the app);
+* each of them three times: with **nothing computed yet** and nothing computed ahead (the
+  project folder keeps no pages: a project from the command line, or an older cop-eval); with
+  nothing kept, in **the app as ``cop-eval serve`` starts it** (the project's pages are prepared
+  from the start, and a page asked for meanwhile shows the preparing's progress at once: "first"
+  is that answer); and in **a fresh app after an import prepared the pages** (kept in the
+  project folder, :mod:`cop_eval.web.page_store`: what a practitioner meets after importing,
+  also after restarting the app);
 * **preparing after an import**: the work an import starts (results of the latest wave, the
   comparison, their charts, the board PDF, the comments), which its progress page shows.
 
@@ -52,7 +55,11 @@ from fastapi.testclient import TestClient
 from cop_eval.web import create_app
 
 project, staging, url, warm_first = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3], sys.argv[4]
-app = create_app(project, staging_dir=staging, warm_up=warm_first == "yes", chart_pool=True)
+import inspect
+options = {"warm_up": warm_first in ("yes", "open"), "chart_pool": True}
+if warm_first == "open" and "prepare_on_open" in inspect.signature(create_app).parameters:
+    options["prepare_on_open"] = True  # as cop-eval serve (an older cop-eval: not there)
+app = create_app(project, staging_dir=staging, **options)
 REFRESH = '<meta http-equiv="refresh"'
 
 def ready(client, url):
@@ -108,14 +115,15 @@ with TestClient(app, base_url="http://127.0.0.1:8000") as client:
 """
 
 
-def probe(project: Path, staging: Path, url: str, warm_first: bool) -> dict[str, float]:
+def probe(project: Path, staging: Path, url: str, mode: str = "no") -> dict[str, float]:
     """One fresh process: its figures for ``url`` (``"pdf"`` for the board report), and the CPU
-    seconds (user + sys) of the whole process with its chart helper, start-up included."""
+    seconds (user + sys) of the whole process with its chart helper, start-up included.
+    ``mode``: ``"no"`` computes nothing ahead; ``"open"`` is the app as ``cop-eval serve`` starts
+    it (a project with nothing kept is prepared from the start); ``"yes"`` waits 2 s after the
+    first page."""
     args = [sys.executable, "-c", _PROBE, str(project), str(staging), url]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    done = subprocess.run(
-        [*args, "yes" if warm_first else "no"], capture_output=True, text=True, check=False
-    )
+    done = subprocess.run([*args, mode], capture_output=True, text=True, check=False)
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode:
         raise SystemExit(f"{url} failed:\n{done.stderr[-2000:]}")
@@ -175,16 +183,23 @@ def main() -> None:
             runs = []
             for _ in range(args.runs):
                 shutil.rmtree(store, ignore_errors=True)
-                runs.append(probe(project, work / "st", url, False))
+                runs.append(probe(project, work / "st", url))
+            show(f"  {_name(url)}", runs, 5.0 if url == "pdf" else 3.0, 1.0)
+        print("nothing kept, the app as `cop-eval serve` starts it (the preparing starts at once)")
+        for url in pages:
+            runs = []
+            for _ in range(args.runs):
+                shutil.rmtree(store, ignore_errors=True)
+                runs.append(probe(project, work / "st", url, "open"))
             show(f"  {_name(url)}", runs, 5.0 if url == "pdf" else 3.0, 1.0)
         runs = []
         for _ in range(args.runs):
             shutil.rmtree(store, ignore_errors=True)
-            runs.append(probe(project, work / "st", "prepare", False))
+            runs.append(probe(project, work / "st", "prepare"))
         show("  preparing after an import", runs, 60.0, 60.0)
         print("a fresh app after the import prepared the pages (kept in the project folder)")
         for url in pages:
-            runs = [probe(project, work / "st", url, False) for _ in range(args.runs)]
+            runs = [probe(project, work / "st", url) for _ in range(args.runs)]
             show(f"  {_name(url)}", runs, 5.0 if url == "pdf" else 3.0, 1.0)
         shutil.rmtree(store, ignore_errors=True)
     print(f"load average {os.getloadavg()[0]:.1f} at the end")

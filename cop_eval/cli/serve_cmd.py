@@ -103,6 +103,7 @@ def serve_cmd(
         max_upload_bytes=max_upload_mb * 1_000_000,
         allow_remote=not loopback,
         chart_pool=True,
+        prepare_on_open=True,
     )
     url = display_url(host, port)
     if loopback:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from fastapi import APIRouter, FastAPI
 from fastapi.exceptions import RequestValidationError
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import Request
 from starlette.responses import Response
@@ -94,6 +95,7 @@ def create_app(
     warm_up: bool = True,
     chart_pool: bool = False,
     page_store: bool = True,
+    prepare_on_open: bool = False,
 ) -> FastAPI:
     """Build the web app.
 
@@ -116,6 +118,12 @@ def create_app(
         Draw a page's charts on two cores: a helper process (started when first needed, about
         a second of CPU to load matplotlib) draws half of each batch. ``cop-eval serve`` turns it
         on; tests, which start many short-lived apps, leave it off.
+    prepare_on_open
+        With ``warm_up``: when the app opens a project (at its start, or another one chosen)
+        whose present state has nothing kept, prepare its pages at once, as after an import
+        (results, comparison, charts, the board PDF, comments; :func:`cop_eval.web.prepare.prepare_job`),
+        and show a page asked for meanwhile as the preparing's progress. ``cop-eval serve``
+        turns it on; tests, which start many short-lived apps, leave it off.
     page_store
         Keep results, charts and PDFs in the project folder (``web-cache``,
         :mod:`cop_eval.web.page_store`) until the data change, so that a restart of the app
@@ -125,6 +133,8 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        # A project with nothing kept: its pages are prepared from now, before the first click.
+        await run_in_threadpool(work.warm_up_app, app)
         try:
             yield
         finally:
@@ -150,6 +160,8 @@ def create_app(
     app.state.jobs = jobs = JobRunner()
     app.state.warm_up = warm_up
     app.state.warmed = None
+    app.state.opened = None  # the project the app last opened (work.warm_up_app)
+    app.state.prepare_on_open = prepare_on_open
     app.state.on_page = work.warm_up
 
     async def refuse(scope: Scope, status: int, message: str) -> Response:

@@ -66,6 +66,9 @@ class Job:
     error: str | None = None
     #: An internal error (a bug): the page that waits re-raises it, so it is logged and reported.
     crash: BaseException | None = None
+    #: Keys of other work this job does on its way (e.g. the results the preparing computes): a
+    #: page that needs one of them shows this job's progress instead of waiting behind it.
+    covers: frozenset[Hashable] = frozenset()
     submitted: float = field(default_factory=time.monotonic)
     finished: float | None = None
     _current: int = -1
@@ -162,6 +165,7 @@ class JobRunner:
         *,
         plan: Sequence[str] = (),
         priority: int = PAGE,
+        covers: frozenset[Hashable] = frozenset(),
     ) -> Job:
         """The job for ``key``: the one submitted before (queued, running or done), or a new one.
 
@@ -179,7 +183,7 @@ class JobRunner:
                 return job
             if self._closed:
                 raise CopEvalError("The app is stopping; start it again to continue.")
-            job = Job(key=key, title=title, plan=list(plan), priority=priority)
+            job = Job(key=key, title=title, plan=list(plan), priority=priority, covers=covers)
             self._jobs[job.id] = job
             self._by_key[key] = job
             heapq.heappush(self._heap, (priority, next(self._order), job, work))
@@ -206,6 +210,11 @@ class JobRunner:
                 j.state in ("queued", "running") and j.priority < BACKGROUND
                 for j in self._jobs.values()
             )
+
+    @property
+    def closing(self) -> bool:
+        """Whether the app is stopping: long work stops at its next step."""
+        return self._closed
 
     def close(self, timeout: float = 30.0) -> None:
         """Stop: queued jobs fail with a message, the running one is finished, the thread ends."""

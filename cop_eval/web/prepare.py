@@ -17,6 +17,7 @@ its own). Nothing here records a release: building is not showing (:mod:`cop_eva
 from __future__ import annotations
 
 import contextlib
+import logging
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -26,11 +27,21 @@ from cop_eval.privacy import PrivacyPolicy
 from cop_eval.report.render import render_html
 from cop_eval.web.comments_page import CommentsCache, CommentsKey, build_page
 from cop_eval.web.jobs import CHART, PAGE, Job, JobRunner
+from cop_eval.web.page_store import PageStore
 from cop_eval.web.results import ALL, Results, ResultsCache, ResultsKey, build_results, with_cover
 from cop_eval.web.services import open_project
 from cop_eval.web.services_custom import codebook_digest
 
-__all__ = ["PDF_STEPS", "PREPARE_STEPS", "board_pdf", "prepare_job"]
+__all__ = [
+    "PDF_STEPS",
+    "PREPARE_STEPS",
+    "board_pdf",
+    "prepare_job",
+    "preparing",
+    "preparing_key",
+]
+
+log = logging.getLogger("cop_eval.web")
 
 #: The steps of making the PDF, as its progress page lists them.
 PDF_STEPS = ("Drawing the charts", "Laying out the PDF pages")
@@ -83,20 +94,54 @@ def pdf_started(
     kept = store.load("pdf", pdf_key) if store is not None else None
     if isinstance(kept, bytes):
         return lambda: kept
+    with cache.pdf_lock:
+        under_way = cache.pdfs_under_way.get(pdf_key)
+    if under_way is not None:  # the preparing (or another click) lays out this very PDF
+        job.begin(PDF_STEPS[1], "already under way")
+        return under_way
     model = with_cover(results, *cover)
     job.begin(PDF_STEPS[0])
     _draw(job, cache, results, pause)
     job.begin(PDF_STEPS[1])
     html = render_html(model, standalone=False, images=cache.charts.data_images(model))
-    wait = cache.charts.pdf_later(html)
-
-    def made() -> bytes:
-        pdf = wait()
-        if store is not None:
-            store.save("pdf", pdf_key, pdf)
-        return pdf
-
+    made = _Once(cache.charts.pdf_later(html), cache, pdf_key, store)
+    with cache.pdf_lock:
+        cache.pdfs_under_way[pdf_key] = made
     return made
+
+
+class _Once:
+    """Waits for a PDF being laid out, for every caller; keeps it in the project's store and
+    forgets it as under way once it is made (or failed)."""
+
+    def __init__(
+        self,
+        wait: Callable[[], bytes],
+        cache: ResultsCache,
+        key: tuple[object, ...],
+        store: PageStore | None,
+    ) -> None:
+        self._wait, self._cache, self._key, self._store = wait, cache, key, store
+        self._lock = threading.Lock()
+        self._pdf: bytes | None = None
+        self._error: BaseException | None = None
+
+    def __call__(self) -> bytes:
+        with self._lock:
+            if self._pdf is None and self._error is None:
+                try:
+                    self._pdf = self._wait()
+                    if self._store is not None:  # kept before it is no longer under way
+                        self._store.save("pdf", self._key, self._pdf)
+                except BaseException as exc:  # said to every caller, not laid out again
+                    self._error = exc
+                finally:
+                    with self._cache.pdf_lock:
+                        self._cache.pdfs_under_way.pop(self._key, None)
+            if self._error is not None:
+                raise self._error
+            assert self._pdf is not None
+            return self._pdf
 
 
 def board_pdf(
@@ -113,11 +158,17 @@ def _in_thread(wait: Callable[[], bytes]) -> threading.Event:
     def run() -> None:
         try:
             wait()
+        except Exception as exc:  # e.g. the app stopped the helper: the report page makes it
+            log.warning("the board PDF was not prepared (%s)", exc)
         finally:
             done.set()
 
     threading.Thread(target=run, name="cop-eval-pdf", daemon=True).start()
     return done
+
+
+class _Stopped(Exception):
+    """The app is stopping: the preparing ends at its next pause."""
 
 
 def _results(job: Job, step: str, key: ResultsKey, cache: ResultsCache) -> Results:
@@ -137,8 +188,12 @@ def prepare_job(
     privacy: PrivacyPolicy,
     cache: ResultsCache,
     comments: CommentsCache,
+    *,
+    priority: int = PAGE,
+    title: str = "Preparing the pages for the new data",
 ) -> Job | None:
-    """The job that prepares the pages of the project as it is now (``None``: no waves)."""
+    """The job that prepares the pages of the project as it is now (``None``: no waves); it
+    ``covers`` the results it computes (a page that needs them shows its progress)."""
     with open_project(directory) as project:
         revision = project.revision()
         labels = tuple(w.label for w in project.waves())
@@ -150,9 +205,15 @@ def prepare_job(
     plan = PREPARE_STEPS if len(labels) > 1 else PREPARE_STEPS[:1] + PREPARE_STEPS[2:]
 
     def pause() -> None:  # a page (or its charts) asked for meanwhile goes first
+        if runner.closing:
+            raise _Stopped
         runner.run_waiting(CHART, "prepare")
 
     def work(job: Job) -> None:
+        with contextlib.suppress(_Stopped):  # the app stops: no need to finish
+            prepare(job)
+
+    def prepare(job: Job) -> None:
         if not _still(directory, revision):
             return  # changed meanwhile: the next import prepares its own
         shown = [_results(job, PREPARE_STEPS[0], latest, cache)]
@@ -178,9 +239,21 @@ def prepare_job(
             store.prune()  # entries of older states of the project, unused for a week
 
     return runner.submit(
-        ("prepare", str(directory), revision, privacy),
-        "Preparing the pages for the new data",
+        preparing_key(str(directory), revision, privacy),
+        title,
         work,
         plan=plan,
-        priority=PAGE,
+        priority=priority,
+        covers=frozenset({latest, every}),
     )
+
+
+def preparing_key(directory: str, revision: int, privacy: PrivacyPolicy) -> tuple[object, ...]:
+    """The key of the job that prepares the pages of a project's state (:func:`prepare_job`)."""
+    return ("prepare", directory, revision, privacy)
+
+
+def preparing(runner: JobRunner, key: ResultsKey) -> Job | None:
+    """The preparing of the pages under way that computes the results of ``key``, if any."""
+    job = runner.find(preparing_key(key.directory, key.revision, key.privacy))
+    return job if job is not None and not job.done and key in job.covers else None

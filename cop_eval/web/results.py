@@ -178,6 +178,10 @@ class ResultsCache:
         self.charts = ChartStore()
         self.disk = disk
         self._stores: dict[str, PageStore] = {}
+        #: Board PDFs being laid out, by their key: asked for again meanwhile (the preparing and
+        #: a click on the report page), the same layout is waited for, not started twice.
+        self.pdfs_under_way: dict[Hashable, Callable[[], bytes]] = {}
+        self.pdf_lock = threading.Lock()
 
     def store(self, directory: str) -> PageStore | None:
         """The page store of the project in ``directory`` (``None`` without ``disk``)."""
@@ -188,6 +192,15 @@ class ResultsCache:
             if found is None:
                 found = self._stores[directory] = PageStore(Path(directory))
             return found
+
+    def has(self, key: ResultsKey) -> bool:
+        """Whether the results of ``key`` are kept (in memory, or a file in the project's
+        store), without loading them."""
+        with self._lock:
+            if key in self._items:
+                return True
+        store = self.store(key.directory)
+        return store is not None and store.path("results", key).is_file()
 
     def get(self, key: Hashable) -> Results | None:
         """The results of ``key``: kept in memory, or in the project's store."""

@@ -12,16 +12,21 @@ page is served (:func:`cop_eval.web.released.serve`), not when they are computed
 After the project changed (a wave stored, the context, members, attendance or actions edited, also
 from the command line), :func:`warm_up` computes the results of the latest wave and of all waves,
 draws their charts and analyses the comments, in the background: the next click on Results,
-Compare, Comments or the report usually finds them ready.
+Compare, Comments or the report usually finds them ready. When the app opens a project (at its
+start, or another one chosen) with nothing kept for its present state, it prepares the pages as
+after an import, the board PDF included (:func:`cop_eval.web.prepare.prepare_job`); a page that
+needs what that work computes answers at once with its progress page.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
@@ -30,6 +35,7 @@ from cop_eval.errors import CopEvalError
 from cop_eval.privacy import PrivacyPolicy
 from cop_eval.web.comments_page import CommentsKey, comments_job
 from cop_eval.web.jobs import BACKGROUND, CHART, PAGE, Job, JobRunner
+from cop_eval.web.prepare import prepare_job, preparing
 from cop_eval.web.released import serve
 from cop_eval.web.rendering import render
 from cop_eval.web.results import (
@@ -54,6 +60,7 @@ __all__ = [
     "results_title",
     "wait_for",
     "warm_up",
+    "warm_up_app",
 ]
 
 #: Seconds a page waits for its work before it shows the progress page instead.
@@ -145,6 +152,9 @@ async def page_results(
     if found is not None:
         charts_jobs(app.state.jobs, cache, found, CHART)  # any not drawn yet, or forgotten
     else:
+        under_way = preparing(app.state.jobs, key)
+        if under_way is not None:  # its steps at once; the page reloads until they are done
+            return progress_page(request, under_way)
         job = _results_job(app.state.jobs, cache, key, PAGE)
         if not await wait_for(job, WAIT):
             return progress_page(request, job)
@@ -194,12 +204,21 @@ def progress_page(
 
 
 def warm_up(request: Request) -> None:
-    """Results are recorded as shown in the project's ledger of releases (the differencing rule) when a
-    page is served (:func:`cop_eval.web.released.serve`), not when they are computed ahead.
+    """Before a page is shown: :func:`warm_up_app` for the request's app."""
+    warm_up_app(request.app)
 
-    After the project changed: compute the latest wave's and all waves' results, and draw
-        their charts, in the background (once per project state and anonymity rule)."""
-    app = request.app
+
+def warm_up_app(app: Starlette) -> None:
+    """Compute ahead what the pages of the open project will show, once per project state and
+    anonymity rule (results are recorded as shown in the project's ledger of releases when a
+    page is served, :func:`cop_eval.web.released.serve`, not when they are computed ahead).
+
+    When the app opens a project (at its start, or another project chosen) whose present state
+    has nothing kept, the pages are prepared as after an import (:func:`prepare_job`: results of
+    the latest wave and of all waves, their charts, the board PDF with its default cover, the
+    comments), after any page's own work; a page that needs them meanwhile shows its progress.
+    Otherwise, after the project changed: the latest wave's and all waves' results, their charts
+    and the comments, in the background."""
     state = app.state.web
     directory = state.project_dir
     if directory is None or not getattr(app.state, "warm_up", False):
@@ -211,14 +230,25 @@ def warm_up(request: Request) -> None:
     except CopEvalError:
         return
     mark = (str(directory), revision, state.privacy)
+    opened, app.state.opened = app.state.opened != directory, directory
     if not labels or app.state.warmed == mark:
         return
     app.state.warmed = mark
-    choices = [labels[-1:]] + ([labels] if len(labels) > 1 else [])
-    for chosen in choices:
-        key = ResultsKey(
-            str(directory), revision, tuple(chosen), ALL, state.privacy, codebook_digest(directory)
-        )
-        _results_job(app.state.jobs, app.state.results_cache, key, BACKGROUND)
-    comments = CommentsKey(str(directory), revision, ALL, state.privacy, codebook_digest(directory))
+    book = codebook_digest(directory)
+    keys = [
+        ResultsKey(str(directory), revision, tuple(chosen), ALL, state.privacy, book)
+        for chosen in [labels[-1:]] + ([labels] if len(labels) > 1 else [])
+    ]
+    cache: ResultsCache = app.state.results_cache
+    prepare = opened and getattr(app.state, "prepare_on_open", False)
+    if prepare and not any(cache.has(key) for key in keys):
+        with contextlib.suppress(CopEvalError):  # the page that needs it says what is wrong
+            prepare_job(
+                app.state.jobs, directory, state.privacy, cache, app.state.comments_cache,
+                priority=BACKGROUND, title="Preparing the pages of this project",
+            )  # fmt: skip
+            return
+    for key in keys:
+        _results_job(app.state.jobs, cache, key, BACKGROUND)
+    comments = CommentsKey(str(directory), revision, ALL, state.privacy, book)
     comments_job(app.state.jobs, app.state.comments_cache, comments, BACKGROUND)

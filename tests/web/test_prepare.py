@@ -9,7 +9,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 import cop_eval.web.charts as charts_module
+import cop_eval.web.prepare as prepare_module
 import cop_eval.web.routes_prepare as routes_prepare
+import cop_eval.web.work as work_module
 from cop_eval.web import create_app
 from cop_eval.web.jobs import CHART, Job, JobRunner
 from cop_eval.web.page_store import CACHE_DIR
@@ -79,3 +81,84 @@ def test_a_page_asked_for_while_the_pages_are_prepared_goes_first() -> None:
     assert asked.wait(10) and later.wait(10)
     runner.close()
     assert order == ["page", "prepare 1", "prepare 2"]  # another import's work waits its turn
+
+
+def _opened(directory: Path, tmp_path: Path, name: str) -> TestClient:
+    """The app as ``cop-eval serve`` starts it: a project with nothing kept is prepared."""
+    app = create_app(directory, staging_dir=tmp_path / name, prepare_on_open=True)
+    return TestClient(app, base_url="http://127.0.0.1:8000")
+
+
+def _stored_wave(client: TestClient) -> None:
+    review_url = _review_url(_upload(client, "wave1.csv", small_export(8)))
+    form = {"csrf_token": csrf(client.get(review_url).text), "label": "W1"}
+    assert client.post(review_url + "/accept", data=form).status_code == 200
+
+
+def test_opening_a_project_with_nothing_kept_prepares_its_pages_and_shows_how_far(
+    project_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with _client(project_dir, tmp_path, "s0", warm_up=False) as client:
+        _stored_wave(client)  # as from the command line: nothing prepared, nothing kept
+    assert not (project_dir / CACHE_DIR).exists()
+    go_on = threading.Event()
+    build = prepare_module.build_results
+
+    def held(*args: object, **kwargs: object) -> object:
+        assert go_on.wait(30)  # the preparing is under way while the page is asked for
+        return build(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(prepare_module, "build_results", held)
+    with _opened(project_dir, tmp_path, "s1") as client:
+        asked = client.get("/results")  # at once: the preparing's progress, not a blank wait
+        assert asked.status_code == 200
+        assert "Preparing the pages of this project" in asked.text
+        assert '<meta http-equiv="refresh"' in asked.text  # reloads itself until ready
+        assert (
+            '<li class="step running">' in asked.text and "Results of the latest wave" in asked.text
+        )
+        go_on.set()
+        shown = page(client, "/results")
+        assert "Results of W1" in shown.text and '<meta http-equiv="refresh"' not in shown.text
+        jobs = client.app.state.jobs  # type: ignore[attr-defined]
+        prepared = next(j for j in jobs._jobs.values() if j.key[0] == "prepare")
+        assert prepared.wait(60) and prepared.state == "done" and prepared.crash is None
+    assert list((project_dir / CACHE_DIR).glob("results-*.bin"))
+    assert list((project_dir / CACHE_DIR).glob("pdf-*.bin"))
+    # Opened again with its pages kept: nothing is prepared again.
+    monkeypatch.setattr(work_module, "prepare_job", _refused_preparing)
+    with _opened(project_dir, tmp_path, "s2") as client:
+        assert "Results of W1" in page(client, "/results").text
+
+
+def _refused_preparing(*args: object, **kwargs: object) -> None:
+    raise AssertionError("prepared again although its pages are kept")
+
+
+def test_a_pdf_asked_for_while_the_preparing_lays_it_out_is_laid_out_once(
+    project_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with _client(project_dir, tmp_path, "s0", warm_up=False) as client:
+        _stored_wave(client)
+    laying_out, go_on = threading.Event(), threading.Event()
+    layouts: list[str] = []
+    render = charts_module.render_html_to_pdf
+
+    def slow(html: str) -> bytes:
+        layouts.append("pdf")
+        laying_out.set()
+        assert go_on.wait(30)
+        return render(html)
+
+    monkeypatch.setattr(charts_module, "render_html_to_pdf", slow)
+    with _opened(project_dir, tmp_path, "s1") as client:
+        assert laying_out.wait(60)  # the preparing lays out the board PDF
+        form = {"csrf_token": csrf(client.get("/report").text), "wave": ["W1"]}
+        posted = client.post("/report/pdf", data=form, follow_redirects=False)
+        job_url = posted.headers["location"]
+        waiting = client.get(job_url)
+        assert "Download (when ready)" in waiting.text and " disabled" in waiting.text
+        go_on.set()
+        made = made_file(client, "pdf", form)
+    assert made.content.startswith(b"%PDF")
+    assert layouts == ["pdf"]  # the click waited for the preparing's layout
