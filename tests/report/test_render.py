@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import contextlib
+import gc
 from pathlib import Path
 
 import pytest
 from fontTools.ttLib import TTFont
 
+from cop_eval.report import render as render_module
 from cop_eval.report.compose import compose_report
 from cop_eval.report.model import ReportModel
 from cop_eval.report.render import (
+    LAYOUT_GC_THRESHOLD,
     LocalResourceFetcher,
     chart_images,
+    fewer_collections,
     render_html,
     render_html_to_pdf,
     render_pdf,
@@ -91,3 +96,48 @@ def test_every_character_of_the_report_is_in_the_bundled_font(html: str) -> None
         missing = sorted(c for c in chars if c.isprintable() and c != " " and ord(c) not in cmap)
         assert not missing, f"{name} lacks {missing}"
     assert (templates_dir() / "fonts" / "LICENSE-Inter.txt").read_text().count("OFL") >= 1
+
+
+class _GcSpy(list[str]):
+    """The fetcher's request log, noting the collector's state when WeasyPrint asks for a file
+    (which it does while it lays out)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.states: list[tuple[tuple[int, ...], int]] = []
+
+    def append(self, url: str) -> None:
+        self.states.append((gc.get_threshold(), gc.get_freeze_count()))
+        super().append(url)
+
+
+def test_layout_collects_garbage_less_often_and_restores_the_collector() -> None:
+    before = gc.get_threshold()
+    gc.set_threshold(900, 11, 12)
+    try:
+        spy = _GcSpy()
+        fetcher = LocalResourceFetcher(templates_dir(), requests=spy)
+        render_html_to_pdf(render_html(_small_hostile_model(), standalone=False), fetcher=fetcher)
+        assert spy.states, "the fetcher was not used during the layout"
+        assert all(t == (LAYOUT_GC_THRESHOLD, 11, 12) and frozen > 0 for t, frozen in spy.states)
+        assert gc.get_threshold() == (900, 11, 12)
+        assert gc.get_freeze_count() == 0
+        with fewer_collections():
+            with fewer_collections():
+                pass
+            assert gc.get_threshold()[0] == LAYOUT_GC_THRESHOLD  # the outer one still runs
+        assert gc.get_threshold() == (900, 11, 12) and gc.get_freeze_count() == 0
+        with pytest.raises(ZeroDivisionError), fewer_collections():
+            1 / 0  # noqa: B018
+        assert gc.get_threshold() == (900, 11, 12) and gc.get_freeze_count() == 0
+    finally:
+        gc.set_threshold(*before)
+
+
+def test_the_pdf_does_not_depend_on_when_garbage_is_collected(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    html = render_html(_small_hostile_model(), standalone=False)
+    fewer = render_html_to_pdf(html)
+    monkeypatch.setattr(render_module, "fewer_collections", contextlib.nullcontext)
+    assert render_html_to_pdf(html) == fewer
