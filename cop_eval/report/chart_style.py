@@ -107,6 +107,9 @@ def chart_style() -> Iterator[None]:
         "hatch.color": "#9aa5b1",
         "hatch.linewidth": 0.6,
         "path.simplify": True,
+        # Labels are the user's text (scale, subgroup and wave names): never mathtext, where
+        # "$...$" would be typeset and an unbalanced "$\frac{$" would stop the report.
+        "text.parse_math": False,
     }
     with mpl.rc_context(rc):
         yield

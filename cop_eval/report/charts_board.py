@@ -11,11 +11,21 @@ from __future__ import annotations
 
 import matplotlib as mpl
 import numpy as np
+from matplotlib.axes import Axes
 from matplotlib.collections import PatchCollection
 from matplotlib.colors import Normalize
 from matplotlib.figure import Figure as MplFigure
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Rectangle
 
+from cop_eval.report.chart_axes import (
+    LABEL_PAD_PT,
+    TICK_PAD_PT,
+    TICK_SIZE_PT,
+    bare,
+    colour_bar,
+    text_height_pt,
+    ticks,
+)
 from cop_eval.report.chart_style import (
     DIVERGING,
     GRID,
@@ -25,6 +35,8 @@ from cop_eval.report.chart_style import (
     PAGE_WIDTH_IN,
     SUPPRESSED_FILL,
     WAVE_COLOURS,
+    fixed_margins,
+    text_width_in,
     wrap,
 )
 from cop_eval.report.filters import fmt_int, fmt_number, fmt_percent
@@ -37,7 +49,12 @@ RELIABLE_MARK = "◆"
 
 
 def draw_gap_heatmap(spec: GapHeatmap) -> MplFigure:
-    """Means per subgroup and scale, coloured by the difference from everyone's mean."""
+    """Means per subgroup and scale, coloured by the difference from everyone's mean.
+
+    A fixed layout from the measured labels and the font's line height, with the ticks and
+    colour bar as plain artists (:mod:`cop_eval.report.chart_axes`): constrained layout and
+    matplotlib's ticks measured every label twice (two thirds of the drawing time).
+    """
     n_rows, n_cols = len(spec.rows), len(spec.columns)
     label_width = 2.0
     cell = min(0.78, (PAGE_WIDTH_IN - label_width - 0.3) / max(n_cols, 1))
@@ -47,14 +64,55 @@ def draw_gap_heatmap(spec: GapHeatmap) -> MplFigure:
     headings = [wrap(c, chars) for c in spec.columns]
     lines = max((h.count("\n") + 1 for h in headings), default=1)
     row_height = 0.27 if n_rows <= 8 else 0.2
-    fig = MplFigure(
-        figsize=(width, 0.2 + 0.13 * lines + row_height * n_rows + 0.62), layout="constrained"
+    notes = spec.row_notes or tuple(None for _ in spec.rows)
+    labels = [
+        f"{wrap(r, 30)} (n = {fmt_int(n)})"
+        if n is not None
+        else f"{wrap(r, 30)}\n({note or 'hidden'})"
+        for r, n, note in zip(spec.rows, spec.row_n, notes, strict=True)
+    ]
+    edge, pad = 0.04, TICK_PAD_PT / 72  # the margin constrained layout kept; the ticks' pad
+    left = (
+        edge + pad + max(text_width_in(labels[:1], 7.5, "semibold"), text_width_in(labels[1:], 7.5))
     )
-    ax = fig.add_subplot()
+    top = edge + pad + text_height_pt(lines, 7, 1.1) / 72
+    # Under the map: a gap, the bar, its ticks and labels, the two-line caption, the margin.
+    bar_gap, bar_height = 0.08, 0.07
+    under = (TICK_SIZE_PT + TICK_PAD_PT + text_height_pt(1, 6.5) + LABEL_PAD_PT) / 72
+    bottom = bar_gap + bar_height + under + text_height_pt(2, 7) / 72 + edge
+    height = top + row_height * n_rows + bottom
+    fig = MplFigure(figsize=(width, height))
+    fixed_margins(fig, left=left, right=edge, top=top, bottom=bottom)
+    ax = bare(fig.add_subplot())
+    norm = Normalize(vmin=-spec.limit, vmax=spec.limit)
+    _gap_cells(ax, spec, norm)
+    ax.axhline(1, color=INK, linewidth=1.2)
+    ax.set_xlim(0, n_cols)
+    ax.set_ylim(n_rows, 0)
+    ticks(ax, "top", [j + 0.5 for j in range(n_cols)], headings, fontsize=7, length=0,
+          linespacing=1.1)  # fmt: skip
+    names = ticks(ax, "left", [i + 0.5 for i in range(n_rows)], labels, fontsize=7.5, length=0)
+    names[0].set_fontweight("semibold")
+    box = ax.get_position()
+    bar_width = box.width * 0.6
+    colour_bar(
+        fig,
+        (box.x0 + (box.width - bar_width) / 2, (bottom - bar_gap - bar_height) / height,
+         bar_width, bar_height / height),
+        DIVERGING,
+        norm,
+        f"{spec.value_label}\norange: worse · blue: better",
+        extend=True,
+    )  # fmt: skip
+    return fig
+
+
+def _gap_cells(ax: Axes, spec: GapHeatmap, norm: Normalize) -> None:
+    """The coloured cells (one mesh), the hidden ones (one hatched collection), the numbers
+    and the outlines of reliable gaps (one collection)."""
     gaps = np.array(
         [[np.nan if g is None else g for g in row] for row in spec.gaps], dtype=np.float64
     )
-    norm = Normalize(vmin=-spec.limit, vmax=spec.limit)
     ax.pcolormesh(
         np.ma.masked_invalid(gaps),
         cmap=DIVERGING,
@@ -91,32 +149,6 @@ def draw_gap_heatmap(spec: GapHeatmap) -> MplFigure:
         )
     if marked:
         ax.add_collection(PatchCollection(marked, facecolor="none", edgecolor=INK, linewidth=1.3))
-    ax.axhline(1, color=INK, linewidth=1.2)
-    ax.set_xlim(0, n_cols)
-    ax.set_ylim(n_rows, 0)
-    ax.set_xticks([j + 0.5 for j in range(n_cols)], headings, fontsize=7, linespacing=1.1)
-    ax.xaxis.tick_top()
-    notes = spec.row_notes or tuple(None for _ in spec.rows)
-    labels = [
-        f"{wrap(r, 30)} (n = {fmt_int(n)})"
-        if n is not None
-        else f"{wrap(r, 30)}\n({note or 'hidden'})"
-        for r, n, note in zip(spec.rows, spec.row_n, notes, strict=True)
-    ]
-    ax.set_yticks([i + 0.5 for i in range(n_rows)], labels, fontsize=7.5)
-    ax.get_yticklabels()[0].set_fontweight("semibold")
-    ax.tick_params(length=0)
-    for side in ("left", "bottom", "top", "right"):
-        ax.spines[side].set_visible(False)
-    bar = fig.colorbar(
-        mpl.cm.ScalarMappable(norm=norm, cmap=DIVERGING),
-        ax=ax, orientation="horizontal", location="bottom", fraction=0.05, shrink=0.6,
-        aspect=40, pad=0.01, extend="both",
-    )  # fmt: skip
-    bar.set_label(f"{spec.value_label}\norange: worse · blue: better", fontsize=7)
-    bar.ax.tick_params(labelsize=6.5)
-    bar.outline.set_visible(False)
-    return fig
 
 
 def draw_value_cycle(spec: ValueCycle) -> MplFigure:
