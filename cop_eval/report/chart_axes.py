@@ -76,9 +76,13 @@ def _line_em() -> float:
     return (ascent - descent) / units
 
 
-def text_height_pt(lines: int, fontsize: float, linespacing: float = 1.2) -> float:
-    """The height of a text of ``lines`` lines as matplotlib lays it out, in points."""
-    return lines * linespacing * _line_em() * fontsize
+def text_height_pt(lines: int, fontsize: float, linespacing: float | None = None) -> float:
+    """The height of a text of ``lines`` lines as matplotlib lays it out, in points.
+
+    matplotlib's default line spacing ("normal") gives each line the font's ascent plus
+    descent; a number ``linespacing`` gives each line that many times as much.
+    """
+    return lines * (linespacing or 1.0) * _line_em() * fontsize
 
 
 def _offset(ax: Axes, base: Transform, dx_pt: float, dy_pt: float) -> Transform:

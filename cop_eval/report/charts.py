@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import math
 
-import matplotlib as mpl
 from matplotlib.axes import Axes
+from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure as MplFigure
 from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch
 
@@ -30,6 +30,7 @@ from cop_eval.report.chart_axes import (
     axis_label,
     bare,
     grid_lines,
+    text_height_pt,
     tick_text,
 )
 from cop_eval.report.chart_axes import ticks as axis_ticks
@@ -64,6 +65,29 @@ from cop_eval.report.model import (
 
 __all__ = ["PNG_DPI", "ImageFormat", "draw_chart"]
 
+
+def _value_axis(
+    fig: MplFigure,
+    ax: Axes,
+    low: float,
+    high: float,
+    label: str,
+    *,
+    grid: bool = False,
+    percent: bool = False,
+    label_size: float = 8.5,
+) -> None:
+    """The horizontal value axis: matplotlib's automatic ticks for its length, their grid
+    lines, and its label under them."""
+    length = ax.get_position().width * fig.get_size_inches()[0]
+    values = auto_ticks(low, high, length, 8.5, x=True)
+    axis_ticks(ax, "bottom", values, tick_text(values, percent=percent))
+    if grid:
+        grid_lines(ax, "x", values, color=GRID, linewidth=0.6)
+    away = TICK_SIZE_PT + TICK_PAD_PT + text_height_pt(1, 8.5) + LABEL_PAD_PT
+    axis_label(ax, "bottom", label, away_pt=away, fontsize=label_size)
+
+
 # ---------------------------------------------------------------------------------------------
 # Dot plot (stage profile, success-factor scorecard)
 # ---------------------------------------------------------------------------------------------
@@ -84,7 +108,7 @@ def _dotplot(spec: DotPlot) -> MplFigure:
         top=0.08 + 0.2 * legend_rows,
         bottom=0.5,
     )
-    ax = fig.add_subplot()
+    ax = bare(fig.add_subplot(), "bottom")
     offsets = [(j - (s - 1) / 2) * min(0.22, 0.7 / s) for j in range(s)]
     for j, series in enumerate(spec.series):
         colour = WAVE_COLOURS[j % len(WAVE_COLOURS)]
@@ -92,9 +116,15 @@ def _dotplot(spec: DotPlot) -> MplFigure:
         ys = [k - 1 - i + offsets[j] for i in range(k)]
         xs = [nan_of(v) for v in series.values]
         if series.lo and series.hi:
-            for y, lo, hi in zip(ys, series.lo, series.hi, strict=True):
-                if lo is not None and hi is not None:
-                    ax.plot([lo, hi], [y, y], color=colour, linewidth=1.4, alpha=0.85)
+            spans = [
+                [(lo, y), (hi, y)]
+                for y, lo, hi in zip(ys, series.lo, series.hi, strict=True)
+                if lo is not None and hi is not None
+            ]
+            ax.add_collection(
+                LineCollection(spans, colors=colour, linewidths=1.4, alpha=0.85,
+                               capstyle="projecting", zorder=2)
+            )  # fmt: skip
         label = series.label + (f" ({'n = ' + fmt_int(series.n)})" if series.n else "")
         ax.plot(
             xs,
@@ -108,20 +138,16 @@ def _dotplot(spec: DotPlot) -> MplFigure:
             label=label,
             zorder=3,
         )
-    ax.set_yticks(range(k - 1, -1, -1), labels)
-    for tick, category in zip(ax.get_yticklabels(), spec.categories, strict=True):
+    names = axis_ticks(ax, "left", list(range(k - 1, -1, -1)), labels, length=0)
+    for name, category in zip(names, spec.categories, strict=True):
         if category == spec.highlight:
-            tick.set_fontweight("semibold")
-            tick.set_color(OKABE_ITO["vermillion"])
+            name.set_fontweight("semibold")
+            name.set_color(OKABE_ITO["vermillion"])
     if spec.reference is not None:
         ax.axvline(spec.reference, color=MUTED, linewidth=0.8, linestyle=(0, (3, 3)))
     ax.set_xlim(spec.axis_min, spec.axis_max)
     ax.set_ylim(-0.7, k - 0.3)
-    ax.grid(axis="x", color=GRID, linewidth=0.6)
-    ax.set_axisbelow(True)
-    ax.set_xlabel(spec.axis_label)
-    ax.tick_params(axis="y", length=0)
-    ax.spines["left"].set_visible(False)
+    _value_axis(fig, ax, spec.axis_min, spec.axis_max, spec.axis_label, grid=True)
     if spec.series:
         ax.legend(
             loc="lower center",
@@ -252,7 +278,7 @@ def _stacked(spec: StackedBars) -> MplFigure:
     fig = MplFigure(figsize=(PAGE_WIDTH_IN, 0.95 + 0.42 * k))
     labels = [f"{c}\n(n = {fmt_int(n)})" for c, n in zip(spec.categories, spec.n, strict=True)]
     fixed_margins(fig, left=text_width_in(labels, 8.5) + 0.12, right=0.2, top=0.3, bottom=0.5)
-    ax = fig.add_subplot()
+    ax = bare(fig.add_subplot(), "bottom")
     colours = ("#E69F00", "#56B4E9", "#0072B2", "#009E73", "#CC79A7")
     hatches = ("", "..", "", "//", "xx")
     for i, shares in enumerate(spec.shares):
@@ -283,12 +309,9 @@ def _stacked(spec: StackedBars) -> MplFigure:
                     color="white" if dark else INK,
                 )
             left += share
-    ax.set_yticks(range(k - 1, -1, -1), labels)
+    axis_ticks(ax, "left", list(range(k - 1, -1, -1)), labels, length=0)
     ax.set_xlim(0, 1)
-    ax.xaxis.set_major_formatter(mpl.ticker.PercentFormatter(1.0, decimals=0))
-    ax.set_xlabel(spec.axis_label)
-    ax.tick_params(axis="y", length=0)
-    ax.spines["left"].set_visible(False)
+    _value_axis(fig, ax, 0.0, 1.0, spec.axis_label, percent=True)
     ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=len(spec.segments), fontsize=8)
     return fig
 

@@ -9,7 +9,6 @@ colour.
 
 from __future__ import annotations
 
-import matplotlib as mpl
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.collections import PatchCollection
@@ -21,9 +20,13 @@ from cop_eval.report.chart_axes import (
     LABEL_PAD_PT,
     TICK_PAD_PT,
     TICK_SIZE_PT,
+    auto_ticks,
+    axis_label,
     bare,
     colour_bar,
+    grid_lines,
     text_height_pt,
+    tick_text,
     ticks,
 )
 from cop_eval.report.chart_style import (
@@ -80,7 +83,8 @@ def draw_gap_heatmap(spec: GapHeatmap) -> MplFigure:
     bar_gap, bar_height = 0.08, 0.07
     under = (TICK_SIZE_PT + TICK_PAD_PT + text_height_pt(1, 6.5) + LABEL_PAD_PT) / 72
     bottom = bar_gap + bar_height + under + text_height_pt(2, 7) / 72 + edge
-    height = top + row_height * n_rows + bottom
+    # The figure keeps the size it had under constrained layout; the rows take what is left.
+    height = max(0.2 + 0.13 * lines + row_height * n_rows + 0.62, top + bottom + 0.2 * n_rows)
     fig = MplFigure(figsize=(width, height))
     fixed_margins(fig, left=left, right=edge, top=top, bottom=bottom)
     ax = bare(fig.add_subplot())
@@ -180,7 +184,7 @@ def draw_value_cycle(spec: ValueCycle) -> MplFigure:
                 FancyArrowPatch((i + 0.81, 0.5), (i + 1.07, 0.5), arrowstyle="-|>,head_length=5,head_width=3",
                                 color=MUTED, linewidth=1.1)
             )  # fmt: skip
-    ax = fig.add_axes((0.2, 0.1, 0.76, 0.46))
+    ax = bare(fig.add_axes((0.2, 0.1, 0.76, 0.46)), "bottom")
     s = max(len(spec.waves), 1)
     height = min(0.8 / s, 0.28)
     for j, (wave, shares, n) in enumerate(zip(spec.waves, spec.reach, spec.members, strict=True)):
@@ -189,16 +193,20 @@ def draw_value_cycle(spec: ValueCycle) -> MplFigure:
         ax.barh(ys, shares, height=height * 0.9, color=colour, label=f"{wave} (n = {fmt_int(n)})")
         for y, share in zip(ys, shares, strict=True):
             ax.text(share + 0.01, y, fmt_percent(share), va="center", fontsize=6.5, color=INK)
-    ax.set_yticks(range(k - 1, -1, -1), [wrap(x, 22) for x in spec.steps], fontsize=7.5)
+    ticks(ax, "left", list(range(k - 1, -1, -1)), [wrap(x, 22) for x in spec.steps],
+          fontsize=7.5, length=0)  # fmt: skip
     ax.set_xlim(0, 1.08)
-    ax.xaxis.set_major_formatter(mpl.ticker.PercentFormatter(1.0, decimals=0))
-    ax.set_xlabel(
+    length = 0.76 * fig.get_size_inches()[0]
+    steps = auto_ticks(0.0, 1.08, length, 8.5, x=True)
+    ticks(ax, "bottom", steps, tick_text(steps, percent=True))
+    grid_lines(ax, "x", steps, color=GRID, linewidth=0.6)
+    axis_label(
+        ax,
+        "bottom",
         f"Members whose value reaches the step (scores of {fmt_number(spec.threshold)} or more "
-        "from the first step on)", fontsize=7.5,
-    )  # fmt: skip
-    ax.tick_params(axis="y", length=0)
-    ax.spines["left"].set_visible(False)
-    ax.grid(axis="x", color=GRID, linewidth=0.6)
-    ax.set_axisbelow(True)
+        "from the first step on)",
+        away_pt=TICK_SIZE_PT + TICK_PAD_PT + text_height_pt(1, 8.5) + LABEL_PAD_PT,
+        fontsize=7.5,
+    )
     ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=min(s, 4), fontsize=8)
     return fig

@@ -5,13 +5,13 @@ subgroup."""
 
 from __future__ import annotations
 
-import matplotlib as mpl
 from matplotlib.axes import Axes
 from matplotlib.collections import PatchCollection
 from matplotlib.colors import LinearSegmentedColormap, TwoSlopeNorm
 from matplotlib.figure import Figure as MplFigure
 from matplotlib.patches import Rectangle
 
+from cop_eval.report.chart_axes import bare, colour_bar, ticks
 from cop_eval.report.chart_style import (
     DIVERGING,
     INK,
@@ -72,18 +72,24 @@ def draw_heatmap(spec: Heatmap) -> MplFigure:
     width = min(PAGE_WIDTH_IN, left + 0.62 * n_cols + right)
     fig = MplFigure(figsize=(width, top + 0.27 * n_rows + bottom))
     fixed_margins(fig, left=left, right=right, top=top, bottom=bottom)
-    ax = fig.add_subplot()
+    ax = bare(fig.add_subplot())
     _draw_cells(ax, spec)
     ax.set_xlim(0, n_cols)
     ax.set_ylim(n_rows, 0)
-    ax.set_xticks([j + 0.5 for j in range(n_cols)], columns, rotation=90, fontsize=7)
-    ax.xaxis.tick_top()
-    ax.set_yticks([i + 0.5 for i in range(n_rows)], row_labels, fontsize=7)
-    ax.tick_params(length=0)
-    for side in ("left", "bottom", "top", "right"):
-        ax.spines[side].set_visible(False)
+    ticks(ax, "top", [j + 0.5 for j in range(n_cols)], columns, fontsize=7, length=0, rotation=90)
+    ticks(ax, "left", [i + 0.5 for i in range(n_rows)], row_labels, fontsize=7, length=0)
     if with_bar:  # otherwise colours differ by column: the caption explains them
-        _colour_bar(fig, ax, spec, bottom)
+        box = ax.get_position()
+        height = fig.get_size_inches()[1]
+        bar_width = box.width * 0.6
+        colour_bar(
+            fig,
+            (box.x0 + (box.width - bar_width) / 2, (bottom - 0.22) / height, bar_width,
+             0.1 / height),
+            DIVERGING,
+            TwoSlopeNorm(vcenter=spec.centre, vmin=spec.vmin, vmax=spec.vmax),
+            spec.value_label,
+        )  # fmt: skip
     return fig
 
 
@@ -115,20 +121,3 @@ def _draw_cells(ax: Axes, spec: Heatmap) -> None:
                 hidden, facecolor=SUPPRESSED_FILL, edgecolor="white", hatch="////", linewidth=1.0
             )
         )
-
-
-def _colour_bar(fig: MplFigure, ax: Axes, spec: Heatmap, bottom: float) -> None:
-    """A horizontal bar under the map, 60% of its width, with its ticks and label beneath."""
-    norm = TwoSlopeNorm(vcenter=spec.centre, vmin=spec.vmin, vmax=spec.vmax)
-    box = ax.get_position()
-    height = fig.get_size_inches()[1]
-    bar_width = box.width * 0.6
-    cax = fig.add_axes(
-        (box.x0 + (box.width - bar_width) / 2, (bottom - 0.22) / height, bar_width, 0.1 / height)
-    )
-    bar = fig.colorbar(
-        mpl.cm.ScalarMappable(norm=norm, cmap=DIVERGING), cax=cax, orientation="horizontal"
-    )
-    bar.set_label(spec.value_label, fontsize=7)
-    bar.ax.tick_params(labelsize=6.5)
-    bar.outline.set_visible(False)

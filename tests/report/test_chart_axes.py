@@ -114,14 +114,38 @@ def test_tick_labels_sit_where_matplotlibs_do(side: str, length: float) -> None:
             assert (a.x0, a.y0, a.x1, a.y1) == pytest.approx((b.x0, b.y0, b.x1, b.y1), abs=1.0)
 
 
-def test_text_height_is_matplotlibs_layout() -> None:
+@pytest.mark.parametrize(
+    "lines, size, spacing", [(1, 8.5, None), (2, 7.0, None), (1, 6.5, 1.2), (3, 7.0, 1.1)]
+)
+def test_text_height_is_matplotlibs_layout(lines: int, size: float, spacing: float | None) -> None:
     with chart_style():
         fig = Figure(figsize=(3, 3), dpi=72)
         canvas = FigureCanvasAgg(fig)
-        for lines, size, spacing in ((1, 6.5, 1.2), (2, 7.0, 1.2), (3, 7.0, 1.1)):
-            text = fig.text(0.1, 0.5, "\n".join(["Lp"] * lines), fontsize=size, linespacing=spacing)
-            height = text.get_window_extent(canvas.get_renderer()).height  # 72 dpi: points
-            assert text_height_pt(lines, size, spacing) == pytest.approx(height, abs=0.05)
+        options = {} if spacing is None else {"linespacing": spacing}
+        text = fig.text(0.1, 0.5, "\n".join(["Lp"] * lines), fontsize=size, **options)
+        height = text.get_window_extent(canvas.get_renderer()).height  # 72 dpi: points
+    assert text_height_pt(lines, size, spacing) == pytest.approx(height, abs=0.05)
+
+
+def test_axis_label_under_ticks_sits_where_matplotlibs_does() -> None:
+    with chart_style():
+        theirs_fig = Figure(figsize=(4, 3), dpi=150)
+        theirs = theirs_fig.add_axes((0.2, 0.3, 0.7, 0.6))
+        theirs.set_xlim(1, 5)
+        theirs.set_xticks([1, 3, 5])
+        theirs.set_xlabel("Mean score")
+        ours_fig = Figure(figsize=(4, 3), dpi=150)
+        ours = bare(ours_fig.add_axes((0.2, 0.3, 0.7, 0.6)), "bottom")
+        ours.set_xlim(1, 5)
+        ticks(ours, "bottom", [1, 3, 5], ["1", "3", "5"])
+        away = 3.5 + 3.5 + text_height_pt(1, 8.5) + 4.0
+        label = axis_label(ours, "bottom", "Mean score", away_pt=away)
+        theirs_canvas, ours_canvas = FigureCanvasAgg(theirs_fig), FigureCanvasAgg(ours_fig)
+        theirs_canvas.draw()
+        ours_canvas.draw()
+        a = label.get_window_extent(ours_canvas.get_renderer())
+        b = theirs.xaxis.label.get_window_extent(theirs_canvas.get_renderer())
+    assert (a.x0, a.y0, a.x1, a.y1) == pytest.approx((b.x0, b.y0, b.x1, b.y1), abs=1.0)
 
 
 def test_axis_label_and_title_sit_where_matplotlibs_do() -> None:
@@ -193,7 +217,7 @@ def test_labels_are_text_not_mathtext(chart: object) -> None:
 
 @pytest.mark.parametrize(
     "chart",
-    [c for c in CHARTS if c.chart in ("cycle", "trend", "gap_heatmap")],
+    CHARTS,
     ids=lambda c: c.chart,
 )
 def test_charts_make_no_ticks_of_their_own(chart: object, monkeypatch: pytest.MonkeyPatch) -> None:
