@@ -26,7 +26,6 @@ from cop_eval.report.chart_axes import (
     TICK_PAD_PT,
     TICK_SIZE_PT,
     auto_ticks,
-    axes_title,
     axis_label,
     bare,
     grid_lines,
@@ -53,14 +52,13 @@ from cop_eval.report.chart_style import (
 )
 from cop_eval.report.charts_board import draw_gap_heatmap, draw_value_cycle
 from cop_eval.report.charts_heatmap import draw_heatmap
+from cop_eval.report.charts_trend import draw_trend
 from cop_eval.report.filters import fmt_int, fmt_number, fmt_percent
 from cop_eval.report.model import (
     Chart,
     CycleDiagram,
     DotPlot,
     StackedBars,
-    TrendPanel,
-    TrendPanels,
 )
 
 __all__ = ["PNG_DPI", "ImageFormat", "draw_chart"]
@@ -316,90 +314,11 @@ def _stacked(spec: StackedBars) -> MplFigure:
     return fig
 
 
-# ---------------------------------------------------------------------------------------------
-# Means with CIs over waves (small multiples)
-# ---------------------------------------------------------------------------------------------
-
-
-def _trend(spec: TrendPanels) -> MplFigure:
-    count = len(spec.panels)
-    cols = min(4, max(count, 1))
-    rows = math.ceil(count / cols)
-    titles = [wrap(p.title, 24) for p in spec.panels]
-    ticks = [
-        [
-            f"{wrap(w, 9 if cols > 2 else 16)}\nn = {fmt_int(n)}" if n is not None else w
-            for w, n in zip(p.waves, p.n, strict=True)
-        ]
-        for p in spec.panels
-    ]
-    # A fixed layout: room for the longest title above and the deepest wave label below.
-    title_in = 0.14 + 0.14 * max((t.count("\n") + 1 for t in titles), default=1)
-    tick_in = 0.13 + 0.115 * max((t.count("\n") + 1 for row in ticks for t in row), default=1)
-    height = 0.35 + 1.75 * rows + max(0.0, title_in + tick_in - 0.78) * rows
-    fig = MplFigure(figsize=(PAGE_WIDTH_IN, height))
-    row_gap = title_in + tick_in
-    panel_in = (height - title_in - tick_in - row_gap * (rows - 1)) / rows
-    fixed_margins(
-        fig,
-        left=0.5,
-        right=0.08,
-        top=title_in,
-        bottom=tick_in,
-        wspace=0.12,
-        hspace=row_gap / panel_in,
-    )
-    grid = fig.add_gridspec(rows, cols)
-    levels = auto_ticks(spec.axis_min, spec.axis_max, panel_in, 8.5, x=False)
-    level_labels = tick_text(levels)
-    label_away = TICK_SIZE_PT + TICK_PAD_PT + 72 * text_width_in(level_labels, 8.5) + LABEL_PAD_PT
-    for index, (panel, title, wave_ticks) in enumerate(
-        zip(spec.panels, titles, ticks, strict=True)
-    ):
-        ax = bare(fig.add_subplot(grid[index // cols, index % cols]), "left", "bottom")
-        _trend_panel(ax, panel, spec)
-        xs = list(range(len(panel.waves)))
-        ax.set_xlim(-0.4, len(xs) - 0.6)
-        ax.set_ylim(spec.axis_min, spec.axis_max)
-        axes_title(ax, title, fontsize=8)
-        axis_ticks(ax, "bottom", xs, wave_ticks, fontsize=6.5)
-        grid_lines(ax, "y", levels, color=GRID, linewidth=0.6)
-        if index % cols == 0:
-            axis_ticks(ax, "left", levels, level_labels)
-            axis_label(ax, "left", spec.axis_label, away_pt=label_away, fontsize=7.5)
-        else:  # the shared axis: its marks, not its numbers again
-            axis_ticks(ax, "left", levels, None)
-    return fig
-
-
-def _trend_panel(ax: Axes, panel: TrendPanel, spec: TrendPanels) -> None:
-    """One scale's means over the waves: the neutral line, the CI band, the line and values."""
-    span = spec.axis_max - spec.axis_min
-    xs = list(range(len(panel.waves)))
-    means = [nan_of(m) for m in panel.means]
-    lows = [nan_of(v) for v in panel.lo]
-    highs = [nan_of(v) for v in panel.hi]
-    ax.axhline(spec.neutral_line, color=MUTED, linewidth=0.8, linestyle=(0, (3, 3)), zorder=1)
-    ax.fill_between(xs, lows, highs, color="#56B4E9", alpha=0.25, linewidth=0)
-    ax.plot(xs, means, color="#0072B2", marker="o", markersize=4, linewidth=1.4, zorder=3)
-    for x, mean, high in zip(xs, panel.means, highs, strict=True):
-        if mean is None:
-            continue
-        # The value above its band (below it when the band reaches the top of the axis).
-        above = math.isnan(high) or high < spec.axis_max - 0.12 * span
-        y = (high if not math.isnan(high) else mean) + (0.03 if above else -0.03) * span
-        if not above:
-            y = min(mean, nan_of(panel.lo[x]) if panel.lo[x] is not None else mean) - 0.03 * span
-        ax.text(x, y, fmt_number(mean), ha="center", va="bottom" if above else "top",
-                fontsize=6.5, color=INK, zorder=4,
-                bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.6, "alpha": 0.85})  # fmt: skip
-
-
 _DRAW = {
     "dotplot": _dotplot,
     "cycle": _cycle,
     "stacked": _stacked,
-    "trend": _trend,
+    "trend": draw_trend,
     "heatmap": draw_heatmap,
     "gap_heatmap": draw_gap_heatmap,
     "value_cycle": draw_value_cycle,
