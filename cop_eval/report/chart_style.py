@@ -116,11 +116,31 @@ def chart_style() -> Iterator[None]:
 
 
 def save_figure(fig: MplFigure, fmt: ImageFormat) -> bytes:
+    """The figure as SVG (text as paths), or as an RGB PNG at :data:`PNG_DPI`.
+
+    The PNG has no alpha channel: the charts are drawn on white, so it carries nothing, and
+    WeasyPrint would split it out of every image into a soft mask of its own. zlib's fastest
+    level encodes in two thirds of the time of its default for 5% more bytes.
+    """
+    import numpy as np
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from PIL import Image
+
     buffer = io.BytesIO()
     if fmt == "svg":
         fig.savefig(buffer, format="svg", metadata={"Date": None})
-    else:
-        fig.savefig(buffer, format="png", dpi=PNG_DPI)
+        return buffer.getvalue()
+    fig.set_dpi(PNG_DPI)
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()  # type: ignore[no-untyped-call]
+    rgba = np.asarray(canvas.buffer_rgba())  # type: ignore[no-untyped-call]
+    rgb = rgba[..., :3]
+    if rgba[..., 3].min() < 255:  # something see-through: as on the white page
+        alpha = rgba[..., 3:].astype(np.float32) / 255
+        rgb = np.round(rgb * alpha + 255 * (1 - alpha)).astype(np.uint8)
+    Image.fromarray(np.ascontiguousarray(rgb), "RGB").save(
+        buffer, format="png", compress_level=1, dpi=(PNG_DPI, PNG_DPI)
+    )
     return buffer.getvalue()
 
 

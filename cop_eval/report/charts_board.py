@@ -10,16 +10,17 @@ colour.
 from __future__ import annotations
 
 import numpy as np
-from matplotlib.axes import Axes
-from matplotlib.collections import PatchCollection
+from matplotlib.collections import PatchCollection, QuadMesh
 from matplotlib.colors import Normalize
 from matplotlib.figure import Figure as MplFigure
+from matplotlib.lines import Line2D
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Rectangle
 
 from cop_eval.report.chart_axes import (
     LABEL_PAD_PT,
     TICK_PAD_PT,
     TICK_SIZE_PT,
+    Frame,
     auto_ticks,
     axis_label,
     bare,
@@ -87,21 +88,22 @@ def draw_gap_heatmap(spec: GapHeatmap) -> MplFigure:
     height = max(0.2 + 0.13 * lines + row_height * n_rows + 0.62, top + bottom + 0.2 * n_rows)
     fig = MplFigure(figsize=(width, height))
     fixed_margins(fig, left=left, right=edge, top=top, bottom=bottom)
-    ax = bare(fig.add_subplot())
+    frame = Frame.of_subplot(fig, (0, n_cols), (n_rows, 0))
     norm = Normalize(vmin=-spec.limit, vmax=spec.limit)
-    _gap_cells(ax, spec, norm)
-    ax.axhline(1, color=INK, linewidth=1.2)
-    ax.set_xlim(0, n_cols)
-    ax.set_ylim(n_rows, 0)
-    ticks(ax, "top", [j + 0.5 for j in range(n_cols)], headings, fontsize=7, length=0,
+    _gap_cells(frame, spec, norm)
+    frame.add_artist(
+        Line2D([0, 1], [1, 1], transform=frame.get_yaxis_transform(), color=INK, linewidth=1.2),
+        clip=True,
+    )
+    ticks(frame, "top", [j + 0.5 for j in range(n_cols)], headings, fontsize=7, length=0,
           linespacing=1.1)  # fmt: skip
-    names = ticks(ax, "left", [i + 0.5 for i in range(n_rows)], labels, fontsize=7.5, length=0)
+    names = ticks(frame, "left", [i + 0.5 for i in range(n_rows)], labels, fontsize=7.5, length=0)
     names[0].set_fontweight("semibold")
-    box = ax.get_position()
-    bar_width = box.width * 0.6
+    box = fig.subplotpars
+    bar_width = (box.right - box.left) * 0.6
     colour_bar(
         fig,
-        (box.x0 + (box.width - bar_width) / 2, (bottom - bar_gap - bar_height) / height,
+        (box.left + (box.right - box.left - bar_width) / 2, (bottom - bar_gap - bar_height) / height,
          bar_width, bar_height / height),
         DIVERGING,
         norm,
@@ -111,19 +113,17 @@ def draw_gap_heatmap(spec: GapHeatmap) -> MplFigure:
     return fig
 
 
-def _gap_cells(ax: Axes, spec: GapHeatmap, norm: Normalize) -> None:
+def _gap_cells(ax: Frame, spec: GapHeatmap, norm: Normalize) -> None:
     """The coloured cells (one mesh), the hidden ones (one hatched collection), the numbers
     and the outlines of reliable gaps (one collection)."""
     gaps = np.array(
         [[np.nan if g is None else g for g in row] for row in spec.gaps], dtype=np.float64
     )
-    ax.pcolormesh(
-        np.ma.masked_invalid(gaps),
-        cmap=DIVERGING,
-        norm=norm,
-        edgecolors="white",
-        linewidth=1.0,
-    )
+    corners = np.stack(np.meshgrid(np.arange(gaps.shape[1] + 1), np.arange(gaps.shape[0] + 1)), -1)
+    mesh = QuadMesh(corners, cmap=DIVERGING, norm=norm, edgecolors="white", linewidth=1.0,
+                    antialiased=False, snap=True)  # what pcolormesh makes  # fmt: skip
+    mesh.set_array(np.ma.masked_invalid(gaps))
+    ax.add_collection(mesh)
     hidden, marked = [], []
     for i, (values, row_gaps, marks) in enumerate(
         zip(spec.values, gaps, spec.reliable, strict=True)

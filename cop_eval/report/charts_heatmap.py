@@ -5,13 +5,12 @@ subgroup."""
 
 from __future__ import annotations
 
-from matplotlib.axes import Axes
 from matplotlib.collections import PatchCollection
 from matplotlib.colors import LinearSegmentedColormap, TwoSlopeNorm
 from matplotlib.figure import Figure as MplFigure
 from matplotlib.patches import Rectangle
 
-from cop_eval.report.chart_axes import bare, colour_bar, ticks
+from cop_eval.report.chart_axes import Frame, colour_bar, ticks
 from cop_eval.report.chart_style import (
     DIVERGING,
     INK,
@@ -72,19 +71,17 @@ def draw_heatmap(spec: Heatmap) -> MplFigure:
     width = min(PAGE_WIDTH_IN, left + 0.62 * n_cols + right)
     fig = MplFigure(figsize=(width, top + 0.27 * n_rows + bottom))
     fixed_margins(fig, left=left, right=right, top=top, bottom=bottom)
-    ax = bare(fig.add_subplot())
+    ax = Frame.of_subplot(fig, (0, n_cols), (n_rows, 0))
     _draw_cells(ax, spec)
-    ax.set_xlim(0, n_cols)
-    ax.set_ylim(n_rows, 0)
     ticks(ax, "top", [j + 0.5 for j in range(n_cols)], columns, fontsize=7, length=0, rotation=90)
     ticks(ax, "left", [i + 0.5 for i in range(n_rows)], row_labels, fontsize=7, length=0)
     if with_bar:  # otherwise colours differ by column: the caption explains them
-        box = ax.get_position()
+        box = fig.subplotpars
         height = fig.get_size_inches()[1]
-        bar_width = box.width * 0.6
+        bar_width = (box.right - box.left) * 0.6
         colour_bar(
             fig,
-            (box.x0 + (box.width - bar_width) / 2, (bottom - 0.22) / height, bar_width,
+            (box.left + (box.right - box.left - bar_width) / 2, (bottom - 0.22) / height, bar_width,
              0.1 / height),
             DIVERGING,
             TwoSlopeNorm(vcenter=spec.centre, vmin=spec.vmin, vmax=spec.vmax),
@@ -93,7 +90,7 @@ def draw_heatmap(spec: Heatmap) -> MplFigure:
     return fig
 
 
-def _draw_cells(ax: Axes, spec: Heatmap) -> None:
+def _draw_cells(ax: Frame, spec: Heatmap) -> None:
     """Every cell's square (one collection per kind) and its number or "suppressed"."""
     shown: list[Rectangle] = []
     colours: list[tuple[float, float, float, float]] = []

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import math
 
-from matplotlib.axes import Axes
+import numpy as np
+from matplotlib.collections import FillBetweenPolyCollection
 from matplotlib.figure import Figure as MplFigure
+from matplotlib.lines import Line2D
+from matplotlib.text import Text
 
 from cop_eval.report.chart_axes import (
     LABEL_PAD_PT,
     TICK_PAD_PT,
     TICK_SIZE_PT,
+    Frame,
     auto_ticks,
     axes_title,
     axis_label,
@@ -71,32 +75,47 @@ def draw_trend(spec: TrendPanels) -> MplFigure:
     for index, (panel, title, wave_ticks) in enumerate(
         zip(spec.panels, titles, ticks, strict=True)
     ):
-        ax = bare(fig.add_subplot(grid[index // cols, index % cols]), "left", "bottom")
-        _trend_panel(ax, panel, spec)
         xs = list(range(len(panel.waves)))
-        ax.set_xlim(-0.4, len(xs) - 0.6)
-        ax.set_ylim(spec.axis_min, spec.axis_max)
-        axes_title(ax, title, fontsize=8)
-        axis_ticks(ax, "bottom", xs, wave_ticks, fontsize=6.5)
-        grid_lines(ax, "y", levels, color=GRID, linewidth=0.6)
+        rect = grid[index // cols, index % cols].get_position(fig).bounds
+        frame = bare(
+            Frame(fig, rect, (-0.4, len(xs) - 0.6), (spec.axis_min, spec.axis_max)),
+            "left",
+            "bottom",
+        )
+        _trend_panel(frame, panel, spec)
+        axes_title(frame, title, fontsize=8)
+        axis_ticks(frame, "bottom", xs, wave_ticks, fontsize=6.5)
+        grid_lines(frame, "y", levels, color=GRID, linewidth=0.6)
         if index % cols == 0:
-            axis_ticks(ax, "left", levels, level_labels)
-            axis_label(ax, "left", spec.axis_label, away_pt=label_away, fontsize=7.5)
+            axis_ticks(frame, "left", levels, level_labels)
+            axis_label(frame, "left", spec.axis_label, away_pt=label_away, fontsize=7.5)
         else:  # the shared axis: its marks, not its numbers again
-            axis_ticks(ax, "left", levels, None)
+            axis_ticks(frame, "left", levels, None)
     return fig
 
 
-def _trend_panel(ax: Axes, panel: TrendPanel, spec: TrendPanels) -> None:
+def _trend_panel(frame: Frame, panel: TrendPanel, spec: TrendPanels) -> None:
     """One scale's means over the waves: the neutral line, the CI band, the line and values."""
     span = spec.axis_max - spec.axis_min
     xs = list(range(len(panel.waves)))
     means = [nan_of(m) for m in panel.means]
     lows = [nan_of(v) for v in panel.lo]
     highs = [nan_of(v) for v in panel.hi]
-    ax.axhline(spec.neutral_line, color=MUTED, linewidth=0.8, linestyle=(0, (3, 3)), zorder=1)
-    ax.fill_between(xs, lows, highs, color="#56B4E9", alpha=0.25, linewidth=0)
-    ax.plot(xs, means, color="#0072B2", marker="o", markersize=4, linewidth=1.4, zorder=3)
+    frame.add_artist(
+        Line2D([0, 1], [spec.neutral_line] * 2, transform=frame.get_yaxis_transform(),
+               color=MUTED, linewidth=0.8, linestyle=(0, (3, 3)), zorder=1),
+        clip=True,
+    )  # fmt: skip
+    frame.add_artist(
+        FillBetweenPolyCollection("x", *(np.ma.masked_invalid(np.asarray(v, dtype=float)) for v in (xs, lows, highs)), transform=frame.transData,
+                                  color="#56B4E9", alpha=0.25, linewidth=0, zorder=1),
+        clip=True,
+    )  # fmt: skip
+    frame.add_artist(
+        Line2D(xs, means, transform=frame.transData, color="#0072B2", marker="o",
+               markersize=4, linewidth=1.4, zorder=3),
+        clip=True,
+    )  # fmt: skip
     for x, mean, high in zip(xs, panel.means, highs, strict=True):
         if mean is None:
             continue
@@ -105,6 +124,8 @@ def _trend_panel(ax: Axes, panel: TrendPanel, spec: TrendPanels) -> None:
         y = (high if not math.isnan(high) else mean) + (0.03 if above else -0.03) * span
         if not above:
             y = min(mean, nan_of(panel.lo[x]) if panel.lo[x] is not None else mean) - 0.03 * span
-        ax.text(x, y, fmt_number(mean), ha="center", va="bottom" if above else "top",
-                fontsize=6.5, color=INK, zorder=4,
-                bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.6, "alpha": 0.85})  # fmt: skip
+        frame.add_artist(
+            Text(x, y, fmt_number(mean), transform=frame.transData, ha="center",
+                 va="bottom" if above else "top", fontsize=6.5, color=INK, zorder=4,
+                 bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.6, "alpha": 0.85})
+        )  # fmt: skip

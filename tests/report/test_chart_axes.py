@@ -10,6 +10,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from cop_eval.report.chart_axes import (
+    Frame,
     auto_ticks,
     axes_title,
     axis_label,
@@ -239,5 +240,38 @@ def test_charts_make_no_ticks_of_their_own(chart: object, monkeypatch: pytest.Mo
     monkeypatch.setattr(mpl_axis.Tick, "__init__", counting_tick)
     monkeypatch.setattr(Axes, "__init__", counting_axes)
     draw_chart(chart, "png")  # type: ignore[arg-type]
-    assert axes_made
     assert len(made) <= 4 * len(axes_made)
+
+
+@pytest.mark.parametrize("xlim, ylim", [((0, 4), (1, 5)), ((-0.4, 2.4), (6, 0))])
+def test_a_frame_maps_data_as_an_axes_does(
+    xlim: tuple[float, float], ylim: tuple[float, float]
+) -> None:
+    fig = Figure(figsize=(5, 3), dpi=150)
+    rect = (0.2, 0.15, 0.6, 0.7)
+    ax = fig.add_axes(rect)
+    ax.set_xlim(*xlim)
+    ax.set_ylim(*ylim)
+    frame = Frame(fig, rect, xlim, ylim)
+    points = [(xlim[0], ylim[0]), (xlim[1], ylim[1]), (1.3, 2.7)]
+    for ours, theirs in (
+        (frame.transData, ax.transData),
+        (frame.transAxes, ax.transAxes),
+        (frame.get_xaxis_transform(), ax.get_xaxis_transform()),
+        (frame.get_yaxis_transform(), ax.get_yaxis_transform()),
+    ):
+        assert ours.transform(points) == pytest.approx(theirs.transform(points))
+    fig.subplots_adjust(left=0.1, right=0.7, bottom=0.2, top=0.9)
+    inside = Frame.of_subplot(fig, xlim, ylim)
+    assert inside.bbox.bounds == pytest.approx(fig.add_subplot().bbox.bounds)
+
+
+def test_png_is_rgb_at_its_resolution() -> None:
+    from io import BytesIO
+
+    from PIL import Image
+
+    image = Image.open(BytesIO(draw_chart(CHARTS[1], "png")))  # type: ignore[arg-type]
+    assert image.mode == "RGB"  # no alpha channel for WeasyPrint to split out
+    assert image.info["dpi"] == pytest.approx((150, 150), abs=0.05)  # pHYs: per metre
+    assert image.size[0] == round(6.6 * 150)
