@@ -34,6 +34,7 @@ from types import TracebackType
 from typing import IO, Any
 
 from cop_eval.report.chart_style import ImageFormat
+from cop_eval.report.collector import fewer_collections
 from cop_eval.report.model import Chart
 
 __all__ = ["ChartPool"]
@@ -115,19 +116,22 @@ class ChartPool:
                 target=self._feed, args=(specs, fmt, todo, out), daemon=True
             )
             self._feeder.start()
-        while True:
-            try:
-                i = todo.popleft()  # deque pops are atomic: the feeder takes from the right
-            except IndexError:
-                break
-            out[i] = draw_chart(specs[i], fmt)
+        with fewer_collections():
+            while True:
+                try:
+                    i = todo.popleft()  # deque pops are atomic: the feeder takes from the right
+                except IndexError:
+                    break
+                out[i] = draw_chart(specs[i], fmt)
         if self._feeder is not None and (self._holding or self._ready):
             self._feeder.join()  # not when the helper is still warming up: nothing is left
             self._feeder = None
         # A chart the helper was drawing when it failed is drawn here.
-        return [
-            image if image is not None else draw_chart(specs[i], fmt) for i, image in enumerate(out)
-        ]
+        with fewer_collections():
+            return [
+                image if image is not None else draw_chart(specs[i], fmt)
+                for i, image in enumerate(out)
+            ]
 
     def _feed(
         self,
@@ -277,7 +281,9 @@ def _serve() -> None:
             _send(stdout, _pdf(request[1]))
         else:
             _, spec, fmt = request
-            _send(stdout, draw_chart(spec, fmt))
+            with fewer_collections():
+                image = draw_chart(spec, fmt)
+            _send(stdout, image)
 
 
 if __name__ == "__main__":

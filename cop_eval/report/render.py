@@ -13,13 +13,10 @@ report never makes a network request, whatever a group name or title contains.
 from __future__ import annotations
 
 import base64
-import contextlib
-import gc
 import logging
 import re
-import threading
 import urllib.parse
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -30,10 +27,12 @@ import jinja2
 
 from cop_eval.report.chart_pool import ChartPool
 from cop_eval.report.charts import PNG_DPI, ImageFormat, draw_chart
+from cop_eval.report.collector import LAYOUT_GC_THRESHOLD, fewer_collections
 from cop_eval.report.filters import FILTERS
 from cop_eval.report.model import ReportModel
 
 __all__ = [
+    "LAYOUT_GC_THRESHOLD",
     "ChartImage",
     "LocalResourceFetcher",
     "chart_image",
@@ -135,7 +134,11 @@ def chart_images(
     """
     figures = list(model.figures())
     specs = [figure.chart for figure in figures]
-    payloads = pool.draw(specs, fmt) if pool is not None else [draw_chart(s, fmt) for s in specs]
+    if pool is not None:
+        payloads = pool.draw(specs, fmt)
+    else:
+        with fewer_collections():
+            payloads = [draw_chart(s, fmt) for s in specs]
     return {
         figure.id: chart_image(payload, fmt)
         for figure, payload in zip(figures, payloads, strict=True)
@@ -243,45 +246,6 @@ def _data_response(url: str, response: Callable[..., Any]) -> Any:
         else urllib.parse.unquote_to_bytes(payload)
     )
     return response(url, body, {"Content-Type": mime})
-
-
-#: The youngest generation's threshold while WeasyPrint lays out (Python's default is 700).
-LAYOUT_GC_THRESHOLD = 50_000
-
-_gc_lock = threading.Lock()
-_gc_depth = 0  # layouts under way in this process (threads of the web app)
-_gc_saved: tuple[int, ...] = ()
-
-
-@contextlib.contextmanager
-def fewer_collections() -> Iterator[None]:
-    """Run the cyclic garbage collector less often while WeasyPrint lays out a document.
-
-    Layout allocates millions of small objects (boxes, styles, Pango wrappers), and at the
-    default threshold the collector runs every 700 of them, each time walking every object
-    still alive in the process, of which the report's process (pandas, matplotlib, the
-    data) holds far more than WeasyPrint's. Freezing what existed before the layout
-    (:func:`gc.freeze`) and raising the youngest generation's threshold cuts the demo's
-    layout from ~4.3 to ~3.4 s of CPU (benchmarks/bench_report.py ``--layout``) for ~10 MB
-    more memory at its peak. Nothing the layout produces depends on when objects are
-    collected. Nested and concurrent layouts share one setting; the last one out restores
-    the collector as it was.
-    """
-    global _gc_depth, _gc_saved
-    with _gc_lock:
-        if _gc_depth == 0:
-            _gc_saved = gc.get_threshold()
-            gc.freeze()
-            gc.set_threshold(LAYOUT_GC_THRESHOLD, *_gc_saved[1:])
-        _gc_depth += 1
-    try:
-        yield
-    finally:
-        with _gc_lock:
-            _gc_depth -= 1
-            if _gc_depth == 0:
-                gc.set_threshold(*_gc_saved)
-                gc.unfreeze()
 
 
 def render_html_to_pdf(
