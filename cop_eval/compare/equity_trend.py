@@ -27,11 +27,13 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from cop_eval.compare.trend import NUMERICAL_FAILURE
 from cop_eval.measure.scores import ScoreTable
 from cop_eval.privacy import PrivacyPolicy
 from cop_eval.stats.distributions import norm_quantile, norm_sf
 from cop_eval.stats.multiplicity import benjamini_hochberg
 from cop_eval.stats.reml import (
+    ModelNotFitted,
     PatternTotals,
     ProfileREML,
     profile_reml,
@@ -307,12 +309,24 @@ def gap_trends(
             wide_g, touched = sub.group_wide(k)
             try:
                 fit_g = profile_reml(wide_g)
-                fit_r = sub.rest_fit(k, touched)
-                a_g, b_g, se_g, ok_g = _fit(fit_g)
-                a_r, b_r, se_r, ok_r = _fit(fit_r)
-            except (ValueError, np.linalg.LinAlgError) as exc:
-                out.append(SkippedTrend(scale, name, f"no trend model: {exc}"))
+            except ModelNotFitted as exc:  # its message is written for the reader
+                out.append(SkippedTrend(scale, name, f"no trend model for the subgroup: {exc}"))
                 continue
+            except np.linalg.LinAlgError:
+                out.append(SkippedTrend(scale, name, NUMERICAL_FAILURE))
+                continue
+            try:
+                fit_r = sub.rest_fit(k, touched)
+            except ModelNotFitted as exc:
+                out.append(
+                    SkippedTrend(scale, name, f"no trend model for the rest of the group: {exc}")
+                )
+                continue
+            except np.linalg.LinAlgError:
+                out.append(SkippedTrend(scale, name, NUMERICAL_FAILURE))
+                continue
+            a_g, b_g, se_g, ok_g = _fit(fit_g)
+            a_r, b_r, se_r, ok_r = _fit(fit_r)
             if not (ok_g and ok_r):
                 out.append(SkippedTrend(scale, name, "the mixed model did not converge"))
                 continue

@@ -16,9 +16,16 @@ import numpy.typing as npt
 from cop_eval.compare import anonymity
 from cop_eval.compare.prepare import Wave
 from cop_eval.privacy import PrivacyPolicy
+from cop_eval.stats.reml import ModelNotFitted
 from cop_eval.stats.trend import TrendFit, fit_trend
 
-__all__ = ["trend_for_scale", "wide_scores"]
+__all__ = ["NUMERICAL_FAILURE", "trend_for_scale", "wide_scores"]
+
+#: The reason given when the model's arithmetic fails on the answers (never expected: the
+#: fit checks what the answers can determine first), in place of the library's message.
+NUMERICAL_FAILURE = (
+    "no trend model: the answers could not be fitted (a numerical failure; please report it)"
+)
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -62,5 +69,7 @@ def trend_for_scale(
         return None, reason
     try:
         return fit_trend(wide_scores(data, column, linked), labels, linked=linked), None
-    except (ValueError, np.linalg.LinAlgError) as exc:
+    except ModelNotFitted as exc:  # its message is written for the reader
         return None, f"no trend model: {exc}"
+    except np.linalg.LinAlgError:
+        return None, NUMERICAL_FAILURE

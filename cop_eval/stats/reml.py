@@ -31,6 +31,7 @@ import numpy.typing as npt
 from cop_eval.stats.roots import brent_root
 
 __all__ = [
+    "ModelNotFitted",
     "PatternTotals",
     "ProfileREML",
     "profile_reml",
@@ -43,6 +44,25 @@ FloatArray = npt.NDArray[np.float64]
 
 #: Grid over the intraclass correlation on which the derivative's sign changes are bracketed.
 _GRID = np.concatenate([np.linspace(0.0, 0.98, 99), 1.0 - np.geomspace(1e-2, 1e-9, 15)[1:]])
+
+#: The slope at zero respondent variance counts as zero within this share of the answers'
+#: number (its terms are of that size; rounding leaves ~1e-14 where it is exactly zero).
+_ZERO_SLOPE = 1e-9
+
+#: A minimum of the criterion (-2 log restricted likelihood) less than this below its value as
+#: the residual variance goes to zero is not told apart from that limit.
+_FLAT = 1e-6
+
+#: Two values of λ far out where the criterion is still computed to ~1e-10 (beyond ~1e7 the
+#: fixed effects' cross-product is too close to singular), to find its limit as λ → ∞.
+_LIMIT = np.array([1e5, 1e6])
+
+#: A within-person residual sum of squares below this share of y'y is zero to rounding.
+_EXACT = 1e-12
+
+
+class ModelNotFitted(ValueError):
+    """The answers cannot determine the model; the message says why in a reader's words."""
 
 
 def treatment_design(n_waves: int) -> FloatArray:
@@ -59,6 +79,7 @@ class _Patterns:
 
     count: FloatArray  # respondents with the pattern
     m: FloatArray  # answers per respondent of the pattern
+    masks: FloatArray  # P × W: 1 where the pattern answered the wave
     c: FloatArray  # P × p: column sums of one respondent's X
     total: FloatArray  # sum over respondents of (their total score)
     r: FloatArray  # sum over respondents of (their total score)^2
@@ -162,6 +183,7 @@ class PatternTotals:
         return _Patterns(
             count=self.count,
             m=masks.sum(axis=1),
+            masks=masks,
             c=masks @ design,
             total=self.total,
             r=self.r,
@@ -247,20 +269,87 @@ class ProfileREML:
     log_likelihood: float
 
 
+def _within(pat: _Patterns) -> tuple[int, int]:
+    """People who answered two or more waves, and the degrees of freedom their answers leave
+    for chance variation within a person once the waves' differences are estimated from them
+    (answers beyond each person's first, minus the rank of the within-person wave design)."""
+    twice = pat.m > 1
+    count, masks, m = pat.count[twice], pat.masks[twice], pat.m[twice]
+    info = np.diag(count @ masks) - np.einsum("p,pi,pj->ij", count / m, masks, masks)
+    rank = int(np.linalg.matrix_rank(info)) if count.size else 0
+    return round(float(count.sum())), round(float(count @ (m - 1))) - rank
+
+
+def _within_rss(pat: _Patterns) -> float:
+    """The residual sum of squares within persons (λ → ∞: each person's own mean taken out),
+    after the waves' differences: what is left for chance variation once people and waves
+    are allowed for."""
+    inv_m = 1.0 / pat.m
+    xtx = pat.xtx0 - np.tensordot(inv_m, pat.outer, axes=1)
+    xty = pat.xty0 - (inv_m * pat.total) @ pat.c
+    yty = pat.yty0 - inv_m @ pat.r
+    beta = np.linalg.lstsq(xtx, xty, rcond=None)[0]
+    return float(yty - beta @ xty)
+
+
+def _why_not(pat: _Patterns, free: int) -> str:
+    """Why the model cannot be fitted (``free``: within-person degrees of freedom), in a
+    reader's words."""
+    twice = round(float(pat.count[pat.m > 1].sum()))
+    people = round(float(pat.count.sum()))
+    if free <= 0:
+        did = "person did" if people == 1 else "people did"
+        return (
+            "too few people answered in two or more waves to tell a change over time from "
+            f"chance differences between answers ({twice:,} of {people:,} {did})"
+        )
+    return (
+        f"the {twice:,} people who answered in two or more waves all changed by exactly the "
+        "same amount, so how much answers vary by chance cannot be estimated"
+    )
+
+
 def _optimum(pat: _Patterns) -> tuple[float, bool, str]:
-    """The intraclass correlation minimising the criterion, whether found, and how."""
+    """The intraclass correlation minimising the criterion, whether found, and how.
+
+    As the residual variance goes to zero (ρ → 1) the criterion rises without bound when the
+    answers of people seen more than once leave chance variation to estimate (within-person
+    degrees of freedom and residual); it falls without bound when they leave none (every
+    such person changed by the same amount), and it tends to a finite limit when they leave
+    no degrees of freedom (e.g. one person seen twice). There a minimum counts only if it is
+    below that limit; otherwise, or when the criterion is flat, :class:`ModelNotFitted`
+    says why. Near ρ = 1 the slope is below rounding, so roots are not sought there.
+    """
     if not np.any((pat.m > 1) & (pat.count > 0)):
         return 0.0, True, "nobody answered two waves: the respondent variance is not identified"
+    _twice, free = _within(pat)
+    if free > 0 and not _within_rss(pat) > _EXACT * pat.yty0:
+        raise ModelNotFitted(_why_not(pat, free))
     grid = _at(pat, _GRID_LAM)
     slopes, values = grid.slope, grid.value
     candidates: list[tuple[float, float]] = []
-    if slopes[0] >= 0:
+    if slopes[0] >= -_ZERO_SLOPE * pat.n_obs:
         candidates.append((float(values[0]), 0.0))  # rising from 0: the boundary is a minimum
-    for k in np.flatnonzero((slopes[:-1] < 0) & (slopes[1:] >= 0)):
-        rho = brent_root(lambda r: _slope(pat, r), float(_GRID[k]), float(_GRID[k + 1]), xtol=1e-15)
+    usable = slice(None) if free > 0 else slice(0, int(np.searchsorted(_GRID_LAM, _LIMIT[0])))
+    s = slopes[usable]
+    for k in np.flatnonzero((s[:-1] < 0) & (s[1:] >= 0)):
+        lo, hi = float(_GRID[k]), float(_GRID[k + 1])
+        try:
+            rho = brent_root(lambda r: _slope(pat, r), lo, hi, xtol=1e-15)
+        except ValueError:
+            # Where the slope is zero to rounding at a grid point (answers on a coarse scale
+            # can put the root exactly there), evaluating it alone may give the other sign
+            # than in the batch: the grid's own slopes bound the bracket.
+            fa, fb = float(s[k]), float(s[k + 1])
+            rho = brent_root(lambda r: _slope(pat, r), lo, hi, xtol=1e-15, fa=fa, fb=fb)
         candidates.append((float(_at(pat, np.array([_lam(rho)])).value[0]), rho))
+    if free <= 0:
+        # value(λ) = limit + a/λ + O(λ⁻²): the limit from two λ where the value is still exact.
+        (v1, v2), (l1, l2) = _at(pat, _LIMIT).value, _LIMIT
+        limit = float((l2 * v2 - l1 * v1) / (l2 - l1)) if np.isfinite(v1 + v2) else -math.inf
+        candidates = [c for c in candidates if c[0] < limit - _FLAT]
     if not candidates:
-        return float(_GRID[-1]), False, "the criterion still falls as the residual variance → 0"
+        raise ModelNotFitted(_why_not(pat, free))
     value, rho = min(candidates)
     if rho == 0.0:
         return rho, True, "the criterion rises from zero respondent variance (boundary)"
@@ -278,6 +367,13 @@ def profile_reml(y: FloatArray) -> ProfileREML:
     method to machine precision; :math:`\\rho = 0` (no respondent variance) is the answer when the criterion
     rises from there. The fixed-effect covariance is
     :math:`\\hat\\sigma^2 (X'H^{-1}X)^{-1}`, as in nlme.
+
+    Raises :class:`ModelNotFitted` where no optimum short of zero residual variance exists (nlme
+    then stops at a residual variance near zero with standard errors near zero, or fails):
+    too few answers for the wave means; people seen in two or more waves leaving no
+    within-person degrees of freedom beyond the waves' differences (e.g. one person seen
+    twice) unless the criterion has a minimum below its limit there; or their answers fitted
+    exactly by people and waves. tests/reference/reml_degenerate.R records nlme on such data.
 
     Examples
     --------
@@ -325,11 +421,21 @@ def reml_is_well_conditioned(totals: PatternTotals, fit: ProfileREML, tol: float
 def _fit(pat: _Patterns) -> ProfileREML:
     p = pat.c.shape[1]
     if pat.n_obs - p <= 0:
-        raise ValueError("too few observations for a trend model")
+        raise ModelNotFitted(
+            f"too few answers ({pat.n_obs:,}) to estimate the {p} waves' means and how much "
+            "answers vary"
+        )
     rho, converged, message = _optimum(pat)
     lam = _lam(rho)
     point = _at(pat, np.array([lam]))
     dfree = pat.n_obs - p
+    if not point.rss[0] > _EXACT * pat.yty0:  # the fixed effects (and intercepts) fit exactly
+        if np.any(pat.m > 1):
+            raise ModelNotFitted(_why_not(pat, _within(pat)[1]))
+        raise ModelNotFitted(
+            "the answers in each wave are all the same, so how much answers vary by chance "
+            "cannot be estimated"
+        )
     sigma2 = float(point.rss[0]) / dfree
     xtx = point.xtx[0]
     cov = np.asarray(sigma2 * np.linalg.inv(xtx), dtype=np.float64)

@@ -27,10 +27,15 @@ def brent_root(
     xtol: float = 2e-12,
     rtol: float = 8.881784197001252e-16,
     maxiter: int = 100,
+    fa: float | None = None,
+    fb: float | None = None,
 ) -> float:
     """A root of ``f`` in ``[a, b]``, where ``f(a)`` and ``f(b)`` differ in sign.
 
     Stops when the bracket is narrower than ``xtol + rtol * |x|`` (``brentq``'s tolerances).
+    ``fa`` and ``fb``, when given, are taken as ``f(a)`` and ``f(b)`` instead of evaluating
+    them: a caller that bracketed the root with values computed another way (e.g. in a batch,
+    whose last bits may differ) keeps its bracket where ``f`` is zero to rounding at an end.
 
     Raises
     ------
@@ -45,7 +50,8 @@ def brent_root(
     1.414213562373
     """
     xpre, xcur = a, b
-    fpre, fcur = f(xpre), f(xcur)
+    fpre = f(xpre) if fa is None else fa
+    fcur = f(xcur) if fb is None else fb
     if fpre == 0:
         return xpre
     if fcur == 0:

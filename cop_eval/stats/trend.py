@@ -33,9 +33,9 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from cop_eval.stats.reml import profile_reml, treatment_design
+from cop_eval.stats.reml import ModelNotFitted, profile_reml, treatment_design
 
-__all__ = ["TrendFit", "fit_trend"]
+__all__ = ["ModelNotFitted", "TrendFit", "fit_trend"]
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -125,7 +125,7 @@ def _check_wide(wide: npt.ArrayLike, labels: Sequence[str]) -> FloatArray:
     counts = np.isfinite(y).sum(axis=0)
     empty = [label for label, c in zip(labels, counts, strict=True) if c == 0]
     if empty:
-        raise ValueError(f"no scores in wave(s) {', '.join(empty)}")
+        raise ModelNotFitted(f"nobody has a score in {', '.join(empty)}")
     return y
 
 
@@ -232,6 +232,13 @@ def fit_trend(wide: npt.ArrayLike, labels: Sequence[str], *, linked: bool = True
     TrendFit
         Estimates and SEs of each later wave against the first; ``method``, ``converged`` and
         ``note`` say how they were obtained.
+
+    Raises
+    ------
+    ModelNotFitted
+        The answers cannot determine the model (a wave nobody answered, too few answers, too
+        few people seen in two or more waves, or answers fitted exactly by people and waves);
+        the message says why in words a report's reader understands.
 
     Notes
     -----

@@ -210,3 +210,35 @@ def test_a_missing_group_column_is_a_clear_error() -> None:
         equity_gaps(tables(), "role")
     with pytest.raises(OptionError, match="labels"):
         equity_gaps(tables(), "group", labels=["a"])
+
+
+def test_a_subgroup_whose_trend_cannot_be_fitted_says_why_in_plain_words() -> None:
+    # Two waves; subgroup "Z" has 3 and 5 people, one of them (z1) in both: its within-person
+    # answers leave nothing beyond the change itself (the REML criterion falls all the way to
+    # zero residual variance, as tests/reference's one_pair_falls), so no gap trend, and the
+    # reason is one a reader of the report understands. (Before, this subgroup's gap was
+    # reported as reliably changed, z = 7.3, from a residual variance of ~0; other such
+    # subgroups printed the root finder's "f(a) and f(b) must have different signs".)
+    rows = [
+        (w, f"a{k:02d}", "A", 3.0 + 0.1 * ((k * 7 + w) % 9), 3.5) for w in (1, 2) for k in range(20)
+    ]
+    rows += [(1, "z1", "Z", 2.75, 3.0), (1, "z2", "Z", 2.75, 3.0), (1, "z3", "Z", 3.0, 3.0)]
+    rows += [(2, "z1", "Z", 3.25, 3.0), (2, "z4", "Z", 2.5, 3.0), (2, "z5", "Z", 2.25, 3.0)]
+    rows += [(2, "z6", "Z", 4.0, 3.0), (2, "z7", "Z", 3.0, 3.0)]
+    data = pd.DataFrame(rows, columns=["wave", "id", "group", "relevance", "commitment"])
+    inst = instrument()
+    waves = [
+        ScoreTable(
+            inst, part[["relevance", "commitment"]].astype(float).reset_index(drop=True),
+            respondent_ids=part["id"].reset_index(drop=True),
+            groups=part[["group"]].reset_index(drop=True), wave=label,
+        )
+        for label, part in (("W1", data[data["wave"] == 1]), ("W2", data[data["wave"] == 2]))
+    ]  # fmt: skip
+    res = equity_gaps(waves, "group", privacy=PrivacyPolicy(1))
+    trend = next(t for t in res.trends if (t.scale, t.group) == ("relevance", "Z"))
+    assert isinstance(trend, SkippedTrend)
+    assert trend.reason == (
+        "no trend model for the subgroup: too few people answered in two or more waves to tell "
+        "a change over time from chance differences between answers (1 of 7 people did)"
+    )

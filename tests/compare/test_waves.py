@@ -461,3 +461,29 @@ def test_each_comparison_says_what_it_could_detect(paired: Any, independent: Any
                     "power": 0.8,
                     "alpha": 0.05,
                 }
+
+
+def test_a_trend_that_cannot_be_fitted_says_why_in_plain_words() -> None:
+    # Three waves of the same six people, two more in the last, each person's score their own
+    # level plus the wave's: nothing is left to tell a change from chance. No trend, and the
+    # note is the reader's reason (before: "the optimum was not found: the criterion still
+    # falls as the residual variance → 0; the estimates are not reliable", with them shown).
+    inst = orthodont_instrument()
+    tables = []
+    for w, wave in enumerate(["W1", "W2", "W3"]):
+        ids = [f"p{k}" for k in range(6 + 2 * (w == 2))]
+        values = [20.0 + k + 0.5 * w for k in range(len(ids))]
+        scores = pd.DataFrame({"distance": values, "log_distance": np.log(values)})
+        tables.append(
+            ScoreTable(
+                instrument=inst, scores=scores, respondent_ids=pd.Series(ids, dtype=object),
+                groups=pd.DataFrame(index=scores.index), wave=wave,
+            )
+        )  # fmt: skip
+    result = compare_waves(tables, privacy=PrivacyPolicy(1))
+    distance = result.scales[0]
+    assert distance.trend is None
+    assert distance.trend_note == (
+        "no trend model: the 6 people who answered in two or more waves all changed by exactly "
+        "the same amount, so how much answers vary by chance cannot be estimated"
+    )

@@ -35,3 +35,18 @@ def test_endpoint_roots_and_errors() -> None:
         brent_root(lambda x: x * x + 1, -1.0, 1.0)
     with pytest.raises(RuntimeError, match="no root"):
         brent_root(lambda x: math.cos(x) - x, 0.0, 1.0, xtol=0.0, rtol=0.0, maxiter=3)
+
+
+def test_given_end_values_keep_the_bracket() -> None:
+    # A caller's bracket from values computed another way: f is zero to rounding at b, and
+    # evaluating it again there gives the sign of f(a). With the caller's values the bracket
+    # holds and the root is b; without them there is no bracket.
+    def f(x: float) -> float:
+        return -1e-15 if x >= 1.0 else x - 1.0
+
+    assert brent_root(f, 0.0, 1.0, fa=-1.0, fb=1e-15) == pytest.approx(1.0, abs=1e-12)
+    with pytest.raises(ValueError, match="different signs"):
+        brent_root(f, 0.0, 1.0)
+    calls: list[float] = []
+    brent_root(lambda x: calls.append(x) or x - 0.3, 0.0, 1.0, fa=-0.3, fb=0.7)
+    assert 0.0 not in calls and 1.0 not in calls  # the given ends are not evaluated again

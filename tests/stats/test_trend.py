@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from cop_eval.stats.reml import ModelNotFitted
 from cop_eval.stats.trend import fit_trend
 
 REF_DIR = Path(__file__).parent.parent / "reference"
@@ -92,12 +93,17 @@ def test_nobody_seen_twice_gives_zero_respondent_variance() -> None:
     assert fit.estimates == pytest.approx(ols.estimates)
 
 
-def test_a_perfect_fit_is_not_reported_as_converged() -> None:
-    # Person + wave effects with no residual: the criterion falls as the residual variance
-    # goes to zero, so there is no interior optimum; the note says the estimates are unreliable.
+def test_a_perfect_fit_is_refused_in_plain_words() -> None:
+    # Person + wave effects with no residual: the criterion falls without bound as the
+    # residual variance goes to zero (nlme stops at sigma ~ 0 with SEs ~ 0), so no trend is
+    # given, and the reason is one a reader understands.
     y = np.array([[1.0, 2.0, 4.0], [2.0, 3.0, 5.0], [0.0, 1.0, 3.0], [5.0, 6.0, 8.0]])
-    fit = fit_trend(y, ["a", "b", "c"])
-    assert not fit.converged and "not reliable" in fit.note
+    with pytest.raises(ModelNotFitted) as info:
+        fit_trend(y, ["a", "b", "c"])
+    assert str(info.value) == (
+        "the 4 people who answered in two or more waves all changed by exactly the same "
+        "amount, so how much answers vary by chance cannot be estimated"
+    )
 
 
 def test_ols_matches_lm() -> None:
@@ -118,5 +124,5 @@ def test_outputs_and_input_checks() -> None:
         fit_trend(np.zeros((3, 2)), WAVES)
     y = wide("distance")
     y[:, 2] = np.nan
-    with pytest.raises(ValueError, match="no scores in wave"):
+    with pytest.raises(ModelNotFitted, match="nobody has a score in"):
         fit_trend(y, WAVES)
