@@ -28,6 +28,8 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from cop_eval.stats import reml_identified as _ident
+from cop_eval.stats.reml_identified import ModelNotFitted
 from cop_eval.stats.roots import brent_root
 
 __all__ = [
@@ -56,13 +58,6 @@ _FLAT = 1e-6
 #: Two values of λ far out where the criterion is still computed to ~1e-10 (beyond ~1e7 the
 #: fixed effects' cross-product is too close to singular), to find its limit as λ → ∞.
 _LIMIT = np.array([1e5, 1e6])
-
-#: A within-person residual sum of squares below this share of y'y is zero to rounding.
-_EXACT = 1e-12
-
-
-class ModelNotFitted(ValueError):
-    """The answers cannot determine the model; the message says why in a reader's words."""
 
 
 def treatment_design(n_waves: int) -> FloatArray:
@@ -269,46 +264,6 @@ class ProfileREML:
     log_likelihood: float
 
 
-def _within(pat: _Patterns) -> tuple[int, int]:
-    """People who answered two or more waves, and the degrees of freedom their answers leave
-    for chance variation within a person once the waves' differences are estimated from them
-    (answers beyond each person's first, minus the rank of the within-person wave design)."""
-    twice = pat.m > 1
-    count, masks, m = pat.count[twice], pat.masks[twice], pat.m[twice]
-    info = np.diag(count @ masks) - np.einsum("p,pi,pj->ij", count / m, masks, masks)
-    rank = int(np.linalg.matrix_rank(info)) if count.size else 0
-    return round(float(count.sum())), round(float(count @ (m - 1))) - rank
-
-
-def _within_rss(pat: _Patterns) -> float:
-    """The residual sum of squares within persons (λ → ∞: each person's own mean taken out),
-    after the waves' differences: what is left for chance variation once people and waves
-    are allowed for."""
-    inv_m = 1.0 / pat.m
-    xtx = pat.xtx0 - np.tensordot(inv_m, pat.outer, axes=1)
-    xty = pat.xty0 - (inv_m * pat.total) @ pat.c
-    yty = pat.yty0 - inv_m @ pat.r
-    beta = np.linalg.lstsq(xtx, xty, rcond=None)[0]
-    return float(yty - beta @ xty)
-
-
-def _why_not(pat: _Patterns, free: int) -> str:
-    """Why the model cannot be fitted (``free``: within-person degrees of freedom), in a
-    reader's words."""
-    twice = round(float(pat.count[pat.m > 1].sum()))
-    people = round(float(pat.count.sum()))
-    if free <= 0:
-        did = "person did" if people == 1 else "people did"
-        return (
-            "too few people answered in two or more waves to tell a change over time from "
-            f"chance differences between answers ({twice:,} of {people:,} {did})"
-        )
-    return (
-        f"the {twice:,} people who answered in two or more waves all changed by exactly the "
-        "same amount, so how much answers vary by chance cannot be estimated"
-    )
-
-
 def _optimum(pat: _Patterns) -> tuple[float, bool, str]:
     """The intraclass correlation minimising the criterion, whether found, and how.
 
@@ -322,9 +277,8 @@ def _optimum(pat: _Patterns) -> tuple[float, bool, str]:
     """
     if not np.any((pat.m > 1) & (pat.count > 0)):
         return 0.0, True, "nobody answered two waves: the respondent variance is not identified"
-    _twice, free = _within(pat)
-    if free > 0 and not _within_rss(pat) > _EXACT * pat.yty0:
-        raise ModelNotFitted(_why_not(pat, free))
+    _twice, free = _ident.within(pat)
+    _ident.check_within(pat, free)
     grid = _at(pat, _GRID_LAM)
     slopes, values = grid.slope, grid.value
     candidates: list[tuple[float, float]] = []
@@ -349,7 +303,7 @@ def _optimum(pat: _Patterns) -> tuple[float, bool, str]:
         limit = float((l2 * v2 - l1 * v1) / (l2 - l1)) if np.isfinite(v1 + v2) else -math.inf
         candidates = [c for c in candidates if c[0] < limit - _FLAT]
     if not candidates:
-        raise ModelNotFitted(_why_not(pat, free))
+        raise ModelNotFitted(_ident.why_not(pat, free))
     value, rho = min(candidates)
     if rho == 0.0:
         return rho, True, "the criterion rises from zero respondent variance (boundary)"
@@ -368,12 +322,9 @@ def profile_reml(y: FloatArray) -> ProfileREML:
     rises from there. The fixed-effect covariance is
     :math:`\\hat\\sigma^2 (X'H^{-1}X)^{-1}`, as in nlme.
 
-    Raises :class:`ModelNotFitted` where no optimum short of zero residual variance exists (nlme
-    then stops at a residual variance near zero with standard errors near zero, or fails):
-    too few answers for the wave means; people seen in two or more waves leaving no
-    within-person degrees of freedom beyond the waves' differences (e.g. one person seen
-    twice) unless the criterion has a minimum below its limit there; or their answers fitted
-    exactly by people and waves. tests/reference/reml_degenerate.R records nlme on such data.
+    Raises :class:`ModelNotFitted` where the answers cannot determine the model (see
+    :mod:`cop_eval.stats.reml_identified`; nlme there stops at a residual variance near zero
+    with standard errors near zero, is flat, or fails: tests/reference/reml_degenerate.R).
 
     Examples
     --------
@@ -420,22 +371,12 @@ def reml_is_well_conditioned(totals: PatternTotals, fit: ProfileREML, tol: float
 
 def _fit(pat: _Patterns) -> ProfileREML:
     p = pat.c.shape[1]
-    if pat.n_obs - p <= 0:
-        raise ModelNotFitted(
-            f"too few answers ({pat.n_obs:,}) to estimate the {p} waves' means and how much "
-            "answers vary"
-        )
+    _ident.check_size(pat)
     rho, converged, message = _optimum(pat)
     lam = _lam(rho)
     point = _at(pat, np.array([lam]))
     dfree = pat.n_obs - p
-    if not point.rss[0] > _EXACT * pat.yty0:  # the fixed effects (and intercepts) fit exactly
-        if np.any(pat.m > 1):
-            raise ModelNotFitted(_why_not(pat, _within(pat)[1]))
-        raise ModelNotFitted(
-            "the answers in each wave are all the same, so how much answers vary by chance "
-            "cannot be estimated"
-        )
+    _ident.check_residual(pat, float(point.rss[0]))
     sigma2 = float(point.rss[0]) / dfree
     xtx = point.xtx[0]
     cov = np.asarray(sigma2 * np.linalg.inv(xtx), dtype=np.float64)
