@@ -14,7 +14,7 @@ process with a freshly started app (nothing computed yet), through Starlette's t
   project folder keeps no pages: a project from the command line, or an older cop-eval); with
   nothing kept, in **the app as ``cop-eval serve`` starts it** (the project's pages are prepared
   from the start, and a page asked for meanwhile shows the preparing's progress at once: "first"
-  is that answer); and in **a fresh app after an import prepared the pages** (kept in the
+  is that answer), the page asked for at once and :data:`LATER` seconds after the start; and in **a fresh app after an import prepared the pages** (kept in the
   project folder, :mod:`cop_eval.web.page_store`: what a practitioner meets after importing,
   also after restarting the app);
 * **preparing after an import**: the work an import starts (results of the latest wave, the
@@ -45,6 +45,9 @@ from pathlib import Path
 from cop_eval.web.page_store import CACHE_DIR
 
 BIN = Path(sys.executable).parent
+#: Seconds between the app's start and the click, for a page asked for "later": the browser
+#: opens on the project page and the practitioner finds the link.
+LATER = 4.0
 PAGES = ["/project", "/results", "/compare", "/report", "/cycle", "/actions", "/comments"]
 
 _PROBE = r"""
@@ -56,11 +59,13 @@ from cop_eval.web import create_app
 
 project, staging, url, warm_first = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3], sys.argv[4]
 import inspect
-options = {"warm_up": warm_first in ("yes", "open"), "chart_pool": True}
-if warm_first == "open" and "prepare_on_open" in inspect.signature(create_app).parameters:
+OPENED = ("open", "open-later")
+options = {"warm_up": warm_first in ("yes", *OPENED), "chart_pool": True}
+if warm_first in OPENED and "prepare_on_open" in inspect.signature(create_app).parameters:
     options["prepare_on_open"] = True  # as cop-eval serve (an older cop-eval: not there)
 app = create_app(project, staging_dir=staging, **options)
 REFRESH = '<meta http-equiv="refresh"'
+LATER = %LATER%
 
 def ready(client, url):
     t = time.perf_counter()
@@ -95,6 +100,8 @@ with TestClient(app, base_url="http://127.0.0.1:8000") as client:
     if warm_first == "yes":
         client.get("/project")  # the practitioner opens the project ...
         time.sleep(2.0)         # ... and finds the link
+    if warm_first == "open-later":  # the browser opens, the practitioner finds the link
+        time.sleep(LATER)
     if url == "prepare":  # what an import starts: results, comparison, charts, PDF, comments
         from cop_eval.web.prepare import prepare_job
         t = time.perf_counter()
@@ -119,9 +126,11 @@ def probe(project: Path, staging: Path, url: str, mode: str = "no") -> dict[str,
     """One fresh process: its figures for ``url`` (``"pdf"`` for the board report), and the CPU
     seconds (user + sys) of the whole process with its chart helper, start-up included.
     ``mode``: ``"no"`` computes nothing ahead; ``"open"`` is the app as ``cop-eval serve`` starts
-    it (a project with nothing kept is prepared from the start); ``"yes"`` waits 2 s after the
+    it (a project with nothing kept is prepared from the start), ``"open-later"`` the same with
+    the page asked for :data:`LATER` seconds after the start; ``"yes"`` waits 2 s after the
     first page."""
-    args = [sys.executable, "-c", _PROBE, str(project), str(staging), url]
+    code = _PROBE.replace("%LATER%", repr(LATER))
+    args = [sys.executable, "-c", code, str(project), str(staging), url]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     done = subprocess.run([*args, mode], capture_output=True, text=True, check=False)
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -191,6 +200,15 @@ def main() -> None:
             for _ in range(args.runs):
                 shutil.rmtree(store, ignore_errors=True)
                 runs.append(probe(project, work / "st", url, "open"))
+            show(f"  {_name(url)}", runs, 5.0 if url == "pdf" else 3.0, 1.0)
+        print(
+            f"  the same, the page asked for {LATER:.0f} s after the start (seconds from the click)"
+        )
+        for url in pages:
+            runs = []
+            for _ in range(args.runs):
+                shutil.rmtree(store, ignore_errors=True)
+                runs.append(probe(project, work / "st", url, "open-later"))
             show(f"  {_name(url)}", runs, 5.0 if url == "pdf" else 3.0, 1.0)
         runs = []
         for _ in range(args.runs):

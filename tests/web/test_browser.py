@@ -401,3 +401,37 @@ def test_from_three_exports_to_a_board_report(tmp_path: Path) -> None:
     assert xlsx.read_bytes().startswith(b"PK")
     # The staged uploads (they hold e-mail addresses) are gone once the waves are stored.
     assert not any((tmp_path / "staging").iterdir())
+
+
+def test_a_page_asked_for_while_the_project_is_prepared_shows_the_work_then_itself(
+    tmp_path: Path, monkeypatch: Any
+) -> None:
+    """``cop-eval serve`` opens a project made on the command line (nothing kept): Results,
+    clicked while the pages are prepared, shows the steps at once and then opens by itself."""
+    import cop_eval.web.prepare as prepare_module
+    from tests.web.test_browser_cycle import _project_with_wave_one
+
+    directory = tmp_path / "HR group"
+    _project_with_wave_one(directory)
+    go_on = threading.Event()
+    build = prepare_module.build_results
+
+    def held(*args: Any, **kwargs: Any) -> Any:
+        assert go_on.wait(60)  # the preparing is under way while the page is asked for
+        return build(*args, **kwargs)
+
+    monkeypatch.setattr(prepare_module, "build_results", held)
+    shots = screenshot_dir(tmp_path)
+    app = create_app(directory, staging_dir=tmp_path / "staging", prepare_on_open=True)
+    with live_server(app) as base, chromium() as browser:
+        page = browser.new_context(viewport=VIEWPORT).new_page()
+        page.goto(base + "/results")
+        assert page.locator("h1").inner_text() == "Preparing the pages of this project"
+        running = page.locator("li.step.running")
+        assert "Results of the latest wave" in running.inner_text()
+        page.screenshot(path=str(shots / "01_preparing.png"), full_page=True)
+        go_on.set()
+        page.wait_for_selector("h1:has-text('Results of')", timeout=60_000)  # reloaded itself
+        assert page.url == base + "/results"
+        assert page.locator("img[src^='/charts/']").count() > 0
+        page.screenshot(path=str(shots / "02_results.png"), full_page=True)
