@@ -78,6 +78,17 @@ def _pdf_key(key: ResultsKey, cover: tuple[str, str], results: Results) -> tuple
     return (key, cover, results.ledger)
 
 
+def _made_or_under_way(
+    cache: ResultsCache, store: PageStore | None, pdf_key: tuple[object, ...]
+) -> Callable[[], bytes] | None:
+    """The PDF kept in the store, or the wait for its layout under way (``None``: neither)."""
+    kept = store.load("pdf", pdf_key) if store is not None else None
+    if isinstance(kept, bytes):
+        return lambda: kept
+    with cache.pdf_lock:
+        return cache.pdfs_under_way.get(pdf_key)
+
+
 def pdf_started(
     job: Job,
     key: ResultsKey,
@@ -91,17 +102,16 @@ def pdf_started(
     its bytes (and keeps them in the store). ``pause`` is called between batches of charts."""
     store = cache.store(key.directory)
     pdf_key = _pdf_key(key, cover, results)
-    kept = store.load("pdf", pdf_key) if store is not None else None
-    if isinstance(kept, bytes):
-        return lambda: kept
-    with cache.pdf_lock:
-        under_way = cache.pdfs_under_way.get(pdf_key)
-    if under_way is not None:  # the preparing (or another click) lays out this very PDF
-        job.begin(PDF_STEPS[1], "already under way")
-        return under_way
+    found = _made_or_under_way(cache, store, pdf_key)
+    if found is not None:  # kept, or the preparing (or another click) lays out this very PDF
+        return found
     model = with_cover(results, *cover)
     job.begin(PDF_STEPS[0])
     _draw(job, cache, results, pause)
+    # A click on the report page, run between two batches of charts, may have made it meanwhile.
+    found = _made_or_under_way(cache, store, pdf_key)
+    if found is not None:
+        return found
     job.begin(PDF_STEPS[1])
     html = render_html(model, standalone=False, images=cache.charts.data_images(model))
     made = _Once(cache.charts.pdf_later(html), cache, pdf_key, store)

@@ -162,3 +162,35 @@ def test_a_pdf_asked_for_while_the_preparing_lays_it_out_is_laid_out_once(
         made = made_file(client, "pdf", form)
     assert made.content.startswith(b"%PDF")
     assert layouts == ["pdf"]  # the click waited for the preparing's layout
+
+
+def test_a_pdf_made_between_two_batches_of_the_preparing_s_charts_is_not_laid_out_again(
+    project_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cop_eval.privacy import DEFAULT_PRIVACY
+    from cop_eval.web.results import ResultsCache, build_results, results_key
+
+    with _client(project_dir, tmp_path, "s0", warm_up=False) as client:
+        _stored_wave(client)
+    layouts: list[str] = []
+    render = charts_module.render_html_to_pdf
+
+    def counted(html: str) -> bytes:
+        layouts.append("pdf")
+        return render(html)
+
+    monkeypatch.setattr(charts_module, "render_html_to_pdf", counted)
+    cache = ResultsCache(disk=True)
+    key = results_key(project_dir, ["W1"], privacy=DEFAULT_PRIVACY)
+    results = build_results(key, cache)
+    clicked: list[bytes] = []
+
+    def click() -> None:  # the report page's PDF, run between two batches of charts
+        if not clicked:
+            job = Job(key="click", title="Creating the PDF report", plan=[], priority=0)
+            clicked.append(prepare_module.board_pdf(job, key, results, ("", ""), cache))
+
+    preparing = Job(key="prepare", title="Preparing", plan=[], priority=2)
+    made = prepare_module.pdf_started(preparing, key, results, ("", ""), cache, click)
+    assert clicked and made() == clicked[0]
+    assert layouts == ["pdf"]
