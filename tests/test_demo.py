@@ -554,3 +554,25 @@ def test_no_output_hides_a_count_that_follows_from_counts_it_shows(
         shown = web_page(client, "/results")
     assert shown.status_code == 200
     _says_no_derivable_count_is_hidden(shown.text, total)
+
+
+def test_each_heatmap_row_n_covers_the_n_of_its_gaps(facts: ReportFacts) -> None:
+    """A subgroup's row in a heatmap (Figure 7.x) prints its n; the summary and Table 7.1 print
+    each gap's own n. A group's scales can be answered by different numbers of its members (a
+    scale left blank), so the row gives the range ("Trainers (n = 7–8)" on le May's factors,
+    where Relevance has 8): the row never contradicts a gap's n, as it did when it printed the
+    n of the row's last scale (7) beside "Trainers (n = 8) score 2.79 on Relevance"."""
+    from cop_eval.report.filters import n_range
+
+    assert facts.board is not None
+    ranges = 0
+    for equity in facts.board.equity:
+        for i, group in enumerate(equity.groups):
+            gaps = [g.n_group for g in equity.gaps if g.group == group and g.wave == equity.wave]
+            if equity.group_n[i] is None:
+                continue
+            low = equity.group_n_min[i]
+            assert low is not None and low <= min(gaps) and max(gaps) == equity.group_n[i]
+            ranges += low < equity.group_n[i]
+    assert ranges, "the demo no longer has a group whose scales have different n"
+    assert n_range(7, 8) == "7–8" and n_range(8, 8) == "8" and n_range(None, 8) == "8"

@@ -74,18 +74,21 @@ def equity_facts(instrument: Instrument, result: EquityResult, column: str) -> E
     directions = tuple(scale_direction(instrument, s) for s in result.scales)
     cells_by = {(g.group, g.scale): g for g in result.gaps if g.wave == latest}
     groups = [g for g in result.groups if any((g, s) in cells_by for s in result.scales)]
-    grid, sizes = [], []
+    grid, sizes, smallest = [], [], []
     for group in groups:
-        row, size = [], None
+        row, shown = [], []
         for scale in result.scales:
             cell = cells_by.get((group, scale))
             if isinstance(cell, Gap):
                 row.append(EquityCell(cell.mean_group, cell.gap_to_overall, cell.reliable))
-                size = cell.n_group
+                shown.append(cell.n_group)
             else:
                 row.append(EquityCell(None, None, suppressed=True))
         grid.append(tuple(row))
-        sizes.append(size)
+        # Scales can be answered by different numbers of the group (a blank scale): the row
+        # gives the range, so each gap's own n (Table 7.1) lies within it.
+        sizes.append(max(shown) if shown else None)
+        smallest.append(min(shown) if shown else None)
     overall = {o.scale: o for o in result.overall if o.wave == latest}
     labels = dict(zip(result.scales, result.scale_labels, strict=True))
     gaps = tuple(
@@ -136,6 +139,7 @@ def equity_facts(instrument: Instrument, result: EquityResult, column: str) -> E
         tuple(overall[s].mean if s in overall else None for s in result.scales),
         max(n_all) if n_all else None, gaps, trends,
         sum(1 for size in sizes if size is None),
+        tuple(smallest), min(n_all) if n_all else None,
     )  # fmt: skip
 
 

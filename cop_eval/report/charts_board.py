@@ -43,7 +43,7 @@ from cop_eval.report.chart_style import (
     text_width_in,
     wrap,
 )
-from cop_eval.report.filters import fmt_int, fmt_number, fmt_percent
+from cop_eval.report.filters import fmt_int, fmt_number, fmt_percent, n_range
 from cop_eval.report.specs import GapHeatmap, ValueCycle
 
 __all__ = ["RELIABLE_MARK", "draw_gap_heatmap", "draw_value_cycle"]
@@ -70,10 +70,12 @@ def draw_gap_heatmap(spec: GapHeatmap) -> MplFigure:
     row_height = 0.27 if n_rows <= 8 else 0.2
     notes = spec.row_notes or tuple(None for _ in spec.rows)
     labels = [
-        f"{wrap(r, 30)} (n = {fmt_int(n)})"
+        f"{wrap(r, 30)} (n = {n_range(low, n)})"
         if n is not None
         else f"{wrap(r, 30)}\n({note or 'hidden'})"
-        for r, n, note in zip(spec.rows, spec.row_n, notes, strict=True)
+        for r, n, note, low in zip(
+            spec.rows, spec.row_n, notes, spec.row_n_min or spec.row_n, strict=True
+        )
     ]
     edge, pad = 0.04, TICK_PAD_PT / 72  # the margin constrained layout kept; the ticks' pad
     left = (

@@ -128,6 +128,11 @@ class EquityFacts:
     gaps: tuple[GapFact, ...]
     trends: tuple[GapTrendFact, ...]
     n_hidden: int
+    #: The smallest n of each group's (and everyone's) scales, when its scales were answered by
+    #: different numbers of people (``group_n`` and ``overall_n`` are the largest): the heatmap
+    #: prints "n = 7–8", so that every gap's own n (Table 7.1, the summary) lies within it.
+    group_n_min: tuple[int | None, ...] = ()
+    overall_n_min: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

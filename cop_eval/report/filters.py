@@ -35,6 +35,7 @@ __all__ = [
     "fmt_percent",
     "fmt_percent_ci",
     "fmt_signed",
+    "n_range",
     "row_groups",
 ]
 
@@ -80,6 +81,14 @@ def fmt_int(value: Any) -> str:
     if not _usable(value):
         return MISSING
     return _with_minus(f"{round(float(value)):,d}")
+
+
+def n_range(low: Any, high: Any) -> str:
+    """A count, or the range of counts when they differ: ``n_range(7, 8) == "7–8"``,
+    ``n_range(8, 8) == "8"``, ``n_range(None, 8) == "8"``."""
+    if _usable(low) and _usable(high) and round(float(low)) < round(float(high)):
+        return f"{fmt_int(low)}–{fmt_int(high)}"
+    return fmt_int(high)
 
 
 def fmt_percent(value: Any, decimals: int = 0) -> str:

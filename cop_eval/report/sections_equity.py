@@ -84,6 +84,11 @@ def _heatmaps(equity: EquityFacts, num: Numbering, reasons: dict[str, str | None
                 ),
                 (equity.overall_n, *(equity.group_n[i] for i in rows)),
                 row_notes=(None, *(reasons.get(equity.groups[i]) for i in rows)),
+                row_n_min=(
+                    (equity.overall_n_min, *(equity.group_n_min[i] for i in rows))
+                    if equity.group_n_min
+                    else ()
+                ),
             ),
             alt=f"Heatmap of mean scores per {equity.column} for {equity.instrument_title}, "
             "coloured by the difference from everyone's mean; hidden groups are grey.",

@@ -167,6 +167,8 @@ class GapHeatmap:
     #: why each hidden row is hidden (printed instead of its n; ``()``: "hidden")
     row_notes: tuple[str | None, ...] = ()
     chart: Literal["gap_heatmap"] = "gap_heatmap"
+    #: per row, the smallest n of its cells when they differ (printed "n = 7–8"; ``()``: one n)
+    row_n_min: tuple[int | None, ...] = ()
 
     def __post_init__(self) -> None:
         shape = (len(self.rows), len(self.columns))
