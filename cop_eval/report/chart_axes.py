@@ -52,6 +52,7 @@ __all__ = [
     "axis_label",
     "bare",
     "colour_bar",
+    "font_metrics_em",
     "grid_lines",
     "text_height_pt",
     "tick_text",
@@ -69,8 +70,9 @@ H = TypeVar("H", "Axes", "Frame")
 
 
 @cache
-def _line_em() -> float:
-    """Ascent plus descent of the chart font, in ems (its OS/2 typographic metrics)."""
+def font_metrics_em() -> tuple[float, float]:
+    """Ascent and descent (positive) of the chart font, in ems: its OS/2 typographic metrics,
+    which matplotlib's text layout takes for every line."""
     from matplotlib.ft2font import FT2Font
 
     from cop_eval.report.chart_style import _font_family
@@ -84,7 +86,12 @@ def _line_em() -> float:
     else:
         hhea = font.get_sfnt_table("hhea")
         ascent, descent = int(hhea["ascent"]), int(hhea["descent"])  # type: ignore[index, call-overload]
-    return (ascent - descent) / units
+    return ascent / units, -descent / units
+
+
+def _line_em() -> float:
+    ascent, descent = font_metrics_em()
+    return ascent + descent
 
 
 def text_height_pt(lines: int, fontsize: float, linespacing: float | None = None) -> float:

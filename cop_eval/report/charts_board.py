@@ -9,6 +9,8 @@ colour.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 from matplotlib.collections import PatchCollection, QuadMesh
 from matplotlib.colors import Normalize
@@ -30,6 +32,7 @@ from cop_eval.report.chart_axes import (
     tick_text,
     ticks,
 )
+from cop_eval.report.chart_labels import cell_labels
 from cop_eval.report.chart_style import (
     DIVERGING,
     GRID,
@@ -125,6 +128,7 @@ def _gap_cells(ax: Frame, spec: GapHeatmap, norm: Normalize) -> None:
     mesh = QuadMesh(corners, cmap=DIVERGING, norm=norm, edgecolors="white", linewidth=1.0,
                     antialiased=False, snap=True)  # what pcolormesh makes  # fmt: skip
     mesh.set_array(np.ma.masked_invalid(gaps))
+    numbers: list[tuple[tuple[float, float], str, Any, str]] = []  # where, text, colour, weight
     ax.add_collection(mesh)
     hidden, marked = [], []
     for i, (values, row_gaps, marks) in enumerate(
@@ -133,8 +137,6 @@ def _gap_cells(ax: Frame, spec: GapHeatmap, norm: Normalize) -> None:
         for j, value in enumerate(values):
             if value is None:
                 hidden.append(Rectangle((j, i), 1, 1))
-                ax.text(j + 0.5, i + 0.5, "hidden", ha="center", va="center",
-                        fontsize=6.5, color=INK, style="italic")  # fmt: skip
                 continue
             if np.isfinite(row_gaps[j]):
                 colour = DIVERGING(norm(row_gaps[j]))
@@ -143,10 +145,15 @@ def _gap_cells(ax: Frame, spec: GapHeatmap, norm: Normalize) -> None:
             else:
                 ink = INK
             text = fmt_number(value) + (f" {RELIABLE_MARK}" if marks[j] else "")
-            ax.text(j + 0.5, i + 0.5, text, ha="center", va="center", fontsize=7.5, color=ink,
-                    fontweight="semibold" if marks[j] or i == 0 else "normal")  # fmt: skip
+            weight = "semibold" if marks[j] or i == 0 else "normal"
+            numbers.append(((j + 0.5, i + 0.5), text, ink, weight))
             if marks[j]:
                 marked.append(Rectangle((j + 0.04, i + 0.06), 0.92, 0.88))
+    cell_labels(ax, [n[0] for n in numbers], [n[1] for n in numbers], fontsize=7.5,
+                colours=[n[2] for n in numbers], weights=[n[3] for n in numbers])  # fmt: skip
+    where = [(r.get_x() + 0.5, r.get_y() + 0.5) for r in hidden]
+    cell_labels(ax, where, ["hidden"] * len(where), fontsize=6.5, colours=[INK] * len(where),
+                styles=["italic"] * len(where))  # fmt: skip
     if hidden:
         ax.add_collection(
             PatchCollection(

@@ -11,6 +11,7 @@ from matplotlib.figure import Figure as MplFigure
 from matplotlib.patches import Rectangle
 
 from cop_eval.report.chart_axes import Frame, colour_bar, ticks
+from cop_eval.report.chart_labels import cell_labels
 from cop_eval.report.chart_style import (
     DIVERGING,
     INK,
@@ -95,19 +96,24 @@ def _draw_cells(ax: Frame, spec: Heatmap) -> None:
     shown: list[Rectangle] = []
     colours: list[tuple[float, float, float, float]] = []
     hidden: list[Rectangle] = []
+    numbers: list[tuple[tuple[float, float], str, str]] = []  # where, text, colour
     for i, row in enumerate(spec.values):
         for j, value in enumerate(row):
             if value is None:
                 hidden.append(Rectangle((j, i), 1, 1))
-                ax.text(j + 0.5, i + 0.5, "suppressed", ha="center", va="center",
-                        fontsize=5.5, color=MUTED, style="italic")  # fmt: skip
                 continue
             colour = _colour(spec, j, value)
             shown.append(Rectangle((j, i), 1, 1))
             colours.append(colour)
             luminance = 0.2126 * colour[0] + 0.7152 * colour[1] + 0.0722 * colour[2]
-            ax.text(j + 0.5, i + 0.5, fmt_number(value), ha="center", va="center", fontsize=7,
-                    color="white" if luminance < 0.45 else INK)  # fmt: skip
+            numbers.append(
+                ((j + 0.5, i + 0.5), fmt_number(value), "white" if luminance < 0.45 else INK)
+            )
+    cell_labels(ax, [n[0] for n in numbers], [n[1] for n in numbers], fontsize=7,
+                colours=[n[2] for n in numbers])  # fmt: skip
+    where = [(r.get_x() + 0.5, r.get_y() + 0.5) for r in hidden]
+    cell_labels(ax, where, ["suppressed"] * len(where), fontsize=5.5, colours=[MUTED] * len(where),
+                styles=["italic"] * len(where))  # fmt: skip
     if shown:
         ax.add_collection(
             PatchCollection(shown, facecolors=colours, edgecolor="white", linewidth=1.0)
