@@ -57,6 +57,8 @@ def distinct_from_reserved(values: pd.Series) -> pd.Series:
     >>> distinct_from_reserved(pd.Series(["HR", "all  Respondents"])).tolist()
     ['HR', 'all  Respondents (subgroup)']
     """
+    if not values.notna().any():  # an empty column (pandas' text has no .str of no text)
+        return values
     text = values.astype(str)
     folded = text.str.split().str.join(" ").str.casefold()
     clash = folded.isin(_RESERVED) & values.notna()

@@ -200,6 +200,10 @@ def _assemble(
             for m in parts.opened
         }
     )
+    groups = {
+        names[g]: pd.Series(text_values(cells[g], keep_none=True)[accepted], dtype=object)
+        for g in roles.groups
+    }
     report = build_report(
         source=source,
         layout_format=layout.format,
@@ -216,8 +220,11 @@ def _assemble(
         reasons=decisions.reasons,
         duplicates=decisions.duplicates,
         roles=roles.columns,
-        warnings=[*layout.warnings, *raw.warnings, *warnings, *decisions.warnings],
-    )
+        warnings=[
+            *layout.warnings, *raw.warnings, *warnings, *decisions.warnings,
+            *_empty_group_notes(groups),
+        ],
+    )  # fmt: skip
     ids = decisions.ids
     return ResponseSet(
         source=source,
@@ -225,12 +232,7 @@ def _assemble(
         items=_item_frame(all_items, recoded, accepted),
         report=report,
         respondent_ids=ids[accepted].reset_index(drop=True) if ids is not None else None,
-        groups=pd.DataFrame(
-            {
-                names[g]: pd.Series(text_values(cells[g], keep_none=True)[accepted], dtype=object)
-                for g in roles.groups
-            }
-        ),
+        groups=pd.DataFrame(groups),
         row_numbers=raw.row_numbers[accepted].astype(np.int64),
         wave=wave,
         comments=comments,
@@ -426,6 +428,18 @@ def _unlabelled_text_note(
             "respondents saw), or export the answers as numbers."
         )
     return notes
+
+
+def _empty_group_notes(groups: Mapping[str, pd.Series]) -> list[str]:
+    """A subgroup column without a value in any accepted row: said, and every row kept."""
+    return [
+        f"the subgroup column {name!r} has no value in any of the {len(values):,} rows, so "
+        "every respondent is counted without a subgroup (no row is left out). Check that it is "
+        "the column that holds the subgroups (team, site, role), or leave the subgroup column "
+        "out."
+        for name, values in groups.items()
+        if len(values) and not values.notna().any()
+    ]
 
 
 def _translation_note(columns: list[str]) -> list[str]:
