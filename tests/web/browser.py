@@ -90,9 +90,10 @@ def chromium() -> Iterator[Any]:
 
 
 def screenshot_dir(tmp_path: Path) -> Path:
-    """Where screenshots go: ``$COP_EVAL_SCREENSHOTS`` when set (to look at them), else tmp."""
+    """Where screenshots go: a folder per test (named like its tmp_path) in
+    ``$COP_EVAL_SCREENSHOTS`` when set (to look at them), else tmp."""
     chosen = os.environ.get("COP_EVAL_SCREENSHOTS")
-    folder = Path(chosen) if chosen else tmp_path / "screenshots"
+    folder = Path(chosen) / tmp_path.name if chosen else tmp_path / "screenshots"
     if chosen and folder.exists():
         shutil.rmtree(folder)
     folder.mkdir(parents=True, exist_ok=True)
