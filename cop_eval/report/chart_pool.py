@@ -31,11 +31,13 @@ import sys
 import threading
 from collections.abc import Callable, Sequence
 from types import TracebackType
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
-from cop_eval.report.chart_style import ImageFormat
 from cop_eval.report.collector import fewer_collections
 from cop_eval.report.model import Chart
+
+if TYPE_CHECKING:  # matplotlib only where a chart is drawn (the helper, or draw_chart here)
+    from cop_eval.report.chart_style import ImageFormat
 
 __all__ = ["ChartPool"]
 

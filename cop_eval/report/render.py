@@ -21,15 +21,21 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 
-from cop_eval.report.chart_pool import ChartPool
-from cop_eval.report.charts import PNG_DPI, ImageFormat, draw_chart
 from cop_eval.report.collector import LAYOUT_GC_THRESHOLD, fewer_collections
 from cop_eval.report.filters import FILTERS
 from cop_eval.report.model import ReportModel
+
+if TYPE_CHECKING:  # matplotlib (~0.3 s to import) only where a chart is drawn
+    from cop_eval.report.chart_pool import ChartPool
+    from cop_eval.report.chart_style import ImageFormat
+
+#: Pixels per inch of the PNG charts (cop_eval.report.chart_style.PNG_DPI; a test keeps the two
+#: equal without importing matplotlib here).
+PNG_DPI = 150
 
 __all__ = [
     "LAYOUT_GC_THRESHOLD",
@@ -137,6 +143,8 @@ def chart_images(
     if pool is not None:
         payloads = pool.draw(specs, fmt)
     else:
+        from cop_eval.report.charts import draw_chart
+
         with fewer_collections():
             payloads = [draw_chart(s, fmt) for s in specs]
     return {

@@ -26,7 +26,6 @@ from collections.abc import Callable, Sequence
 
 from cop_eval import __version__
 from cop_eval.report.chart_pool import ChartPool
-from cop_eval.report.charts import draw_chart
 from cop_eval.report.model import Chart, ReportModel
 from cop_eval.report.render import ChartImage, chart_image, render_html_to_pdf
 from cop_eval.web.page_store import PageStore
@@ -101,6 +100,8 @@ class ChartStore:
         with self.draw_lock:
             found = self.cached(digest)  # drawn meanwhile by another caller
             if found is None:
+                from cop_eval.report.charts import draw_chart  # matplotlib: only to draw
+
                 found = draw_chart(spec, "png")
                 self._keep(digest, found)
         return found
@@ -124,6 +125,8 @@ class ChartStore:
                     self._pool = ChartPool(pdf=False)  # charts only: no WeasyPrint in it
                 images = self._pool.draw([spec for _, spec in todo], "png")
             else:
+                from cop_eval.report.charts import draw_chart  # matplotlib: only to draw
+
                 images = [draw_chart(spec, "png") for _, spec in todo]
             for (digest, _), image in zip(todo, images, strict=True):
                 self._keep(digest, image)

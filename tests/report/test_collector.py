@@ -98,15 +98,13 @@ def test_charts_are_drawn_with_fewer_collections_and_are_the_same_images(
 def test_chart_images_without_a_pool_draws_with_fewer_collections(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from cop_eval.report import render
-
     states: list[tuple[int, ...]] = []
 
     def spy(chart: object, fmt: str = "png") -> bytes:
         states.append(gc.get_threshold())
         return b"\x89PNG\r\n\x1a\n" + b"\0" * 8 + (300).to_bytes(4, "big") + b"\0" * 8
 
-    monkeypatch.setattr(render, "draw_chart", spy)
+    monkeypatch.setattr(charts, "draw_chart", spy)  # render.py imports it when it draws
 
     class _Figure:
         id = "fig-1"
@@ -119,3 +117,20 @@ def test_chart_images_without_a_pool_draws_with_fewer_collections(
     images = chart_images(_Model())  # type: ignore[arg-type]
     assert images["fig-1"].width == "2.000in"
     assert states and all(t[0] == LAYOUT_GC_THRESHOLD for t in states)
+
+
+def test_the_web_app_and_the_renderer_import_no_matplotlib_until_a_chart_is_drawn() -> None:
+    """matplotlib costs ~0.3 s to import: the web app (and render.py, which every output
+    uses) leave it to the chart code, so a page served from kept results never pays it; the
+    renderer's own PNG_DPI stays equal to the charts' (it reads a drawn PNG's width with it)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, cop_eval.web.app, cop_eval.report.render as r; "
+        "print('matplotlib' in sys.modules, r.PNG_DPI)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    from cop_eval.report.chart_style import PNG_DPI
+
+    assert out.stdout.split() == ["False", str(PNG_DPI)]

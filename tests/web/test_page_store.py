@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-import cop_eval.web.charts as charts_module
+import cop_eval.report.charts as report_charts
 import cop_eval.web.results as results_module
 import cop_eval.web.work as work
 from cop_eval.store import Project
@@ -43,7 +43,7 @@ def _no_building(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         raise AssertionError("chart drawn again")
 
     monkeypatch.setattr(results_module, "build_report_facts", facts)
-    monkeypatch.setattr(charts_module, "draw_chart", draw)
+    monkeypatch.setattr(report_charts, "draw_chart", draw)  # web/charts.py imports it to draw
     return calls
 
 
