@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-if TYPE_CHECKING:  # pragma: no cover
+if TYPE_CHECKING:  # for the annotation only: reml.py imports this module
     from cop_eval.stats.reml import _Patterns as Patterns
 
 __all__ = [
