@@ -187,29 +187,26 @@ def main() -> None:
         print(f"{'seconds (min of ' + str(args.runs) + ')':<28} {'first':>6} {'ready':>6} "
               f"{'median':>6} {'warm':>6} {'CPU':>6}   target  ")  # fmt: skip
         store = project / CACHE_DIR
-        print("nothing computed yet (no pages kept in the project folder)")
-        for url in pages:
-            runs = []
-            for _ in range(args.runs):
-                shutil.rmtree(store, ignore_errors=True)
-                runs.append(probe(project, work / "st", url))
-            show(f"  {_name(url)}", runs, 5.0 if url == "pdf" else 3.0, 1.0)
-        print("nothing kept, the app as `cop-eval serve` starts it (the preparing starts at once)")
-        for url in pages:
-            runs = []
-            for _ in range(args.runs):
-                shutil.rmtree(store, ignore_errors=True)
-                runs.append(probe(project, work / "st", url, "open"))
-            show(f"  {_name(url)}", runs, 5.0 if url == "pdf" else 3.0, 1.0)
-        print(
-            f"  the same, the page asked for {LATER:.0f} s after the start (seconds from the click)"
+
+        def cold(heading: str, *mode: str) -> None:
+            """Each page from a fresh app with nothing kept, ``args.runs`` times."""
+            print(heading)
+            for url in pages:
+                runs = []
+                for _ in range(args.runs):
+                    shutil.rmtree(store, ignore_errors=True)
+                    runs.append(probe(project, work / "st", url, *mode))
+                show(f"  {_name(url)}", runs, 5.0 if url == "pdf" else 3.0, 1.0)
+
+        cold("nothing computed yet (no pages kept in the project folder)")
+        cold(
+            "nothing kept, the app as `cop-eval serve` starts it (the preparing starts at once)",
+            "open",
         )
-        for url in pages:
-            runs = []
-            for _ in range(args.runs):
-                shutil.rmtree(store, ignore_errors=True)
-                runs.append(probe(project, work / "st", url, "open-later"))
-            show(f"  {_name(url)}", runs, 5.0 if url == "pdf" else 3.0, 1.0)
+        cold(
+            f"  the same, the page asked for {LATER:.0f} s after the start (seconds from the click)",
+            "open-later",
+        )
         runs = []
         for _ in range(args.runs):
             shutil.rmtree(store, ignore_errors=True)
